@@ -1,0 +1,287 @@
+// Package api is the Share API wire format (Pangea Secure Share compatible): request and response
+// types, the response envelope and error type, and an HTTP client. The server's HTTP layer uses the
+// same types, so there is one definition of the wire.
+package api
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Statuses of the envelope.
+const (
+	StatusSuccess    = "Success"
+	StatusValidation = "ValidationError"
+)
+
+// Transfer methods.
+const (
+	TransferMultipart = "multipart"
+	TransferDestURL   = "dest-url"
+)
+
+// Response is the envelope of every reply.
+type Response struct {
+	RequestID    string          `json:"request_id"`
+	RequestTime  string          `json:"request_time"`
+	ResponseTime string          `json:"response_time"`
+	Status       string          `json:"status"`
+	Summary      string          `json:"summary"`
+	Result       json.RawMessage `json:"result"`
+}
+
+// FieldError is one entry of result.errors in a ValidationError.
+type FieldError struct {
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
+	Source string `json:"source"`
+}
+
+// ErrorResult is the result of a failed request.
+type ErrorResult struct {
+	Errors []FieldError `json:"errors,omitempty"`
+}
+
+// Authenticator is how a recipient proves who they are: auth_type email_otp, sms_otp or password.
+type Authenticator struct {
+	AuthType    string `json:"auth_type"`
+	AuthContext string `json:"auth_context"`
+}
+
+// ShareLink is a share link as the API shows it. Password authenticators show a fixed mask.
+type ShareLink struct {
+	ID             string          `json:"id"`
+	BucketID       string          `json:"bucket_id"`
+	Targets        []string        `json:"targets"`
+	LinkType       string          `json:"link_type"`
+	AccessCount    int             `json:"access_count"`
+	MaxAccessCount int             `json:"max_access_count"`
+	CreatedAt      time.Time       `json:"created_at"`
+	ExpiresAt      time.Time       `json:"expires_at"`
+	LastAccessedAt *time.Time      `json:"last_accessed_at,omitempty"`
+	Authenticators []Authenticator `json:"authenticators"`
+	Title          string          `json:"title,omitempty"`
+	Message        string          `json:"message,omitempty"`
+	Link           string          `json:"link"`
+	RecipientEmail string          `json:"recipient_email,omitempty"`
+	SenderEmail    string          `json:"sender_email,omitempty"`
+	SenderName     string          `json:"sender_name,omitempty"`
+	Tags           []string        `json:"tags,omitempty"`
+}
+
+// SendParams asks link/create to email the new link at once.
+type SendParams struct {
+	RecipientEmail string `json:"recipient_email,omitempty"`
+	SenderEmail    string `json:"sender_email,omitempty"`
+	SenderName     string `json:"sender_name,omitempty"`
+}
+
+// LinkCreateItem is one link to create.
+type LinkCreateItem struct {
+	Targets        []string        `json:"targets"`
+	LinkType       string          `json:"link_type,omitempty"`
+	ExpiresAt      *time.Time      `json:"expires_at,omitempty"`
+	MaxAccessCount *int            `json:"max_access_count,omitempty"`
+	Authenticators []Authenticator `json:"authenticators"`
+	Title          string          `json:"title,omitempty"`
+	Message        string          `json:"message,omitempty"`
+	Tags           []string        `json:"tags,omitempty"`
+	SendParams     *SendParams     `json:"send_params,omitempty"`
+	NotifyEmail    string          `json:"notify_email,omitempty"`
+}
+
+// LinkCreateRequest is the body of share/link/create.
+type LinkCreateRequest struct {
+	BucketID string           `json:"bucket_id,omitempty"`
+	Links    []LinkCreateItem `json:"links"`
+}
+
+// LinksResult is the result of link/create, link/delete and link/send.
+type LinksResult struct {
+	ShareLinkObjects []ShareLink `json:"share_link_objects"`
+}
+
+// LinkGetRequest is the body of share/link/get.
+type LinkGetRequest struct {
+	ID       string `json:"id"`
+	BucketID string `json:"bucket_id,omitempty"`
+}
+
+// LinkGetResult is the result of share/link/get.
+type LinkGetResult struct {
+	ShareLinkObject ShareLink `json:"share_link_object"`
+}
+
+// LinkListRequest is the body of share/link/list. Filter keys are those of the wire notes, for
+// example {"link_type": "download", "title__contains": ["report"], "created_at__gte": "2026-01-01T00:00:00Z"}.
+type LinkListRequest struct {
+	BucketID string         `json:"bucket_id,omitempty"`
+	Filter   map[string]any `json:"filter,omitempty"`
+	Last     string         `json:"last,omitempty"`
+	Order    string         `json:"order,omitempty"`
+	OrderBy  string         `json:"order_by,omitempty"`
+	Size     int            `json:"size,omitempty"`
+}
+
+// LinkListResult is the result of share/link/list.
+type LinkListResult struct {
+	Count            int         `json:"count"`
+	Last             string      `json:"last,omitempty"`
+	ShareLinkObjects []ShareLink `json:"share_link_objects"`
+}
+
+// LinkDeleteRequest is the body of share/link/delete.
+type LinkDeleteRequest struct {
+	BucketID string   `json:"bucket_id,omitempty"`
+	IDs      []string `json:"ids"`
+}
+
+// LinkSendItem asks for one link to be emailed to one address.
+type LinkSendItem struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+}
+
+// LinkSendRequest is the body of share/link/send.
+type LinkSendRequest struct {
+	BucketID    string         `json:"bucket_id,omitempty"`
+	Links       []LinkSendItem `json:"links"`
+	SenderEmail string         `json:"sender_email"`
+	SenderName  string         `json:"sender_name,omitempty"`
+}
+
+// Bucket is a storage bucket.
+type Bucket struct {
+	ID              string   `json:"id"`
+	Name            string   `json:"name"`
+	Default         bool     `json:"default"`
+	TransferMethods []string `json:"transfer_methods"`
+}
+
+// BucketsResult is the result of /v1/buckets.
+type BucketsResult struct {
+	Buckets []Bucket `json:"buckets"`
+}
+
+// Object is a file or folder.
+type Object struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	Type      string            `json:"type"`
+	ParentID  string            `json:"parent_id"`
+	Folder    string            `json:"folder"`
+	Size      int64             `json:"size"`
+	MimeType  string            `json:"mimetype,omitempty"`
+	CreatedAt time.Time         `json:"created_at"`
+	UpdatedAt time.Time         `json:"updated_at"`
+	MD5       string            `json:"md5,omitempty"`
+	SHA256    string            `json:"sha256,omitempty"`
+	SHA512    string            `json:"sha512,omitempty"`
+	Metadata  map[string]string `json:"metadata,omitempty"`
+	Tags      []string          `json:"tags,omitempty"`
+}
+
+// FolderCreateRequest is the body of /v1/folder/create.
+type FolderCreateRequest struct {
+	BucketID string            `json:"bucket_id,omitempty"`
+	Name     string            `json:"name,omitempty"`
+	ParentID string            `json:"parent_id,omitempty"`
+	Folder   string            `json:"folder,omitempty"`
+	Metadata map[string]string `json:"metadata,omitempty"`
+	Tags     []string          `json:"tags,omitempty"`
+}
+
+// ObjectResult is the result of folder/create, put and update.
+type ObjectResult struct {
+	Object Object `json:"object"`
+}
+
+// PutRequest is the "request" part of a multipart /v1/put.
+type PutRequest struct {
+	BucketID       string            `json:"bucket_id,omitempty"`
+	TransferMethod string            `json:"transfer_method"`
+	Name           string            `json:"name,omitempty"`
+	ParentID       string            `json:"parent_id,omitempty"`
+	Folder         string            `json:"folder,omitempty"`
+	Size           *int64            `json:"size,omitempty"`
+	SHA256         string            `json:"sha256,omitempty"`
+	SHA512         string            `json:"sha512,omitempty"`
+	MD5            string            `json:"md5,omitempty"`
+	CRC32C         string            `json:"crc32c,omitempty"`
+	MimeType       string            `json:"mimetype,omitempty"`
+	Metadata       map[string]string `json:"metadata,omitempty"`
+	Tags           []string          `json:"tags,omitempty"`
+}
+
+// GetRequest is the body of /v1/get.
+type GetRequest struct {
+	BucketID       string `json:"bucket_id,omitempty"`
+	ID             string `json:"id"`
+	TransferMethod string `json:"transfer_method,omitempty"`
+}
+
+// GetResult is the result of /v1/get.
+type GetResult struct {
+	Object  Object `json:"object"`
+	DestURL string `json:"dest_url,omitempty"`
+}
+
+// ListRequest is the body of /v1/list.
+type ListRequest struct {
+	BucketID string         `json:"bucket_id,omitempty"`
+	Filter   map[string]any `json:"filter,omitempty"`
+	Last     string         `json:"last,omitempty"`
+	Order    string         `json:"order,omitempty"`
+	OrderBy  string         `json:"order_by,omitempty"`
+	Size     int            `json:"size,omitempty"`
+}
+
+// ListResult is the result of /v1/list.
+type ListResult struct {
+	Count   int      `json:"count"`
+	Last    string   `json:"last,omitempty"`
+	Objects []Object `json:"objects"`
+}
+
+// DeleteRequest is the body of /v1/delete.
+type DeleteRequest struct {
+	BucketID string `json:"bucket_id,omitempty"`
+	ID       string `json:"id"`
+	Force    bool   `json:"force,omitempty"`
+}
+
+// DeleteResult is the result of /v1/delete.
+type DeleteResult struct {
+	Count int `json:"count"`
+}
+
+// UpdateRequest is the body of /v1/update; absent fields are left unchanged.
+type UpdateRequest struct {
+	BucketID       string             `json:"bucket_id,omitempty"`
+	ID             string             `json:"id"`
+	Name           *string            `json:"name,omitempty"`
+	ParentID       *string            `json:"parent_id,omitempty"`
+	Folder         *string            `json:"folder,omitempty"`
+	Tags           *[]string          `json:"tags,omitempty"`
+	AddTags        []string           `json:"add_tags,omitempty"`
+	RemoveTags     []string           `json:"remove_tags,omitempty"`
+	Metadata       *map[string]string `json:"metadata,omitempty"`
+	AddMetadata    map[string]string  `json:"add_metadata,omitempty"`
+	RemoveMetadata map[string]string  `json:"remove_metadata,omitempty"`
+	UpdatedAt      *time.Time         `json:"updated_at,omitempty"`
+}
+
+// GetArchiveRequest is the body of /v1/get_archive.
+type GetArchiveRequest struct {
+	BucketID       string   `json:"bucket_id,omitempty"`
+	IDs            []string `json:"ids"`
+	Format         string   `json:"format,omitempty"`
+	TransferMethod string   `json:"transfer_method,omitempty"`
+}
+
+// GetArchiveResult is the result of /v1/get_archive.
+type GetArchiveResult struct {
+	Count   int      `json:"count"`
+	DestURL string   `json:"dest_url,omitempty"`
+	Objects []Object `json:"objects"`
+}

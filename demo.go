@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/sharedesk/sharedesk/share"
+)
+
+// seedDemo fills an empty demo database with folders, files and links, and returns a fresh API token.
+func seedDemo(ctx context.Context, svc *share.Service) (string, error) {
+	token, _, err := svc.CreateToken(ctx, "demo "+time.Now().UTC().Format(time.RFC3339))
+	if err != nil {
+		return "", err
+	}
+	page, err := svc.ListObjects(ctx, share.ListRequest{Size: 1})
+	if err != nil || page.Count > 0 {
+		return token, err // already seeded
+	}
+	contracts, err := svc.CreateFolder(ctx, share.FolderInput{Name: "Contracts"})
+	if err != nil {
+		return "", err
+	}
+	reports, err := svc.CreateFolder(ctx, share.FolderInput{Folder: "/Finance/Q3 reports"})
+	if err != nil {
+		return "", err
+	}
+	inbox, err := svc.CreateFolder(ctx, share.FolderInput{Name: "Supplier uploads"})
+	if err != nil {
+		return "", err
+	}
+	files := []struct{ parent, name, body string }{
+		{contracts.ID, "Acme master agreement.txt", "Master services agreement between Example Corp and Acme Ltd.\n"},
+		{contracts.ID, "Acme NDA.txt", "Mutual non-disclosure agreement.\n"},
+		{reports.ID, "Q3 summary.csv", "region,revenue\nnorth,120000\nsouth,98000\n"},
+	}
+	var ids []string
+	for _, f := range files {
+		o, err := svc.PutObject(ctx, share.PutInput{Name: f.name, ParentID: f.parent}, strings.NewReader(f.body))
+		if err != nil {
+			return "", err
+		}
+		ids = append(ids, o.ID)
+	}
+	day := 24 * time.Hour
+	in := func(d time.Duration) *time.Time { t := time.Now().Add(d); return &t }
+	three := 3
+	_, err = svc.CreateLinks(ctx, "", []share.LinkInput{
+		{Targets: []string{contracts.ID}, LinkType: share.LinkDownload, Title: "Signed contracts", Message: "Here are the signed contracts.",
+			Authenticators: []share.Authenticator{{Type: share.AuthEmailOTP, Context: "jordan@example.com"}}, Tags: []string{"legal"}, ExpiresAt: in(7 * day)},
+		{Targets: []string{ids[2]}, LinkType: share.LinkDownload, Title: "Q3 figures",
+			Authenticators: []share.Authenticator{{Type: share.AuthPassword, Context: "correct-horse-battery"}}, MaxAccessCount: &three, ExpiresAt: in(day)},
+		{Targets: []string{inbox.ID}, LinkType: share.LinkUpload, Title: "Send us your invoices",
+			Authenticators: []share.Authenticator{{Type: share.AuthSMSOTP, Context: "+15555550123"}}, Tags: []string{"finance"}, ExpiresAt: in(30 * day)},
+	})
+	return token, err
+}

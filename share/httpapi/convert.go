@@ -1,0 +1,57 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share"
+)
+
+func wireLink(l share.Link) api.ShareLink {
+	out := api.ShareLink{ID: l.ID, BucketID: l.BucketID, Targets: l.Targets, LinkType: l.LinkType, AccessCount: l.AccessCount,
+		MaxAccessCount: l.MaxAccessCount, CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt, Title: l.Title, Message: l.Message,
+		Link: l.URL, RecipientEmail: l.RecipientEmail, SenderEmail: l.SenderEmail, SenderName: l.SenderName, Tags: l.Tags,
+		Authenticators: make([]api.Authenticator, len(l.Authenticators))}
+	if !l.LastAccessedAt.IsZero() {
+		t := l.LastAccessedAt
+		out.LastAccessedAt = &t
+	}
+	for i, a := range l.Authenticators {
+		ctx := a.Context
+		if a.Type == share.AuthPassword {
+			ctx = share.PasswordMask
+		}
+		out.Authenticators[i] = api.Authenticator{AuthType: a.Type, AuthContext: ctx}
+	}
+	return out
+}
+
+func wireLinks(ls []share.Link) []api.ShareLink {
+	out := make([]api.ShareLink, len(ls))
+	for i, l := range ls {
+		out[i] = wireLink(l)
+	}
+	return out
+}
+
+func wireObject(o share.Object) api.Object {
+	return api.Object{ID: o.ID, Name: o.Name, Type: o.Type, ParentID: o.ParentID, Folder: o.Folder, Size: o.Size,
+		MimeType: o.MimeType, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, MD5: o.MD5, SHA256: o.SHA256,
+		SHA512: o.SHA512, Metadata: o.Metadata, Tags: o.Tags}
+}
+
+func wireObjects(os []share.Object) []api.Object {
+	out := make([]api.Object, len(os))
+	for i, o := range os {
+		out[i] = wireObject(o)
+	}
+	return out
+}
+
+func timePtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -1,0 +1,344 @@
+// Package httpapi serves the Share API (/v1/… and /v1beta/…) over HTTP: the Pangea envelope, request
+// validation, bearer tokens, error mapping, and signed download URLs.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/applog"
+	"github.com/sharedesk/sharedesk/share"
+)
+
+// Server is the Share API's HTTP handler.
+type Server struct {
+	svc       *share.Service
+	log       *slog.Logger
+	maxJSON   int64
+	schemas   map[string]*field
+	urlTTL    time.Duration
+	publicURL string
+}
+
+// Options configure a Server.
+type Options struct {
+	MaxJSONBody int64         // largest JSON body accepted; default 1 MiB
+	DestURLTTL  time.Duration // lifetime of dest-url download links; default 5 minutes
+	PublicURL   string        // base of dest-url links
+}
+
+// New returns the API server.
+func New(svc *share.Service, log *slog.Logger, opt Options) *Server {
+	if opt.MaxJSONBody <= 0 {
+		opt.MaxJSONBody = 1 << 20
+	}
+	if opt.DestURLTTL <= 0 {
+		opt.DestURLTTL = 5 * time.Minute
+	}
+	return &Server{svc: svc, log: log, maxJSON: opt.MaxJSONBody, schemas: schemas(), urlTTL: opt.DestURLTTL, publicURL: strings.TrimRight(opt.PublicURL, "/")}
+}
+
+type reqInfo struct {
+	id    string
+	start time.Time
+}
+
+type infoKey struct{}
+
+// Register adds the API routes to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	routes := map[string]http.HandlerFunc{
+		"share/link/create": jsonEndpoint(s, "share/link/create", s.linkCreate),
+		"share/link/get":    jsonEndpoint(s, "share/link/get", s.linkGet),
+		"share/link/list":   jsonEndpoint(s, "share/link/list", s.linkList),
+		"share/link/delete": jsonEndpoint(s, "share/link/delete", s.linkDelete),
+		"share/link/send":   jsonEndpoint(s, "share/link/send", s.linkSend),
+		"buckets":           jsonEndpoint(s, "buckets", s.buckets),
+		"folder/create":     jsonEndpoint(s, "folder/create", s.folderCreate),
+		"list":              jsonEndpoint(s, "list", s.list),
+		"delete":            jsonEndpoint(s, "delete", s.deleteObject),
+		"update":            jsonEndpoint(s, "update", s.update),
+		"put":               s.put,
+		"get":               s.get,
+		"get_archive":       s.getArchive,
+	}
+	for path, h := range routes {
+		h := s.authenticated(h)
+		mux.Handle("POST /v1/"+path, h)
+		mux.Handle("POST /v1beta/"+path, h)
+		mux.Handle("/v1/"+path, s.methodNotAllowed())
+		mux.Handle("/v1beta/"+path, s.methodNotAllowed())
+	}
+	mux.HandleFunc("GET /v1/download/{token}", s.download)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := s.svc.Ready(ctx); err != nil {
+			s.log.WarnContext(r.Context(), "not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "database unreachable\n")
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("/v1/", s.unknownPath())
+	mux.Handle("/v1beta/", s.unknownPath())
+}
+
+func (s *Server) methodNotAllowed() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "POST")
+		s.writeError(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "Share API endpoints take POST with a JSON body", nil)
+	})
+}
+
+func (s *Server) unknownPath() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, http.StatusNotFound, share.CodeNotFound, "No such endpoint: "+r.URL.Path, nil)
+	})
+}
+
+// Middleware gives every request an id (x-request-id), logs it, and turns a panic into a 500
+// envelope rather than a dropped connection.
+func (s *Server) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := &reqInfo{id: share.NewID("prq_"), start: time.Now().UTC()}
+		ctx := applog.WithRequestID(context.WithValue(r.Context(), infoKey{}, info), info.id)
+		r = r.WithContext(ctx)
+		w.Header().Set("X-Request-Id", info.id)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if !rec.wrote {
+					s.writeError(rec, r, http.StatusInternalServerError, share.CodeInternal, "Internal error", nil)
+				}
+			}
+			level := slog.LevelInfo
+			if rec.status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.Log(ctx, level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"bytes", rec.bytes, "duration_ms", float64(time.Since(info.start).Microseconds())/1000)
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+type tokenKey struct{}
+
+func (s *Server) authenticated(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			s.fail(w, r, share.Errf(share.CodeUnauthorized, "Not authorized to access this resource"))
+			return
+		}
+		t, err := s.svc.Authenticate(r.Context(), strings.TrimSpace(secret))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, t)))
+	})
+}
+
+func info(r *http.Request) *reqInfo {
+	if i, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+		return i
+	}
+	return &reqInfo{id: share.NewID("prq_"), start: time.Now().UTC()}
+}
+
+func (s *Server) envelope(r *http.Request, status, summary string, result any) []byte {
+	i := info(r)
+	raw, err := json.Marshal(result)
+	if err != nil {
+		raw = []byte("{}")
+	}
+	b, _ := json.Marshal(api.Response{RequestID: i.id, RequestTime: i.start.Format(time.RFC3339Nano),
+		ResponseTime: time.Now().UTC().Format(time.RFC3339Nano), Status: status, Summary: summary, Result: raw})
+	return b
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, code int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+func (s *Server) ok(w http.ResponseWriter, r *http.Request, summary string, result any) {
+	s.writeJSON(w, http.StatusOK, s.envelope(r, api.StatusSuccess, summary, result))
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, code int, status, summary string, fields []share.FieldError) {
+	res := api.ErrorResult{}
+	for _, f := range fields {
+		res.Errors = append(res.Errors, api.FieldError{Code: f.Code, Detail: f.Detail, Source: f.Source})
+	}
+	s.writeJSON(w, code, s.envelope(r, status, summary, res))
+}
+
+// httpStatus is the one place an error code becomes an HTTP status.
+func httpStatus(code string) int {
+	switch code {
+	case share.CodeValidation:
+		return http.StatusBadRequest
+	case share.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case share.CodeNotFound:
+		return http.StatusNotFound
+	case share.CodeObjectExists:
+		return http.StatusConflict
+	case share.CodeTooLarge:
+		return http.StatusForbidden
+	case share.CodeTransferFailed:
+		return http.StatusServiceUnavailable
+	case share.CodeProvider:
+		return http.StatusBadGateway
+	case share.CodeInternal:
+		return http.StatusInternalServerError
+	}
+	if strings.HasPrefix(code, "Share") {
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
+}
+
+// fail writes err as an envelope. Errors that are not *share.Error are bugs or outages: they are
+// logged in full and the client sees only "Internal error" with the request id.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var e *share.Error
+	if errors.As(err, &e) {
+		code := httpStatus(e.Code)
+		if code >= 500 {
+			s.log.ErrorContext(r.Context(), "request failed", "code", e.Code, "err", e.Error())
+		}
+		s.writeError(w, r, code, e.Code, e.Message, e.Fields)
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		s.log.InfoContext(r.Context(), "client went away", "err", err)
+		return
+	}
+	s.log.ErrorContext(r.Context(), "internal error", "err", err)
+	s.writeError(w, r, http.StatusInternalServerError, share.CodeInternal, "Internal error; quote request "+info(r).id+" when reporting it", nil)
+}
+
+// decode reads a JSON body of at most maxJSON bytes, checks it against the endpoint's schema and
+// decodes it into out. Every problem becomes a ValidationError.
+func (s *Server) decode(r *http.Request, body io.Reader, schemaName string, out any) error {
+	if r.ContentLength > s.maxJSON {
+		return share.Invalid("AboveMaxLength", "", fmt.Sprintf("the request body is larger than %d bytes", s.maxJSON))
+	}
+	raw, err := io.ReadAll(io.LimitReader(body, s.maxJSON+1))
+	if err != nil {
+		return share.Invalid("BadFormat", "", "the request body could not be read")
+	}
+	if int64(len(raw)) > s.maxJSON {
+		return share.Invalid("AboveMaxLength", "", fmt.Sprintf("the request body is larger than %d bytes", s.maxJSON))
+	}
+	return decodeJSON(raw, s.schemas[schemaName], out)
+}
+
+// decodeJSON validates raw against schema and decodes it into out.
+func decodeJSON(raw []byte, schema *field, out any) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return share.Invalid("BadFormat", "", "the body is not valid JSON: "+jsonErrorText(err))
+	}
+	if dec.More() {
+		return share.Invalid("BadFormat", "", "the body has data after the JSON object")
+	}
+	if _, ok := doc.(map[string]any); !ok {
+		return share.Invalid("BadFormat", "", "the body must be a JSON object")
+	}
+	var v share.Validation
+	schema.check(doc, "", &v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		// The schema admitted something the Go type cannot hold; say so rather than fail with a 500.
+		return share.Invalid("BadFormat", "", jsonErrorText(err))
+	}
+	return nil
+}
+
+func jsonErrorText(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s at byte %d", se.Error(), se.Offset)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%s must be %s", te.Field, te.Type)
+	}
+	return err.Error()
+}
+
+// jsonEndpoint adapts a typed handler: decode and validate, call, write the envelope or the error.
+func jsonEndpoint[T any](s *Server, schema string, fn func(ctx context.Context, req *T) (any, string, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		req := new(T)
+		if err := s.decode(r, r.Body, schema, req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		result, summary, err := fn(r.Context(), req)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.ok(w, r, summary, result)
+	}
+}

@@ -1,0 +1,363 @@
+package share
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FieldKind says how a list field is filtered and how its cursor value is typed.
+type FieldKind int
+
+// Field kinds.
+const (
+	KindText FieldKind = iota
+	KindNumber
+	KindTime
+	KindTags
+)
+
+// Filter operators.
+const (
+	OpEq       = "eq"
+	OpContains = "contains"
+	OpIn       = "in"
+	OpGt       = "gt"
+	OpGte      = "gte"
+	OpLt       = "lt"
+	OpLte      = "lte"
+	OpAll      = "all"
+)
+
+// Cond is one filter condition. Values are strings for text fields and int64 for numbers and times
+// (times as Micros).
+type Cond struct {
+	Field  string `json:"f"`
+	Op     string `json:"o"`
+	Values []any  `json:"v"`
+}
+
+// Position is where a page ended: the sort value and id of its last row.
+type Position struct {
+	Value any
+	ID    string
+}
+
+// ListQuery is a filtered, ordered, keyset-paged listing.
+type ListQuery struct {
+	BucketID string
+	Conds    []Cond
+	OrderBy  string
+	Desc     bool
+	After    *Position
+	Limit    int
+}
+
+// Page is one page of a listing. Last is the cursor for the next page, "" when there is none.
+type Page[T any] struct {
+	Items []T
+	Count int
+	Last  string
+}
+
+// ListSpec describes one listable resource: its filter fields, aliases and sortable fields.
+type ListSpec struct {
+	Fields   map[string]FieldKind
+	Aliases  map[string]string
+	OrderBy  map[string]FieldKind
+	Default  string
+	MaxLimit int
+}
+
+// LinkListSpec is the share-link listing of the wire notes.
+func LinkListSpec() ListSpec {
+	return ListSpec{
+		Fields: map[string]FieldKind{
+			"id": KindText, "target_id": KindText, "link_type": KindText, "link": KindText, "title": KindText,
+			"message": KindText, "recipient_email": KindText, "sender_email": KindText,
+			"access_count": KindNumber, "max_access_count": KindNumber,
+			"created_at": KindTime, "expires_at": KindTime, "last_accessed_at": KindTime,
+			"tags": KindTags,
+		},
+		Aliases: map[string]string{"target": "target_id"},
+		OrderBy: map[string]FieldKind{
+			"id": KindText, "bucket_id": KindText, "target": KindText, "link_type": KindText,
+			"access_count": KindNumber, "max_access_count": KindNumber, "created_at": KindTime,
+			"expires_at": KindTime, "last_accessed_at": KindTime, "link": KindText, "title": KindText,
+			"message": KindText, "recipient_email": KindText, "sender_email": KindText,
+		},
+		Default:  "created_at",
+		MaxLimit: 1000,
+	}
+}
+
+// ObjectListSpec is the object listing (/v1/list) of the wire notes.
+func ObjectListSpec() ListSpec {
+	return ListSpec{
+		Fields: map[string]FieldKind{
+			"folder": KindText, "id": KindText, "name": KindText, "parent_id": KindText, "type": KindText,
+			"tags": KindTags, "size": KindNumber, "created_at": KindTime, "updated_at": KindTime,
+		},
+		OrderBy: map[string]FieldKind{
+			"id": KindText, "name": KindText, "parent_id": KindText, "created_at": KindTime,
+			"updated_at": KindTime, "size": KindNumber, "type": KindText,
+		},
+		Default:  "created_at",
+		MaxLimit: 1000,
+	}
+}
+
+// ParseFilter turns a wire filter object ({"title__contains": ["q"], …}) into conditions, reporting
+// every bad key or value with a JSON pointer under base. Numbers must arrive as json.Number.
+func (s ListSpec) ParseFilter(raw map[string]any, base string, v *Validation) []Cond {
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var conds []Cond
+	for _, key := range keys {
+		src := base + "/" + escapePointer(key)
+		field, op := key, OpEq
+		if i := strings.LastIndex(key, "__"); i > 0 {
+			field, op = key[:i], key[i+2:]
+		}
+		if alias, ok := s.Aliases[field]; ok {
+			field = alias
+		}
+		kind, ok := s.Fields[field]
+		if !ok || !opAllowed(kind, op) {
+			v.Add("UnexpectedProperty", src, fmt.Sprintf("unknown filter %q", key))
+			continue
+		}
+		if kind == KindTags {
+			op = OpAll
+		}
+		c := Cond{Field: field, Op: op}
+		val := raw[key]
+		switch op {
+		case OpContains, OpIn, OpAll:
+			list, ok := val.([]any)
+			if !ok {
+				if str, isStr := val.(string); isStr && op != OpIn {
+					list = []any{str} // one substring given bare: accept it as a list of one
+				} else {
+					v.Add("BadFormat", src, "must be an array of strings")
+					continue
+				}
+			}
+			if len(list) == 0 {
+				v.Add("BelowMinItems", src, "must not be empty")
+				continue
+			}
+			if len(list) > 100 {
+				v.Add("AboveMaxItems", src, "at most 100 values")
+				continue
+			}
+			for i, item := range list {
+				str, ok := item.(string)
+				if !ok || str == "" {
+					v.Add("InvalidString", fmt.Sprintf("%s/%d", src, i), "must be a non-empty string")
+					continue
+				}
+				c.Values = append(c.Values, str)
+			}
+		default:
+			val, err := scalar(kind, val)
+			if err != nil {
+				v.Add("BadFormat", src, err.Error())
+				continue
+			}
+			c.Values = []any{val}
+		}
+		conds = append(conds, c)
+	}
+	return conds
+}
+
+func opAllowed(kind FieldKind, op string) bool {
+	switch kind {
+	case KindText:
+		return op == OpEq || op == OpContains || op == OpIn
+	case KindNumber, KindTime:
+		return op == OpEq || op == OpGt || op == OpGte || op == OpLt || op == OpLte
+	case KindTags:
+		return op == OpEq
+	}
+	return false
+}
+
+func scalar(kind FieldKind, val any) (any, error) {
+	switch kind {
+	case KindText:
+		s, ok := val.(string)
+		if !ok {
+			return nil, fmt.Errorf("must be a string")
+		}
+		return s, nil
+	case KindNumber:
+		if f, ok := val.(float64); ok { // decoded without UseNumber
+			if f != float64(int64(f)) {
+				return nil, fmt.Errorf("must be an integer")
+			}
+			return int64(f), nil
+		}
+		n, ok := val.(json.Number)
+		if !ok {
+			return nil, fmt.Errorf("must be an integer")
+		}
+		i, err := strconv.ParseInt(string(n), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("must be an integer")
+		}
+		return i, nil
+	case KindTime:
+		s, ok := val.(string)
+		if !ok {
+			return nil, fmt.Errorf("must be an RFC 3339 date-time string")
+		}
+		t, err := ParseTime(s)
+		if err != nil {
+			return nil, err
+		}
+		return Micros(t), nil
+	}
+	return nil, fmt.Errorf("unsupported")
+}
+
+// ParseTime parses an RFC 3339 date-time, with or without fractional seconds.
+func ParseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("must be an RFC 3339 date-time such as 2026-01-02T15:04:05Z")
+	}
+	return t.UTC(), nil
+}
+
+func escapePointer(s string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+type cursorBody struct {
+	Bucket  string `json:"b"`
+	OrderBy string `json:"o"`
+	Desc    bool   `json:"d"`
+	Filter  string `json:"f"`
+	Value   any    `json:"v"`
+	ID      string `json:"i"`
+}
+
+func filterDigest(conds []Cond) string {
+	b, _ := json.Marshal(conds)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+// encodeCursor returns an opaque, signed cursor that continues q after p.
+func (k *Keys) encodeCursor(q ListQuery, p Position) string {
+	body, _ := json.Marshal(cursorBody{Bucket: q.BucketID, OrderBy: q.OrderBy, Desc: q.Desc, Filter: filterDigest(q.Conds), Value: p.Value, ID: p.ID})
+	payload := base64.RawURLEncoding.EncodeToString(body)
+	return payload + "." + k.mac(k.cursor, payload)
+}
+
+// decodeCursor checks a cursor's signature and that it belongs to the same query (bucket, filter and
+// order): a cursor from another listing would silently skip or repeat rows.
+func (k *Keys) decodeCursor(q ListQuery, kind FieldKind, s string) (*Position, error) {
+	bad := Invalid("BadFormat", "/last", "invalid or tampered cursor: pass back result.last unchanged")
+	payload, sig, ok := strings.Cut(s, ".")
+	if !ok || !k.validMAC(k.cursor, payload, sig) {
+		return nil, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, bad
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	var c cursorBody
+	if err := dec.Decode(&c); err != nil {
+		return nil, bad
+	}
+	if c.Bucket != q.BucketID || c.OrderBy != q.OrderBy || c.Desc != q.Desc || c.Filter != filterDigest(q.Conds) {
+		return nil, Invalid("BadState", "/last", "this cursor belongs to a listing with another filter or order")
+	}
+	p := &Position{ID: c.ID}
+	switch kind {
+	case KindNumber, KindTime:
+		n, ok := c.Value.(json.Number)
+		if !ok {
+			return nil, bad
+		}
+		i, err := n.Int64()
+		if err != nil {
+			return nil, bad
+		}
+		p.Value = i
+	default:
+		s, ok := c.Value.(string)
+		if !ok {
+			return nil, bad
+		}
+		p.Value = s
+	}
+	return p, nil
+}
+
+// ListRequest is a parsed listing request before the cursor is checked.
+type ListRequest struct {
+	BucketID string
+	Filter   map[string]any
+	Last     string
+	Order    string
+	OrderBy  string
+	Size     int
+}
+
+// buildQuery validates a ListRequest against spec and returns the query and the order field's kind.
+// rewrite, when not nil, turns wire conditions into store conditions (a link URL into its token hash,
+// a folder path into a parent id); it runs before the cursor check so both pages see the same query.
+func (s *Service) buildQuery(spec ListSpec, r ListRequest, bucketID string, rewrite func([]Cond, *Validation) []Cond) (ListQuery, FieldKind, error) {
+	var v Validation
+	q := ListQuery{BucketID: bucketID, Limit: r.Size, OrderBy: r.OrderBy}
+	q.Conds = spec.ParseFilter(r.Filter, "/filter", &v)
+	if rewrite != nil && len(v.Fields) == 0 {
+		q.Conds = rewrite(q.Conds, &v)
+	}
+	if q.OrderBy == "" {
+		q.OrderBy = spec.Default
+	}
+	kind, ok := spec.OrderBy[q.OrderBy]
+	if !ok {
+		v.Add("NotEnumMember", "/order_by", fmt.Sprintf("cannot order by %q", r.OrderBy))
+	}
+	switch r.Order {
+	case "", "asc":
+	case "desc":
+		q.Desc = true
+	default:
+		v.Add("NotEnumMember", "/order", "must be asc or desc")
+	}
+	if q.Limit == 0 {
+		q.Limit = 20
+	}
+	if q.Limit > spec.MaxLimit {
+		q.Limit = spec.MaxLimit
+	}
+	if err := v.Err(); err != nil {
+		return q, kind, err
+	}
+	if r.Last != "" {
+		p, err := s.keys.decodeCursor(q, kind, r.Last)
+		if err != nil {
+			return q, kind, err
+		}
+		q.After = p
+	}
+	return q, kind, nil
+}

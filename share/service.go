@@ -1,0 +1,94 @@
+package share
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/sharedesk/sharedesk/notify"
+	"github.com/sharedesk/sharedesk/share/blob"
+)
+
+// Config holds the service's limits and collaborators.
+type Config struct {
+	PublicURL        string        // external base URL of the share server; link URLs are PublicURL/s/{token}
+	DefaultMaxAccess int           // max_access_count when a request omits it
+	MaxAccessLimit   int           // the highest max_access_count a request may ask for
+	DefaultExpiry    time.Duration // expires_at when a request omits it
+	MaxExpiry        time.Duration // the latest expires_at a request may ask for, from now
+	MaxUploadSize    int64         // largest file accepted
+	Sender           notify.Sender
+	Logger           *slog.Logger
+	Now              func() time.Time
+}
+
+// Service is the share service.
+type Service struct {
+	store         Store
+	blobs         *blob.Store
+	keys          *Keys
+	cfg           Config
+	defaultBucket Bucket
+}
+
+// New returns a service; call Start before use.
+func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Sender == nil {
+		cfg.Sender = notify.Outbox{Store: store}
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	return &Service{store: store, blobs: blobs, keys: keys, cfg: cfg}
+}
+
+// Start makes sure the default bucket exists.
+func (s *Service) Start(ctx context.Context) error {
+	b, err := s.store.EnsureDefaultBucket(ctx, Bucket{ID: NewID("pro_"), Name: "default", CreatedAt: s.now()})
+	if err != nil {
+		return fmt.Errorf("default bucket: %w", err)
+	}
+	s.defaultBucket = b
+	return nil
+}
+
+// Config returns the service's configuration (limits are shown to clients such as the console).
+func (s *Service) Config() Config { return s.cfg }
+
+// Ready reports whether the database answers.
+func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
+
+func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Microsecond) }
+
+// Buckets lists the buckets.
+func (s *Service) Buckets(ctx context.Context) ([]Bucket, error) { return s.store.Buckets(ctx) }
+
+// bucket resolves an optional bucket id: "" is the default bucket.
+func (s *Service) bucket(ctx context.Context, id string) (string, error) {
+	if id == "" || id == s.defaultBucket.ID {
+		return s.defaultBucket.ID, nil
+	}
+	buckets, err := s.store.Buckets(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, b := range buckets {
+		if b.ID == id {
+			return id, nil
+		}
+	}
+	return "", Invalid("DoesNotExist", "/bucket_id", "no bucket with this id")
+}
+
+func notFound(what, id string) error {
+	return Errf(CodeNotFound, "%s %s was not found", what, id)
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

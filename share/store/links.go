@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/sharedesk/sharedesk/share"
+)
+
+const linkCols = "id, bucket_id, token_hash, token_sealed, link_type, targets, access_count, max_access_count, created_at, expires_at, last_accessed_at, authenticators, title, message, recipient_email, sender_email, sender_name, tags"
+
+func scanLink(sc scanner) (share.Link, error) {
+	var l share.Link
+	var targets, auths, tags string
+	var created, expires, accessed int64
+	err := sc.Scan(&l.ID, &l.BucketID, &l.TokenHash, &l.TokenSealed, &l.LinkType, &targets, &l.AccessCount, &l.MaxAccessCount,
+		&created, &expires, &accessed, &auths, &l.Title, &l.Message, &l.RecipientEmail, &l.SenderEmail, &l.SenderName, &tags)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return l, share.ErrNotFound
+		}
+		return l, err
+	}
+	for _, f := range []struct {
+		raw string
+		dst any
+	}{{targets, &l.Targets}, {auths, &l.Authenticators}, {tags, &l.Tags}} {
+		if err := json.Unmarshal([]byte(f.raw), f.dst); err != nil {
+			return l, fmt.Errorf("link %s: %w", l.ID, err)
+		}
+	}
+	l.CreatedAt, l.ExpiresAt, l.LastAccessedAt = share.FromMicros(created), share.FromMicros(expires), share.FromMicros(accessed)
+	return l, nil
+}
+
+// InsertLinks stores links in one transaction.
+func (s *DB) InsertLinks(ctx context.Context, links []share.Link) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, l := range links {
+			_, err := s.exec(ctx, tx, "INSERT INTO links ("+linkCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				l.ID, l.BucketID, l.TokenHash, l.TokenSealed, l.LinkType, jsonText(l.Targets), l.AccessCount, l.MaxAccessCount,
+				share.Micros(l.CreatedAt), share.Micros(l.ExpiresAt), share.Micros(l.LastAccessedAt), jsonText(l.Authenticators),
+				l.Title, l.Message, l.RecipientEmail, l.SenderEmail, l.SenderName, jsonText(nonNilSlice(l.Tags)))
+			if err != nil {
+				return err
+			}
+			for _, t := range l.Targets {
+				if _, err := s.exec(ctx, tx, "INSERT INTO link_targets (link_id, object_id) VALUES (?, ?) ON CONFLICT DO NOTHING", l.ID, t); err != nil {
+					return err
+				}
+			}
+			if err := s.setTags(ctx, tx, "link_tags", "link_id", l.ID, l.Tags); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Link returns one link.
+func (s *DB) Link(ctx context.Context, bucketID, id string) (share.Link, error) {
+	return scanLink(s.db.QueryRowContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id = ?"), bucketID, id))
+}
+
+// LinksByID returns the links with the given ids that exist, in no particular order.
+func (s *DB) LinksByID(ctx context.Context, bucketID string, ids []string) ([]share.Link, error) {
+	return s.linksByID(ctx, s.db, bucketID, ids)
+}
+
+func (s *DB) linksByID(ctx context.Context, ex execer, bucketID string, ids []string) ([]share.Link, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := append([]any{bucketID}, toAny(ids)...)
+	rows, err := ex.QueryContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")"), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []share.Link
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// ListLinks runs a keyset-paged link listing.
+func (s *DB) ListLinks(ctx context.Context, q share.ListQuery) ([]share.Link, int, error) {
+	var out []share.Link
+	n, err := s.page(ctx, linkListing, linkCols, q, func(sc scanner) error {
+		l, err := scanLink(sc)
+		out = append(out, l)
+		return err
+	})
+	return out, n, err
+}
+
+// DeleteLinks deletes the links with the given ids and returns them. If any id is missing nothing is
+// deleted and share.ErrNotFound is returned.
+func (s *DB) DeleteLinks(ctx context.Context, bucketID string, ids []string) ([]share.Link, error) {
+	var out []share.Link
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.linksByID(ctx, tx, bucketID, ids)
+		if err != nil {
+			return err
+		}
+		if len(out) != len(ids) {
+			return share.ErrNotFound
+		}
+		args := append([]any{bucketID}, toAny(ids)...)
+		_, err = s.exec(ctx, tx, "DELETE FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")", args...)
+		return err
+	})
+	return out, err
+}
+
+// SetLinkRecipients records who a link was sent to and by whom, all or nothing.
+func (s *DB) SetLinkRecipients(ctx context.Context, bucketID string, updates []share.LinkRecipient) ([]share.Link, error) {
+	ids := make([]string, len(updates))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for i, u := range updates {
+			ids[i] = u.ID
+			res, err := s.exec(ctx, tx, "UPDATE links SET recipient_email = ?, sender_email = ?, sender_name = ? WHERE bucket_id = ? AND id = ?",
+				u.RecipientEmail, u.SenderEmail, u.SenderName, bucketID, u.ID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return share.ErrNotFound
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.LinksByID(ctx, bucketID, ids)
+}
