@@ -1,0 +1,111 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share/sharetest"
+)
+
+// reply is a decoded envelope with a generic result.
+type reply struct {
+	HTTP      int
+	RequestID string         `json:"request_id"`
+	Status    string         `json:"status"`
+	Summary   string         `json:"summary"`
+	Result    map[string]any `json:"result"`
+	Header    http.Header
+}
+
+func (r reply) errorsList() []map[string]any {
+	raw, _ := r.Result["errors"].([]any)
+	out := make([]map[string]any, 0, len(raw))
+	for _, e := range raw {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// hasError reports whether the reply lists an error with this code and source.
+func (r reply) hasError(code, source string) bool {
+	for _, e := range r.errorsList() {
+		if e["code"] == code && e["source"] == source {
+			return true
+		}
+	}
+	return false
+}
+
+// postRaw sends body to path with the env's token (or token if not "").
+func postRaw(t *testing.T, e *sharetest.Env, path, body string, token ...string) reply {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, e.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := e.Token
+	if len(token) > 0 {
+		tok = token[0]
+	}
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := reply{HTTP: resp.StatusCode, Header: resp.Header}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("POST %s: not an envelope (HTTP %d): %s", path, resp.StatusCode, raw)
+	}
+	return r
+}
+
+func postJSON(t *testing.T, e *sharetest.Env, path string, body any) reply {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return postRaw(t, e, path, string(b))
+}
+
+// fixture is a small tree: /Docs/a.txt, /Docs/b.txt, /Inbox (empty folder).
+type fixture struct {
+	docs, inbox, a, b api.Object
+}
+
+func seed(t *testing.T, e *sharetest.Env) fixture {
+	t.Helper()
+	ctx := context.Background()
+	var f fixture
+	f.docs = sharetest.Must(e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: "Docs"}))(t).Object
+	f.inbox = sharetest.Must(e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: "Inbox"}))(t).Object
+	f.a = sharetest.Must(e.Client.Put(ctx, api.PutRequest{ParentID: f.docs.ID, Name: "a.txt"}, "a.txt", bytes.NewReader([]byte("alpha"))))(t).Object
+	f.b = sharetest.Must(e.Client.Put(ctx, api.PutRequest{ParentID: f.docs.ID, Name: "b.txt"}, "b.txt", bytes.NewReader([]byte("bravo bravo"))))(t).Object
+	return f
+}
+
+func forEachStore(t *testing.T, fn func(t *testing.T, kind string)) {
+	for _, kind := range sharetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			fn(t, kind)
+		})
+	}
+}
+
+func emailAuth(addr string) []api.Authenticator {
+	return []api.Authenticator{{AuthType: "email_otp", AuthContext: addr}}
+}

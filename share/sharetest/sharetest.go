@@ -1,0 +1,199 @@
+// Package sharetest starts real parts for tests: a SQLite or PostgreSQL store (each test in its own
+// file or schema), the share service, its HTTP API on a loopback port, and an SMTP server that keeps
+// what it receives so a test can read the mail the way a recipient would.
+package sharetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/applog"
+	"github.com/sharedesk/sharedesk/notify"
+	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/share/blob"
+	"github.com/sharedesk/sharedesk/share/httpapi"
+	"github.com/sharedesk/sharedesk/share/store"
+)
+
+// Kinds are the databases every store test runs against.
+var Kinds = []string{"sqlite", "postgres"}
+
+// PostgresURL is the server the tests use; SHAREDESK_TEST_DATABASE_URL overrides it.
+func PostgresURL() string {
+	if u := os.Getenv("SHAREDESK_TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// OpenStore opens an empty store of the given kind, removed when the test ends.
+func OpenStore(t testing.TB, kind string) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	switch kind {
+	case "sqlite":
+		db, err := store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "sharedesk.db"))
+		if err != nil {
+			t.Fatalf("open sqlite: %v", err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	case "postgres":
+		schema := "t_" + randomHex(8)
+		admin, err := pgx.Connect(ctx, PostgresURL())
+		if err != nil {
+			t.Fatalf("PostgreSQL is required for the tests (%s): %v", PostgresURL(), err)
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+			t.Fatalf("create schema: %v", err)
+		}
+		db, err := store.OpenPostgres(ctx, PostgresURL()+"&search_path="+schema)
+		if err != nil {
+			t.Fatalf("open postgres: %v", err)
+		}
+		t.Cleanup(func() {
+			db.Close()
+			c, err := pgx.Connect(context.Background(), PostgresURL())
+			if err == nil {
+				_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+				c.Close(context.Background())
+			}
+		})
+		return db
+	}
+	t.Fatalf("unknown store kind %q", kind)
+	return nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Clock is a settable time source.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+// Env is a running share server with everything a test needs.
+type Env struct {
+	Kind   string
+	Store  *store.DB
+	Svc    *share.Service
+	Server *httptest.Server
+	URL    string
+	Token  string
+	Client *api.Client
+	Mail   *Inbox
+	Clock  *Clock
+	Logs   *SyncBuffer
+}
+
+// Options change an Env.
+type Options struct {
+	Config  func(*share.Config)
+	NoSMTP  bool // keep messages in the outbox instead
+	MaxJSON int64
+}
+
+// Start starts a share server on a loopback port over a fresh store of the given kind.
+func Start(t testing.TB, kind string, opt Options) *Env {
+	t.Helper()
+	ctx := context.Background()
+	e := &Env{Kind: kind, Store: OpenStore(t, kind), Clock: &Clock{now: time.Now().UTC()}, Logs: &SyncBuffer{}}
+	log := applog.New(e.Logs, slog.LevelDebug)
+	keys, err := share.NewKeys([]byte(randomHex(32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.Open(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Server = httptest.NewUnstartedServer(nil)
+	e.URL = "http://" + e.Server.Listener.Addr().String()
+	cfg := share.Config{PublicURL: e.URL, DefaultMaxAccess: 10, MaxAccessLimit: 1000, DefaultExpiry: 7 * 24 * time.Hour,
+		MaxExpiry: 90 * 24 * time.Hour, MaxUploadSize: 64 << 20, Logger: log, Now: e.Clock.Now}
+	if !opt.NoSMTP {
+		e.Mail = StartSMTP(t)
+		sender, err := notify.NewSMTP("smtp://" + e.Mail.Addr + "?from=share@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Sender = sender
+	}
+	if opt.Config != nil {
+		opt.Config(&cfg)
+	}
+	e.Svc = share.New(e.Store, blobs, keys, cfg)
+	if err := e.Svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv := httpapi.New(e.Svc, log, httpapi.Options{PublicURL: e.URL, MaxJSONBody: opt.MaxJSON})
+	mux := http.NewServeMux()
+	srv.Register(mux)
+	e.Server.Config.Handler = srv.Middleware(mux)
+	e.Server.Start()
+	t.Cleanup(e.Server.Close)
+	e.Token, _, err = e.Svc.CreateToken(ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Client = api.NewClient(e.URL, e.Token)
+	return e
+}
+
+// SyncBuffer is a goroutine-safe log sink.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (b *SyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	return len(p), nil
+}
+
+// String returns everything written so far.
+func (b *SyncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return string(b.buf) }
+
+var _ io.Writer = (*SyncBuffer)(nil)
+
+// Must returns v, failing the test on err: Must(client.Call(ctx, req))(t).
+func Must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return v
+	}
+}
+
+// Sprint is fmt.Sprint, here so helpers need not import fmt.
+func Sprint(a ...any) string { return fmt.Sprint(a...) }
