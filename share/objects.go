@@ -309,7 +309,7 @@ func (s *Service) ListObjects(ctx context.Context, r ListRequest) (Page[Object],
 			}
 			id, err := s.resolveFolder(ctx, bucketID, c.Values[0].(string), false, "/filter/folder")
 			if err != nil {
-				id = "\x00missing" // an unknown folder holds nothing
+				id = "missing/" // no object id contains a slash: an unknown folder holds nothing
 			}
 			conds[i] = Cond{Field: "parent_id", Op: OpEq, Values: []any{id}}
 		}

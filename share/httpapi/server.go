@@ -303,6 +303,10 @@ func decodeJSON(raw []byte, schema *field, out any) error {
 		return share.Invalid("BadFormat", "", "the body must be a JSON object")
 	}
 	var v share.Validation
+	rejectNUL(doc, "", &v)
+	if err := v.Err(); err != nil {
+		return err
+	}
 	schema.check(doc, "", &v)
 	if err := v.Err(); err != nil {
 		return err
@@ -312,6 +316,29 @@ func decodeJSON(raw []byte, schema *field, out any) error {
 		return share.Invalid("BadFormat", "", jsonErrorText(err))
 	}
 	return nil
+}
+
+// rejectNUL refuses NUL characters anywhere in the document: PostgreSQL cannot store them in text,
+// and no field of this API has a use for them.
+func rejectNUL(v any, ptr string, errs *share.Validation) {
+	switch x := v.(type) {
+	case string:
+		if strings.ContainsRune(x, 0) {
+			errs.Add("InvalidString", ptr, "must not contain NUL characters")
+		}
+	case []any:
+		for i, item := range x {
+			rejectNUL(item, fmt.Sprintf("%s/%d", ptr, i), errs)
+		}
+	case map[string]any:
+		for k, item := range x {
+			if strings.ContainsRune(k, 0) {
+				errs.Add("InvalidString", ptr, "property names must not contain NUL characters")
+				continue
+			}
+			rejectNUL(item, ptr+"/"+escape(k), errs)
+		}
+	}
 }
 
 func jsonErrorText(err error) string {

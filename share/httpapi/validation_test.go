@@ -106,6 +106,8 @@ func TestValidationErrors(t *testing.T) {
 			{"update bad name", "/v1/update", fmt.Sprintf(`{"id":%q,"name":"a/b"}`, f.a.ID), 400, "BadFormat", "/name"},
 			{"folder needs a name", "/v1/folder/create", `{}`, 400, "MustProvideOne", "/name"},
 			{"archive bad format", "/v1/get_archive", fmt.Sprintf(`{"ids":[%q],"format":"rar"}`, f.a.ID), 400, "NotEnumMember", "/format"},
+			{"NUL in a filter value", "/v1/share/link/list", `{"filter":{"title":"a\u0000b"}}`, 400, "InvalidString", "/filter/title"},
+			{"NUL in a name", "/v1/folder/create", `{"name":"a\u0000b"}`, 400, "InvalidString", "/name"},
 			{"link filter contains refused", "/v1/share/link/list", `{"filter":{"link__contains":["abc"]}}`, 400, "UnexpectedProperty", "/filter/link__contains"},
 		}
 		for _, tt := range tests {
