@@ -96,7 +96,8 @@ func (s *Service) CreateLinks(ctx context.Context, bucketID string, items []Link
 					v.Add("AboveMaxLength", asrc, "a password must have at most 128 characters")
 					continue
 				}
-				l.Authenticators = append(l.Authenticators, Authenticator{Type: a.Type, Hash: HashPassword(a.Context)})
+				// Hashed below, once the whole batch is valid: argon2id is deliberately expensive.
+				l.Authenticators = append(l.Authenticators, Authenticator{Type: a.Type, Context: a.Context})
 			default:
 				v.Add("NotEnumMember", fmt.Sprintf("%s/authenticators/%d/auth_type", src, j), "must be email_otp, sms_otp or password")
 			}
@@ -115,6 +116,20 @@ func (s *Service) CreateLinks(ctx context.Context, bucketID string, items []Link
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
+	}
+	hashes := map[string]string{} // one hash per distinct password in the request bounds its cost
+	for i := range links {
+		for j, a := range links[i].Authenticators {
+			if a.Type != AuthPassword {
+				continue
+			}
+			h, ok := hashes[a.Context]
+			if !ok {
+				h = HashPassword(a.Context)
+				hashes[a.Context] = h
+			}
+			links[i].Authenticators[j] = Authenticator{Type: AuthPassword, Hash: h}
+		}
 	}
 	if err := s.store.InsertLinks(ctx, links); err != nil {
 		return nil, err

@@ -59,6 +59,9 @@ type UpdateInput struct {
 	UpdatedAt      *time.Time
 }
 
+// MaxDepth is how deeply folders may nest; it bounds the work of resolving and printing paths.
+const MaxDepth = 64
+
 // ValidName checks an object name: non-empty, at most 255 bytes, no slash, not "." or "..", and no
 // control characters (they break Content-Disposition and zip entries).
 func ValidName(name string) string {
@@ -86,7 +89,11 @@ func ValidName(name string) string {
 // folders when create is set.
 func (s *Service) resolveFolder(ctx context.Context, bucketID, p string, create bool, source string) (string, error) {
 	parent := ""
-	for _, part := range strings.Split(strings.Trim(p, "/"), "/") {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if len(parts) > MaxDepth {
+		return "", Invalid("BadFormat", source, fmt.Sprintf("a folder path may have at most %d levels", MaxDepth))
+	}
+	for _, part := range parts {
 		if part == "" {
 			continue
 		}

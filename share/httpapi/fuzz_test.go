@@ -1,10 +1,12 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sharedesk/sharedesk/share/sharetest"
 )
@@ -48,7 +50,11 @@ func FuzzRequest(f *testing.F) {
 			req.Header.Set("Authorization", "Bearer "+e.Token)
 			req.Header.Set("Content-Type", "application/json")
 			rec := httptest.NewRecorder()
+			watchdog := time.AfterFunc(5*time.Second, func() {
+				panic(fmt.Sprintf("%s %s %q: no answer within 5s", kind, path, body))
+			})
 			e.Server.Config.Handler.ServeHTTP(rec, req)
+			watchdog.Stop()
 			if rec.Code >= 500 {
 				t.Fatalf("%s %s %q: got HTTP %d: %s", kind, path, body, rec.Code, rec.Body.String())
 			}

@@ -72,15 +72,6 @@ func postRaw(t *testing.T, e *sharetest.Env, path, body string, token ...string)
 	return r
 }
 
-func postJSON(t *testing.T, e *sharetest.Env, path string, body any) reply {
-	t.Helper()
-	b, err := json.Marshal(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return postRaw(t, e, path, string(b))
-}
-
 // fixture is a small tree: /Docs/a.txt, /Docs/b.txt, /Inbox (empty folder).
 type fixture struct {
 	docs, inbox, a, b api.Object

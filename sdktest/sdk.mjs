@@ -1,0 +1,110 @@
+// Drives every Share endpoint through Pangea's published Node SDK against the server at BASE_URL.
+// Exits non-zero on the first mismatch; TestPangeaNodeSDK runs it.
+import assert from "node:assert/strict";
+import { PangeaConfig, PangeaErrors, ShareService, TransferMethod } from "pangea-node-sdk";
+
+const share = new ShareService(process.env.TOKEN, new PangeaConfig({ baseUrlTemplate: process.env.BASE_URL }));
+let passed = 0;
+async function step(name, fn) {
+  try {
+    await fn();
+    passed++;
+  } catch (err) {
+    console.error(`FAIL ${name}:`, err?.pangeaResponse ? JSON.stringify(err.pangeaResponse) : err);
+    console.log(`${passed} passed, 1 failed`);
+    process.exit(1);
+  }
+}
+
+// Over 4 KiB: the SDK hands back attachedFiles[].file as the ArrayBuffer behind a Node Buffer, and
+// smaller Buffers share a pooled ArrayBuffer holding unrelated bytes.
+const content = "hello from the node sdk\n".repeat(300);
+let bucket, folder, file, link;
+await step("buckets", async () => {
+  const r = await share.buckets();
+  assert.equal(r.status, "Success");
+  bucket = r.result.buckets.find((b) => b.default);
+  assert.ok(bucket && bucket.id.startsWith("pro_"));
+});
+await step("folderCreate", async () => {
+  const r = await share.folderCreate({ name: "SDK folder", metadata: { team: "qa" }, tags: ["sdk"] });
+  folder = r.result.object;
+  assert.equal(folder.type, "folder");
+  assert.equal(folder.folder, "/");
+});
+await step("put multipart", async () => {
+  const r = await share.put(
+    { name: "hello.txt", parent_id: folder.id, transfer_method: TransferMethod.MULTIPART },
+    { file: Buffer.from(content), name: "hello.txt" },
+  );
+  file = r.result.object;
+  assert.equal(file.size, content.length);
+  assert.equal(file.folder, "/SDK folder");
+});
+await step("getItem multipart", async () => {
+  const r = await share.getItem({ id: file.id, transfer_method: TransferMethod.MULTIPART });
+  assert.equal(r.result.object.id, file.id);
+  assert.equal(r.attachedFiles.length, 1);
+  assert.equal(Buffer.from(r.attachedFiles[0].file).toString(), content);
+});
+await step("getItem dest-url", async () => {
+  const r = await share.getItem({ id: file.id, transfer_method: TransferMethod.DEST_URL });
+  const body = await (await fetch(r.result.dest_url)).text();
+  assert.equal(body, content);
+});
+await step("list", async () => {
+  const r = await share.list({ filter: { folder: "/SDK folder" } });
+  assert.equal(r.result.count, 1);
+  assert.equal(r.result.objects[0].name, "hello.txt");
+});
+await step("update", async () => {
+  const r = await share.update({ id: file.id, name: "renamed.txt", add_tags: ["x"] });
+  assert.equal(r.result.object.name, "renamed.txt");
+  assert.deepEqual(r.result.object.tags, ["x"]);
+});
+await step("getArchive multipart", async () => {
+  const r = await share.getArchive({ ids: [folder.id], format: "zip", transfer_method: TransferMethod.MULTIPART });
+  assert.equal(r.result.count, 1);
+  assert.equal(r.attachedFiles.length, 1);
+  assert.equal(r.attachedFiles[0].filename, "archive.zip");
+});
+await step("getArchive dest-url", async () => {
+  const r = await share.getArchive({ ids: [folder.id], format: "tar", transfer_method: TransferMethod.DEST_URL });
+  const res = await fetch(r.result.dest_url);
+  assert.equal(res.status, 200);
+});
+await step("shareLinkCreate", async () => {
+  const r = await share.shareLinkCreate({
+    links: [{ targets: [folder.id], link_type: "editor", max_access_count: 3, title: "From the SDK",
+      authenticators: [{ auth_type: "password", auth_context: "sdk-secret-123" }] }],
+  });
+  link = r.result.share_link_objects[0];
+  assert.ok(link.id.startsWith("psl_"));
+  assert.equal(link.authenticators[0].auth_context, "********");
+  assert.ok(link.link.includes("/s/"));
+});
+await step("shareLinkGet", async () => {
+  const r = await share.shareLinkGet({ id: link.id });
+  assert.equal(r.result.share_link_object.title, "From the SDK");
+});
+await step("shareLinkList", async () => {
+  const r = await share.shareLinkList({ filter: { link_type: "editor", title__contains: ["sdk"] }, order_by: "created_at", order: "desc", size: 10 });
+  assert.equal(r.result.count, 1);
+  assert.equal(r.result.share_link_objects[0].id, link.id);
+});
+await step("shareLinkSend", async () => {
+  const r = await share.shareLinkSend({ links: [{ id: link.id, email: "recipient@example.com" }], sender_email: "sender@example.com", sender_name: "SDK" });
+  assert.equal(r.result.share_link_objects[0].recipient_email, "recipient@example.com");
+});
+await step("validation error surfaces", async () => {
+  await assert.rejects(share.shareLinkList({ size: 0 }), (err) => err instanceof PangeaErrors.ValidationError);
+});
+await step("shareLinkDelete", async () => {
+  const r = await share.shareLinkDelete({ ids: [link.id] });
+  assert.equal(r.result.share_link_objects[0].id, link.id);
+});
+await step("delete force", async () => {
+  const r = await share.delete({ id: folder.id, force: true });
+  assert.equal(r.result.count, 2);
+});
+console.log(`${passed} passed, 0 failed`);

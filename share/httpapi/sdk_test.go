@@ -1,0 +1,38 @@
+package httpapi_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sharedesk/sharedesk/share/sharetest"
+)
+
+// TestPangeaNodeSDK runs Pangea's published Node SDK (npm pangea-node-sdk, installed in sdktest/ by
+// make test) against the server: the wire format is only compatible if their client says so.
+func TestPangeaNodeSDK(t *testing.T) {
+	dir, err := filepath.Abs("../../sdktest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "pangea-node-sdk")); err != nil {
+		t.Fatalf("the Node SDK is not installed: run make deps (npm ci --prefix sdktest): %v", err)
+	}
+	for _, kind := range sharetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			e := sharetest.Start(t, kind, sharetest.Options{})
+			cmd := exec.Command("node", "sdk.mjs")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "BASE_URL="+e.URL, "TOKEN="+e.Token)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("node sdk.mjs: %v\n%s", err, out)
+			}
+			if !strings.Contains(string(out), "16 passed, 0 failed") {
+				t.Errorf("node sdk.mjs: got %s, want 16 passed", out)
+			}
+		})
+	}
+}
