@@ -108,10 +108,8 @@ func (s *Service) CreateLinks(ctx context.Context, bucketID string, items []Link
 		if in.SenderEmail != "" && !ValidEmail(in.SenderEmail) {
 			v.Add("BadFormat", src+"/send_params/sender_email", "must be an email address")
 		}
-		token := randomString()
-		l.TokenHash = hashToken(token)
-		l.TokenSealed = s.keys.sealToken(token, l.ID)
-		l.URL = s.linkURL(token)
+		token, hash, sealed := s.keys.NewLinkToken(l.ID)
+		l.TokenHash, l.TokenSealed, l.URL = hash, sealed, s.linkURL(token)
 		links = append(links, l)
 	}
 	if err := v.Err(); err != nil {

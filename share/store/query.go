@@ -11,9 +11,11 @@ import (
 // listing describes how one table is filtered and ordered.
 type listing struct {
 	table    string
+	search   map[string]bool // columns in the SQLite trigram index, for substring filters
 	columns  map[string]string // wire field -> column, for plain filters and ordering
 	tagTable string            // (owner_id, tag) rows for the tags filter
 	tagOwner string
+	counted  bool // an unfiltered count comes from the trigger-kept link_counts table
 }
 
 var linkListing = listing{
@@ -26,6 +28,8 @@ var linkListing = listing{
 	},
 	tagTable: "link_tags",
 	tagOwner: "link_id",
+	search:   map[string]bool{"title": true, "message": true, "recipient_email": true, "sender_email": true},
+	counted:  true,
 }
 
 var objectListing = listing{
@@ -48,8 +52,9 @@ func (s *DB) where(l listing, q share.ListQuery) (string, []any, error) {
 		var col string
 		switch c.Field {
 		case "tags":
+			// IN (subquery) rather than EXISTS lets the planner start from the tag index when the tag is rare.
 			for _, v := range c.Values {
-				clauses = append(clauses, fmt.Sprintf("EXISTS (SELECT 1 FROM %s t WHERE t.%s = %s.id AND t.tag = ?)", l.tagTable, l.tagOwner, l.table))
+				clauses = append(clauses, fmt.Sprintf("id IN (SELECT %s FROM %s WHERE tag = ?)", l.tagOwner, l.tagTable))
 				args = append(args, v)
 			}
 			continue
@@ -71,8 +76,15 @@ func (s *DB) where(l listing, q share.ListQuery) (string, []any, error) {
 		switch c.Op {
 		case share.OpContains:
 			for _, v := range c.Values {
-				clauses = append(clauses, s.like(col))
-				args = append(args, likePattern(v.(string)))
+				sub := v.(string)
+				if !s.d.postgres && l.search[col] && len([]rune(sub)) >= 3 && !strings.ContainsAny(sub, `%_\`) {
+					// The trigram index answers LIKE for substrings of three characters or more (and
+					// without an ESCAPE clause, hence only for substrings free of wildcards).
+					clauses = append(clauses, fmt.Sprintf("%s.rowid IN (SELECT rowid FROM %s_fts WHERE %s LIKE ?)", l.table, l.table, col))
+				} else {
+					clauses = append(clauses, s.like(col))
+				}
+				args = append(args, likePattern(sub))
 			}
 		case share.OpIn:
 			clauses = append(clauses, col+" IN ("+placeholders(len(c.Values))+")")
@@ -90,9 +102,10 @@ func (s *DB) where(l listing, q share.ListQuery) (string, []any, error) {
 }
 
 func (s *DB) targetClause(c share.Cond) (string, []any) {
-	const sub = "EXISTS (SELECT 1 FROM link_targets lt WHERE lt.link_id = links.id AND "
+	const sub = "id IN (SELECT lt.link_id FROM link_targets lt WHERE "
 	switch c.Op {
 	case share.OpContains:
+		// Every substring must be in one and the same target.
 		parts := make([]string, len(c.Values))
 		args := make([]any, len(c.Values))
 		for i, v := range c.Values {
@@ -119,7 +132,11 @@ func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery
 		return 0, err
 	}
 	var count int
-	if err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM "+l.table+" WHERE "+where), args...).Scan(&count); err != nil {
+	countQuery := "SELECT COUNT(*) FROM " + l.table + " WHERE " + where
+	if l.counted && len(q.Conds) == 0 {
+		countQuery = "SELECT COALESCE((SELECT n FROM link_counts WHERE bucket_id = ?), 0)"
+	}
+	if err := s.db.QueryRowContext(ctx, s.q(countQuery), args...).Scan(&count); err != nil {
 		return 0, fmt.Errorf("count %s: %w", l.table, err)
 	}
 	orderCol, ok := l.columns[q.OrderBy]
