@@ -11,7 +11,7 @@ import (
 // listing describes how one table is filtered and ordered.
 type listing struct {
 	table    string
-	search   map[string]bool // columns in the SQLite trigram index, for substring filters
+	search   map[string]bool   // columns in the SQLite trigram index, for substring filters
 	columns  map[string]string // wire field -> column, for plain filters and ordering
 	tagTable string            // (owner_id, tag) rows for the tags filter
 	tagOwner string
