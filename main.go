@@ -24,6 +24,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/notify"
+	"github.com/sharedesk/sharedesk/portal"
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/share/blob"
 	"github.com/sharedesk/sharedesk/share/httpapi"
@@ -161,6 +162,8 @@ func cmdShareServer(ctx context.Context, args []string, stderr io.Writer, demo b
 	publicURL := fs.String("public-url", "", "external base URL of the share server, used in link URLs (default http://LISTEN)")
 	smtpURL := fs.String("smtp-url", "", "smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…; empty keeps messages in the outbox")
 	maxUpload := fs.Int64("max-upload-size", 2<<30, "largest file accepted, in bytes")
+	smsURL := fs.String("sms-webhook-url", "", "URL that receives SMS as signed JSON POSTs; empty keeps SMS in the outbox")
+	smsSecretFile := fs.String("sms-webhook-secret-file", "", "file holding the HMAC secret that signs SMS webhook posts")
 	maxJSON := fs.Int64("max-json-body", 1<<20, "largest JSON request body, in bytes")
 	defAccess := fs.Int("default-max-access", 10, "max_access_count of a link that does not give one")
 	maxAccess := fs.Int("max-access-limit", 1000, "highest max_access_count a link may ask for")
@@ -209,14 +212,24 @@ func cmdShareServer(ctx context.Context, args []string, stderr io.Writer, demo b
 			return err
 		}
 	}
+	var sms notify.Sender = notify.Outbox{Store: db}
+	if *smsURL != "" {
+		secret, err := os.ReadFile(*smsSecretFile)
+		if err != nil || len(bytes.TrimSpace(secret)) < 16 {
+			return fmt.Errorf("--sms-webhook-url needs --sms-webhook-secret-file with a secret of at least 16 bytes: %v", err)
+		}
+		sms = notify.Webhook{URL: *smsURL, Secret: bytes.TrimSpace(secret)}
+	}
 	svc := share.New(db, blobs, keys, share.Config{PublicURL: *publicURL, DefaultMaxAccess: *defAccess, MaxAccessLimit: *maxAccess,
-		DefaultExpiry: *defExpiry, MaxExpiry: *maxExpiry, MaxUploadSize: *maxUpload, Sender: sender, Logger: log})
+		DefaultExpiry: *defExpiry, MaxExpiry: *maxExpiry, MaxUploadSize: *maxUpload, Sender: sender, SMS: sms, Logger: log})
 	if err := svc.Start(ctx); err != nil {
 		return err
 	}
 	api := httpapi.New(svc, log, httpapi.Options{MaxJSONBody: *maxJSON, PublicURL: *publicURL})
 	mux := http.NewServeMux()
 	api.Register(mux)
+	portal.New(svc, log, portal.Options{PublicURL: *publicURL, MaxUploadSize: *maxUpload}).Register(mux)
+	go purgeLoop(ctx, log, db)
 	if demo {
 		token, err := seedDemo(ctx, svc)
 		if err != nil {
@@ -332,4 +345,20 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("unknown token subcommand %q (create, list, revoke)", args[0])
 	}
 	return nil
+}
+
+// purgeLoop removes expired portal sessions, codes and old failure records every few minutes.
+func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if err := db.PurgeExpired(ctx, now.UnixMicro(), now.Add(-24*time.Hour).UnixMicro()); err != nil && ctx.Err() == nil {
+				log.Warn("purge expired sessions", "err", err)
+			}
+		}
+	}
 }

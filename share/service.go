@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -20,7 +21,8 @@ type Config struct {
 	DefaultExpiry    time.Duration // expires_at when a request omits it
 	MaxExpiry        time.Duration // the latest expires_at a request may ask for, from now
 	MaxUploadSize    int64         // largest file accepted
-	Sender           notify.Sender
+	Sender           notify.Sender // email
+	SMS              notify.Sender
 	Logger           *slog.Logger
 	Now              func() time.Time
 }
@@ -32,6 +34,7 @@ type Service struct {
 	keys          *Keys
 	cfg           Config
 	defaultBucket Bucket
+	kdfSlots      chan struct{}
 }
 
 // New returns a service; call Start before use.
@@ -45,8 +48,11 @@ func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
 	if cfg.Sender == nil {
 		cfg.Sender = notify.Outbox{Store: store}
 	}
+	if cfg.SMS == nil {
+		cfg.SMS = notify.Outbox{Store: store}
+	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return &Service{store: store, blobs: blobs, keys: keys, cfg: cfg}
+	return &Service{store: store, blobs: blobs, keys: keys, cfg: cfg, kdfSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 }
 
 // Start makes sure the default bucket exists.

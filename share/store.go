@@ -31,6 +31,20 @@ type Store interface {
 	DeleteLinks(ctx context.Context, bucketID string, ids []string) ([]Link, error) // all or nothing
 	SetLinkRecipients(ctx context.Context, bucketID string, updates []LinkRecipient) ([]Link, error)
 
+	LinkByTokenHash(ctx context.Context, hash string) (Link, error)
+	ConsumeAccess(ctx context.Context, linkID string, now int64) (bool, error)
+	InsertOTP(ctx context.Context, c OTP) error
+	CountOTPsSince(ctx context.Context, linkID string, since int64) (int, error)
+	LatestOTP(ctx context.Context, linkID string, authIndex int) (OTP, error)
+	FailOTP(ctx context.Context, id string) (int, error)
+	UseOTP(ctx context.Context, id string, now int64, maxAttempts int) (bool, error)
+	RecordAuthFailure(ctx context.Context, linkID, client string, at int64) error
+	CountAuthFailures(ctx context.Context, linkID, client string, since int64) (perLink, perClient int, err error)
+	InsertPortalSession(ctx context.Context, p PortalSession) error
+	PortalSession(ctx context.Context, idHash string) (PortalSession, error)
+	DeletePortalSession(ctx context.Context, idHash string) error
+	PurgeExpired(ctx context.Context, now, failuresBefore int64) error
+
 	InsertToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash string) (Token, error)
 	Tokens(ctx context.Context) ([]Token, error)
@@ -46,4 +60,24 @@ type LinkRecipient struct {
 	RecipientEmail string
 	SenderEmail    string
 	SenderName     string
+}
+
+// OTP is a one-time code sent to an email or phone authenticator. Times are Micros.
+type OTP struct {
+	ID        string
+	LinkID    string
+	AuthIndex int
+	CodeHash  string
+	CreatedAt int64
+	ExpiresAt int64
+	Attempts  int
+	UsedAt    int64
+}
+
+// PortalSession is a recipient's signed-in session on one link. Times are Micros.
+type PortalSession struct {
+	IDHash    string
+	LinkID    string
+	CreatedAt int64
+	ExpiresAt int64
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/notify"
+	"github.com/sharedesk/sharedesk/portal"
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/share/blob"
 	"github.com/sharedesk/sharedesk/share/httpapi"
@@ -110,6 +111,7 @@ type Env struct {
 	Mail   *Inbox
 	Clock  *Clock
 	Logs   *SyncBuffer
+	SMS    *SMSInbox
 }
 
 // Options change an Env.
@@ -145,6 +147,10 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 		}
 		cfg.Sender = sender
 	}
+	if !opt.NoSMTP {
+		e.SMS = StartSMSReceiver(t, e.Clock.Now)
+		cfg.SMS = notify.Webhook{URL: e.SMS.URL, Secret: e.SMS.Secret, Now: e.Clock.Now}
+	}
 	if opt.Config != nil {
 		opt.Config(&cfg)
 	}
@@ -155,6 +161,7 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	srv := httpapi.New(e.Svc, log, httpapi.Options{PublicURL: e.URL, MaxJSONBody: opt.MaxJSON})
 	mux := http.NewServeMux()
 	srv.Register(mux)
+	portal.New(e.Svc, log, portal.Options{PublicURL: e.URL, MaxUploadSize: cfg.MaxUploadSize}).Register(mux)
 	e.Server.Config.Handler = srv.Middleware(mux)
 	e.Server.Start()
 	t.Cleanup(e.Server.Close)

@@ -56,16 +56,25 @@ func StartSMTP(t testing.TB) *Inbox {
 // Wait returns the first message to addr, waiting up to 10 seconds for it.
 func (in *Inbox) Wait(t testing.TB, addr string) Mail {
 	t.Helper()
+	return in.WaitN(t, addr, 1)
+}
+
+// WaitN returns the nth message (from 1) to addr, waiting up to 10 seconds for it.
+func (in *Inbox) WaitN(t testing.TB, addr string, n int) Mail {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	timer := time.AfterFunc(10*time.Second, func() { in.mu.Lock(); in.cond.Broadcast(); in.mu.Unlock() })
 	defer timer.Stop()
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	for {
+		seen := 0
 		for _, m := range in.mail {
 			for _, to := range m.To {
 				if strings.EqualFold(to, addr) {
-					return m
+					if seen++; seen == n {
+						return m
+					}
 				}
 			}
 		}

@@ -1,0 +1,80 @@
+package portal
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/share/httpapi"
+)
+
+// downloadFile handles GET /p/d/{id}: one file, streamed, with Range support.
+func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.Link, _ string) {
+	if !l.CanDownload() {
+		h.fail(w, r, share.Errf(share.CodeNotFound, "This link lets you upload files, not download them."))
+		return
+	}
+	o, err := h.svc.LinkObject(r.Context(), l, r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if o.Type == share.TypeFolder {
+		redirect(w, r, "/p/zip?id="+o.ID)
+		return
+	}
+	f, err := h.svc.OpenFile(o)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	hd := w.Header()
+	hd.Set("Content-Type", o.MimeType)
+	hd.Set("Content-Disposition", httpapi.ContentDisposition("attachment", o.Name))
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox") // never render a shared file as a page
+	h.log.InfoContext(r.Context(), "recipient download", "link", l.ID, "object", o.ID, "range", r.Header.Get("Range") != "")
+	http.ServeContent(w, r, "", o.UpdatedAt, f)
+}
+
+// downloadZip handles GET /p/zip?id=…&id=…: a folder or a selection as one streamed zip.
+func (h *Handler) downloadZip(w http.ResponseWriter, r *http.Request, l share.Link, _ string) {
+	ids := r.URL.Query()["id"]
+	if len(ids) == 0 {
+		h.setFlash(w, flash{Err: "Select at least one file or folder to download."})
+		redirect(w, r, backTo(r))
+		return
+	}
+	if len(ids) > 1000 {
+		ids = ids[:1000]
+	}
+	a, err := h.svc.LinkArchive(r.Context(), l, ids)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	name := "shared files.zip"
+	if len(a.Objects) == 1 {
+		name = a.Objects[0].Name + ".zip"
+	} else if l.Title != "" {
+		name = l.Title + ".zip"
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", httpapi.ContentDisposition("attachment", name))
+	h.log.InfoContext(r.Context(), "recipient zip download", "link", l.ID, "objects", len(a.Objects))
+	if err := a.WriteZip(w); err != nil {
+		h.log.ErrorContext(r.Context(), "zip broken off", "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// backTo is where to send the recipient after an action: the page they came from within the portal.
+func backTo(r *http.Request) string {
+	if id := r.PathValue("folder"); id != "" {
+		return "/p/f/" + id
+	}
+	if ref := r.URL.Query().Get("back"); strings.HasPrefix(ref, "/p/") && !strings.HasPrefix(ref, "//") {
+		return ref
+	}
+	return "/p/"
+}

@@ -1,0 +1,122 @@
+package portal
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/views"
+)
+
+// openLink handles GET /s/{token}: what was shared, by whom, and how to prove who you are.
+func (h *Handler) openLink(w http.ResponseWriter, r *http.Request) {
+	l, err := h.svc.OpenLink(r.Context(), r.PathValue("token"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	state := openState{sent: -1, errIndex: -1}
+	if i, err := strconv.Atoi(r.URL.Query().Get("sent")); err == nil {
+		state.sent, state.outbox = i, r.URL.Query().Get("outbox") == "1"
+	}
+	h.renderOpen(w, r, l, http.StatusOK, state)
+}
+
+type openState struct {
+	sent     int  // authenticator a code was just sent for, or -1
+	outbox   bool // that code went to the outbox
+	errIndex int  // authenticator the error belongs to, or -1 for the page
+	err      string
+}
+
+func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Link, status int, st openState) {
+	if l.Status(h.svc.Now()) != "active" {
+		h.fail(w, r, gone(l, h.svc))
+		return
+	}
+	token := r.PathValue("token")
+	vm := views.OpenVM{Token: token, Title: l.Title, Message: l.Message, Sender: l.SenderName, ExpiresAt: l.ExpiresAt,
+		OpensLeft: l.MaxAccessCount - l.AccessCount}
+	if vm.Sender == "" {
+		vm.Sender = l.SenderEmail
+	}
+	targets, err := h.svc.LinkTargets(r.Context(), l)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	vm.Grants = grants(l, targets)
+	if vm.Title == "" {
+		vm.Title = vm.Grants
+	}
+	for i, a := range l.Authenticators {
+		opt := views.AuthOption{Index: i, Type: a.Type, CodeSent: i == st.sent, Outbox: i == st.sent && st.outbox}
+		switch a.Type {
+		case share.AuthEmailOTP:
+			opt.Masked = share.MaskEmail(a.Context)
+		case share.AuthSMSOTP:
+			opt.Masked = share.MaskPhone(a.Context)
+		}
+		if i == st.errIndex {
+			opt.Error = st.err
+			if a.Type != share.AuthPassword {
+				opt.CodeSent = true // keep the code form open so the recipient can try again
+			}
+		}
+		vm.Auths = append(vm.Auths, opt)
+	}
+	if st.errIndex < 0 {
+		vm.Error = st.err
+	}
+	h.render(w, r, status, views.PortalOpen(vm))
+}
+
+func gone(l share.Link, svc *share.Service) error {
+	if l.Status(svc.Now()) == "expired" {
+		return share.Errf(share.CodeGone, "This link expired on %s.", views.When(l.ExpiresAt))
+	}
+	return share.Errf(share.CodeGone, "This link has already been opened the %d %s it allows.", l.MaxAccessCount, pluralize(l.MaxAccessCount, "time", "times"))
+}
+
+// grants says in plain words what the link lets the recipient do.
+func grants(l share.Link, targets []share.Object) string {
+	files, folders := 0, 0
+	for _, t := range targets {
+		if t.Type == share.TypeFolder {
+			folders++
+		} else {
+			files++
+		}
+	}
+	what := ""
+	switch {
+	case len(targets) == 1 && folders == 1:
+		what = "folder " + targets[0].Name
+	case len(targets) == 1:
+		what = targets[0].Name
+	case folders == 0:
+		what = fmt.Sprintf("%d files", files)
+	case files == 0:
+		what = fmt.Sprintf("%d folders", folders)
+	default:
+		what = fmt.Sprintf("%d %s and %d %s", files, pluralize(files, "file", "files"), folders, pluralize(folders, "folder", "folders"))
+	}
+	switch {
+	case len(targets) == 0:
+		return "The shared files are no longer available"
+	case l.LinkType == share.LinkUpload:
+		return "Upload to " + what
+	case l.LinkType == share.LinkEditor:
+		return "Edit " + what
+	default:
+		return "Download " + what
+	}
+}
+
+func pluralize(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,219 @@
+// Package portal serves the recipient's side of a share link: open it, prove who you are by password
+// or one-time code, then download, upload or edit exactly what was shared. Every page works without
+// JavaScript; a small script adds upload progress and delete confirmation.
+package portal
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/sharedesk/sharedesk/applog"
+	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/static"
+	"github.com/sharedesk/sharedesk/views"
+)
+
+// Handler serves the portal.
+type Handler struct {
+	svc       *share.Service
+	log       *slog.Logger
+	maxUpload int64
+	secure    bool
+	cookie    string
+	flash     string
+}
+
+// Options configure the portal.
+type Options struct {
+	// PublicURL is the share server's external URL. Cookies are Secure with the __Host- prefix when it
+	// is https or a loopback address (browsers treat both as secure contexts).
+	PublicURL     string
+	MaxUploadSize int64
+}
+
+// New returns the portal handler.
+func New(svc *share.Service, log *slog.Logger, opt Options) *Handler {
+	h := &Handler{svc: svc, log: log, maxUpload: opt.MaxUploadSize, secure: secureOrigin(opt.PublicURL)}
+	h.cookie, h.flash = "sd-portal", "sd-flash"
+	if h.secure {
+		h.cookie, h.flash = "__Host-sd-portal", "__Host-sd-flash"
+	}
+	return h
+}
+
+func secureOrigin(publicURL string) bool {
+	if strings.HasPrefix(publicURL, "https://") {
+		return true
+	}
+	host := strings.TrimPrefix(publicURL, "http://")
+	if i := strings.IndexAny(host, "/"); i >= 0 {
+		host = host[:i]
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Register adds the portal's routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	cop := http.NewCrossOriginProtection()
+	page := func(f http.HandlerFunc) http.Handler { return h.headers(f) }
+	post := func(f http.HandlerFunc) http.Handler { return h.headers(cop.Handler(f)) }
+	signedIn := func(f func(http.ResponseWriter, *http.Request, share.Link, string)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) { h.withSession(w, r, f) }
+	}
+	mux.Handle("GET /s/{token}", page(h.openLink))
+	mux.Handle("POST /s/{token}/password", post(h.checkPassword))
+	mux.Handle("POST /s/{token}/code", post(h.sendCode))
+	mux.Handle("POST /s/{token}/verify", post(h.verifyCode))
+	mux.Handle("GET /p/{$}", page(signedIn(h.showHome)))
+	mux.Handle("GET /p/f/{id}", page(signedIn(h.showFolder)))
+	mux.Handle("GET /p/d/{id}", h.headers(signedIn(h.downloadFile)))
+	mux.Handle("GET /p/zip", h.headers(signedIn(h.downloadZip)))
+	mux.Handle("POST /p/upload/{id}", post(signedIn(h.uploadFiles)))
+	mux.Handle("POST /p/rename/{id}", post(signedIn(h.renameObject)))
+	mux.Handle("POST /p/delete/{id}", post(signedIn(h.deleteObject)))
+	mux.Handle("POST /p/signout", post(signedIn(h.signOut)))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static.FS)))
+}
+
+// headers sets the security headers of every portal response.
+func (h *Handler) headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer") // the link token must not leak through Referer
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Cache-Control", "no-store")
+		if r.TLS != nil || (h.secure && r.Header.Get("X-Forwarded-Proto") == "https") {
+			hd.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// render writes a component through a buffer, so a failed render can still become an error page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		h.log.ErrorContext(r.Context(), "render", "err", err)
+		http.Error(w, "Something went wrong. Please try again.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fail is the one place an error becomes a status and a page.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case share.IsCode(err, share.CodeNotFound):
+		h.render(w, r, http.StatusNotFound, views.PortalGone(views.GoneVM{Heading: "This link is not available", Message: gentle(err, "The link may have been revoked, or mistyped.")}))
+	case share.IsCode(err, share.CodeGone):
+		h.render(w, r, http.StatusGone, views.PortalGone(views.GoneVM{Heading: "This link can no longer be opened", Message: share.ErrorMessage(err)}))
+	case errors.Is(err, context.Canceled):
+		h.log.InfoContext(r.Context(), "client went away")
+	default:
+		h.log.ErrorContext(r.Context(), "portal error", "err", err)
+		h.render(w, r, http.StatusInternalServerError, views.PortalGone(views.GoneVM{Heading: "Something went wrong",
+			Message: "This is our fault, not yours. Please try again in a minute. Reference: " + applog.RequestID(r.Context())}))
+	}
+}
+
+func gentle(err error, fallback string) string {
+	if m := share.ErrorMessage(err); m != "" && m != "no such link" {
+		return m
+	}
+	return fallback
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (h *Handler) setSession(w http.ResponseWriter, secret string) {
+	http.SetCookie(w, &http.Cookie{Name: h.cookie, Value: secret, Path: "/", MaxAge: int(share.PortalSessionMax / time.Second),
+		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+}
+
+func (h *Handler) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: h.cookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// csrfToken ties form posts to the session: only a page that saw the session can know it.
+func csrfToken(secret string) string {
+	sum := sha256.Sum256([]byte("sharedesk portal form|" + secret))
+	return hex.EncodeToString(sum[:16])
+}
+
+// withSession loads the recipient's session; a revoked or expired link ends it on the spot.
+func (h *Handler) withSession(w http.ResponseWriter, r *http.Request, next func(http.ResponseWriter, *http.Request, share.Link, string)) {
+	c, err := r.Cookie(h.cookie)
+	secret := ""
+	if err == nil {
+		secret = c.Value
+	}
+	l, err := h.svc.Session(r.Context(), secret)
+	if err != nil {
+		if share.IsCode(err, share.CodeNotFound) || share.IsCode(err, share.CodeGone) {
+			h.clearSession(w)
+			h.log.InfoContext(r.Context(), "portal request refused", "reason", share.ErrorMessage(err))
+		}
+		h.fail(w, r, err)
+		return
+	}
+	next(w, r, l, secret)
+}
+
+type flash struct {
+	OK  []string `json:"ok,omitempty"`
+	Err string   `json:"err,omitempty"`
+}
+
+// setFlash keeps messages for the page after a redirect, in a short-lived cookie.
+func (h *Handler) setFlash(w http.ResponseWriter, f flash) {
+	raw, _ := json.Marshal(f)
+	http.SetCookie(w, &http.Cookie{Name: h.flash, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+}
+
+func (h *Handler) takeFlash(w http.ResponseWriter, r *http.Request) flash {
+	var f flash
+	c, err := r.Cookie(h.flash)
+	if err != nil {
+		return f
+	}
+	http.SetCookie(w, &http.Cookie{Name: h.flash, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	if raw, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
+		_ = json.Unmarshal(raw, &f)
+	}
+	return f
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, url string) {
+	http.Redirect(w, r, url, http.StatusSeeOther)
+}

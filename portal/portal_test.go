@@ -1,0 +1,444 @@
+package portal_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/share/sharetest"
+)
+
+func TestPasswordFlow(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		tr := makeTree(t, e)
+		l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, Message: "See the folder", Authenticators: password("open sesame 1")})
+
+		r := newRecipient(t, e)
+		open := r.get(linkPath(e, l))
+		for _, want := range []string{"Quarterly files", "See the folder", "Download folder Docs", "Enter the password", `autocomplete="current-password"`, "10 openings left"} {
+			if !strings.Contains(open.body, want) {
+				t.Errorf("open page lacks %q", want)
+			}
+		}
+		for h, want := range map[string]string{"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"} {
+			if got := open.header.Get(h); got != want {
+				t.Errorf("%s: got %q, want %q", h, got, want)
+			}
+		}
+		if csp := open.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("CSP: got %q", csp)
+		}
+
+		wrong := r.post(linkPath(e, l)+"/password", url.Values{"auth": {"0"}, "password": {"guess"}})
+		if wrong.status != http.StatusUnauthorized || !strings.Contains(wrong.body, "That password is not right") || !strings.Contains(wrong.body, `role="alert"`) {
+			t.Errorf("wrong password: got %d, want 401 with an announced error", wrong.status)
+		}
+		if got := sharetest.Must(e.Client.LinkGet(context.Background(), api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject; got.AccessCount != 0 {
+			t.Errorf("a wrong password counted an access: %d", got.AccessCount)
+		}
+		if strings.Contains(e.Logs.String(), "guess") || strings.Contains(e.Logs.String(), "open sesame") {
+			t.Error("a password attempt appears in the logs")
+		}
+
+		home := r.post(linkPath(e, l)+"/password", url.Values{"auth": {"0"}, "password": {"open sesame 1"}})
+		if home.status != http.StatusOK || strings.Contains(home.url, "/s/") {
+			t.Fatalf("right password: got %d at %s, want 200 off the token URL", home.status, home.url)
+		}
+		for _, want := range []string{"a.txt", "b.txt", "Sub", "Download selected as zip"} {
+			if !strings.Contains(home.body, want) {
+				t.Errorf("folder page lacks %q", want)
+			}
+		}
+		if strings.Contains(home.body, "secret.txt") || strings.Contains(home.body, "Add files") {
+			t.Error("download link shows something it should not")
+		}
+		got := sharetest.Must(e.Client.LinkGet(context.Background(), api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject
+		if got.AccessCount != 1 || got.LastAccessedAt == nil {
+			t.Errorf("after sign-in: access_count %d, last_accessed_at %v; want 1 and set", got.AccessCount, got.LastAccessedAt)
+		}
+
+		dl := r.get("/p/d/" + tr.b.ID)
+		if dl.status != 200 || dl.body != "bravo bravo" || dl.header.Get("Content-Disposition") != "attachment; filename=b.txt" ||
+			dl.header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(dl.header.Get("Content-Type"), "text/plain") {
+			t.Errorf("download: got %d %q %v", dl.status, dl.body, dl.header)
+		}
+		part := r.get("/p/d/"+tr.b.ID, "Range", "bytes=6-")
+		if part.status != http.StatusPartialContent || part.body != "bravo" {
+			t.Errorf("range: got %d %q, want 206 \"bravo\"", part.status, part.body)
+		}
+		sub := r.get("/p/f/" + tr.sub.ID)
+		if !strings.Contains(sub.body, "c.txt") || !strings.Contains(sub.body, `href="/p/f/`+tr.docs.ID+`"`) {
+			t.Errorf("subfolder: no c.txt or no way back to Docs")
+		}
+		zip := r.get("/p/zip?id=" + tr.docs.ID)
+		if zip.status != 200 || !strings.HasPrefix(zip.body, "PK") {
+			t.Errorf("zip: got %d", zip.status)
+		}
+
+		// Revocation ends the session on the very next request.
+		sharetest.Must(e.Client.LinkDelete(context.Background(), api.LinkDeleteRequest{IDs: []string{l.ID}}))(t)
+		after := r.get("/p/d/" + tr.b.ID)
+		if after.status != http.StatusNotFound || strings.Contains(after.body, "bravo") || !strings.Contains(after.body, "revoked") {
+			t.Errorf("after revoke: got %d %q, want 404 saying it was revoked", after.status, after.body)
+		}
+		if p := r.get(linkPath(e, l)); p.status != http.StatusNotFound {
+			t.Errorf("revoked link page: got %d, want 404", p.status)
+		}
+	})
+}
+
+func TestEmailCodeFlow(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{})
+	tr := makeTree(t, e)
+	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "jordan@example.com"}}})
+	r := newRecipient(t, e)
+	open := r.get(linkPath(e, l))
+	if !strings.Contains(open.body, "Email me a code at j***@example.com") {
+		t.Fatalf("open page does not offer a code to the masked address")
+	}
+	sent := r.post(linkPath(e, l)+"/code", url.Values{"auth": {"0"}})
+	if !strings.Contains(sent.body, "We sent a 6-digit code to <strong>j***@example.com</strong>") || !strings.Contains(sent.body, `autocomplete="one-time-code"`) {
+		t.Fatalf("after sending: page does not ask for the code:\n%s", sent.body)
+	}
+	code := codeIn(t, e.Mail.Wait(t, "jordan@example.com").Text)
+	if strings.Contains(e.Logs.String(), code) {
+		t.Error("the code appears in the logs")
+	}
+	wrongCode := fmt.Sprintf("%06d", (atoi(code)+1)%1000000)
+	bad := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {wrongCode}})
+	if bad.status != http.StatusUnauthorized || !strings.Contains(bad.body, "4 tries left") {
+		t.Errorf("wrong code: got %d, want 401 with tries left", bad.status)
+	}
+	ok := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {code}})
+	if ok.status != 200 || !strings.Contains(ok.body, "a.txt") {
+		t.Fatalf("right code: got %d at %s", ok.status, ok.url)
+	}
+	again := newRecipient(t, e).post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {code}})
+	if again.status != http.StatusUnauthorized || !strings.Contains(again.body, "has been used") {
+		t.Errorf("code reused: got %d, want 401 'has been used'", again.status)
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	fmt.Sscanf(s, "%d", &n)
+	return n
+}
+
+func TestSMSCodeFlow(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{})
+	tr := makeTree(t, e)
+	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: []api.Authenticator{
+		{AuthType: "password", AuthContext: "not this one"}, {AuthType: "sms_otp", AuthContext: "+15555550123"}}})
+	r := newRecipient(t, e)
+	if open := r.get(linkPath(e, l)); !strings.Contains(open.body, "Text me a code at +1••••••0123") || !strings.Contains(open.body, "Use any one of these") {
+		t.Fatalf("open page does not offer both ways")
+	}
+	r.post(linkPath(e, l)+"/code", url.Values{"auth": {"1"}})
+	sms, ok := e.SMS.Last("+15555550123")
+	if !ok || e.SMS.Rejected != 0 {
+		t.Fatalf("no signed SMS arrived (rejected %d)", e.SMS.Rejected)
+	}
+	p := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"1"}, "code": {codeIn(t, sms.Text)}})
+	if p.status != 200 || !strings.Contains(p.body, "a.txt") {
+		t.Errorf("sms code: got %d", p.status)
+	}
+}
+
+func TestCodeLimits(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		e := sharetest.Start(t, kind, sharetest.Options{})
+		tr := makeTree(t, e)
+		l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "bf@example.com"}}})
+		r := newRecipient(t, e)
+		r.post(linkPath(e, l)+"/code", url.Values{"auth": {"0"}})
+		code := codeIn(t, e.Mail.WaitN(t, "bf@example.com", 1).Text)
+		wrongCode := fmt.Sprintf("%06d", (atoi(code)+1)%1000000)
+		for i := range 5 {
+			if p := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {wrongCode}}); p.status != http.StatusUnauthorized {
+				t.Fatalf("wrong try %d: got %d", i+1, p.status)
+			}
+		}
+		sixth := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {code}})
+		if sixth.status != http.StatusUnauthorized || strings.HasPrefix(sixth.url, "/p/") {
+			t.Errorf("right code after 5 wrong tries: got %d, want refused", sixth.status)
+		}
+
+		r.post(linkPath(e, l)+"/code", url.Values{"auth": {"0"}})
+		code2 := codeIn(t, e.Mail.WaitN(t, "bf@example.com", 2).Text)
+		e.Clock.Advance(share.OTPLifetime + time.Second)
+		if p := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {code2}}); p.status != http.StatusUnauthorized || !strings.Contains(p.body, "expired") {
+			t.Errorf("expired code: got %d, want refused as expired: %s", p.status, p.body)
+		}
+
+		for i := 3; i <= 5; i++ {
+			if p := r.post(linkPath(e, l)+"/code", url.Values{"auth": {"0"}}); p.status != http.StatusOK {
+				t.Fatalf("code %d of the hour: got %d", i, p.status)
+			}
+		}
+		if p := r.post(linkPath(e, l)+"/code", url.Values{"auth": {"0"}}); p.status != http.StatusTooManyRequests {
+			t.Errorf("sixth code in an hour: got %d, want 429", p.status)
+		}
+		if got := sharetest.Must(e.Client.LinkGet(context.Background(), api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject.AccessCount; got != 0 {
+			t.Errorf("refused attempts counted %d accesses", got)
+		}
+	})
+}
+
+func TestPasswordRateLimit(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
+	tr := makeTree(t, e)
+	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("right password")})
+	r := newRecipient(t, e)
+	for i := range share.MaxFailuresPerLink {
+		if p := r.post(linkPath(e, l)+"/password", url.Values{"auth": {"0"}, "password": {fmt.Sprint("wrong ", i)}}); p.status != http.StatusUnauthorized {
+			t.Fatalf("try %d: got %d", i, p.status)
+		}
+	}
+	if p := r.post(linkPath(e, l)+"/password", url.Values{"auth": {"0"}, "password": {"right password"}}); p.status != http.StatusTooManyRequests {
+		t.Errorf("right password after %d failures: got %d, want 429", share.MaxFailuresPerLink, p.status)
+	}
+	e.Clock.Advance(share.FailureWindow + time.Second)
+	if p := r.post(linkPath(e, l)+"/password", url.Values{"auth": {"0"}, "password": {"right password"}}); p.status != http.StatusOK {
+		t.Errorf("after the window: got %d, want 200", p.status)
+	}
+}
+
+func TestConcurrentAccessLimit(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		tr := makeTree(t, e)
+		limit := 5
+		api := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, MaxAccessCount: &limit, Authenticators: password("concurrent!")})
+		l, err := e.Svc.OpenLink(context.Background(), strings.TrimPrefix(linkPath(e, api), "/s/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		granted, refused := 0, 0
+		start := make(chan struct{})
+		for range 200 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := e.Svc.StartSession(context.Background(), l)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					granted++
+				case share.IsCode(err, share.CodeGone):
+					refused++
+				default:
+					t.Errorf("unexpected error: %v", err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if granted != limit || refused != 200-limit {
+			t.Errorf("200 concurrent sign-ins against a limit of %d: granted %d, refused %d", limit, granted, refused)
+		}
+		if got := sharetest.Must(e.Client.LinkGet(context.Background(), apiGet(l.ID)))(t).ShareLinkObject.AccessCount; got != limit {
+			t.Errorf("access_count: got %d, want %d", got, limit)
+		}
+		// A used-up link shows its own page.
+		if p := newRecipient(t, e).get(linkPath(e, api)); p.status != http.StatusGone || !strings.Contains(p.body, "5 times it allows") {
+			t.Errorf("used-up link: got %d, want 410", p.status)
+		}
+	})
+}
+
+func apiGet(id string) api.LinkGetRequest { return api.LinkGetRequest{ID: id} }
+
+func TestGoneAndUnknownLinks(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
+	tr := makeTree(t, e)
+	exp := e.Clock.Now().Add(time.Hour)
+	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, ExpiresAt: &exp, Authenticators: password("expiring link")})
+	r := signIn(t, e, l, "expiring link")
+	e.Clock.Advance(2 * time.Hour)
+	if p := r.get("/p/"); p.status != http.StatusGone {
+		t.Errorf("session past the link's expiry: got %d, want 410", p.status)
+	}
+	if p := newRecipient(t, e).get(linkPath(e, l)); p.status != http.StatusGone || !strings.Contains(p.body, "expired") {
+		t.Errorf("expired link: got %d, want 410 saying it expired", p.status)
+	}
+	if p := newRecipient(t, e).get("/s/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"); p.status != http.StatusNotFound || !strings.Contains(p.body, "not available") {
+		t.Errorf("unknown link: got %d", p.status)
+	}
+	if p := newRecipient(t, e).get("/p/"); p.status != http.StatusNotFound {
+		t.Errorf("portal without a session: got %d, want 404", p.status)
+	}
+}
+
+// TestPathSafety tries every action on objects outside an editor link's folder.
+func TestPathSafety(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		tr := makeTree(t, e)
+		l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor", Authenticators: password("editor pass")})
+		r := signIn(t, e, l, "editor pass")
+		home := r.get("/p/")
+		csrf := csrfOf(t, home)
+		outside := []string{tr.private.ID, tr.secret.ID, tr.inbox.ID, "pos_doesnotexist", "../" + tr.secret.ID}
+		for _, id := range outside {
+			if p := r.get("/p/d/" + id); p.status != http.StatusNotFound || strings.Contains(p.body, "top secret") {
+				t.Errorf("download %s: got %d", id, p.status)
+			}
+			if p := r.get("/p/f/" + id); p.status != http.StatusNotFound {
+				t.Errorf("browse %s: got %d", id, p.status)
+			}
+			if p := r.get("/p/zip?id=" + url.QueryEscape(id)); p.status != http.StatusNotFound || strings.HasPrefix(p.body, "PK") {
+				t.Errorf("zip %s: got %d", id, p.status)
+			}
+			if p := r.post("/p/rename/"+id, url.Values{"csrf": {csrf}, "name": {"pwned"}}); p.status != http.StatusNotFound {
+				t.Errorf("rename %s: got %d", id, p.status)
+			}
+			if p := r.post("/p/delete/"+id, url.Values{"csrf": {csrf}}); p.status != http.StatusNotFound {
+				t.Errorf("delete %s: got %d", id, p.status)
+			}
+			if p := upload(t, r, id, csrf, "x.txt", "intruder"); p.status != http.StatusNotFound {
+				t.Errorf("upload into %s: got %d", id, p.status)
+			}
+		}
+		// A zip mixing a reachable and an unreachable id is refused whole.
+		if p := r.get("/p/zip?id=" + tr.a.ID + "&id=" + tr.secret.ID); p.status != http.StatusNotFound {
+			t.Errorf("mixed zip: got %d", p.status)
+		}
+		if got := sharetest.Must(e.Client.Get(context.Background(), api.GetRequest{ID: tr.secret.ID}))(t).Object; got.Name != "secret.txt" {
+			t.Errorf("an outside file changed: %+v", got)
+		}
+		list := sharetest.Must(e.Client.List(context.Background(), api.ListRequest{Filter: map[string]any{"parent_id": tr.private.ID}}))(t)
+		if list.Count != 1 {
+			t.Errorf("something was added to or removed from /Private: %d objects", list.Count)
+		}
+		// The shared folder itself cannot be renamed or deleted from the portal.
+		if p := r.post("/p/delete/"+tr.docs.ID, url.Values{"csrf": {csrf}}); !strings.Contains(p.body, "cannot be renamed or deleted") {
+			t.Errorf("delete the shared folder: got %d", p.status)
+		}
+	})
+}
+
+func upload(t *testing.T, r *recipient, folder, csrf string, files ...string) page {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", csrf)
+	for i := 0; i+1 < len(files); i += 2 {
+		fw, _ := mw.CreateFormFile("files", files[i])
+		io.WriteString(fw, files[i+1])
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, r.abs("/p/upload/"+folder), &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return r.do(req)
+}
+
+func TestEditorActions(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
+	tr := makeTree(t, e)
+	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor", Authenticators: password("editor pass")})
+	r := signIn(t, e, l, "editor pass")
+	csrf := csrfOf(t, r.get("/p/"))
+	up := upload(t, r, tr.docs.ID, csrf, "a.txt", "second alpha", "new.txt", "fresh")
+	if !strings.Contains(up.body, `Saved a.txt as &#34;a (1).txt&#34;`) || !strings.Contains(up.body, "Saved new.txt.") {
+		t.Errorf("upload with a clashing name: page says %q", up.body)
+	}
+	if orig := r.get("/p/d/" + tr.a.ID); orig.body != "alpha" {
+		t.Errorf("the existing a.txt was overwritten: %q", orig.body)
+	}
+	rn := r.post("/p/rename/"+tr.b.ID, url.Values{"csrf": {csrf}, "name": {"renamed.txt"}})
+	if !strings.Contains(rn.body, "Renamed to renamed.txt.") || !strings.Contains(rn.body, ">renamed.txt<") {
+		t.Errorf("rename: page lacks the new name")
+	}
+	if p := r.post("/p/rename/"+tr.b.ID, url.Values{"csrf": {csrf}, "name": {"a.txt"}}); !strings.Contains(p.body, "already exists") {
+		t.Errorf("rename onto a taken name: no clear message")
+	}
+	del := r.post("/p/delete/"+tr.sub.ID, url.Values{"csrf": {csrf}})
+	if !strings.Contains(del.body, "Deleted Sub.") || strings.Contains(del.body, ">📁 Sub<") {
+		t.Errorf("delete: page still lists Sub")
+	}
+	if _, err := e.Client.Get(context.Background(), api.GetRequest{ID: tr.c.ID}); !api.IsStatus(err, "NotFound") {
+		t.Errorf("file inside the deleted folder: %v", err)
+	}
+	if p := r.post("/p/delete/"+tr.a.ID, url.Values{"csrf": {"forged"}}); p.status != http.StatusForbidden {
+		t.Errorf("delete with a forged form token: got %d, want 403", p.status)
+	}
+	req, _ := http.NewRequest(http.MethodPost, r.abs("/p/delete/"+tr.a.ID), strings.NewReader("csrf="+csrf))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if p := r.do(req); p.status != http.StatusForbidden {
+		t.Errorf("cross-site delete: got %d, want 403", p.status)
+	}
+	if got := r.get("/p/d/" + tr.a.ID); got.body != "alpha" {
+		t.Error("a refused delete removed the file")
+	}
+}
+
+func TestUploadLink(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.MaxUploadSize = 1 << 20 }})
+	tr := makeTree(t, e)
+	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.inbox.ID}, LinkType: "upload", Authenticators: password("upload pass")})
+	r := newRecipient(t, e)
+	if open := r.get(linkPath(e, l)); !strings.Contains(open.body, "Upload to folder Inbox") {
+		t.Errorf("open page does not say it is an upload link")
+	}
+	r = signIn(t, e, l, "upload pass")
+	home := r.get("/p/")
+	if !strings.Contains(home.body, "Add files to Inbox") || !strings.Contains(home.body, `enctype="multipart/form-data"`) || !strings.Contains(home.body, "<progress") {
+		t.Fatalf("upload page lacks its form")
+	}
+	csrf := csrfOf(t, home)
+	up := upload(t, r, tr.inbox.ID, csrf, "invoice.pdf", "%PDF-1", "invoice.pdf", "%PDF-2")
+	if !strings.Contains(up.body, "Saved invoice.pdf.") || !strings.Contains(up.body, "invoice (1).pdf") {
+		t.Errorf("two uploads of the same name: page says %q", up.body)
+	}
+	if strings.Contains(up.body, "invoice.pdf</a>") {
+		t.Error("upload link lists the folder's files")
+	}
+	list := sharetest.Must(e.Client.List(context.Background(), api.ListRequest{Filter: map[string]any{"parent_id": tr.inbox.ID}}))(t)
+	if list.Count != 2 {
+		t.Errorf("inbox holds %d files, want 2", list.Count)
+	}
+	if p := r.get("/p/d/" + list.Objects[0].ID); p.status != http.StatusNotFound {
+		t.Errorf("download through an upload link: got %d, want 404", p.status)
+	}
+	big := upload(t, r, tr.inbox.ID, csrf, "huge.bin", strings.Repeat("x", 2<<20))
+	if !strings.Contains(big.body, "huge.bin is too large") {
+		t.Errorf("oversize upload: no clear message")
+	}
+	if n := sharetest.Must(e.Client.List(context.Background(), api.ListRequest{Filter: map[string]any{"parent_id": tr.inbox.ID}}))(t).Count; n != 2 {
+		t.Errorf("oversize upload left a file: %d files", n)
+	}
+	if p := upload(t, r, tr.inbox.ID, "wrong", "x.txt", "x"); p.status != http.StatusForbidden {
+		t.Errorf("upload with a forged form token: got %d, want 403", p.status)
+	}
+}
+
+func TestSignOut(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
+	tr := makeTree(t, e)
+	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("sign me out")})
+	r := signIn(t, e, l, "sign me out")
+	csrf := csrfOf(t, r.get("/p/"))
+	if p := r.post("/p/signout", url.Values{"csrf": {csrf}}); !strings.Contains(p.body, "You are signed out") {
+		t.Errorf("sign out: got %d", p.status)
+	}
+	if p := r.get("/p/"); p.status != http.StatusNotFound {
+		t.Errorf("after sign out: got %d, want 404", p.status)
+	}
+}

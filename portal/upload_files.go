@@ -1,0 +1,103 @@
+package portal
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/sharedesk/sharedesk/share"
+)
+
+// uploadFiles handles POST /p/upload/{id}: several files into a reachable folder, each streamed to
+// disk and checked against the size limit as it arrives. Whatever happens, the recipient lands back
+// on the folder with a message saying what was saved and what was not.
+func (h *Handler) uploadFiles(w http.ResponseWriter, r *http.Request, l share.Link, secret string) {
+	folderID := r.PathValue("id")
+	back := "/p/f/" + folderID
+	mr, err := r.MultipartReader()
+	if err != nil {
+		h.setFlash(w, flash{Err: "Choose one or more files to upload."})
+		redirect(w, r, back)
+		return
+	}
+	var f flash
+	csrfOK, files := false, 0
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			f.Err = "The upload was interrupted. Files listed above were saved; try the rest again."
+			break
+		}
+		switch part.FormName() {
+		case "csrf":
+			v, _ := io.ReadAll(io.LimitReader(part, 128))
+			csrfOK = subtle.ConstantTimeCompare(v, []byte(csrfToken(secret))) == 1
+			continue
+		case "files":
+		default:
+			continue
+		}
+		if !csrfOK {
+			h.log.WarnContext(r.Context(), "portal upload without form token", "link", l.ID)
+			http.Error(w, "This form has expired. Go back, reload the page and try again.", http.StatusForbidden)
+			return
+		}
+		if part.FileName() == "" {
+			continue
+		}
+		if files++; files > 100 {
+			f.Err = "At most 100 files can be uploaded at once; the rest were not saved."
+			break
+		}
+		o, err := h.svc.Upload(r.Context(), l, folderID, part.FileName(), part)
+		switch {
+		case err == nil && o.Name != baseName(part.FileName()):
+			f.OK = append(f.OK, fmt.Sprintf("Saved %s as %q, because a file with that name is already there.", baseName(part.FileName()), o.Name))
+		case err == nil:
+			f.OK = append(f.OK, fmt.Sprintf("Saved %s.", o.Name))
+		case share.IsCode(err, share.CodeTooLarge):
+			f.Err = fmt.Sprintf("%s is too large: files can be at most %s. It was not saved.", part.FileName(), humanBytes(h.maxUpload))
+		case share.IsCode(err, share.CodeNotFound), share.IsCode(err, share.CodeAuthFailed):
+			h.fail(w, r, err)
+			return
+		case share.ErrorMessage(err) != "":
+			f.Err = fmt.Sprintf("%s was not saved: %s", part.FileName(), share.ErrorMessage(err))
+		default:
+			h.log.ErrorContext(r.Context(), "portal upload", "err", err)
+			f.Err = fmt.Sprintf("%s was not saved because of a problem on our side. Please try again.", part.FileName())
+		}
+		if f.Err != "" {
+			break
+		}
+	}
+	if files == 0 && f.Err == "" {
+		f.Err = "Choose one or more files to upload."
+	}
+	h.setFlash(w, f)
+	redirect(w, r, back)
+}
+
+func baseName(name string) string {
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '/' || name[i] == '\\' {
+			return name[i+1:]
+		}
+	}
+	return name
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	default:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+}

@@ -1,0 +1,351 @@
+package share
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/sharedesk/sharedesk/notify"
+)
+
+// Recipient access rules.
+const (
+	OTPLifetime        = 10 * time.Minute
+	OTPMaxAttempts     = 5
+	OTPPerLinkPerHour  = 5
+	PortalSessionMax   = time.Hour
+	FailureWindow      = 15 * time.Minute
+	MaxFailuresPerLink = 10 // wrong passwords or codes against one link in FailureWindow
+	MaxFailuresPerIP   = 20 // from one client address, across links, in FailureWindow
+)
+
+// Portal error codes (never sent through the API).
+const (
+	CodeGone       = "Gone"
+	CodeTooMany    = "TooManyRequests"
+	CodeAuthFailed = "AuthenticationFailed"
+)
+
+// OpenLink finds the link behind a URL token, whatever its state; the caller shows expired and used-up
+// links their own page. Unknown and revoked links are NotFound.
+func (s *Service) OpenLink(ctx context.Context, token string) (Link, error) {
+	if token == "" || len(token) > 64 {
+		return Link{}, Errf(CodeNotFound, "no such link")
+	}
+	l, err := s.store.LinkByTokenHash(ctx, hashToken(token))
+	if isNotFound(err) {
+		return Link{}, Errf(CodeNotFound, "no such link")
+	}
+	if err != nil {
+		return Link{}, err
+	}
+	return s.withURL(l), nil
+}
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
+func (s *Service) usable(l Link) error {
+	switch l.Status(s.now()) {
+	case "expired":
+		return Errf(CodeGone, "This link expired on %s.", l.ExpiresAt.Format("2 Jan 2006 15:04 MST"))
+	case "exhausted":
+		return Errf(CodeGone, "This link has been opened the %d times it allows.", l.MaxAccessCount)
+	}
+	return nil
+}
+
+func (s *Service) authenticator(l Link, i int, types ...string) (Authenticator, error) {
+	if i < 0 || i >= len(l.Authenticators) {
+		return Authenticator{}, Errf(CodeAuthFailed, "Choose one of the ways to prove who you are.")
+	}
+	a := l.Authenticators[i]
+	for _, t := range types {
+		if a.Type == t {
+			return a, nil
+		}
+	}
+	return Authenticator{}, Errf(CodeAuthFailed, "Choose one of the ways to prove who you are.")
+}
+
+func (s *Service) otpHash(linkID string, authIndex int, code string) string {
+	m := hmac.New(sha256.New, s.keys.signed)
+	fmt.Fprintf(m, "otp|%s|%d|%s", linkID, authIndex, code)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// CodeDelivery says where a code went, for the page that asks for it.
+type CodeDelivery struct {
+	Masked string // j***@example.com or +1•••••0123
+	Outbox bool   // no sender is configured: the code is in the outbox (demo)
+}
+
+// SendCode issues a new 6-digit code for an email or SMS authenticator and delivers it.
+func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDelivery, error) {
+	if err := s.usable(l); err != nil {
+		return CodeDelivery{}, err
+	}
+	a, err := s.authenticator(l, authIndex, AuthEmailOTP, AuthSMSOTP)
+	if err != nil {
+		return CodeDelivery{}, err
+	}
+	now := s.now()
+	n, err := s.store.CountOTPsSince(ctx, l.ID, Micros(now.Add(-time.Hour)))
+	if err != nil {
+		return CodeDelivery{}, err
+	}
+	if n >= OTPPerLinkPerHour {
+		return CodeDelivery{}, Errf(CodeTooMany, "%d codes have been sent for this link in the last hour, the most allowed. Try again later.", OTPPerLinkPerHour)
+	}
+	num, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return CodeDelivery{}, err
+	}
+	code := fmt.Sprintf("%06d", num.Int64())
+	if err := s.store.InsertOTP(ctx, OTP{ID: NewID("otp_"), LinkID: l.ID, AuthIndex: authIndex, CodeHash: s.otpHash(l.ID, authIndex, code),
+		CreatedAt: Micros(now), ExpiresAt: Micros(now.Add(OTPLifetime))}); err != nil {
+		return CodeDelivery{}, err
+	}
+	what := l.Title
+	if what == "" {
+		what = "your shared files"
+	}
+	text := fmt.Sprintf("Your code to open %q is %s. It works once, for 10 minutes. If you did not ask for it, ignore this message.", what, code)
+	msg := notify.Message{Kind: notify.KindEmail, To: a.Context, Subject: "Your code: " + code, Text: text}
+	sender := s.cfg.Sender
+	d := CodeDelivery{Masked: MaskEmail(a.Context)}
+	if a.Type == AuthSMSOTP {
+		msg = notify.Message{Kind: notify.KindSMS, To: a.Context, Text: text}
+		sender = s.cfg.SMS
+		d.Masked = MaskPhone(a.Context)
+	}
+	_, d.Outbox = sender.(notify.Outbox)
+	if err := sender.Send(ctx, msg); err != nil {
+		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "kind", msg.Kind, "err", err)
+		return CodeDelivery{}, Errf(CodeProvider, "The code could not be sent just now. Try again in a minute.")
+	}
+	s.cfg.Logger.InfoContext(ctx, "code sent", "link", l.ID, "auth_index", authIndex, "kind", msg.Kind)
+	return d, nil
+}
+
+func (s *Service) throttled(ctx context.Context, l Link, client string) error {
+	perLink, perClient, err := s.store.CountAuthFailures(ctx, l.ID, client, Micros(s.now().Add(-FailureWindow)))
+	if err != nil {
+		return err
+	}
+	if perLink >= MaxFailuresPerLink || perClient >= MaxFailuresPerIP {
+		return Errf(CodeTooMany, "Too many wrong attempts. Wait 15 minutes and try again.")
+	}
+	return nil
+}
+
+func (s *Service) failed(ctx context.Context, l Link, client, method string) {
+	if err := s.store.RecordAuthFailure(ctx, l.ID, client, Micros(s.now())); err != nil {
+		s.cfg.Logger.ErrorContext(ctx, "record failure", "err", err)
+	}
+	s.cfg.Logger.WarnContext(ctx, "recipient authentication failed", "link", l.ID, "method", method, "client", client)
+}
+
+// VerifyCode checks a code and, when right, counts an access and starts a portal session whose
+// secret it returns. After OTPMaxAttempts wrong tries a code is dead, even if the right one follows.
+func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, client string) (string, error) {
+	if err := s.usable(l); err != nil {
+		return "", err
+	}
+	if _, err := s.authenticator(l, authIndex, AuthEmailOTP, AuthSMSOTP); err != nil {
+		return "", err
+	}
+	if err := s.throttled(ctx, l, client); err != nil {
+		return "", err
+	}
+	c, err := s.store.LatestOTP(ctx, l.ID, authIndex)
+	if isNotFound(err) {
+		return "", Errf(CodeAuthFailed, "Ask for a code first.")
+	}
+	if err != nil {
+		return "", err
+	}
+	now := Micros(s.now())
+	switch {
+	case c.UsedAt != 0:
+		return "", Errf(CodeAuthFailed, "That code has been used. Ask for a new one.")
+	case c.Attempts >= OTPMaxAttempts:
+		return "", Errf(CodeAuthFailed, "Too many wrong tries for that code. Ask for a new one.")
+	case now >= c.ExpiresAt:
+		return "", Errf(CodeAuthFailed, "That code has expired. Ask for a new one.")
+	}
+	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
+	if subtle.ConstantTimeCompare([]byte(s.otpHash(l.ID, authIndex, code)), []byte(c.CodeHash)) != 1 {
+		tries, err := s.store.FailOTP(ctx, c.ID)
+		if err != nil {
+			return "", err
+		}
+		s.failed(ctx, l, client, "code")
+		if left := OTPMaxAttempts - tries; left > 0 {
+			return "", Errf(CodeAuthFailed, "That code is not right. %d %s left.", left, plural(left, "try", "tries"))
+		}
+		return "", Errf(CodeAuthFailed, "That code is not right, and it has now been blocked. Ask for a new one.")
+	}
+	ok, err := s.store.UseOTP(ctx, c.ID, now, OTPMaxAttempts)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
+	}
+	return s.StartSession(ctx, l)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// CheckPassword checks a password and, when right, counts an access and starts a portal session.
+func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, password, client string) (string, error) {
+	if err := s.usable(l); err != nil {
+		return "", err
+	}
+	a, err := s.authenticator(l, authIndex, AuthPassword)
+	if err != nil {
+		return "", err
+	}
+	if err := s.throttled(ctx, l, client); err != nil {
+		return "", err
+	}
+	// argon2id takes 19 MiB and tens of milliseconds: bound how many run at once.
+	select {
+	case s.kdfSlots <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	ok := CheckPassword(a.Hash, password)
+	<-s.kdfSlots
+	if !ok {
+		s.failed(ctx, l, client, "password")
+		return "", Errf(CodeAuthFailed, "That password is not right.")
+	}
+	return s.StartSession(ctx, l)
+}
+
+// StartSession counts one access (refused past the limit or expiry) and returns a new session secret.
+func (s *Service) StartSession(ctx context.Context, l Link) (string, error) {
+	now := s.now()
+	ok, err := s.store.ConsumeAccess(ctx, l.ID, Micros(now))
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		if err := s.usable(Link{ExpiresAt: l.ExpiresAt, MaxAccessCount: l.MaxAccessCount, AccessCount: l.MaxAccessCount}); err != nil {
+			return "", err
+		}
+		return "", Errf(CodeGone, "This link can no longer be opened.")
+	}
+	secret := randomString()
+	expires := now.Add(PortalSessionMax)
+	if l.ExpiresAt.Before(expires) {
+		expires = l.ExpiresAt
+	}
+	if err := s.store.InsertPortalSession(ctx, PortalSession{IDHash: hashToken(secret), LinkID: l.ID, CreatedAt: Micros(now), ExpiresAt: Micros(expires)}); err != nil {
+		return "", err
+	}
+	s.cfg.Logger.InfoContext(ctx, "recipient signed in", "link", l.ID)
+	return secret, nil
+}
+
+// Session returns the link of a live portal session. A revoked link, an expired link or an expired
+// session all end it.
+func (s *Service) Session(ctx context.Context, secret string) (Link, error) {
+	gone := Errf(CodeNotFound, "Your session has ended. Open the link from your email again.")
+	if secret == "" {
+		return Link{}, gone
+	}
+	p, err := s.store.PortalSession(ctx, hashToken(secret))
+	if isNotFound(err) {
+		return Link{}, gone
+	}
+	if err != nil {
+		return Link{}, err
+	}
+	l, err := s.store.Link(ctx, s.defaultBucket.ID, p.LinkID)
+	if isNotFound(err) {
+		l, err = s.linkAnyBucket(ctx, p.LinkID)
+	}
+	if isNotFound(err) {
+		return Link{}, Errf(CodeNotFound, "This link has been revoked by the sender.")
+	}
+	if err != nil {
+		return Link{}, err
+	}
+	if !s.now().Before(l.ExpiresAt) {
+		return Link{}, Errf(CodeGone, "This link expired on %s.", l.ExpiresAt.Format("2 Jan 2006 15:04 MST"))
+	}
+	if Micros(s.now()) >= p.ExpiresAt {
+		_ = s.store.DeletePortalSession(ctx, p.IDHash)
+		return Link{}, gone
+	}
+	return s.withURL(l), nil
+}
+
+func (s *Service) linkAnyBucket(ctx context.Context, id string) (Link, error) {
+	bs, err := s.store.Buckets(ctx)
+	if err != nil {
+		return Link{}, err
+	}
+	for _, b := range bs {
+		l, err := s.store.Link(ctx, b.ID, id)
+		if err == nil || !isNotFound(err) {
+			return l, err
+		}
+	}
+	return Link{}, ErrNotFound
+}
+
+// EndSession signs a recipient out.
+func (s *Service) EndSession(ctx context.Context, secret string) error {
+	return s.store.DeletePortalSession(ctx, hashToken(secret))
+}
+
+// MaskEmail shows enough of an address to recognise it: j***@example.com.
+func MaskEmail(addr string) string {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" {
+		return "***"
+	}
+	r := []rune(local)
+	return string(r[0]) + "***@" + domain
+}
+
+// MaskPhone keeps the country code and the last four digits: +1•••••0123.
+func MaskPhone(p string) string {
+	if len(p) < 7 {
+		return "•••"
+	}
+	cc := 2
+	if len(p) > 12 {
+		cc = 3
+	}
+	return p[:cc] + strings.Repeat("•", len(p)-cc-4) + p[len(p)-4:]
+}
+
+// errorCode returns the code of a *Error, or "".
+func errorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// IsCode reports whether err is a *Error with the given code.
+func IsCode(err error, code string) bool { return errorCode(err) == code }

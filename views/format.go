@@ -1,0 +1,39 @@
+package views
+
+import (
+	"fmt"
+	"time"
+)
+
+// Bytes formats a size the way people read it: 1.2 MB.
+func Bytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}
+
+// When formats a time for people in UTC, with the zone named.
+func When(t time.Time) string {
+	return t.UTC().Format("Mon 2 Jan 2006, 15:04 MST")
+}
+
+func authHeading(kind string) string {
+	switch kind {
+	case "password":
+		return "Enter the password"
+	case "email_otp":
+		return "Get a code by email"
+	case "sms_otp":
+		return "Get a code by text message"
+	}
+	return kind
+}
+
+func itoa(i int) string { return fmt.Sprint(i) }
