@@ -36,6 +36,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzRequest -fuzztime=$(FUZZTIME) ./share/httpapi/
 	$(GO) test -run='^$$' -fuzz=FuzzParseFilter -fuzztime=$(FUZZTIME) ./share/
 	$(GO) test -run='^$$' -fuzz=FuzzDecodeCursor -fuzztime=$(FUZZTIME) ./share/
+	$(GO) test -run='^$$' -fuzz=FuzzContentDisposition -fuzztime=$(FUZZTIME) ./share/httpapi/
+	$(GO) test -run='^$$' -fuzz=FuzzRange -fuzztime=$(FUZZTIME) ./portal/
 
 ## bench: the performance budgets of DESIGN.md (seeds 1,000,000 links once, cached in bench/.data)
 bench:

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/share/sharetest"
 )
 
@@ -175,4 +176,13 @@ func forEachStore(t *testing.T, fn func(t *testing.T, kind string)) {
 			fn(t, kind)
 		})
 	}
+}
+
+func mustOpen(t testing.TB, e *sharetest.Env, l api.ShareLink) share.Link {
+	t.Helper()
+	got, err := e.Svc.OpenLink(context.Background(), strings.TrimPrefix(l.Link, e.URL+"/s/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }

@@ -114,6 +114,9 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
+// Path returns where the blob key lives on disk.
+func (s *Store) Path(key string) (string, error) { return s.path(key) }
+
 // Open opens the blob key for reading. The caller closes it; *os.File gives io.ReaderAt and
 // io.Seeker for ranges and sendfile.
 func (s *Store) Open(key string) (*os.File, error) {

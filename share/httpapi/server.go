@@ -168,6 +168,14 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// ReadFrom keeps the server's sendfile path for file downloads (io.Copy looks for it on the writer).
+func (r *statusRecorder) ReadFrom(src io.Reader) (int64, error) {
+	r.wrote = true
+	n, err := io.Copy(r.ResponseWriter, src)
+	r.bytes += n
+	return n, err
+}
+
 type tokenKey struct{}
 
 func (s *Server) authenticated(next http.Handler) http.Handler {

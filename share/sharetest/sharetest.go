@@ -112,6 +112,7 @@ type Env struct {
 	Clock  *Clock
 	Logs   *SyncBuffer
 	SMS    *SMSInbox
+	Blobs  *blob.Store
 }
 
 // Options change an Env.
@@ -135,6 +136,7 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.Blobs = blobs
 	e.Server = httptest.NewUnstartedServer(nil)
 	e.URL = "http://" + e.Server.Listener.Addr().String()
 	cfg := share.Config{PublicURL: e.URL, DefaultMaxAccess: 10, MaxAccessLimit: 1000, DefaultExpiry: 7 * 24 * time.Hour,
