@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/sharedesk
 PKGS    := ./...
 
-.PHONY: all build run test deps lint fuzz bench clean
+.PHONY: all build run test deps lint fuzz bench clean screenshots
 
 all: build
 
@@ -14,8 +14,13 @@ build:
 run: build
 	./$(BIN) demo
 
-## deps: install the test-only Node packages (Pangea's Node SDK), pinned by package-lock.json
-deps: sdktest/node_modules/.package-lock.json
+## deps: what the tests need beyond Go: Pangea's Node SDK (pinned by package-lock.json) and Debian's
+## Chromium for the browser tests
+deps: sdktest/node_modules/.package-lock.json /usr/bin/chromium
+
+/usr/bin/chromium:
+	@echo "Installing Debian's chromium for the browser tests (needs root)…"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 sdktest/node_modules/.package-lock.json: sdktest/package.json sdktest/package-lock.json
 	npm ci --prefix sdktest --no-audit --no-fund
@@ -29,6 +34,10 @@ lint:
 ## test: every test, under the race detector, against SQLite and PostgreSQL (127.0.0.1:5432, database test)
 test: deps lint
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+## screenshots: the README's screenshots, taken by headless Chromium during the browser tests
+screenshots: deps
+	SHAREDESK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'InBrowser' ./...
 
 ## fuzz: run each fuzz target for FUZZTIME (the seed corpora already run in make test)
 FUZZTIME ?= 60s

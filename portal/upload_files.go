@@ -2,12 +2,14 @@ package portal
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/views"
 )
 
 // uploadFiles handles POST /p/upload/{id}: several files into a reachable folder, each streamed to
@@ -61,7 +63,7 @@ func (h *Handler) uploadFiles(w http.ResponseWriter, r *http.Request, l share.Li
 		case err == nil:
 			f.OK = append(f.OK, fmt.Sprintf("Saved %s.", o.Name))
 		case share.IsCode(err, share.CodeTooLarge):
-			f.Err = fmt.Sprintf("%s is too large: files can be at most %s. It was not saved.", part.FileName(), humanBytes(h.maxUpload))
+			f.Err = fmt.Sprintf("%s is too large: files can be at most %s. It was not saved.", part.FileName(), views.Bytes(h.maxUpload))
 		case share.IsCode(err, share.CodeNotFound), share.IsCode(err, share.CodeAuthFailed):
 			h.fail(w, r, err)
 			return
@@ -79,6 +81,12 @@ func (h *Handler) uploadFiles(w http.ResponseWriter, r *http.Request, l share.Li
 		f.Err = "Choose one or more files to upload."
 	}
 	h.setFlash(w, f)
+	if r.Header.Get("X-Portal-Upload") == "1" {
+		// The page's script sent this: it navigates itself, so the flash is read by that page alone.
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"location": back})
+		return
+	}
 	redirect(w, r, back)
 }
 
@@ -89,15 +97,4 @@ func baseName(name string) string {
 		}
 	}
 	return name
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	default:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
 }

@@ -20,6 +20,8 @@ document.addEventListener("submit", (ev) => {
   const button = form.querySelector("button[type=submit]");
   const xhr = new XMLHttpRequest();
   xhr.open("POST", form.action);
+  // Ask for the next address instead of a redirect, so the page that shows the result is loaded once.
+  xhr.setRequestHeader("X-Portal-Upload", "1");
   bar.hidden = false;
   button.disabled = true;
   xhr.upload.addEventListener("progress", (e) => {
@@ -29,8 +31,14 @@ document.addEventListener("submit", (ev) => {
     status.textContent = "Uploading… " + pct + "%";
   });
   xhr.addEventListener("load", () => {
+    let next = window.location.href;
+    try {
+      next = JSON.parse(xhr.responseText).location || next;
+    } catch (_) {
+      // not JSON: an error page; reload to show the message the server kept for us
+    }
     status.textContent = "Upload finished.";
-    window.location.assign(xhr.responseURL || window.location.href);
+    window.location.assign(next);
   });
   xhr.addEventListener("error", () => {
     button.disabled = false;
