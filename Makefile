@@ -27,6 +27,8 @@ sdktest/node_modules/.package-lock.json: sdktest/package.json sdktest/package-lo
 
 ## lint: formatting, vet and staticcheck
 lint:
+	$(GO) tool templ generate -path views > /dev/null
+	@git diff --quiet -- '*_templ.go' || (echo "generated templ files were stale: commit the regenerated *_templ.go"; git diff --stat -- '*_templ.go'; exit 1)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "not gofmt-ed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)

@@ -131,14 +131,7 @@ func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery
 	if err != nil {
 		return 0, err
 	}
-	var count int
-	countQuery := "SELECT COUNT(*) FROM " + l.table + " WHERE " + where
-	if l.counted && len(q.Conds) == 0 {
-		countQuery = "SELECT COALESCE((SELECT n FROM link_counts WHERE bucket_id = ?), 0)"
-	}
-	if err := s.db.QueryRowContext(ctx, s.q(countQuery), args...).Scan(&count); err != nil {
-		return 0, fmt.Errorf("count %s: %w", l.table, err)
-	}
+	baseWhere, baseArgs := where, append([]any(nil), args...)
 	orderCol, ok := l.columns[q.OrderBy]
 	if !ok {
 		return 0, fmt.Errorf("store: cannot order by %q", q.OrderBy)
@@ -161,17 +154,46 @@ func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery
 		order += ", id " + dir
 	}
 	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %d", cols, l.table, where, order, q.Limit+1)
+	// The total runs beside the page on another connection: both are reads, and on a filtered listing
+	// each can take as long as the other.
+	type counted struct {
+		n   int
+		err error
+	}
+	countc := make(chan counted, 1)
+	go func() {
+		countQuery := "SELECT COUNT(*) FROM " + l.table + " WHERE " + baseWhere
+		countArgs := baseArgs
+		if l.counted && len(q.Conds) == 0 {
+			countQuery, countArgs = "SELECT COALESCE((SELECT n FROM link_counts WHERE bucket_id = ?), 0)", []any{q.BucketID}
+		}
+		var n int
+		err := s.db.QueryRowContext(ctx, s.q(countQuery), countArgs...).Scan(&n)
+		if err != nil {
+			err = fmt.Errorf("count %s: %w", l.table, err)
+		}
+		countc <- counted{n, err}
+	}()
+	err = s.scanAll(ctx, query, args, scan)
+	c := <-countc
+	if err != nil {
+		return 0, err
+	}
+	return c.n, c.err
+}
+
+func (s *DB) scanAll(ctx context.Context, query string, args []any, scan func(scanner) error) error {
 	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
-		return 0, fmt.Errorf("list %s: %w", l.table, err)
+		return fmt.Errorf("list: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := scan(rows); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return count, rows.Err()
+	return rows.Err()
 }
 
 type scanner interface {

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -32,8 +34,11 @@ type dialect struct {
 
 // DB is the SQL store. It implements share.Store.
 type DB struct {
-	db *sql.DB
-	d  dialect
+	db        *sql.DB
+	d         dialect
+	stop      chan struct{}
+	stopped   chan struct{}
+	closeOnce sync.Once
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and applies migrations.
@@ -45,20 +50,42 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	// on power loss; _txlock=immediate takes the write lock at BEGIN so concurrent writers wait on the
 	// busy timeout instead of failing with SQLITE_BUSY half way through. A 32 MiB page cache per
 	// connection and memory-mapped reads keep listings over a million links off the read() path.
+	// Checkpoints run in the background (checkpointLoop), not inside whichever commit crosses the
+	// WAL size threshold, so they do not land on a request's latency.
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)&_pragma=cache_size(-32768)&_pragma=mmap_size(2147483648)&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=cache_size(-32768)&_pragma=mmap_size(2147483648)" +
+		"&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(8)
-	s := &DB{db: db, d: dialect{name: "sqlite"}}
+	s := &DB{db: db, d: dialect{name: "sqlite"}, stop: make(chan struct{}), stopped: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	go s.checkpointLoop()
 	return s, nil
+}
+
+// checkpointLoop copies the WAL into the database file every 10 seconds without blocking writers (each
+// checkpoint fsyncs the database file, which stalls commits for a moment, so not more often), and
+// truncates it on Close.
+func (s *DB) checkpointLoop() {
+	defer close(s.stopped)
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			return
+		case <-t.C:
+			_, _ = s.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
 
 // OpenPostgres connects to the PostgreSQL database at url and applies migrations.
@@ -108,8 +135,13 @@ func (s *DB) Postgres() bool { return s.d.postgres }
 // Ping checks that the database answers.
 func (s *DB) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
-// Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
+// Close stops background work and closes the database.
+func (s *DB) Close() error {
+	if s.stop != nil {
+		s.closeOnce.Do(func() { close(s.stop); <-s.stopped })
+	}
+	return s.db.Close()
+}
 
 // q rewrites ? placeholders to $n for PostgreSQL. Queries here never contain a literal '?'.
 func (s *DB) q(query string) string {
