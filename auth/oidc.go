@@ -1,0 +1,324 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/gorilla/sessions"
+	"golang.org/x/oauth2"
+
+	"github.com/sharedesk/sharedesk/consoledb"
+)
+
+// Config is the console's OpenID Connect client.
+type Config struct {
+	Issuer         string
+	ClientID       string
+	ClientSecret   string
+	RedirectURL    string // the console's /auth/callback
+	Scopes         []string
+	RoleClaim      string            // ID-token claim holding groups, e.g. "groups"
+	RoleMap        map[string]string // group -> role
+	DefaultRole    string            // role for people in no mapped group; "" means no access
+	AllowedDomains []string          // email domains allowed to sign in; empty allows any
+	PostLogoutURL  string            // where the provider sends people after logout
+	Secure         bool              // cookies Secure with the __Host- prefix
+	HTTPClient     *http.Client      // for talking to the provider
+	Now            func() time.Time
+}
+
+// Auth signs staff in and out.
+type Auth struct {
+	cfg        Config
+	provider   *oidc.Provider
+	oauth      oauth2.Config
+	verifier   *oidc.IDTokenVerifier
+	endSession string
+	db         *consoledb.DB
+	store      *DBStore
+	log        *slog.Logger
+
+	// SessionCookie and loginCookie are the cookie names.
+	SessionCookie string
+	loginCookie   string
+}
+
+// loginLifetime is how long a sign-in attempt may take at the provider.
+const loginLifetime = 10 * time.Minute
+
+// New discovers the provider and returns the sign-in service.
+func New(ctx context.Context, cfg Config, db *consoledb.DB, log *slog.Logger) (*Auth, error) {
+	if cfg.Issuer == "" || cfg.ClientID == "" || cfg.RedirectURL == "" {
+		return nil, errors.New("OIDC needs an issuer, a client id and a redirect URL")
+	}
+	if cfg.DefaultRole != "" && !ValidRole(cfg.DefaultRole) {
+		return nil, fmt.Errorf("default role %q is not one of viewer, helpdesk, sharer, admin", cfg.DefaultRole)
+	}
+	if cfg.RoleClaim == "" {
+		cfg.RoleClaim = "groups"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = []string{oidc.ScopeOpenID, "profile", "email"}
+	}
+	if !slices.Contains(cfg.Scopes, oidc.ScopeOpenID) {
+		cfg.Scopes = append([]string{oidc.ScopeOpenID}, cfg.Scopes...)
+	}
+	if cfg.HTTPClient != nil {
+		ctx = oidc.ClientContext(ctx, cfg.HTTPClient)
+	}
+	p, err := oidc.NewProvider(ctx, cfg.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("discover OIDC provider %s: %w", cfg.Issuer, err)
+	}
+	var meta struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	_ = p.Claims(&meta) // go-oidc has no RP-initiated logout helper: read the endpoint ourselves
+	a := &Auth{cfg: cfg, provider: p, endSession: meta.EndSession, db: db, log: log,
+		oauth:    oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Endpoint: p.Endpoint(), RedirectURL: cfg.RedirectURL, Scopes: cfg.Scopes},
+		verifier: p.Verifier(&oidc.Config{ClientID: cfg.ClientID, Now: cfg.Now}),
+		store:    NewDBStore(db, cfg.Secure, cfg.Now)}
+	a.SessionCookie, a.loginCookie = "sd-console", "sd-login"
+	if cfg.Secure {
+		a.SessionCookie, a.loginCookie = "__Host-sd-console", "__Host-sd-login"
+	}
+	return a, nil
+}
+
+// Store is the session store.
+func (a *Auth) Store() *DBStore { return a.store }
+
+// Staff is the person behind a console request.
+type Staff struct {
+	Subject string
+	Email   string
+	Name    string
+	Role    string
+	CSRF    string
+}
+
+// Can reports whether the person may do p.
+func (s *Staff) Can(p Permission) bool { return s != nil && Can(s.Role, p) }
+
+// Current returns the signed-in person (nil when nobody is) and the session.
+func (a *Auth) Current(r *http.Request) (*Staff, *sessions.Session, error) {
+	sess, err := a.store.New(r, a.SessionCookie)
+	if err != nil {
+		return nil, sess, err
+	}
+	sub, _ := sess.Values[keySubject].(string)
+	role, _ := sess.Values[keyRole].(string)
+	if sess.IsNew || sub == "" || !ValidRole(role) {
+		return nil, sess, nil
+	}
+	str := func(k string) string { v, _ := sess.Values[k].(string); return v }
+	return &Staff{Subject: sub, Email: str(keyEmail), Name: str(keyName), Role: role, CSRF: str(keyCSRF)}, sess, nil
+}
+
+// ValidCSRF compares a submitted form token with the session's, in constant time.
+func (s *Staff) ValidCSRF(token string) bool {
+	return s != nil && s.CSRF != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) == 1
+}
+
+// BeginLogin records a sign-in attempt (state, nonce and PKCE verifier, bound to this browser by a
+// cookie) and returns the provider's authorization URL.
+func (a *Auth) BeginLogin(w http.ResponseWriter, r *http.Request, returnTo string) (string, error) {
+	state, nonce, binding := randomID(), randomID(), randomID()
+	verifier := oauth2.GenerateVerifier()
+	if !localPath(returnTo) {
+		returnTo = "/"
+	}
+	now := a.cfg.Now()
+	if err := a.db.PurgeLogins(r.Context(), now.Add(-loginLifetime).UnixMicro()); err != nil {
+		a.log.WarnContext(r.Context(), "purge sign-in attempts", "err", err)
+	}
+	if err := a.db.SaveLogin(r.Context(), consoledb.Login{StateHash: hashID(state), BindingHash: hashID(binding), Nonce: nonce,
+		Verifier: verifier, ReturnTo: returnTo, CreatedAt: now.UnixMicro()}); err != nil {
+		return "", err
+	}
+	// Lax, not Strict: the provider's redirect back is a cross-site top-level GET.
+	http.SetCookie(w, &http.Cookie{Name: a.loginCookie, Value: binding, Path: "/", MaxAge: int(loginLifetime / time.Second),
+		HttpOnly: true, Secure: a.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	return a.oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), nil
+}
+
+// LoginError is a refused sign-in. Reason is for the log and the audit trail; Message is for the person.
+type LoginError struct {
+	Reason  string
+	Message string
+	Subject string
+	Email   string
+}
+
+func (e *LoginError) Error() string { return "sign-in refused: " + e.Reason }
+
+func refuse(reason, message string) *LoginError {
+	return &LoginError{Reason: reason, Message: message}
+}
+
+// FinishLogin handles the provider's redirect back: the state must be one this browser started and
+// not used before; the code is exchanged with the PKCE verifier; the ID token's issuer, audience,
+// expiry, signature and nonce are checked. On success a new session (new id) is saved.
+func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, string, error) {
+	q := r.URL.Query()
+	if e := q.Get("error"); e != "" {
+		return nil, "", refuse("provider error: "+e+" "+q.Get("error_description"), "The sign-in was cancelled or refused by your identity provider.")
+	}
+	state, code := q.Get("state"), q.Get("code")
+	if state == "" || code == "" {
+		return nil, "", refuse("callback without state or code", "That sign-in link is incomplete. Start again.")
+	}
+	// Taking the attempt deletes it, so a state works once whatever happens next.
+	login, err := a.db.TakeLogin(r.Context(), hashID(state))
+	if errors.Is(err, consoledb.ErrNotFound) {
+		return nil, "", refuse("unknown or reused state", "That sign-in has already been used or has expired. Start again.")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	http.SetCookie(w, &http.Cookie{Name: a.loginCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: a.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	binding, err := r.Cookie(a.loginCookie)
+	if err != nil || subtle.ConstantTimeCompare([]byte(hashID(binding.Value)), []byte(login.BindingHash)) != 1 {
+		return nil, "", refuse("state not bound to this browser", "That sign-in was started in another browser. Start again here.")
+	}
+	if a.cfg.Now().Sub(time.UnixMicro(login.CreatedAt)) > loginLifetime {
+		return nil, "", refuse("sign-in attempt expired", "The sign-in took too long. Start again.")
+	}
+	ctx := r.Context()
+	if a.cfg.HTTPClient != nil {
+		ctx = oidc.ClientContext(ctx, a.cfg.HTTPClient)
+	}
+	tok, err := a.oauth.Exchange(ctx, code, oauth2.VerifierOption(login.Verifier))
+	if err != nil {
+		return nil, "", refuse("code exchange: "+err.Error(), "Your identity provider did not confirm the sign-in. Start again.")
+	}
+	raw, ok := tok.Extra("id_token").(string)
+	if !ok {
+		return nil, "", refuse("no id_token in the token response", "Your identity provider did not send an ID token.")
+	}
+	staff, err := a.identify(ctx, raw, login.Nonce)
+	if err != nil {
+		return nil, "", err
+	}
+	// A new session, with a new id, for every sign-in; any earlier session of this browser ends.
+	if old, _, err := a.Current(r); err == nil && old != nil {
+		if c, err := r.Cookie(a.SessionCookie); err == nil {
+			_ = a.db.DeleteSession(r.Context(), hashID(c.Value))
+		}
+	}
+	sess := sessions.NewSession(a.store, a.SessionCookie)
+	opts := a.store.options
+	sess.Options = &opts
+	staff.CSRF = randomID()
+	sess.Values[keySubject], sess.Values[keyEmail], sess.Values[keyName], sess.Values[keyRole] = staff.Subject, staff.Email, staff.Name, staff.Role
+	sess.Values[keyIDToken], sess.Values[keyCSRF] = raw, staff.CSRF
+	sess.Values[keyClient], sess.Values[keyAgent] = clientAddr(r), truncate(r.UserAgent(), 200)
+	if err := a.store.Save(r, w, sess); err != nil {
+		return nil, "", err
+	}
+	return staff, login.ReturnTo, nil
+}
+
+// identify verifies a raw ID token against the expected nonce and maps its claims to a person.
+func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) {
+	idt, err := a.verifier.Verify(ctx, raw)
+	if err != nil {
+		return nil, refuse("id token: "+err.Error(), "Your identity provider's answer could not be verified. Start again.")
+	}
+	// go-oidc does not check the nonce; without this a token from another sign-in could be replayed.
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
+		return nil, refuse("nonce mismatch", "That sign-in could not be verified. Start again.")
+	}
+	var claims map[string]any
+	if err := idt.Claims(&claims); err != nil {
+		return nil, err
+	}
+	str := func(k string) string { v, _ := claims[k].(string); return v }
+	s := &Staff{Subject: idt.Subject, Email: strings.ToLower(str("email")), Name: str("name")}
+	if s.Name == "" {
+		s.Name = str("preferred_username")
+	}
+	if s.Name == "" {
+		s.Name = s.Email
+	}
+	if len(a.cfg.AllowedDomains) > 0 {
+		_, domain, _ := strings.Cut(s.Email, "@")
+		verified, hasVerified := claims["email_verified"].(bool)
+		if !slices.Contains(a.cfg.AllowedDomains, domain) || (hasVerified && !verified) {
+			e := refuse("email domain not allowed: "+s.Email, "Your account's email address is not from a domain allowed here.")
+			e.Subject, e.Email = s.Subject, s.Email
+			return nil, e
+		}
+	}
+	s.Role = RoleFor(groupsOf(claims[a.cfg.RoleClaim]), a.cfg.RoleMap, a.cfg.DefaultRole)
+	if s.Role == "" {
+		e := refuse("no role for groups "+fmt.Sprint(claims[a.cfg.RoleClaim]), "You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a sharedesk group.")
+		e.Subject, e.Email = s.Subject, s.Email
+		return nil, e
+	}
+	return s, nil
+}
+
+// groupsOf reads a groups claim given as a list or as one space- or comma-separated string.
+func groupsOf(v any) []string {
+	switch g := v.(type) {
+	case []any:
+		out := make([]string, 0, len(g))
+		for _, x := range g {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	case string:
+		return strings.FieldsFunc(g, func(r rune) bool { return r == ' ' || r == ',' })
+	}
+	return nil
+}
+
+// Logout ends the session and returns where to send the browser: the provider's end-session endpoint
+// when it has one, so the provider's session ends too.
+func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
+	_, sess, err := a.Current(r)
+	if err != nil {
+		return "", err
+	}
+	idToken, _ := sess.Values[keyIDToken].(string)
+	sess.Options.MaxAge = -1
+	if err := a.store.Save(r, w, sess); err != nil {
+		return "", err
+	}
+	if a.endSession == "" {
+		return "/signed-out", nil
+	}
+	u := a.endSession + "?client_id=" + urlQuery(a.cfg.ClientID)
+	if idToken != "" {
+		u += "&id_token_hint=" + urlQuery(idToken)
+	}
+	if a.cfg.PostLogoutURL != "" {
+		u += "&post_logout_redirect_uri=" + urlQuery(a.cfg.PostLogoutURL)
+	}
+	return u, nil
+}
+
+func localPath(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

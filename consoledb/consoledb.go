@@ -1,0 +1,277 @@
+// Package consoledb keeps the console's own tables: staff sessions, sign-in attempts and the audit
+// log. The console never touches the share tables; it reaches the share service through package api.
+package consoledb
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/sharedesk/sharedesk/dbutil"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// ErrNotFound is returned when a row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// DB is the console's store.
+type DB struct {
+	db       *sql.DB
+	postgres bool
+}
+
+// Open opens the console tables in a SQLite file (path) or, when databaseURL is set, in PostgreSQL.
+func Open(ctx context.Context, path, databaseURL string) (*DB, error) {
+	var (
+		db  *sql.DB
+		err error
+	)
+	pg := databaseURL != ""
+	if pg {
+		db, err = dbutil.OpenPostgres(ctx, databaseURL)
+	} else {
+		db, err = dbutil.OpenSQLite(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	name := "sqlite"
+	if pg {
+		name = "postgres"
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+name)
+	if err != nil {
+		return nil, err
+	}
+	if err := dbutil.Migrate(ctx, db, pg, sub, "console_goose_db_version"); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &DB{db: db, postgres: pg}, nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+func (d *DB) q(query string) string { return dbutil.Rebind(d.postgres, query) }
+
+// Session is a signed-in staff member. Times are Unix microseconds.
+type Session struct {
+	IDHash     string
+	Subject    string
+	Email      string
+	Name       string
+	Role       string
+	IDToken    string
+	Client     string
+	UserAgent  string
+	Data       string
+	CreatedAt  int64
+	LastSeenAt int64
+}
+
+const sessionCols = "id_hash, subject, email, name, role, id_token, client, user_agent, data, created_at, last_seen_at"
+
+// SaveSession inserts or replaces a session.
+func (d *DB) SaveSession(ctx context.Context, s Session) error {
+	_, err := d.db.ExecContext(ctx, d.q(`INSERT INTO console_sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, last_seen_at = excluded.last_seen_at`),
+		s.IDHash, s.Subject, s.Email, s.Name, s.Role, s.IDToken, s.Client, s.UserAgent, s.Data, s.CreatedAt, s.LastSeenAt)
+	return err
+}
+
+// Session returns a session by the hash of its id.
+func (d *DB) Session(ctx context.Context, idHash string) (Session, error) {
+	var s Session
+	err := d.db.QueryRowContext(ctx, d.q("SELECT "+sessionCols+" FROM console_sessions WHERE id_hash = ?"), idHash).
+		Scan(&s.IDHash, &s.Subject, &s.Email, &s.Name, &s.Role, &s.IDToken, &s.Client, &s.UserAgent, &s.Data, &s.CreatedAt, &s.LastSeenAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	return s, err
+}
+
+// TouchSession records activity, at most once a minute per session to spare writes.
+func (d *DB) TouchSession(ctx context.Context, idHash string, at int64) error {
+	_, err := d.db.ExecContext(ctx, d.q("UPDATE console_sessions SET last_seen_at = ? WHERE id_hash = ? AND last_seen_at < ?"), at, idHash, at-60_000_000)
+	return err
+}
+
+// DeleteSession ends a session.
+func (d *DB) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := d.db.ExecContext(ctx, d.q("DELETE FROM console_sessions WHERE id_hash = ?"), idHash)
+	return err
+}
+
+// Sessions lists live sessions, most recently active first.
+func (d *DB) Sessions(ctx context.Context, idleSince, createdSince int64) ([]Session, error) {
+	rows, err := d.db.QueryContext(ctx, d.q("SELECT "+sessionCols+" FROM console_sessions WHERE last_seen_at > ? AND created_at > ? ORDER BY last_seen_at DESC"), idleSince, createdSince)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		var s Session
+		if err := rows.Scan(&s.IDHash, &s.Subject, &s.Email, &s.Name, &s.Role, &s.IDToken, &s.Client, &s.UserAgent, &s.Data, &s.CreatedAt, &s.LastSeenAt); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// PurgeSessions removes sessions past their idle or absolute limit.
+func (d *DB) PurgeSessions(ctx context.Context, idleBefore, createdBefore int64) error {
+	_, err := d.db.ExecContext(ctx, d.q("DELETE FROM console_sessions WHERE last_seen_at <= ? OR created_at <= ?"), idleBefore, createdBefore)
+	return err
+}
+
+// Login is a sign-in attempt between the redirect to the provider and the callback.
+type Login struct {
+	StateHash   string
+	BindingHash string
+	Nonce       string
+	Verifier    string
+	ReturnTo    string
+	CreatedAt   int64
+}
+
+// SaveLogin stores a sign-in attempt.
+func (d *DB) SaveLogin(ctx context.Context, l Login) error {
+	_, err := d.db.ExecContext(ctx, d.q("INSERT INTO console_logins (state_hash, binding_hash, nonce, verifier, return_to, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+		l.StateHash, l.BindingHash, l.Nonce, l.Verifier, l.ReturnTo, l.CreatedAt)
+	return err
+}
+
+// TakeLogin returns a sign-in attempt and deletes it in one statement, so a state works once.
+func (d *DB) TakeLogin(ctx context.Context, stateHash string) (Login, error) {
+	var l Login
+	err := d.db.QueryRowContext(ctx, d.q(`DELETE FROM console_logins WHERE state_hash = ?
+		RETURNING state_hash, binding_hash, nonce, verifier, return_to, created_at`), stateHash).
+		Scan(&l.StateHash, &l.BindingHash, &l.Nonce, &l.Verifier, &l.ReturnTo, &l.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, ErrNotFound
+	}
+	return l, err
+}
+
+// PurgeLogins removes abandoned sign-in attempts.
+func (d *DB) PurgeLogins(ctx context.Context, before int64) error {
+	_, err := d.db.ExecContext(ctx, d.q("DELETE FROM console_logins WHERE created_at <= ?"), before)
+	return err
+}
+
+// Entry is one audit record.
+type Entry struct {
+	ID         int64
+	At         time.Time
+	ActorSub   string
+	ActorEmail string
+	Action     string
+	Target     string
+	Detail     string
+	Outcome    string
+	Client     string
+}
+
+// Record appends an audit entry.
+func (d *DB) Record(ctx context.Context, e Entry) error {
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	_, err := d.db.ExecContext(ctx, d.q("INSERT INTO console_audit (at, actor_sub, actor_email, action, target, detail, outcome, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+		e.At.UnixMicro(), e.ActorSub, e.ActorEmail, e.Action, e.Target, e.Detail, e.Outcome, e.Client)
+	return err
+}
+
+// AuditFilter selects audit entries. Empty fields match everything; Before pages backwards by id.
+type AuditFilter struct {
+	Actor  string
+	Action string
+	Target string
+	From   time.Time
+	To     time.Time
+	Before int64
+	Limit  int
+}
+
+// Audit returns entries newest first.
+func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
+	var where []string
+	var args []any
+	if f.Actor != "" {
+		where, args = append(where, "actor_email = ?"), append(args, f.Actor)
+	}
+	if f.Action != "" {
+		where, args = append(where, "action = ?"), append(args, f.Action)
+	}
+	if f.Target != "" {
+		where, args = append(where, "target = ?"), append(args, f.Target)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, f.From.UnixMicro())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "at < ?"), append(args, f.To.UnixMicro())
+	}
+	if f.Before > 0 {
+		where, args = append(where, "id < ?"), append(args, f.Before)
+	}
+	query := "SELECT id, at, actor_sub, actor_email, action, target, detail, outcome, client FROM console_audit"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY id DESC"
+	if f.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := d.db.QueryContext(ctx, d.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.ActorSub, &e.ActorEmail, &e.Action, &e.Target, &e.Detail, &e.Outcome, &e.Client); err != nil {
+			return nil, err
+		}
+		e.At = time.UnixMicro(at).UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CreatedBy reports whether the audit log says subject created link id (sharers may revoke those).
+func (d *DB) CreatedBy(ctx context.Context, subject, linkID string) (bool, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, d.q("SELECT COUNT(*) FROM console_audit WHERE action = 'create' AND outcome = 'ok' AND target = ? AND actor_sub = ?"), linkID, subject).Scan(&n)
+	return n > 0, err
+}
+
+// Actors lists the people who appear in the audit log, for the filter's choices.
+func (d *DB) Actors(ctx context.Context) ([]string, error) {
+	rows, err := d.db.QueryContext(ctx, "SELECT DISTINCT actor_email FROM console_audit WHERE actor_email <> '' ORDER BY actor_email")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
