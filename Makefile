@@ -3,12 +3,19 @@ GO      ?= go
 BIN     := bin/sharedesk
 PKGS    := ./...
 
-.PHONY: all build run test deps lint fuzz bench clean screenshots
+.PHONY: assets all build run test deps lint fuzz bench clean screenshots
 
 all: build
 
-build:
+build: assets
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
+
+## assets: htmx from npm (pinned in web/package.json), copied into the build; never committed
+assets: static/vendor/htmx.min.js
+
+static/vendor/htmx.min.js: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+	cp web/node_modules/htmx.org/dist/htmx.min.js $@
 
 ## run: start the demo (share server with sample data, loopback only)
 run: build
@@ -16,7 +23,7 @@ run: build
 
 ## deps: what the tests need beyond Go: Pangea's Node SDK (pinned by package-lock.json) and Debian's
 ## Chromium for the browser tests
-deps: sdktest/node_modules/.package-lock.json /usr/bin/chromium
+deps: sdktest/node_modules/.package-lock.json /usr/bin/chromium assets
 
 /usr/bin/chromium:
 	@echo "Installing Debian's chromium for the browser tests (needs root)…"

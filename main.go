@@ -34,8 +34,10 @@ import (
 const usage = `sharedesk — secure share links with an admin console
 
 Commands:
-  sharedesk demo                    share server with sample data and a fresh API token, loopback only
-  sharedesk share-server            the Share API (/v1/…) and recipient links
+  sharedesk demo                    console + share server + development sign-in, sample data, loopback only
+  sharedesk serve                   console + share server in one process (real OIDC settings required)
+  sharedesk console                 console only, pointed at a share API (--api-url, --api-token-file)
+  sharedesk share-server            the Share API (/v1/…) and the recipient portal
   sharedesk token create --name N   make an API token; the token alone is printed on the last line
   sharedesk token list              list API tokens (names and dates, never secrets)
   sharedesk token revoke ID|NAME    revoke a token at once
@@ -62,13 +64,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch args[0] {
 	case "share-server":
-		return cmdShareServer(ctx, args[1:], stderr, false)
+		return cmdShareServer(ctx, args[1:], stderr)
 	case "demo":
-		return cmdShareServer(ctx, args[1:], stderr, true)
+		return cmdDemo(ctx, args[1:], stderr)
+	case "serve":
+		return cmdServe(ctx, args[1:], stderr)
+	case "console":
+		return cmdConsole(ctx, args[1:], stderr)
 	case "token":
 		return cmdToken(ctx, args[1:], stdout, stderr)
-	case "serve", "console":
-		return fmt.Errorf("%q is not available yet in this version; use share-server", args[0])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -149,96 +153,113 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return errors.Join(errs...)
 }
 
-func cmdShareServer(ctx context.Context, args []string, stderr io.Writer, demo bool) error {
-	name := "share-server"
-	if demo {
-		name = "demo"
+// shareFlags are the share server's settings.
+type shareFlags struct {
+	storageFlags
+	listen, publicURL, smtpURL, smsURL, smsSecretFile string
+	maxUpload, maxJSON                                int64
+	defAccess, maxAccess                              int
+	defExpiry, maxExpiry                              time.Duration
+}
+
+func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
+	f.storageFlags.register(fs)
+	fs.StringVar(&f.listen, listenFlag, "127.0.0.1:8081", "address of the share server (API and recipient portal)")
+	fs.StringVar(&f.publicURL, "public-url", "", "external base URL of the share server, used in link URLs (default http://LISTEN)")
+	fs.StringVar(&f.smtpURL, "smtp-url", "", "smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…; empty keeps messages in the outbox")
+	fs.StringVar(&f.smsURL, "sms-webhook-url", "", "URL that receives SMS as signed JSON POSTs; empty keeps SMS in the outbox")
+	fs.StringVar(&f.smsSecretFile, "sms-webhook-secret-file", "", "file holding the HMAC secret that signs SMS webhook posts")
+	fs.Int64Var(&f.maxUpload, "max-upload-size", 2<<30, "largest file accepted, in bytes")
+	fs.Int64Var(&f.maxJSON, "max-json-body", 1<<20, "largest JSON request body, in bytes")
+	fs.IntVar(&f.defAccess, "default-max-access", 10, "max_access_count of a link that does not give one")
+	fs.IntVar(&f.maxAccess, "max-access-limit", 1000, "highest max_access_count a link may ask for")
+	fs.DurationVar(&f.defExpiry, "default-expiry", 7*24*time.Hour, "lifetime of a link that does not give expires_at")
+	fs.DurationVar(&f.maxExpiry, "max-expiry", 90*24*time.Hour, "longest lifetime a link may ask for")
+}
+
+// shareServer is a built share server: the API and the portal on one handler.
+type shareServer struct {
+	handler http.Handler
+	svc     *share.Service
+	db      *store.DB
+	url     string
+}
+
+func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareServer, error) {
+	if f.publicURL == "" {
+		f.publicURL = "http://" + f.listen
 	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	db, err := f.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*shareServer, error) { db.Close(); return nil, err }
+	secret, err := f.secret()
+	if err != nil {
+		return fail(err)
+	}
+	keys, err := share.NewKeys(secret)
+	if err != nil {
+		return fail(err)
+	}
+	blobs, err := blob.Open(filepath.Join(f.dataDir, "blobs"))
+	if err != nil {
+		return fail(err)
+	}
+	var sender notify.Sender = notify.Outbox{Store: db}
+	if f.smtpURL != "" {
+		if sender, err = notify.NewSMTP(f.smtpURL); err != nil {
+			return fail(err)
+		}
+	}
+	var sms notify.Sender = notify.Outbox{Store: db}
+	if f.smsURL != "" {
+		secret, err := os.ReadFile(f.smsSecretFile)
+		if err != nil || len(bytes.TrimSpace(secret)) < 16 {
+			return fail(fmt.Errorf("--sms-webhook-url needs --sms-webhook-secret-file with a secret of at least 16 bytes: %v", err))
+		}
+		sms = notify.Webhook{URL: f.smsURL, Secret: bytes.TrimSpace(secret)}
+	}
+	svc := share.New(db, blobs, keys, share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
+		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Logger: log})
+	if err := svc.Start(ctx); err != nil {
+		return fail(err)
+	}
+	apiServer := httpapi.New(svc, log, httpapi.Options{MaxJSONBody: f.maxJSON, PublicURL: f.publicURL})
+	mux := http.NewServeMux()
+	apiServer.Register(mux)
+	portal.New(svc, log, portal.Options{PublicURL: f.publicURL, MaxUploadSize: f.maxUpload}).Register(mux)
+	go purgeLoop(ctx, log, db)
+	return &shareServer{handler: apiServer.Middleware(mux), svc: svc, db: db, url: "http://" + f.listen}, nil
+}
+
+func newLogger(stderr io.Writer, levelName string) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(levelName)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	return applog.New(stderr, level), nil
+}
+
+func cmdShareServer(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("share-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var sf storageFlags
-	sf.register(fs)
-	listen := fs.String("listen", "127.0.0.1:8081", "address of the share server")
-	publicURL := fs.String("public-url", "", "external base URL of the share server, used in link URLs (default http://LISTEN)")
-	smtpURL := fs.String("smtp-url", "", "smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…; empty keeps messages in the outbox")
-	maxUpload := fs.Int64("max-upload-size", 2<<30, "largest file accepted, in bytes")
-	smsURL := fs.String("sms-webhook-url", "", "URL that receives SMS as signed JSON POSTs; empty keeps SMS in the outbox")
-	smsSecretFile := fs.String("sms-webhook-secret-file", "", "file holding the HMAC secret that signs SMS webhook posts")
-	maxJSON := fs.Int64("max-json-body", 1<<20, "largest JSON request body, in bytes")
-	defAccess := fs.Int("default-max-access", 10, "max_access_count of a link that does not give one")
-	maxAccess := fs.Int("max-access-limit", 1000, "highest max_access_count a link may ask for")
-	defExpiry := fs.Duration("default-expiry", 7*24*time.Hour, "lifetime of a link that does not give expires_at")
-	maxExpiry := fs.Duration("max-expiry", 90*24*time.Hour, "longest lifetime a link may ask for")
+	var sf shareFlags
+	sf.register(fs, "listen")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("--log-level: %w", err)
-	}
-	log := applog.New(stderr, level)
-	if demo {
-		if err := requireLoopback(*listen); err != nil {
-			return err
-		}
-		if sf.dataDir == "./sharedesk-data" && sf.databaseURL == "" {
-			sf.dataDir = "./sharedesk-demo"
-		}
-	}
-	if *publicURL == "" {
-		*publicURL = "http://" + *listen
-	}
-	db, err := sf.open(ctx)
+	log, err := newLogger(stderr, *logLevel)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	secret, err := sf.secret()
+	srv, err := buildShare(ctx, &sf, log)
 	if err != nil {
 		return err
 	}
-	keys, err := share.NewKeys(secret)
-	if err != nil {
-		return err
-	}
-	blobs, err := blob.Open(filepath.Join(sf.dataDir, "blobs"))
-	if err != nil {
-		return err
-	}
-	var sender notify.Sender = notify.Outbox{Store: db}
-	if *smtpURL != "" {
-		if sender, err = notify.NewSMTP(*smtpURL); err != nil {
-			return err
-		}
-	}
-	var sms notify.Sender = notify.Outbox{Store: db}
-	if *smsURL != "" {
-		secret, err := os.ReadFile(*smsSecretFile)
-		if err != nil || len(bytes.TrimSpace(secret)) < 16 {
-			return fmt.Errorf("--sms-webhook-url needs --sms-webhook-secret-file with a secret of at least 16 bytes: %v", err)
-		}
-		sms = notify.Webhook{URL: *smsURL, Secret: bytes.TrimSpace(secret)}
-	}
-	svc := share.New(db, blobs, keys, share.Config{PublicURL: *publicURL, DefaultMaxAccess: *defAccess, MaxAccessLimit: *maxAccess,
-		DefaultExpiry: *defExpiry, MaxExpiry: *maxExpiry, MaxUploadSize: *maxUpload, Sender: sender, SMS: sms, Logger: log})
-	if err := svc.Start(ctx); err != nil {
-		return err
-	}
-	api := httpapi.New(svc, log, httpapi.Options{MaxJSONBody: *maxJSON, PublicURL: *publicURL})
-	mux := http.NewServeMux()
-	api.Register(mux)
-	portal.New(svc, log, portal.Options{PublicURL: *publicURL, MaxUploadSize: *maxUpload}).Register(mux)
-	go purgeLoop(ctx, log, db)
-	if demo {
-		token, err := seedDemo(ctx, svc)
-		if err != nil {
-			return fmt.Errorf("demo data: %w", err)
-		}
-		fmt.Fprintf(stderr, "\nsharedesk demo is running.\n  Share API:  %s/v1/…\n  API token:  %s\n  Try:        curl -s -X POST -H 'Authorization: Bearer %s' %s/v1/share/link/list\n\n",
-			*publicURL, token, token, *publicURL)
-	}
-	return serve(ctx, log, *listen, api.Middleware(mux))
+	defer srv.db.Close()
+	return serveAll(ctx, log, listener{"share server", sf.listen, srv.handler})
 }
 
 func requireLoopback(addr string) error {
@@ -255,30 +276,47 @@ func requireLoopback(addr string) error {
 	return nil
 }
 
-// serve runs the HTTP server until ctx ends, then lets in-flight requests finish (up to 30 s).
-func serve(ctx context.Context, log *slog.Logger, addr string, h http.Handler) error {
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
+type listener struct {
+	name, addr string
+	handler    http.Handler
+}
+
+// serveAll runs the servers until ctx ends or one fails, then lets requests in flight finish (30 s).
+func serveAll(ctx context.Context, log *slog.Logger, ls ...listener) error {
+	errc := make(chan error, len(ls))
+	var servers []*http.Server
+	for _, l := range ls {
+		srv := &http.Server{Addr: l.addr, Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			for _, s := range servers {
+				s.Close()
+			}
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+		log.Info("listening", "server", l.name, "addr", ln.Addr().String())
+		servers = append(servers, srv)
+		go func() { errc <- srv.Serve(ln) }()
 	}
-	log.Info("listening", "addr", ln.Addr().String())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	var err error
 	select {
-	case err := <-errc:
-		return err
+	case err = <-errc:
 	case <-ctx.Done():
 	}
 	log.Info("shutting down; waiting for requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	for _, s := range servers {
+		if serr := s.Shutdown(sctx); serr != nil && err == nil {
+			err = fmt.Errorf("shutdown: %w", serr)
+		}
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
 	}
 	log.Info("stopped")
-	return nil
+	return err
 }
 
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {

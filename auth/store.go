@@ -52,6 +52,9 @@ func NewDBStore(db *consoledb.DB, secure bool, now func() time.Time) *DBStore {
 	return &DBStore{db: db, now: now, options: sessions.Options{Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}}
 }
 
+// HashID is how session ids are stored.
+func HashID(id string) string { return hashID(id) }
+
 func hashID(id string) string {
 	sum := sha256.Sum256([]byte(id))
 	return hex.EncodeToString(sum[:])

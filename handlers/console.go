@@ -1,0 +1,177 @@
+// Package handlers is the admin console: Echo handlers, one area per file, that call the share
+// service only through package api (the same client works against Pangea's hosted service) and keep
+// their own records (sessions, audit) through package consoledb.
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v5"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/auth"
+	"github.com/sharedesk/sharedesk/consoledb"
+	"github.com/sharedesk/sharedesk/notify"
+	"github.com/sharedesk/sharedesk/static"
+	"github.com/sharedesk/sharedesk/views"
+)
+
+// OutboxReader lists the messages the share server kept instead of sending (demo only).
+type OutboxReader interface {
+	Messages(ctx context.Context, limit int) ([]notify.Message, error)
+}
+
+// Options configure the console.
+type Options struct {
+	Demo          bool
+	Outbox        OutboxReader // nil outside demo
+	MaxExpiryDays int          // the share server's maximum link lifetime, for the form
+	MaxAccess     int          // the share server's maximum access limit, for the form
+	Now           func() time.Time
+}
+
+// Console holds what every console handler needs.
+type Console struct {
+	api  *api.Client
+	db   *consoledb.DB
+	auth *auth.Auth
+	log  *slog.Logger
+	opt  Options
+	htmx string
+}
+
+// New returns the console.
+func New(client *api.Client, db *consoledb.DB, a *auth.Auth, log *slog.Logger, opt Options) *Console {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.MaxExpiryDays == 0 {
+		opt.MaxExpiryDays = 90
+	}
+	if opt.MaxAccess == 0 {
+		opt.MaxAccess = 1000
+	}
+	c := &Console{api: client, db: db, auth: a, log: log, opt: opt}
+	if _, err := fs.Stat(static.FS, "vendor/htmx.min.js"); err == nil {
+		c.htmx = "/static/vendor/htmx.min.js"
+	}
+	return c
+}
+
+// Handler returns the console's HTTP handler: Echo routes behind Go's cross-origin protection.
+func (c *Console) Handler() http.Handler {
+	e := echo.New()
+	e.Logger = c.log
+	e.HTTPErrorHandler = c.handleError
+	e.Use(c.securityHeaders, c.loadStaff)
+
+	e.GET("/", func(ec *echo.Context) error { return ec.Redirect(http.StatusSeeOther, "/links") })
+	e.GET("/login", c.beginSignIn)
+	e.GET("/auth/callback", c.finishSignIn)
+	e.GET("/signed-out", c.showSignedOut)
+	e.POST("/logout", c.signOut, c.requireCSRF)
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(static.FS))))
+
+	signedIn := e.Group("", c.requireStaff, c.requireCSRF)
+	signedIn.GET("/links", c.listLinks, c.require(auth.Browse))
+	signedIn.GET("/links/new", c.newLinkForm, c.require(auth.Create))
+	signedIn.POST("/links/new", c.createLinks, c.require(auth.Create))
+	signedIn.GET("/links/revoke", c.confirmRevoke, c.requireRevoke)
+	signedIn.POST("/links/revoke", c.revokeLinks, c.requireRevoke)
+	signedIn.GET("/links/:id", c.showLink, c.require(auth.Browse))
+	signedIn.POST("/links/:id/send", c.sendLink, c.require(auth.Send))
+	signedIn.GET("/files", c.listFiles, c.require(auth.Browse))
+	signedIn.POST("/files/upload", c.uploadFiles, c.require(auth.Create))
+	signedIn.POST("/files/folder", c.createFolder, c.require(auth.Create))
+	signedIn.POST("/files/:id/delete", c.deleteFile, c.require(auth.DeleteFile))
+	signedIn.GET("/audit", c.listAudit, c.require(auth.Admin))
+	signedIn.GET("/admin/sessions", c.listSessions, c.require(auth.Admin))
+	signedIn.POST("/admin/sessions/:id/end", c.endSession, c.require(auth.Admin))
+	if c.opt.Demo {
+		signedIn.GET("/outbox", c.listOutbox, c.require(auth.Browse))
+	}
+	return http.NewCrossOriginProtection().Handler(e)
+}
+
+// render writes a component through a buffer, so a render error can still become an error page.
+func (c *Console) render(ec *echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(ec.Request().Context(), &buf); err != nil {
+		return err
+	}
+	ec.Response().Header().Set("Vary", "HX-Request")
+	return ec.HTMLBlob(status, buf.Bytes())
+}
+
+// page fills the frame every page shares: who is signed in, flashes, the form token.
+func (c *Console) page(ec *echo.Context, title, section string) views.Page {
+	p := views.Page{Title: title, Section: section, Demo: c.opt.Demo, HTMXSrc: c.htmx}
+	s := staffOf(ec)
+	if s == nil {
+		return p
+	}
+	p.CSRF = s.CSRF
+	p.Staff = views.StaffVM{Name: s.Name, Email: s.Email, Role: s.Role, CanRevoke: auth.CanRevoke(s.Role), CanSend: s.Can(auth.Send),
+		CanCreate: s.Can(auth.Create), CanDeleteFiles: s.Can(auth.DeleteFile), CanAdmin: s.Can(auth.Admin)}
+	if sess := sessionOf(ec); sess != nil {
+		for _, f := range sess.Flashes() {
+			if m, ok := f.(string); ok {
+				p.Flash = append(p.Flash, m)
+			}
+		}
+		for _, f := range sess.Flashes("error") {
+			if m, ok := f.(string); ok {
+				p.Error = m
+			}
+		}
+		if len(p.Flash) > 0 || p.Error != "" {
+			if err := sess.Save(ec.Request(), ec.Response()); err != nil {
+				c.log.WarnContext(ec.Request().Context(), "save session", "err", err)
+			}
+		}
+	}
+	return p
+}
+
+// flash keeps a message for the next page.
+func (c *Console) flash(ec *echo.Context, msg string, isError bool) {
+	sess := sessionOf(ec)
+	if sess == nil {
+		return
+	}
+	if isError {
+		sess.AddFlash(msg, "error")
+	} else {
+		sess.AddFlash(msg)
+	}
+	if err := sess.Save(ec.Request(), ec.Response()); err != nil {
+		c.log.WarnContext(ec.Request().Context(), "save flash", "err", err)
+	}
+}
+
+// audit records a staff action; a failure to record is logged, never shown as the action failing.
+func (c *Console) audit(ec *echo.Context, action, target, detail, outcome string) {
+	s := staffOf(ec)
+	e := consoledb.Entry{Action: action, Target: target, Detail: detail, Outcome: outcome, Client: ec.RealIP(), At: c.opt.Now().UTC()}
+	if s != nil {
+		e.ActorSub, e.ActorEmail = s.Subject, s.Email
+	}
+	if err := c.db.Record(ec.Request().Context(), e); err != nil {
+		c.log.ErrorContext(ec.Request().Context(), "audit record", "err", err, "action", action)
+	}
+}
+
+// seeOther redirects after a post: HX-Redirect for htmx, 303 otherwise.
+func seeOther(ec *echo.Context, url string) error {
+	if ec.Request().Header.Get("HX-Request") == "true" {
+		ec.Response().Header().Set("HX-Redirect", url)
+		return ec.NoContent(http.StatusOK)
+	}
+	return ec.Redirect(http.StatusSeeOther, url)
+}

@@ -1,0 +1,277 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/views"
+)
+
+// parseLinkFilter reads the Links view from the query string. Bad values are reported per field and
+// left out of the query, so a typo narrows nothing by surprise.
+func parseLinkFilter(q url.Values) (views.LinkFilter, map[string]string) {
+	f := views.LinkFilter{Status: q.Get("status"), Type: q.Get("type"), Q: strings.TrimSpace(q.Get("q")),
+		Recipient: strings.TrimSpace(q.Get("recipient")), Target: strings.TrimSpace(q.Get("target")), Tags: q.Get("tags"),
+		CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"), ExpiresFrom: q.Get("expires_from"), ExpiresTo: q.Get("expires_to"),
+		MinAccess: q.Get("min_access"), MaxAccess: q.Get("max_access"), Sort: q.Get("sort"), Order: q.Get("order"), Last: q.Get("last"), Prev: q["prev"]}
+	errs := map[string]string{}
+	switch f.Sort {
+	case "created_at", "expires_at", "last_accessed_at", "access_count", "title", "recipient_email", "link_type":
+	default:
+		f.Sort = "created_at"
+	}
+	if f.Order != "asc" {
+		f.Order = "desc"
+	}
+	switch f.Status {
+	case "", "active", "expired":
+	default:
+		f.Status = ""
+	}
+	switch f.Type {
+	case "", "download", "upload", "editor":
+	default:
+		f.Type = ""
+	}
+	f.Size, _ = strconv.Atoi(q.Get("size"))
+	switch f.Size {
+	case 10, 25, 50, 100:
+	default:
+		f.Size = 25
+	}
+	for _, d := range []struct {
+		name string
+		val  *string
+	}{{"created_from", &f.CreatedFrom}, {"created_to", &f.CreatedTo}, {"expires_from", &f.ExpiresFrom}, {"expires_to", &f.ExpiresTo}} {
+		if *d.val == "" {
+			continue
+		}
+		if _, err := time.Parse("2006-01-02", *d.val); err != nil {
+			errs[d.name] = "Use a date like 2026-03-31."
+		}
+	}
+	for _, n := range []struct {
+		name string
+		val  *string
+	}{{"min_access", &f.MinAccess}, {"max_access", &f.MaxAccess}} {
+		if *n.val == "" {
+			continue
+		}
+		if v, err := strconv.Atoi(*n.val); err != nil || v < 0 {
+			errs[n.name] = "Use a whole number."
+		}
+	}
+	if len(f.Prev) > 50 {
+		f.Prev = f.Prev[len(f.Prev)-50:]
+	}
+	return f, errs
+}
+
+// linkListRequest turns the view into a share/link/list request.
+func linkListRequest(f views.LinkFilter, errs map[string]string, now time.Time) api.LinkListRequest {
+	filter := map[string]any{}
+	day := func(s string) string {
+		t, _ := time.Parse("2006-01-02", s)
+		return t.UTC().Format(time.RFC3339)
+	}
+	if f.Q != "" {
+		filter["title__contains"] = []string{f.Q}
+	}
+	if f.Recipient != "" {
+		filter["recipient_email__contains"] = []string{f.Recipient}
+	}
+	if f.Type != "" {
+		filter["link_type"] = f.Type
+	}
+	if f.Target != "" {
+		filter["target_id"] = f.Target
+	}
+	switch f.Status {
+	case "active":
+		filter["expires_at__gt"] = now.UTC().Format(time.RFC3339Nano)
+	case "expired":
+		filter["expires_at__lte"] = now.UTC().Format(time.RFC3339Nano)
+	}
+	if f.CreatedFrom != "" && errs["created_from"] == "" {
+		filter["created_at__gte"] = day(f.CreatedFrom)
+	}
+	if f.CreatedTo != "" && errs["created_to"] == "" {
+		filter["created_at__lt"] = day(f.CreatedTo)
+	}
+	if f.ExpiresFrom != "" && errs["expires_from"] == "" && f.Status == "" {
+		filter["expires_at__gte"] = day(f.ExpiresFrom)
+	}
+	if f.ExpiresTo != "" && errs["expires_to"] == "" && f.Status == "" {
+		filter["expires_at__lt"] = day(f.ExpiresTo)
+	}
+	if f.MinAccess != "" && errs["min_access"] == "" {
+		n, _ := strconv.Atoi(f.MinAccess)
+		filter["access_count__gte"] = n
+	}
+	if f.MaxAccess != "" && errs["max_access"] == "" {
+		n, _ := strconv.Atoi(f.MaxAccess)
+		filter["access_count__lte"] = n
+	}
+	if tags := splitList(f.Tags); len(tags) > 0 {
+		filter["tags"] = tags
+	}
+	return api.LinkListRequest{Filter: filter, OrderBy: f.Sort, Order: f.Order, Size: f.Size, Last: f.Last}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == ';' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// filterURL is /links with the whole view in the query, so a view can be bookmarked or shared.
+func filterURL(f views.LinkFilter) string {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("q", f.Q)
+	set("recipient", f.Recipient)
+	set("status", f.Status)
+	set("type", f.Type)
+	set("target", f.Target)
+	set("tags", f.Tags)
+	set("created_from", f.CreatedFrom)
+	set("created_to", f.CreatedTo)
+	set("expires_from", f.ExpiresFrom)
+	set("expires_to", f.ExpiresTo)
+	set("min_access", f.MinAccess)
+	set("max_access", f.MaxAccess)
+	if f.Sort != "created_at" {
+		set("sort", f.Sort)
+	}
+	if f.Order != "desc" {
+		set("order", f.Order)
+	}
+	if f.Size != 25 {
+		set("size", strconv.Itoa(f.Size))
+	}
+	set("last", f.Last)
+	for _, p := range f.Prev {
+		q.Add("prev", p)
+	}
+	if len(q) == 0 {
+		return "/links"
+	}
+	return "/links?" + q.Encode()
+}
+
+// linkStatus says whether recipients can still open a link.
+func linkStatus(l api.ShareLink, now time.Time) string {
+	switch {
+	case !now.Before(l.ExpiresAt):
+		return "expired"
+	case l.AccessCount >= l.MaxAccessCount:
+		return "exhausted"
+	}
+	return "active"
+}
+
+// linkRows turns links into rows, naming their targets with one listing call.
+func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]views.LinkRow, error) {
+	names, err := c.objectNames(ec, links)
+	if err != nil {
+		return nil, err
+	}
+	now := c.opt.Now()
+	rows := make([]views.LinkRow, len(links))
+	for i, l := range links {
+		r := views.LinkRow{ID: l.ID, Status: linkStatus(l, now), Title: l.Title, Type: l.LinkType, Recipient: l.RecipientEmail,
+			Accesses: l.AccessCount, MaxAccesses: l.MaxAccessCount, ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt}
+		if l.LastAccessedAt != nil {
+			r.LastAccess = *l.LastAccessedAt
+		}
+		for _, t := range l.Targets {
+			if n, ok := names[t]; ok {
+				r.Targets = append(r.Targets, n)
+			} else {
+				r.Targets = append(r.Targets, "(deleted)")
+			}
+		}
+		rows[i] = r
+	}
+	return rows, nil
+}
+
+func (c *Console) objectNames(ec *echo.Context, links []api.ShareLink) (map[string]string, error) {
+	seen := map[string]bool{}
+	var ids []string
+	for _, l := range links {
+		for _, t := range l.Targets {
+			if !seen[t] && len(ids) < 100 {
+				seen[t] = true
+				ids = append(ids, t)
+			}
+		}
+	}
+	names := map[string]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	res, err := c.api.List(ec.Request().Context(), api.ListRequest{Filter: map[string]any{"id__in": ids}, Size: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range res.Objects {
+		names[o.ID] = o.Name
+	}
+	return names, nil
+}
+
+// listLinks handles GET /links: the table, or just its fragment for htmx.
+func (c *Console) listLinks(ec *echo.Context) error {
+	f, errs := parseLinkFilter(ec.QueryParams())
+	res, err := c.api.LinkList(ec.Request().Context(), linkListRequest(f, errs, c.opt.Now()))
+	if api.IsStatus(err, "ValidationError") && f.Last != "" {
+		// A stale or foreign cursor: start the listing again rather than fail.
+		f.Last, f.Prev = "", nil
+		res, err = c.api.LinkList(ec.Request().Context(), linkListRequest(f, errs, c.opt.Now()))
+	}
+	if err != nil {
+		return err
+	}
+	rows, err := c.linkRows(ec, res.ShareLinkObjects)
+	if err != nil {
+		return err
+	}
+	vm := views.LinksVM{Page: c.page(ec, "Links", "links"), Filter: f, Rows: rows, Count: res.Count, Now: c.opt.Now(), Errors: errs}
+	// Back goes through the cursors already seen, kept in the URL; "-" stands for the first page.
+	if res.Last != "" {
+		next := f
+		cur := f.Last
+		if cur == "" {
+			cur = "-"
+		}
+		next.Prev, next.Last = append(append([]string(nil), f.Prev...), cur), res.Last
+		vm.NextURL = filterURL(next)
+	}
+	if len(f.Prev) > 0 {
+		back := f
+		back.Last, back.Prev = f.Prev[len(f.Prev)-1], f.Prev[:len(f.Prev)-1]
+		if back.Last == "-" {
+			back.Last = ""
+		}
+		vm.PrevURL = filterURL(back)
+	}
+	if ec.Request().Header.Get("HX-Request") == "true" && ec.Request().Header.Get("HX-Boosted") == "" {
+		return c.render(ec, http.StatusOK, views.LinkResults(vm))
+	}
+	return c.render(ec, http.StatusOK, views.Links(vm))
+}

@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/auth"
+	"github.com/sharedesk/sharedesk/views"
+)
+
+// revocable loads the links and checks that this person may revoke each: any link for helpdesk and
+// admin, only links they created (per the audit log) for sharers.
+func (c *Console) revocable(ec *echo.Context, ids []string) ([]api.ShareLink, error) {
+	if len(ids) == 0 {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "Select at least one link to revoke.")
+	}
+	if len(ids) > 100 {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "Revoke at most 100 links at a time.")
+	}
+	s := staffOf(ec)
+	links := make([]api.ShareLink, 0, len(ids))
+	for _, id := range ids {
+		res, err := c.api.LinkGet(ec.Request().Context(), api.LinkGetRequest{ID: id})
+		if err != nil {
+			return nil, err
+		}
+		if !s.Can(auth.RevokeAny) {
+			own, err := c.db.CreatedBy(ec.Request().Context(), s.Subject, id)
+			if err != nil {
+				return nil, err
+			}
+			if !own {
+				return nil, echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("You can only revoke links you created; %q was created by someone else.", res.ShareLinkObject.Title))
+			}
+		}
+		links = append(links, res.ShareLinkObject)
+	}
+	return links, nil
+}
+
+func backOrLinks(b string) string {
+	if strings.HasPrefix(b, "/links") && !strings.HasPrefix(b, "//") {
+		return b
+	}
+	return "/links"
+}
+
+// confirmRevoke handles GET /links/revoke?id=…: names the links before anything happens.
+func (c *Console) confirmRevoke(ec *echo.Context) error {
+	links, err := c.revocable(ec, ec.QueryParams()["id"])
+	if err != nil {
+		return err
+	}
+	rows, err := c.linkRows(ec, links)
+	if err != nil {
+		return err
+	}
+	back := backOrLinks(ec.QueryParam("back"))
+	if back == "/links" && ec.Request().Referer() != "" {
+		if i := strings.Index(ec.Request().Referer(), "/links"); i >= 0 {
+			back = backOrLinks(ec.Request().Referer()[i:])
+		}
+	}
+	return c.render(ec, http.StatusOK, views.RevokeConfirm(views.RevokeVM{Page: c.page(ec, "Revoke links", "links"), Links: rows, Back: back}))
+}
+
+// revokeLinks handles POST /links/revoke.
+func (c *Console) revokeLinks(ec *echo.Context) error {
+	form, err := ec.FormValues()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	ids := form["id"]
+	links, err := c.revocable(ec, ids)
+	if err != nil {
+		return err
+	}
+	res, err := c.api.LinkDelete(ec.Request().Context(), api.LinkDeleteRequest{IDs: ids})
+	if err != nil {
+		for _, id := range ids {
+			c.audit(ec, "revoke", id, err.Error(), "failed")
+		}
+		return err
+	}
+	for _, l := range res.ShareLinkObjects {
+		c.audit(ec, "revoke", l.ID, fmt.Sprintf("%q to %s", l.Title, l.RecipientEmail), "ok")
+	}
+	c.flash(ec, fmt.Sprintf("Revoked %d %s. %s", len(links), pluralWord(len(links), "link", "links"), titles(links)), false)
+	return seeOther(ec, backOrLinks(form.Get("back")))
+}
+
+func titles(links []api.ShareLink) string {
+	var t []string
+	for _, l := range links {
+		if l.Title != "" {
+			t = append(t, "“"+l.Title+"”")
+		}
+	}
+	if len(t) > 5 {
+		t = append(t[:5], "…")
+	}
+	return strings.Join(t, ", ")
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

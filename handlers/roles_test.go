@@ -1,0 +1,160 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share/sharetest"
+)
+
+// TestRoleMatrix tries every action as every role: allowed actions succeed, the others answer 403
+// and change nothing.
+func TestRoleMatrix(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	folder, file, _ := seedLinks(t, e)
+	ctx := context.Background()
+	count := func() int { return sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{}))(t).Count }
+	objects := func() int { return sharetest.Must(e.share.Client.List(ctx, api.ListRequest{}))(t).Count }
+
+	newLink := func(s *staff) page {
+		return s.post("/links/new", url.Values{"target": {file.ID}, "type": {"download"}, "expiry": {"7"}, "max_access": {"5"},
+			"recipients": {"someone@example.com"}, "title": {"matrix " + s.csrf[:6]}})
+	}
+	seeded := map[string]any{"title__in": []string{"Signed NDA", "Q3 board pack", "Supplier invoices"}}
+	revokeOne := func(s *staff) page {
+		// A link nobody created through the console, so only revoke-any roles may revoke it.
+		l := sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Size: 1, Filter: seeded}))(t).ShareLinkObjects[0]
+		return s.post("/links/revoke", url.Values{"id": {l.ID}})
+	}
+	sendOne := func(s *staff) page {
+		l := sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Size: 1}))(t).ShareLinkObjects[0]
+		return s.post("/links/"+l.ID+"/send", url.Values{"email": {"again@example.com"}, "sender_name": {"X"}})
+	}
+	newFolder := func(s *staff) page {
+		return s.post("/files/folder", url.Values{"name": {"F " + s.csrf[:8]}})
+	}
+	upload := func(s *staff) page {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("csrf", s.csrf)
+		mw.WriteField("folder", folder.ID)
+		fw, _ := mw.CreateFormFile("files", "up-"+s.csrf[:8]+".txt")
+		fw.Write([]byte("hello"))
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, e.url+"/files/upload", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return s.do(req)
+	}
+	deleteFile := func(s *staff) page {
+		o := sharetest.Must(e.share.Client.Put(ctx, api.PutRequest{Name: "victim-" + s.csrf[:8]}, "v", strings.NewReader("v")))(t).Object
+		return s.post("/files/"+o.ID+"/delete", url.Values{})
+	}
+	actions := []struct {
+		name    string
+		run     func(*staff) page
+		allowed map[string]bool
+		state   func() int
+	}{
+		{"browse links", func(s *staff) page { return s.get("/links") }, map[string]bool{"ada": true, "hal": true, "sam": true, "val": true}, nil},
+		{"browse files", func(s *staff) page { return s.get("/files") }, map[string]bool{"ada": true, "hal": true, "sam": true, "val": true}, nil},
+		{"new link form", func(s *staff) page { return s.get("/links/new") }, map[string]bool{"ada": true, "sam": true}, nil},
+		{"create link", newLink, map[string]bool{"ada": true, "sam": true}, count},
+		{"send link", sendOne, map[string]bool{"ada": true, "hal": true, "sam": true}, nil},
+		{"new folder", newFolder, map[string]bool{"ada": true, "sam": true}, objects},
+		{"upload", upload, map[string]bool{"ada": true, "sam": true}, objects},
+		{"audit", func(s *staff) page { return s.get("/audit") }, map[string]bool{"ada": true}, nil},
+		{"audit csv", func(s *staff) page { return s.get("/audit?format=csv") }, map[string]bool{"ada": true}, nil},
+		{"sessions", func(s *staff) page { return s.get("/admin/sessions") }, map[string]bool{"ada": true}, nil},
+		{"revoke any link", revokeOne, map[string]bool{"ada": true, "hal": true}, count},
+		{"delete file", deleteFile, map[string]bool{"ada": true}, nil},
+	}
+	signedIn := map[string]*staff{}
+	for _, who := range []string{"ada", "hal", "sam", "val"} {
+		signedIn[who] = e.signIn(t, who+"@example.com")
+	}
+	for _, a := range actions {
+		for _, who := range []string{"ada", "hal", "sam", "val"} {
+			s := signedIn[who]
+			before := -1
+			if a.state != nil {
+				before = a.state()
+			}
+			p := a.run(s)
+			ok := a.allowed[who]
+			switch {
+			case ok && p.status >= 400:
+				t.Errorf("%s as %s: got %d, want success\n%.300s", a.name, who, p.status, p.body)
+			case !ok && p.status != http.StatusForbidden:
+				t.Errorf("%s as %s: got %d, want 403", a.name, who, p.status)
+			}
+			if a.state != nil && !ok && a.state() != before {
+				t.Errorf("%s as %s: refused, but something changed (%d → %d)", a.name, who, before, a.state())
+			}
+			if a.state != nil && ok && a.state() == before {
+				t.Errorf("%s as %s: allowed, but nothing changed", a.name, who)
+			}
+		}
+	}
+	// A sharer may revoke what they created, and only that.
+	sam := signedIn["sam"]
+	newLink(sam)
+	mine := sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Filter: map[string]any{"title__contains": []string{"matrix " + sam.csrf[:6]}}}))(t).ShareLinkObjects
+	if len(mine) == 0 {
+		t.Fatal("sam's link was not created")
+	}
+	if p := sam.post("/links/revoke", url.Values{"id": {mine[0].ID}}); p.status >= 400 {
+		t.Errorf("sharer revoking own link: got %d", p.status)
+	}
+	ada := signedIn["ada"]
+	newLink(ada)
+	adas := sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Filter: map[string]any{"title__contains": []string{"matrix " + ada.csrf[:6]}}}))(t).ShareLinkObjects
+	if len(adas) == 0 {
+		t.Fatal("ada's link was not created")
+	}
+	if p := sam.post("/links/revoke", url.Values{"id": {adas[0].ID}}); p.status != http.StatusForbidden {
+		t.Errorf("sharer revoking someone else's link: got %d, want 403", p.status)
+	}
+	// Nobody without a role gets in.
+	nia := e.signIn(t, "nia@example.com")
+	if p := nia.get("/links"); p.status == http.StatusOK && strings.Contains(p.body, "Signed NDA") {
+		t.Error("a person without a role sees links")
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	_, _, links := seedLinks(t, e)
+	ada := e.signIn(t, "ada@example.com")
+	ada.get("/links")
+	ctx := context.Background()
+	exists := func() bool {
+		_, err := e.share.Client.LinkGet(ctx, api.LinkGetRequest{ID: links[0].ID})
+		return err == nil
+	}
+	// Without the form token.
+	if p := ada.post("/links/revoke", url.Values{"id": {links[0].ID}, "csrf": {""}}); p.status != http.StatusForbidden || !exists() {
+		t.Errorf("post without form token: got %d (link exists: %v)", p.status, exists())
+	}
+	// With a wrong one.
+	if p := ada.post("/links/revoke", url.Values{"id": {links[0].ID}, "csrf": {"forged"}}); p.status != http.StatusForbidden || !exists() {
+		t.Errorf("post with a forged token: got %d", p.status)
+	}
+	// Cross-site, even with the right token (the browser would send the cookie).
+	form := url.Values{"id": {links[0].ID}, "csrf": {ada.csrf}}
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/links/revoke", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if p := ada.do(req); p.status != http.StatusForbidden || !exists() {
+		t.Errorf("cross-site post: got %d", p.status)
+	}
+	// And the real thing works.
+	if p := ada.post("/links/revoke", url.Values{"id": {links[0].ID}}); p.status != http.StatusOK || exists() {
+		t.Errorf("genuine revoke: got %d, link exists: %v", p.status, exists())
+	}
+}

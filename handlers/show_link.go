@@ -1,0 +1,108 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/auth"
+	"github.com/sharedesk/sharedesk/views"
+)
+
+func (c *Console) linkDetail(ec *echo.Context, id string) (views.LinkDetailVM, error) {
+	res, err := c.api.LinkGet(ec.Request().Context(), api.LinkGetRequest{ID: id})
+	if err != nil {
+		return views.LinkDetailVM{}, err
+	}
+	l := res.ShareLinkObject
+	names, err := c.objectNames(ec, []api.ShareLink{l})
+	if err != nil {
+		return views.LinkDetailVM{}, err
+	}
+	vm := views.LinkDetailVM{Page: c.page(ec, "Link: "+orTitle(l.Title), "links"), ID: l.ID, Title: l.Title, Message: l.Message,
+		Type: l.LinkType, Status: linkStatus(l, c.opt.Now()), URL: l.Link, Recipient: l.RecipientEmail, SenderEmail: l.SenderEmail,
+		SenderName: l.SenderName, Accesses: l.AccessCount, MaxAccesses: l.MaxAccessCount, CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt,
+		Tags: l.Tags, SendTo: l.RecipientEmail}
+	if l.LastAccessedAt != nil {
+		vm.LastAccess = *l.LastAccessedAt
+	}
+	for _, t := range l.Targets {
+		name, ok := names[t]
+		vm.Targets = append(vm.Targets, views.TargetVM{ID: t, Name: name, Missing: !ok})
+	}
+	for _, a := range l.Authenticators {
+		switch a.AuthType {
+		case "email_otp":
+			vm.Authenticators = append(vm.Authenticators, "email code to "+a.AuthContext)
+		case "sms_otp":
+			vm.Authenticators = append(vm.Authenticators, "text code to "+a.AuthContext)
+		case "password":
+			vm.Authenticators = append(vm.Authenticators, "password")
+		default:
+			vm.Authenticators = append(vm.Authenticators, a.AuthType)
+		}
+	}
+	s := staffOf(ec)
+	vm.SendName = s.Name
+	vm.CanRevokeThis = s.Can(auth.RevokeAny)
+	if !vm.CanRevokeThis && s.Can(auth.RevokeOwn) {
+		vm.CanRevokeThis, _ = c.db.CreatedBy(ec.Request().Context(), s.Subject, l.ID)
+	}
+	return vm, nil
+}
+
+func orTitle(t string) string {
+	if t == "" {
+		return "untitled"
+	}
+	return t
+}
+
+// showLink handles GET /links/:id.
+func (c *Console) showLink(ec *echo.Context) error {
+	vm, err := c.linkDetail(ec, ec.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.render(ec, http.StatusOK, views.LinkDetail(vm))
+}
+
+// sendLink handles POST /links/:id/send: email the link (again) from the signed-in person.
+func (c *Console) sendLink(ec *echo.Context) error {
+	id := ec.Param("id")
+	email, name := ec.FormValue("email"), ec.FormValue("sender_name")
+	s := staffOf(ec)
+	_, err := c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: []api.LinkSendItem{{ID: id, Email: email}},
+		SenderEmail: s.Email, SenderName: name})
+	var ae *api.Error
+	if asAPIError(err, &ae) && (ae.Status == "ValidationError" || ae.Status == "ProviderError") {
+		c.audit(ec, "send", id, "to "+email+": "+ae.Summary, "failed")
+		vm, derr := c.linkDetail(ec, id)
+		if derr != nil {
+			return derr
+		}
+		vm.SendTo, vm.SendName, vm.SendError = email, name, sendProblem(ae)
+		return c.render(ec, http.StatusBadRequest, views.LinkDetail(vm))
+	}
+	if err != nil {
+		c.audit(ec, "send", id, "to "+email, "failed")
+		return err
+	}
+	c.audit(ec, "send", id, "to "+email, "ok")
+	c.flash(ec, fmt.Sprintf("Sent the link to %s.", email), false)
+	return seeOther(ec, "/links/"+id)
+}
+
+func sendProblem(ae *api.Error) string {
+	for _, fe := range ae.Errors {
+		if fe.Source == "/links/0/email" {
+			return "Enter an email address such as name@example.com."
+		}
+		if fe.Source == "/sender_email" {
+			return "Your account has no usable email address to send from."
+		}
+	}
+	return ae.Summary
+}
