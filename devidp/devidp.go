@@ -71,7 +71,7 @@ func New(issuer string, clients []Client, users []User) (*Provider, error) {
 	interceptor := op.NewIssuerInterceptor(provider.IssuerFromRequest)
 	p := &Provider{Users: users}
 	mux.HandleFunc("GET /login/username", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 		_ = loginPage.Execute(w, map[string]any{"ID": r.URL.Query().Get("authRequestID"), "Users": users})
 	})
 	mux.Handle("POST /login/username", interceptor.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
