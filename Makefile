@@ -23,7 +23,10 @@ run: build
 
 ## deps: what the tests need beyond Go: Pangea's Node SDK (pinned by package-lock.json) and Debian's
 ## Chromium for the browser tests
-deps: sdktest/node_modules/.package-lock.json /usr/bin/chromium assets
+deps: sdktest/node_modules/.package-lock.json oidctest/node_modules/.package-lock.json /usr/bin/chromium assets
+
+oidctest/node_modules/.package-lock.json: oidctest/package.json oidctest/package-lock.json
+	npm ci --prefix oidctest --no-audit --no-fund
 
 /usr/bin/chromium:
 	@echo "Installing Debian's chromium for the browser tests (needs root)…"

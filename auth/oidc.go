@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -94,6 +95,16 @@ func New(ctx context.Context, cfg Config, db *consoledb.DB, log *slog.Logger) (*
 		a.SessionCookie, a.loginCookie = "__Host-sd-console", "__Host-sd-login"
 	}
 	return a, nil
+}
+
+// EndSessionOrigin is the origin of the provider's end-session endpoint ("" when it has none): the
+// sign-out form redirects there, so the console's CSP form-action must allow it.
+func (a *Auth) EndSessionOrigin() string {
+	u, err := url.Parse(a.endSession)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // Store is the session store.

@@ -44,6 +44,7 @@ type Console struct {
 	log  *slog.Logger
 	opt  Options
 	htmx string
+	csp  string
 }
 
 // New returns the console.
@@ -58,6 +59,9 @@ func New(client *api.Client, db *consoledb.DB, a *auth.Auth, log *slog.Logger, o
 		opt.MaxAccess = 1000
 	}
 	c := &Console{api: client, db: db, auth: a, log: log, opt: opt}
+	// form-action also names the identity provider: signing out redirects the form there.
+	c.csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self' " +
+		a.EndSessionOrigin() + "; frame-ancestors 'none'; base-uri 'none'"
 	if _, err := fs.Stat(static.FS, "vendor/htmx.min.js"); err == nil {
 		c.htmx = "/static/vendor/htmx.min.js"
 	}
@@ -69,13 +73,14 @@ func (c *Console) Handler() http.Handler {
 	e := echo.New()
 	e.Logger = c.log
 	e.HTTPErrorHandler = c.handleError
-	e.Use(c.securityHeaders, c.loadStaff)
+	e.Use(c.logRequests, c.securityHeaders, c.loadStaff)
 
 	e.GET("/", func(ec *echo.Context) error { return ec.Redirect(http.StatusSeeOther, "/links") })
 	e.GET("/login", c.beginSignIn)
 	e.GET("/auth/callback", c.finishSignIn)
 	e.GET("/signed-out", c.showSignedOut)
 	e.POST("/logout", c.signOut, c.requireCSRF)
+	e.GET("/favicon.ico", func(ec *echo.Context) error { return ec.NoContent(http.StatusNoContent) })
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(static.FS))))
 
 	signedIn := e.Group("", c.requireStaff, c.requireCSRF)

@@ -44,19 +44,30 @@ type consoleEnv struct {
 
 func startConsole(t *testing.T, kind string) *consoleEnv {
 	t.Helper()
+	return startConsoleWith(t, kind, func(e *consoleEnv) (string, []string) {
+		e.idp = httptest.NewUnstartedServer(nil)
+		issuer := "http://" + e.idp.Listener.Addr().String()
+		p, err := devidp.New(issuer, []devidp.Client{{ID: "console", Secret: "console-secret", RedirectURIs: []string{e.url + "/auth/callback"},
+			PostLogoutURIs: []string{e.url + "/signed-out"}}}, people)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.idp.Config.Handler = p
+		e.idp.Start()
+		t.Cleanup(e.idp.Close)
+		return issuer, nil
+	})
+}
+
+// startConsoleWith starts the stack with the identity provider that provider starts; it returns the
+// issuer and the scopes to ask for (nil for the default).
+func startConsoleWith(t *testing.T, kind string, provider func(e *consoleEnv) (string, []string)) *consoleEnv {
+	t.Helper()
 	e := &consoleEnv{share: sharetest.Start(t, kind, sharetest.Options{}), logs: &sharetest.SyncBuffer{}}
-	e.idp = httptest.NewUnstartedServer(nil)
-	issuer := "http://" + e.idp.Listener.Addr().String()
 	e.console = httptest.NewUnstartedServer(nil)
 	e.url = "http://localhost:" + strings.Split(e.console.Listener.Addr().String(), ":")[1]
-	p, err := devidp.New(issuer, []devidp.Client{{ID: "console", Secret: "console-secret", RedirectURIs: []string{e.url + "/auth/callback"},
-		PostLogoutURIs: []string{e.url + "/signed-out"}}}, people)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.idp.Config.Handler = p
-	e.idp.Start()
-	t.Cleanup(e.idp.Close)
+	issuer, scopes := provider(e)
+	var err error
 	if e.db, err = consoledb.Open(context.Background(), filepath.Join(t.TempDir(), "console.db"), ""); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +75,7 @@ func startConsole(t *testing.T, kind string) *consoleEnv {
 	log := applog.New(e.logs, slog.LevelDebug)
 	roles, _ := auth.ParseRoleMap("share-admins=admin,helpdesk=helpdesk,staff=sharer,auditors=viewer")
 	a, err := auth.New(context.Background(), auth.Config{Issuer: issuer, ClientID: "console", ClientSecret: "console-secret",
-		RedirectURL: e.url + "/auth/callback", RoleMap: roles, PostLogoutURL: e.url + "/signed-out", Secure: true}, e.db, log)
+		RedirectURL: e.url + "/auth/callback", RoleMap: roles, PostLogoutURL: e.url + "/signed-out", Secure: true, Scopes: scopes}, e.db, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ func (c *Console) handleError(ec *echo.Context, err error) {
 	}
 	status, heading, msg := http.StatusInternalServerError, "Something went wrong", "This is our fault. Please try again in a minute."
 	var he *echo.HTTPError
+	var sc echo.HTTPStatusCoder
 	var ae *api.Error
 	var ue *url.Error
 	var ne net.Error
@@ -34,6 +35,13 @@ func (c *Console) handleError(ec *echo.Context, err error) {
 		}
 		if status == http.StatusNotFound && msg == "" {
 			msg = "There is no such page."
+		}
+	case errors.As(err, &sc) && sc.StatusCode() > 0 && !errors.As(err, &ae):
+		status = sc.StatusCode()
+		heading = http.StatusText(status)
+		msg = "There is no such page."
+		if status != http.StatusNotFound {
+			msg = http.StatusText(status)
 		}
 	case errors.As(err, &ae):
 		switch ae.Status {

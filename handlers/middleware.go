@@ -4,10 +4,13 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v5"
 
+	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/auth"
 )
 
@@ -26,11 +29,30 @@ func sessionOf(ec *echo.Context) *sessions.Session {
 	return s
 }
 
+// logRequests gives every request an id (on every log line) and logs it when done.
+func (c *Console) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(ec *echo.Context) error {
+		start := time.Now()
+		id := "crq_" + strconv.FormatInt(start.UnixNano(), 36)
+		r := ec.Request()
+		ec.SetRequest(r.WithContext(applog.WithRequestID(r.Context(), id)))
+		ec.Response().Header().Set("X-Request-Id", id)
+		err := next(ec)
+		status := 0
+		if resp, uerr := echo.UnwrapResponse(ec.Response()); uerr == nil {
+			status = resp.Status
+		}
+		c.log.InfoContext(ec.Request().Context(), "request", "method", r.Method, "path", r.URL.Path, "status", status,
+			"duration_ms", float64(time.Since(start).Microseconds())/1000, "error", err != nil)
+		return err
+	}
+}
+
 // securityHeaders sets the headers every console response carries.
 func (c *Console) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(ec *echo.Context) error {
 		h := ec.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", c.csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
@@ -120,7 +142,7 @@ func (c *Console) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(ec)
 		}
 		if s == nil || s.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
-			c.log.WarnContext(ec.Request().Context(), "form token mismatch", "path", ec.Request().URL.Path)
+			c.log.WarnContext(ec.Request().Context(), "form token mismatch", "path", ec.Request().URL.Path, "signed_in", s != nil, "token_given", token != "", "cookies", len(ec.Request().Cookies()), "cookie_header", len(ec.Request().Header.Get("Cookie")))
 			return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
 		}
 		return next(ec)

@@ -30,6 +30,9 @@ func Browser(t testing.TB) context.Context {
 		chromedp.Flag("no-first-run", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("lang", "en-GB"),
+		// One renderer for every site: chromedp then follows navigations between the console and the
+		// identity provider (they are different sites, as in production).
+		chromedp.Flag("disable-features", "IsolateOrigins,site-per-process"),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)

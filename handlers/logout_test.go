@@ -1,0 +1,20 @@
+package handlers_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestSignOut(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	ada := e.signIn(t, "ada@example.com")
+	ada.get("/links")
+	p := ada.post("/logout", nil)
+	if p.status != http.StatusOK || !strings.Contains(p.body, "You are signed out") {
+		t.Fatalf("sign out: got %d at %s:\n%.600s", p.status, p.path, p.body)
+	}
+	if p := ada.get("/links"); strings.HasPrefix(p.path, "/links") {
+		t.Errorf("still signed in after sign-out")
+	}
+}
