@@ -1,6 +1,12 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: a static, CGO-free binary (modernc.org/sqlite is pure Go) on a distroless base,
-# running as an unprivileged user. Generated templ files are committed, so no code generation here.
+# Multi-stage build: htmx from npm (pinned in web/package-lock.json), then a static, CGO-free binary
+# (modernc.org/sqlite is pure Go; generated templ files are committed) on a distroless base, running as
+# an unprivileged user.
+
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
@@ -8,6 +14,7 @@ ENV CGO_ENABLED=0 GOFLAGS=-trimpath
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
+COPY --from=web /web/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     go build -ldflags="-s -w" -o /out/sharedesk . && \
     mkdir -p /out/data
@@ -16,9 +23,12 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/sharedesk /usr/local/bin/sharedesk
 COPY --from=build --chown=nonroot:nonroot /out/data /data
 USER nonroot:nonroot
+# serve: console on 8080, share server (API and recipient portal) on 8081. For the share server alone,
+# run `share-server --listen 0.0.0.0:8081`.
 ENV SHAREDESK_DATA_DIR=/data \
-    SHAREDESK_LISTEN=0.0.0.0:8081
+    SHAREDESK_LISTEN=0.0.0.0:8080 \
+    SHAREDESK_SHARE_LISTEN=0.0.0.0:8081
 VOLUME ["/data"]
-EXPOSE 8081
+EXPOSE 8080 8081
 ENTRYPOINT ["/usr/local/bin/sharedesk"]
-CMD ["share-server"]
+CMD ["serve"]
