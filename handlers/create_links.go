@@ -16,9 +16,17 @@ import (
 
 func (c *Console) newLinkVM(ec *echo.Context, form views.NewLinkForm) (views.NewLinkVM, error) {
 	vm := views.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, Errors: map[string]string{},
-		MaxDays: c.opt.MaxExpiryDays, MaxAccesses: c.opt.MaxAccess, Search: ec.QueryParam("search")}
-	req := api.ListRequest{Filter: map[string]any{"parent_id": ec.QueryParam("in")}, OrderBy: "name", Size: 200}
+		MaxDays: c.opt.MaxExpiryDays, MaxAccesses: c.opt.MaxAccess, Search: ec.QueryParam("search"), In: ec.QueryParam("in")}
+	req := api.ListRequest{Filter: map[string]any{"parent_id": vm.In}, OrderBy: "name", Size: 200}
 	vm.ChoicesIn = "the top folder"
+	if vm.In != "" {
+		f, err := c.api.Get(ec.Request().Context(), api.GetRequest{ID: vm.In})
+		if err != nil {
+			return vm, err
+		}
+		vm.ChoicesIn = "folder " + f.Object.Name
+	}
+	vm.ReturnURL = vm.OpenURL(vm.In)
 	if vm.Search != "" {
 		req.Filter = map[string]any{"name__contains": []string{vm.Search}}
 		vm.ChoicesIn = "names containing “" + vm.Search + "”"

@@ -40,6 +40,34 @@ type consoleEnv struct {
 	url     string
 	db      *consoledb.DB
 	logs    *sharetest.SyncBuffer
+	leaks   *sharetest.SyncBuffer // console responses that contained the service token
+}
+
+// canary scans every console response (headers and body) for the service token.
+func canary(next http.Handler, token string, leaks *sharetest.SyncBuffer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &scanWriter{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		found := strings.Contains(string(rec.body), token)
+		for k, vs := range w.Header() {
+			for _, v := range vs {
+				found = found || strings.Contains(k+v, token)
+			}
+		}
+		if found {
+			leaks.Write([]byte(r.Method + " " + r.URL.String() + "\n"))
+		}
+	})
+}
+
+type scanWriter struct {
+	http.ResponseWriter
+	body []byte
+}
+
+func (s *scanWriter) Write(b []byte) (int, error) {
+	s.body = append(s.body, b...)
+	return s.ResponseWriter.Write(b)
 }
 
 func startConsole(t *testing.T, kind string) *consoleEnv {
@@ -63,7 +91,7 @@ func startConsole(t *testing.T, kind string) *consoleEnv {
 // issuer and the scopes to ask for (nil for the default).
 func startConsoleWith(t *testing.T, kind string, provider func(e *consoleEnv) (string, []string)) *consoleEnv {
 	t.Helper()
-	e := &consoleEnv{share: sharetest.Start(t, kind, sharetest.Options{}), logs: &sharetest.SyncBuffer{}}
+	e := &consoleEnv{share: sharetest.Start(t, kind, sharetest.Options{}), logs: &sharetest.SyncBuffer{}, leaks: &sharetest.SyncBuffer{}}
 	e.console = httptest.NewUnstartedServer(nil)
 	e.url = "http://localhost:" + strings.Split(e.console.Listener.Addr().String(), ":")[1]
 	issuer, scopes := provider(e)
@@ -80,7 +108,7 @@ func startConsoleWith(t *testing.T, kind string, provider func(e *consoleEnv) (s
 		t.Fatal(err)
 	}
 	c := handlers.New(api.NewClient(e.share.URL, e.share.Token), e.db, a, log, handlers.Options{Demo: true, Outbox: e.share.Store})
-	e.console.Config.Handler = c.Handler()
+	e.console.Config.Handler = canary(c.Handler(), e.share.Token, e.leaks)
 	e.console.Start()
 	t.Cleanup(e.console.Close)
 	return e

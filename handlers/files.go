@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v5"
 
@@ -76,8 +77,8 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "Choose one or more files to upload.")
 	}
 	s := staffOf(ec)
-	folder, csrfOK := "", false
-	var saved []string
+	folder, back, csrfOK := "", "", false
+	var saved, savedIDs []string
 	var problem string
 	for {
 		part, err := mr.NextPart()
@@ -95,6 +96,9 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 		case "folder":
 			v, _ := io.ReadAll(io.LimitReader(part, 256))
 			folder = string(v)
+		case "return":
+			v, _ := io.ReadAll(io.LimitReader(part, 4096))
+			back = string(v)
 		case "files":
 			if !csrfOK {
 				return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
@@ -115,6 +119,7 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 				}
 			} else {
 				saved = append(saved, o.Object.Name)
+				savedIDs = append(savedIDs, o.Object.ID)
 				c.audit(ec, "upload", o.Object.ID, o.Object.Name+" in "+o.Object.Folder, "ok")
 			}
 		}
@@ -130,11 +135,22 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 	} else if len(saved) == 0 {
 		c.flash(ec, "Choose one or more files to upload.", true)
 	}
+	next := folderURL(folder)
+	if strings.HasPrefix(back, "/links/new") {
+		// Uploaded from the New link page: back there, with the new files chosen.
+		for _, id := range savedIDs {
+			next = back + "&target=" + url.QueryEscape(id)
+			back = next
+		}
+		if len(savedIDs) == 0 {
+			next = back
+		}
+	}
 	if r.Header.Get("X-Upload-Progress") == "1" {
 		ec.Response().Header().Set("Content-Type", "application/json")
-		return json.NewEncoder(ec.Response()).Encode(map[string]string{"location": folderURL(folder)})
+		return json.NewEncoder(ec.Response()).Encode(map[string]string{"location": next})
 	}
-	return seeOther(ec, folderURL(folder))
+	return seeOther(ec, next)
 }
 
 func joinNames(names []string) string {

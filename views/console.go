@@ -121,6 +121,17 @@ type NewLinkVM struct {
 	MaxAccesses int
 	Created     []LinkRow
 	CreatedURLs []string
+	In          string // the folder being browsed ("" is the top)
+	ReturnURL   string // where an upload from this page comes back to
+}
+
+// OpenURL browses into folder id, keeping the chosen targets.
+func (vm NewLinkVM) OpenURL(id string) string {
+	q := url.Values{"in": {id}}
+	for _, t := range vm.Form.Targets {
+		q.Add("target", t)
+	}
+	return "/links/new?" + q.Encode()
 }
 
 // NewLinkForm is what the New link form posts.
