@@ -96,3 +96,19 @@ func TestDemoRefusesNonLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestConsoleCommandsNeedRealOIDC(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--data-dir", t.TempDir()},
+		{"console", "--api-url", "http://127.0.0.1:1", "--data-dir", t.TempDir()},
+		{"serve", "--data-dir", t.TempDir(), "--oidc-issuer", "https://idp.example.com", "--oidc-client-id", "x"},
+	} {
+		_, err := runCmd(t, args...)
+		if err == nil || !strings.Contains(err.Error(), "identity provider") {
+			t.Errorf("%v: got %v, want a refusal naming the missing OIDC settings", args, err)
+		}
+	}
+	if err := requireLoopback("0.0.0.0:8080"); err == nil {
+		t.Error("demo would listen on every address")
+	}
+}
