@@ -199,8 +199,8 @@ func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]views.Lin
 			r.LastAccess = *l.LastAccessedAt
 		}
 		for _, t := range l.Targets {
-			if n, ok := names[t]; ok {
-				r.Targets = append(r.Targets, n)
+			if o, ok := names[t]; ok {
+				r.Targets = append(r.Targets, o.Name)
 			} else {
 				r.Targets = append(r.Targets, "(deleted)")
 			}
@@ -210,7 +210,8 @@ func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]views.Lin
 	return rows, nil
 }
 
-func (c *Console) objectNames(ec *echo.Context, links []api.ShareLink) (map[string]string, error) {
+// objectNames looks up the shared items of links in one listing call.
+func (c *Console) objectNames(ec *echo.Context, links []api.ShareLink) (map[string]api.Object, error) {
 	seen := map[string]bool{}
 	var ids []string
 	for _, l := range links {
@@ -221,7 +222,7 @@ func (c *Console) objectNames(ec *echo.Context, links []api.ShareLink) (map[stri
 			}
 		}
 	}
-	names := map[string]string{}
+	names := map[string]api.Object{}
 	if len(ids) == 0 {
 		return names, nil
 	}
@@ -230,7 +231,7 @@ func (c *Console) objectNames(ec *echo.Context, links []api.ShareLink) (map[stri
 		return nil, err
 	}
 	for _, o := range res.Objects {
-		names[o.ID] = o.Name
+		names[o.ID] = o
 	}
 	return names, nil
 }

@@ -142,7 +142,7 @@ func (c *Console) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(ec)
 		}
 		if s == nil || s.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
-			c.log.WarnContext(ec.Request().Context(), "form token mismatch", "path", ec.Request().URL.Path, "signed_in", s != nil, "token_given", token != "", "cookies", len(ec.Request().Cookies()), "cookie_header", len(ec.Request().Header.Get("Cookie")))
+			c.log.WarnContext(ec.Request().Context(), "form token mismatch", "path", ec.Request().URL.Path, "signed_in", s != nil, "token_given", token != "")
 			return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
 		}
 		return next(ec)

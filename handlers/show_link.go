@@ -29,8 +29,8 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (views.LinkDetailVM, e
 		vm.LastAccess = *l.LastAccessedAt
 	}
 	for _, t := range l.Targets {
-		name, ok := names[t]
-		vm.Targets = append(vm.Targets, views.TargetVM{ID: t, Name: name, Missing: !ok})
+		o, ok := names[t]
+		vm.Targets = append(vm.Targets, views.TargetVM{ID: t, Name: o.Name, Type: o.Type, Missing: !ok})
 	}
 	for _, a := range l.Authenticators {
 		switch a.AuthType {
