@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -29,5 +30,28 @@ func TestSignInAndLinks(t *testing.T) {
 	detail := ada.get("/links/" + links[0].ID)
 	if !strings.Contains(detail.body, links[0].Link) || !strings.Contains(detail.body, "email code to rcpta@example.com") {
 		t.Errorf("detail page lacks the link or its authenticator")
+	}
+}
+
+func TestSendToSeveral(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	_, _, links := seedLinks(t, e)
+	hal := e.signIn(t, "hal@example.com")
+	hal.get("/links/" + links[0].ID)
+	p := hal.post("/links/"+links[0].ID+"/send", url.Values{"email": {"one@example.com, two@example.com"}, "sender_name": {"Hal"}})
+	if p.status != http.StatusOK || !strings.Contains(p.body, "Sent the link to one@example.com, two@example.com.") {
+		t.Fatalf("send to two: got %d", p.status)
+	}
+	for _, to := range []string{"one@example.com", "two@example.com"} {
+		if m := e.share.Mail.Wait(t, to); !strings.Contains(m.Text, links[0].Link) || !strings.Contains(m.Text, "Hal") {
+			t.Errorf("email to %s lacks the link or the sender", to)
+		}
+	}
+	bad := hal.post("/links/"+links[0].ID+"/send", url.Values{"email": {"fine@example.com, not-an-email"}})
+	if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "&#34;not-an-email&#34; is not an email address") {
+		t.Errorf("bad address: got %d, want 400 naming it", bad.status)
+	}
+	if strings.Contains(bad.body, "fine@example.com") == false {
+		t.Errorf("the form lost what was typed")
 	}
 }

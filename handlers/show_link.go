@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v5"
 
@@ -69,35 +70,53 @@ func (c *Console) showLink(ec *echo.Context) error {
 	return c.render(ec, http.StatusOK, views.LinkDetail(vm))
 }
 
-// sendLink handles POST /links/:id/send: email the link (again) from the signed-in person.
+// sendLink handles POST /links/:id/send: email the link (again) to one or more addresses, from the
+// signed-in person.
 func (c *Console) sendLink(ec *echo.Context) error {
 	id := ec.Param("id")
-	email, name := ec.FormValue("email"), ec.FormValue("sender_name")
+	raw, name := ec.FormValue("email"), ec.FormValue("sender_name")
+	emails := splitList(raw)
 	s := staffOf(ec)
-	_, err := c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: []api.LinkSendItem{{ID: id, Email: email}},
-		SenderEmail: s.Email, SenderName: name})
+	items := make([]api.LinkSendItem, len(emails))
+	for i, e := range emails {
+		items[i] = api.LinkSendItem{ID: id, Email: e}
+	}
+	var err error
+	if len(items) == 0 {
+		err = &api.Error{Status: "ValidationError", Summary: "Enter at least one email address.", Errors: []api.FieldError{{Source: "/links/0/email"}}}
+	} else if len(items) > 100 {
+		err = &api.Error{Status: "ValidationError", Summary: "Send to at most 100 addresses at a time."}
+	} else {
+		_, err = c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: items, SenderEmail: s.Email, SenderName: name})
+	}
 	var ae *api.Error
 	if asAPIError(err, &ae) && (ae.Status == "ValidationError" || ae.Status == "ProviderError") {
-		c.audit(ec, "send", id, "to "+email+": "+ae.Summary, "failed")
+		c.audit(ec, "send", id, "to "+strings.Join(emails, ", ")+": "+ae.Summary, "failed")
 		vm, derr := c.linkDetail(ec, id)
 		if derr != nil {
 			return derr
 		}
-		vm.SendTo, vm.SendName, vm.SendError = email, name, sendProblem(ae)
+		vm.SendTo, vm.SendName, vm.SendError = raw, name, sendProblem(ae, emails)
 		return c.render(ec, http.StatusBadRequest, views.LinkDetail(vm))
 	}
 	if err != nil {
-		c.audit(ec, "send", id, "to "+email, "failed")
+		c.audit(ec, "send", id, "to "+strings.Join(emails, ", "), "failed")
 		return err
 	}
-	c.audit(ec, "send", id, "to "+email, "ok")
-	c.flash(ec, fmt.Sprintf("Sent the link to %s.", email), false)
+	for _, e := range emails {
+		c.audit(ec, "send", id, "to "+e, "ok")
+	}
+	c.flash(ec, fmt.Sprintf("Sent the link to %s.", strings.Join(emails, ", ")), false)
 	return seeOther(ec, "/links/"+id)
 }
 
-func sendProblem(ae *api.Error) string {
+func sendProblem(ae *api.Error, emails []string) string {
 	for _, fe := range ae.Errors {
-		if fe.Source == "/links/0/email" {
+		var i int
+		if _, err := fmt.Sscanf(fe.Source, "/links/%d/email", &i); err == nil {
+			if i < len(emails) {
+				return fmt.Sprintf("%q is not an email address such as name@example.com.", emails[i])
+			}
 			return "Enter an email address such as name@example.com."
 		}
 		if fe.Source == "/sender_email" {
