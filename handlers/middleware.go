@@ -133,13 +133,18 @@ func (c *Console) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(ec)
 		}
 		s := staffOf(ec)
-		token := ec.Request().Header.Get("X-CSRF-Token")
-		if token == "" && !isMultipart(ec.Request()) {
-			token = ec.Request().PostFormValue("csrf")
-		}
-		if isMultipart(ec.Request()) && token == "" {
-			// Uploads are streamed; the handler reads the token from the first part itself.
+		r := ec.Request()
+		token := r.Header.Get("X-CSRF-Token")
+		if token == "" && isMultipart(r) && r.URL.Path == "/files/upload" {
+			// Uploads stream: the handler checks the token in the first part before reading any file.
 			return next(ec)
+		}
+		if token == "" {
+			if isMultipart(r) {
+				r.Body = http.MaxBytesReader(ec.Response(), r.Body, 1<<20)
+				_ = r.ParseMultipartForm(1 << 20)
+			}
+			token = r.PostFormValue("csrf")
 		}
 		if s == nil || s.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
 			c.log.WarnContext(ec.Request().Context(), "form token mismatch", "path", ec.Request().URL.Path, "signed_in", s != nil, "token_given", token != "")

@@ -153,6 +153,16 @@ func TestCSRF(t *testing.T) {
 	if p := ada.do(req); p.status != http.StatusForbidden || !exists() {
 		t.Errorf("cross-site post: got %d", p.status)
 	}
+	// Multipart is no way around the token.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("id", links[0].ID)
+	mw.Close()
+	req, _ = http.NewRequest(http.MethodPost, e.url+"/links/revoke", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if p := ada.do(req); p.status != http.StatusForbidden || !exists() {
+		t.Errorf("multipart post without token: got %d", p.status)
+	}
 	// And the real thing works.
 	if p := ada.post("/links/revoke", url.Values{"id": {links[0].ID}}); p.status != http.StatusOK || exists() {
 		t.Errorf("genuine revoke: got %d, link exists: %v", p.status, exists())
