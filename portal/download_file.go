@@ -68,13 +68,12 @@ func (h *Handler) downloadZip(w http.ResponseWriter, r *http.Request, l share.Li
 	}
 }
 
-// backTo is where to send the recipient after an action: the page they came from within the portal.
+// backTo is where to send the recipient after an empty selection: the folder the form was on, and
+// only ever a portal page (the value comes from the query string).
 func backTo(r *http.Request) string {
-	if id := r.PathValue("folder"); id != "" {
-		return "/p/f/" + id
-	}
-	if ref := r.URL.Query().Get("back"); strings.HasPrefix(ref, "/p/") && !strings.HasPrefix(ref, "//") {
-		return ref
+	b := r.URL.Query().Get("back")
+	if id, ok := strings.CutPrefix(b, "/p/f/"); ok && id != "" && !strings.ContainsAny(id, "/\\:?#") {
+		return b
 	}
 	return "/p/"
 }

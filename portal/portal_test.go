@@ -442,3 +442,17 @@ func TestSignOut(t *testing.T) {
 		t.Errorf("after sign out: got %d, want 404", p.status)
 	}
 }
+
+func TestEmptySelection(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
+	tr := makeTree(t, e)
+	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, Authenticators: password("empty selection")})
+	r := signIn(t, e, l, "empty selection")
+	p := r.get("/p/zip?back=/p/f/" + tr.sub.ID)
+	if p.url != "/p/f/"+tr.sub.ID || !strings.Contains(p.body, "Select at least one file or folder") {
+		t.Errorf("empty zip selection: ended at %s", p.url)
+	}
+	if p := r.get("/p/zip?back=//evil.example/p/"); p.url != "/p/f/"+tr.docs.ID && p.url != "/p/" {
+		t.Errorf("back to another site: ended at %s", p.url)
+	}
+}
