@@ -55,3 +55,32 @@ func TestSendToSeveral(t *testing.T) {
 		t.Errorf("the form lost what was typed")
 	}
 }
+
+func TestAdminPages(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	seedLinks(t, e)
+	ada := e.signIn(t, "ada@example.com")
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{"/outbox", []string{"Outbox", "Nothing sent yet"}},
+		{"/audit", []string{"Audit log", "sign-in", "ada@example.com", "Export CSV"}},
+		{"/admin/sessions", []string{"Signed-in staff", "Ada Admin", "This session"}},
+		{"/files", []string{"Contracts", "Upload files to the top folder", "New folder in the top folder"}},
+		{"/links?status=expired", []string{"No links match these filters"}},
+		{"/links/psl_doesnotexistdoesnotexistdoesnot", []string{"Not found"}},
+	}
+	for _, tt := range tests {
+		p := ada.get(tt.path)
+		for _, w := range tt.want {
+			if !strings.Contains(p.body, w) {
+				t.Errorf("%s (%d): lacks %q", tt.path, p.status, w)
+			}
+		}
+	}
+	csv := ada.get("/audit?format=csv")
+	if !strings.HasPrefix(csv.body, "time,person,action,target,detail,outcome,client\n") || !strings.Contains(csv.body, ",sign-in,") {
+		t.Errorf("audit CSV: %.200q", csv.body)
+	}
+}
