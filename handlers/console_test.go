@@ -1,10 +1,18 @@
 package handlers_test
 
 import (
+	"context"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share/sharetest"
 )
 
 func TestSignInAndLinks(t *testing.T) {
@@ -82,5 +90,36 @@ func TestAdminPages(t *testing.T) {
 	csv := ada.get("/audit?format=csv")
 	if !strings.HasPrefix(csv.body, "time,person,action,target,detail,outcome,client\n") || !strings.Contains(csv.body, ",sign-in,") {
 		t.Errorf("audit CSV: %.200q", csv.body)
+	}
+}
+
+func TestPagingWithStatusFilter(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	ctx := context.Background()
+	file := sharetest.Must(e.share.Client.Put(ctx, api.PutRequest{Name: "f.txt"}, "f.txt", strings.NewReader("f")))(t).Object
+	for i := range 12 {
+		sharetest.Must(e.share.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{file.ID},
+			Title: fmt.Sprintf("Link %02d", i), Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "long enough"}}}}}))(t)
+	}
+	ada := e.signIn(t, "ada@example.com")
+	seen := map[string]bool{}
+	url := "/links?status=active&size=10&sort=title&order=asc"
+	for page := 0; page < 3 && url != ""; page++ {
+		p := ada.get(url)
+		for _, m := range regexp.MustCompile(`>Link (\d\d)<`).FindAllStringSubmatch(p.body, -1) {
+			if seen[m[1]] {
+				t.Fatalf("page %d repeats Link %s", page+1, m[1])
+			}
+			seen[m[1]] = true
+		}
+		next := regexp.MustCompile(`href="(/links\?[^"]+)"[^>]*>Next`).FindStringSubmatch(p.body)
+		url = ""
+		if next != nil {
+			url = html.UnescapeString(next[1])
+		}
+		time.Sleep(1100 * time.Millisecond) // "now" moves on between pages
+	}
+	if len(seen) != 12 {
+		t.Errorf("paging a status-filtered list showed %d of 12 links", len(seen))
 	}
 }

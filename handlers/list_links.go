@@ -39,6 +39,7 @@ func parseLinkFilter(q url.Values) (views.LinkFilter, map[string]string) {
 	default:
 		f.Type = ""
 	}
+	f.AsOf, _ = strconv.ParseInt(q.Get("asof"), 10, 64)
 	f.Size, _ = strconv.Atoi(q.Get("size"))
 	switch f.Size {
 	case 10, 25, 50, 100:
@@ -92,11 +93,17 @@ func linkListRequest(f views.LinkFilter, errs map[string]string, now time.Time) 
 	if f.Target != "" {
 		filter["target_id"] = f.Target
 	}
+	// "Now" is fixed for a listing (AsOf travels in the paging links): the cursor is bound to the exact
+	// filter, and a moving "now" would make every next page a different listing.
+	asOf := now.UTC().Truncate(time.Second)
+	if f.AsOf > 0 {
+		asOf = time.Unix(f.AsOf, 0).UTC()
+	}
 	switch f.Status {
 	case "active":
-		filter["expires_at__gt"] = now.UTC().Format(time.RFC3339Nano)
+		filter["expires_at__gt"] = asOf.Format(time.RFC3339)
 	case "expired":
-		filter["expires_at__lte"] = now.UTC().Format(time.RFC3339Nano)
+		filter["expires_at__lte"] = asOf.Format(time.RFC3339)
 	}
 	if f.CreatedFrom != "" && errs["created_from"] == "" {
 		filter["created_at__gte"] = day(f.CreatedFrom)
@@ -166,6 +173,9 @@ func filterURL(f views.LinkFilter) string {
 	set("last", f.Last)
 	for _, p := range f.Prev {
 		q.Add("prev", p)
+	}
+	if f.Status != "" && f.AsOf > 0 && (f.Last != "" || len(f.Prev) > 0) {
+		q.Set("asof", strconv.FormatInt(f.AsOf, 10))
 	}
 	if len(q) == 0 {
 		return "/links"
@@ -239,6 +249,9 @@ func (c *Console) objectNames(ec *echo.Context, links []api.ShareLink) (map[stri
 // listLinks handles GET /links: the table, or just its fragment for htmx.
 func (c *Console) listLinks(ec *echo.Context) error {
 	f, errs := parseLinkFilter(ec.QueryParams())
+	if f.Status != "" && f.AsOf == 0 {
+		f.AsOf = c.opt.Now().Unix()
+	}
 	res, err := c.api.LinkList(ec.Request().Context(), linkListRequest(f, errs, c.opt.Now()))
 	if api.IsStatus(err, "ValidationError") && f.Last != "" {
 		// A stale or foreign cursor: start the listing again rather than fail.

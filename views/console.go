@@ -48,6 +48,7 @@ type LinkFilter struct {
 	Size                                           int
 	Last                                           string
 	Prev                                           []string
+	AsOf                                           int64 // "now" of a status filter, fixed while paging
 }
 
 // LinksVM is the Links page.
