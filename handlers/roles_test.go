@@ -71,6 +71,26 @@ func TestRoleMatrix(t *testing.T) {
 		{"audit", func(s *staff) page { return s.get("/audit") }, map[string]bool{"ada": true}, nil},
 		{"audit csv", func(s *staff) page { return s.get("/audit?format=csv") }, map[string]bool{"ada": true}, nil},
 		{"sessions", func(s *staff) page { return s.get("/admin/sessions") }, map[string]bool{"ada": true}, nil},
+		{"link detail", func(s *staff) page {
+			l := sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Size: 1, Filter: seeded}))(t).ShareLinkObjects[0]
+			return s.get("/links/" + l.ID)
+		}, map[string]bool{"ada": true, "hal": true, "sam": true, "val": true}, nil},
+		{"revoke confirmation page", func(s *staff) page {
+			l := sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Size: 1, Filter: seeded}))(t).ShareLinkObjects[0]
+			return s.get("/links/revoke?id=" + l.ID)
+		}, map[string]bool{"ada": true, "hal": true}, nil},
+		{"end another session", func(s *staff) page {
+			victim := e.signIn(t, "val@example.com")
+			victim.get("/links")
+			rows, _ := e.db.Sessions(ctx, 0, 0)
+			for _, r := range rows {
+				if r.Email == "val@example.com" {
+					return s.post("/admin/sessions/"+r.IDHash+"/end", url.Values{})
+				}
+			}
+			t.Fatal("no session to end")
+			return page{}
+		}, map[string]bool{"ada": true}, nil},
 		{"revoke any link", revokeOne, map[string]bool{"ada": true, "hal": true}, count},
 		{"delete file", deleteFile, map[string]bool{"ada": true}, nil},
 	}
@@ -100,6 +120,13 @@ func TestRoleMatrix(t *testing.T) {
 				t.Errorf("%s as %s: allowed, but nothing changed", a.name, who)
 			}
 		}
+	}
+	// The pages offer only what a role may do.
+	if p := signedIn["val"].get("/links"); strings.Contains(p.body, "Revoke selected") || strings.Contains(p.body, "New link") {
+		t.Error("a viewer is offered revoke or new link")
+	}
+	if p := signedIn["hal"].get("/links"); !strings.Contains(p.body, "Revoke selected") || strings.Contains(p.body, "New link") {
+		t.Error("helpdesk: wrong actions offered")
 	}
 	// A sharer may revoke what they created, and only that.
 	sam := signedIn["sam"]
