@@ -100,8 +100,12 @@ func (s *DBStore) New(r *http.Request, name string) (*sessions.Session, error) {
 	sess.Values[keySubject], sess.Values[keyEmail], sess.Values[keyName], sess.Values[keyRole] = row.Subject, row.Email, row.Name, row.Role
 	sess.Values[keyIDToken] = row.IDToken
 	sess.ID, sess.IsNew = c.Value, false
-	if err := s.db.TouchSession(r.Context(), row.IDHash, now.UnixMicro()); err != nil {
-		return sess, err
+	// Activity is recorded at most once a minute: the idle limit is 30 minutes, and a write on every
+	// request would take SQLite's write lock for nothing.
+	if now.Sub(time.UnixMicro(row.LastSeenAt)) > time.Minute {
+		if err := s.db.TouchSession(r.Context(), row.IDHash, now.UnixMicro()); err != nil {
+			return sess, err
+		}
 	}
 	return sess, nil
 }

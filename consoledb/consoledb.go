@@ -97,9 +97,9 @@ func (d *DB) Session(ctx context.Context, idHash string) (Session, error) {
 	return s, err
 }
 
-// TouchSession records activity, at most once a minute per session to spare writes.
+// TouchSession records activity.
 func (d *DB) TouchSession(ctx context.Context, idHash string, at int64) error {
-	_, err := d.db.ExecContext(ctx, d.q("UPDATE console_sessions SET last_seen_at = ? WHERE id_hash = ? AND last_seen_at < ?"), at, idHash, at-60_000_000)
+	_, err := d.db.ExecContext(ctx, d.q("UPDATE console_sessions SET last_seen_at = ? WHERE id_hash = ?"), at, idHash)
 	return err
 }
 

@@ -250,7 +250,7 @@ func fieldErrors(ae *api.Error, items []api.LinkCreateItem) map[string]string {
 			case "link_type":
 				field = "type"
 			case "authenticators":
-				i, _ := strconv.Atoi(parts[0+1])
+				i, _ := strconv.Atoi(parts[1])
 				j := 0
 				if len(parts) >= 4 {
 					j, _ = strconv.Atoi(parts[3])

@@ -138,12 +138,9 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 	next := folderURL(folder)
 	if strings.HasPrefix(back, "/links/new") {
 		// Uploaded from the New link page: back there, with the new files chosen.
+		next = back
 		for _, id := range savedIDs {
-			next = back + "&target=" + url.QueryEscape(id)
-			back = next
-		}
-		if len(savedIDs) == 0 {
-			next = back
+			next += "&target=" + url.QueryEscape(id)
 		}
 	}
 	if r.Header.Get("X-Upload-Progress") == "1" {

@@ -31,8 +31,8 @@ type openState struct {
 }
 
 func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Link, status int, st openState) {
-	if l.Status(h.svc.Now()) != "active" {
-		h.fail(w, r, gone(l, h.svc))
+	if err := h.svc.Usable(l); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	token := r.PathValue("token")
@@ -70,13 +70,6 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 		vm.Error = st.err
 	}
 	h.render(w, r, status, views.PortalOpen(vm))
-}
-
-func gone(l share.Link, svc *share.Service) error {
-	if l.Status(svc.Now()) == "expired" {
-		return share.Errf(share.CodeGone, "This link expired on %s.", views.When(l.ExpiresAt))
-	}
-	return share.Errf(share.CodeGone, "This link has already been opened the %d %s it allows.", l.MaxAccessCount, pluralize(l.MaxAccessCount, "time", "times"))
 }
 
 // grants says in plain words what the link lets the recipient do.

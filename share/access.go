@@ -53,14 +53,19 @@ func (s *Service) OpenLink(ctx context.Context, token string) (Link, error) {
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now() }
 
-func (s *Service) usable(l Link) error {
+// Usable says why recipients can no longer open a link (CodeGone), or nil while they can.
+func (s *Service) Usable(l Link) error {
 	switch l.Status(s.now()) {
 	case "expired":
-		return Errf(CodeGone, "This link expired on %s.", l.ExpiresAt.Format("2 Jan 2006 15:04 MST"))
+		return expiredError(l)
 	case "exhausted":
-		return Errf(CodeGone, "This link has been opened the %d times it allows.", l.MaxAccessCount)
+		return Errf(CodeGone, "This link has already been opened the %d %s it allows.", l.MaxAccessCount, plural(l.MaxAccessCount, "time", "times"))
 	}
 	return nil
+}
+
+func expiredError(l Link) error {
+	return Errf(CodeGone, "This link expired on %s.", l.ExpiresAt.Format("Mon 2 Jan 2006, 15:04 MST"))
 }
 
 func (s *Service) authenticator(l Link, i int, types ...string) (Authenticator, error) {
@@ -90,7 +95,7 @@ type CodeDelivery struct {
 
 // SendCode issues a new 6-digit code for an email or SMS authenticator and delivers it.
 func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDelivery, error) {
-	if err := s.usable(l); err != nil {
+	if err := s.Usable(l); err != nil {
 		return CodeDelivery{}, err
 	}
 	a, err := s.authenticator(l, authIndex, AuthEmailOTP, AuthSMSOTP)
@@ -157,7 +162,7 @@ func (s *Service) failed(ctx context.Context, l Link, client, method string) {
 // VerifyCode checks a code and, when right, counts an access and starts a portal session whose
 // secret it returns. After OTPMaxAttempts wrong tries a code is dead, even if the right one follows.
 func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, client string) (string, error) {
-	if err := s.usable(l); err != nil {
+	if err := s.Usable(l); err != nil {
 		return "", err
 	}
 	if _, err := s.authenticator(l, authIndex, AuthEmailOTP, AuthSMSOTP); err != nil {
@@ -213,7 +218,7 @@ func plural(n int, one, many string) string {
 
 // CheckPassword checks a password and, when right, counts an access and starts a portal session.
 func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, password, client string) (string, error) {
-	if err := s.usable(l); err != nil {
+	if err := s.Usable(l); err != nil {
 		return "", err
 	}
 	a, err := s.authenticator(l, authIndex, AuthPassword)
@@ -246,10 +251,9 @@ func (s *Service) StartSession(ctx context.Context, l Link) (string, error) {
 		return "", err
 	}
 	if !ok {
-		if err := s.usable(Link{ExpiresAt: l.ExpiresAt, MaxAccessCount: l.MaxAccessCount, AccessCount: l.MaxAccessCount}); err != nil {
-			return "", err
-		}
-		return "", Errf(CodeGone, "This link can no longer be opened.")
+		// The conditional update refused: the link expired, or its limit was reached meanwhile.
+		l.AccessCount = l.MaxAccessCount
+		return "", s.Usable(l)
 	}
 	secret := randomString()
 	expires := now.Add(PortalSessionMax)
@@ -288,7 +292,7 @@ func (s *Service) Session(ctx context.Context, secret string) (Link, error) {
 		return Link{}, err
 	}
 	if !s.now().Before(l.ExpiresAt) {
-		return Link{}, Errf(CodeGone, "This link expired on %s.", l.ExpiresAt.Format("2 Jan 2006 15:04 MST"))
+		return Link{}, expiredError(l)
 	}
 	if Micros(s.now()) >= p.ExpiresAt {
 		_ = s.store.DeletePortalSession(ctx, p.IDHash)
