@@ -43,9 +43,10 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 
-## test: every test, under the race detector, against SQLite and PostgreSQL (127.0.0.1:5432, database test)
+## test: every test, under the race detector, against SQLite and PostgreSQL (127.0.0.1:5432, database test).
+## SHAREDESK_TEST_REQUIRE_ALL=1 turns a missing PostgreSQL, Chromium or Node.js into a failure instead of a skip.
 test: deps lint
-	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	SHAREDESK_TEST_REQUIRE_ALL=1 $(GO) test -race -count=1 -timeout 20m $(PKGS)
 
 ## screenshots: the README's screenshots, taken by headless Chromium during the browser tests
 screenshots: deps

@@ -21,9 +21,7 @@ import (
 func startCertifiedProvider(t *testing.T, e *consoleEnv) (string, []string) {
 	t.Helper()
 	dir, _ := filepath.Abs("../oidctest")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "oidc-provider")); err != nil {
-		t.Fatalf("oidc-provider is not installed: run make deps (npm ci --prefix oidctest): %v", err)
-	}
+	sharetest.RequireNode(t, dir, "oidc-provider")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -17,9 +17,7 @@ func TestPangeaNodeSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "pangea-node-sdk")); err != nil {
-		t.Fatalf("the Node SDK is not installed: run make deps (npm ci --prefix sdktest): %v", err)
-	}
+	sharetest.RequireNode(t, dir, "pangea-node-sdk")
 	for _, kind := range sharetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			e := sharetest.Start(t, kind, sharetest.Options{})

@@ -3,7 +3,6 @@ package sharetest
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,9 +16,7 @@ const ChromiumPath = "/usr/bin/chromium"
 // Browser starts headless Chromium for one test and returns a context to drive it with chromedp.
 func Browser(t testing.TB) context.Context {
 	t.Helper()
-	if _, err := exec.LookPath(ChromiumPath); err != nil {
-		t.Fatalf("headless Chromium is required for browser tests: run make deps (apt-get install chromium): %v", err)
-	}
+	RequireChromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.NoSandbox, // the tests run as root here

@@ -54,6 +54,7 @@ func OpenStore(t testing.TB, kind string) *store.DB {
 		t.Cleanup(func() { db.Close() })
 		return db
 	case "postgres":
+		RequirePostgres(t)
 		schema := "t_" + randomHex(8)
 		admin, err := pgx.Connect(ctx, PostgresURL())
 		if err != nil {
