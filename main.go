@@ -41,6 +41,8 @@ Commands:
   sharedesk token create --name N   make an API token; the token alone is printed on the last line
   sharedesk token list              list API tokens (names and dates, never secrets)
   sharedesk token revoke ID|NAME    revoke a token at once
+  sharedesk backup --out FILE       consistent copy of a SQLite data directory, while the server runs
+  sharedesk restore FILE            unpack a backup into an empty --data-dir and check every file
 
 Every flag can also be set by an environment variable: --data-dir is SHAREDESK_DATA_DIR.
 Run "sharedesk COMMAND -h" for a command's flags.
@@ -73,6 +75,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdConsole(ctx, args[1:], stderr)
 	case "token":
 		return cmdToken(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

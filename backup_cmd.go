@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/sharedesk/sharedesk/backup"
+)
+
+// cmdBackup writes a consistent archive of a SQLite data directory while the server runs.
+func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf storageFlags
+	sf.register(fs)
+	out := fs.String("out", "", "archive to write (a tar file; it holds the secret key: keep it as safe as the server)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("backup takes no arguments (got %q): use --out FILE", fs.Args())
+	}
+	if sf.databaseURL != "" {
+		return errors.New("backup copies the SQLite data directory; for PostgreSQL use pg_dump or point-in-time recovery (see the README's Backup section)")
+	}
+	if *out == "" {
+		return errors.New("backup needs --out FILE")
+	}
+	// Write beside the destination and rename at the end, so a failed backup never leaves a partial
+	// archive under the name an operator would restore from.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".sharedesk-backup-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	rep, err := backup.Create(ctx, sf.dataDir, tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Backed up %d links and %d files (%d bytes) to %s.\n", rep.Links, rep.Files, rep.Bytes, *out)
+	if rep.Vanished > 0 {
+		fmt.Fprintf(stdout, "%d files deleted while the backup ran are not in it.\n", rep.Vanished)
+	}
+	return nil
+}
+
+// cmdRestore unpacks an archive made by backup into an empty data directory and checks every file.
+func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf storageFlags
+	sf.register(fs)
+	file, err := parseWithArg(fs, args, "usage: sharedesk restore [--data-dir DIR] FILE")
+	if err != nil {
+		return err
+	}
+	if sf.databaseURL != "" {
+		return errors.New("restore writes a SQLite data directory; for PostgreSQL use pg_restore (see the README's Backup section)")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := backup.Restore(ctx, f, sf.dataDir)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	fmt.Fprintf(stdout, "Restored %d links and %d files (%d bytes, every one checked) into %s.\n", rep.Links, rep.Files, rep.Bytes, sf.dataDir)
+	return nil
+}
+
+// parseWithArg parses flags given before or after exactly one positional argument and returns it.
+func parseWithArg(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	if err := parse(fs, args); err != nil {
+		return "", err
+	}
+	if fs.NArg() == 0 {
+		return "", errors.New(usage)
+	}
+	arg := fs.Arg(0)
+	if err := parse(fs, fs.Args()[1:]); err != nil {
+		return "", err
+	}
+	if fs.NArg() > 0 {
+		return "", fmt.Errorf("unexpected arguments %q; %s", fs.Args(), usage)
+	}
+	return arg, nil
+}
