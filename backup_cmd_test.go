@@ -263,3 +263,25 @@ func rewrite(t *testing.T, raw []byte, change func(*tar.Header)) []byte {
 	tw.Close()
 	return out.Bytes()
 }
+
+func TestHealthcheckCommand(t *testing.T) {
+	dir := t.TempDir()
+	c := startShareServer(t, dir, newToken(t, dir))
+	base := c.BaseURL
+	tests := []struct {
+		url    string
+		wantOK bool
+	}{
+		{base + "/healthz", true},
+		{base + "/readyz", true},
+		{base + "/no-such-page", false},
+		{"http://127.0.0.1:1/readyz", false},
+		{"not-a-url", false},
+	}
+	for _, tt := range tests {
+		_, err := runCmd(t, "healthcheck", "--timeout", "2s", tt.url)
+		if (err == nil) != tt.wantOK {
+			t.Errorf("healthcheck %s: got %v, want ok=%v", tt.url, err, tt.wantOK)
+		}
+	}
+}

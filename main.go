@@ -43,6 +43,7 @@ Commands:
   sharedesk token revoke ID|NAME    revoke a token at once
   sharedesk backup --out FILE       consistent copy of a SQLite data directory, while the server runs
   sharedesk restore FILE            unpack a backup into an empty --data-dir and check every file
+  sharedesk healthcheck URL         exit 0 when URL (a /healthz or /readyz) answers 2xx, else 1
 
 Every flag can also be set by an environment variable: --data-dir is SHAREDESK_DATA_DIR.
 Run "sharedesk COMMAND -h" for a command's flags.
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBackup(ctx, args[1:], stdout, stderr)
 	case "restore":
 		return cmdRestore(ctx, args[1:], stdout, stderr)
+	case "healthcheck":
+		return cmdHealthcheck(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
