@@ -22,6 +22,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/peterbourgon/ff/v3"
+	"github.com/peterbourgon/ff/v3/fftoml"
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/portal"
@@ -140,26 +142,41 @@ func (f *storageFlags) secret() ([]byte, error) {
 	return raw, nil
 }
 
-// parse parses args into fs, then fills every flag not given on the command line from SHAREDESK_<FLAG>.
+// parse parses args into fs with the precedence flags > environment (SHAREDESK_<FLAG>) > config file
+// (--config FILE, TOML; keys are flag names). One file can serve every command: keys a command does not
+// define are ignored. Secrets are read from files or the environment only, so the config file may not
+// hold them.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return err
+	if fs.Lookup("config") == nil {
+		fs.String("config", "", "TOML file of settings (keys are flag names; flags and SHAREDESK_* variables win)")
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	var errs []error
-	fs.VisitAll(func(f *flag.Flag) {
-		if given[f.Name] {
-			return
+	err := ff.Parse(fs, args,
+		ff.WithEnvVarPrefix("SHAREDESK"),
+		ff.WithConfigFileFlag("config"),
+		ff.WithConfigFileParser(configParser),
+		ff.WithIgnoreUndefined(true),
+	)
+	if errors.Is(err, flag.ErrHelp) {
+		return flag.ErrHelp
+	}
+	return err
+}
+
+// configParser reads TOML settings, refusing secret values: they belong in a file named by a *-file flag
+// or in the environment, where they are not copied around with the rest of the configuration.
+func configParser(r io.Reader, set func(name, value string) error) error {
+	return fftoml.Parser(r, func(name, value string) error {
+		if isSecretFlag(name) {
+			return fmt.Errorf("the config file may not hold %q: put the secret in a file (--%s-file) or in SHAREDESK_%s",
+				name, name, strings.ToUpper(strings.ReplaceAll(name, "-", "_")))
 		}
-		env := "SHAREDESK_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v, ok := os.LookupEnv(env); ok {
-			if err := f.Value.Set(v); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", env, err))
-			}
-		}
+		return set(name, value)
 	})
-	return errors.Join(errs...)
+}
+
+func isSecretFlag(name string) bool {
+	return (strings.Contains(name, "secret") || strings.Contains(name, "token") || strings.Contains(name, "password")) &&
+		!strings.HasSuffix(name, "-file")
 }
 
 // shareFlags are the share server's settings.
