@@ -197,6 +197,7 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 type Entry struct {
 	Key     string // the blob key; for temp files the file name
 	Temp    bool   // an upload that never completed (or is still running)
+	Size    int64
 	ModTime time.Time
 	path    string
 }
@@ -220,7 +221,7 @@ func (s *Store) Scan(fn func(Entry) error) error {
 			if err != nil || !info.Mode().IsRegular() {
 				continue // removed meanwhile, or not ours
 			}
-			e := Entry{Key: f.Name(), Temp: strings.HasPrefix(f.Name(), ".upload-"), ModTime: info.ModTime(),
+			e := Entry{Key: f.Name(), Temp: strings.HasPrefix(f.Name(), ".upload-"), Size: info.Size(), ModTime: info.ModTime(),
 				path: filepath.Join(s.dir, sh.Name(), f.Name())}
 			if err := fn(e); err != nil {
 				return err
