@@ -42,9 +42,17 @@ const (
 // WAL lets readers run beside the writer; synchronous=FULL because NORMAL can lose the last commits on
 // power loss; _txlock=immediate takes the write lock at BEGIN so concurrent writers wait on the busy
 // timeout instead of failing half way through. A 32 MiB page cache per connection and memory-mapped
-// reads keep listings over a million rows off the read() path. Automatic checkpoints are off: the
-// owner runs them in the background so they do not land on a request's latency.
-func OpenSQLite(path string) (*sql.DB, error) {
+// reads keep listings over a million rows off the read() path. The owner checkpoints in the background
+// so checkpoints do not land on a request's latency; SQLite's own checkpoint at commit runs only when
+// the WAL passes DefaultWALLimit (the background cannot get the write lock under sustained writes),
+// and journal_size_limit truncates the WAL back to that size when it restarts, so it stays bounded.
+func OpenSQLite(path string) (*sql.DB, error) { return OpenSQLiteWAL(path, DefaultWALLimit) }
+
+// DefaultWALLimit bounds the SQLite write-ahead log, in bytes.
+const DefaultWALLimit = 64 << 20
+
+// OpenSQLiteWAL is OpenSQLite with another WAL bound.
+func OpenSQLiteWAL(path string, walLimit int64) (*sql.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
@@ -59,7 +67,7 @@ func OpenSQLite(path string) (*sql.DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_pragma=cache_size(-32768)&_pragma=mmap_size(2147483648)" +
-		"&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
+		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)&_txlock=immediate", max(walLimit/4096, 1), walLimit)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
