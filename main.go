@@ -25,6 +25,7 @@ import (
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/fftoml"
 	"github.com/sharedesk/sharedesk/applog"
+	"github.com/sharedesk/sharedesk/dbutil"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/portal"
 	"github.com/sharedesk/sharedesk/share"
@@ -46,6 +47,7 @@ Commands:
   sharedesk backup --out FILE       consistent copy of a SQLite data directory, while the server runs
   sharedesk restore FILE            unpack a backup into an empty --data-dir and check every file
   sharedesk healthcheck URL         exit 0 when URL (a /healthz or /readyz) answers 2xx, else 1
+  sharedesk gc                      one sweeper pass: old temp files, orphaned blobs, expired files and links
 
 Every flag can also be set by an environment variable: --data-dir is SHAREDESK_DATA_DIR.
 Run "sharedesk COMMAND -h" for a command's flags.
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdRestore(ctx, args[1:], stdout, stderr)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, args[1:], stdout, stderr)
+	case "gc":
+		return cmdGC(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -95,40 +99,110 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // storageFlags are the flags every command that opens the database shares.
 type storageFlags struct {
-	dataDir, databaseURL, secretKeyFile string
+	dataDir, databaseURL, secretKeyFile, previousKeyFiles string
+	databaseWait                                          time.Duration
 }
 
 func (f *storageFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data-dir", "./sharedesk-data", "directory for the SQLite database, file bytes and the secret key")
 	fs.StringVar(&f.databaseURL, "database-url", "", "postgres://… to use PostgreSQL instead of SQLite")
-	fs.StringVar(&f.secretKeyFile, "secret-key-file", "", "file holding the master secret (default DATA_DIR/secret.key, created if missing); every instance sharing a database needs the same one")
+	fs.StringVar(&f.secretKeyFile, "secret-key-file", "", "file holding the master secret (default DATA_DIR/secret.key, created on the first start); every instance sharing a database needs the same one")
+	fs.StringVar(&f.previousKeyFiles, "previous-secret-key-file", "", "comma-separated files holding secret keys being rotated out: links sealed with them keep working and are re-sealed under the current key at start")
+	fs.DurationVar(&f.databaseWait, "database-wait", 2*time.Minute, "how long to keep retrying an unreachable PostgreSQL at start before giving up")
 }
 
-func (f *storageFlags) open(ctx context.Context) (*store.DB, error) {
-	if f.databaseURL != "" {
-		return store.OpenPostgres(ctx, f.databaseURL)
+func (f *storageFlags) open(ctx context.Context, log *slog.Logger) (*store.DB, error) {
+	if f.databaseURL == "" {
+		return store.OpenSQLite(ctx, filepath.Join(f.dataDir, "sharedesk.db"))
 	}
-	return store.OpenSQLite(ctx, filepath.Join(f.dataDir, "sharedesk.db"))
+	var db *store.DB
+	err := dbutil.Retry(ctx, log, "PostgreSQL", f.databaseWait, func(ctx context.Context) error {
+		var err error
+		db, err = store.OpenPostgres(ctx, f.databaseURL)
+		return err
+	})
+	return db, err
 }
 
-// secret reads the master secret, creating a random one on first start.
-func (f *storageFlags) secret() ([]byte, error) {
+// keys reads the master secret (and any previous ones), creating a random one on the first start of
+// an empty database, and checks it against the fingerprint the database recorded.
+func (f *storageFlags) keys(ctx context.Context, db *store.DB, log *slog.Logger) (*share.Keys, error) {
+	secret, err := f.secret(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	var previous [][]byte
+	for _, p := range strings.Split(f.previousKeyFiles, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		key, err := readSecret(p)
+		if err != nil {
+			return nil, fmt.Errorf("--previous-secret-key-file: %w", err)
+		}
+		previous = append(previous, key)
+	}
+	keys, err := share.NewKeys(secret, previous...)
+	if err != nil {
+		return nil, err
+	}
+	if err := share.CheckKey(ctx, db, keys, func(msg string, args ...any) { log.Info(msg, args...) }); err != nil {
+		return nil, err
+	}
+	return keys, nil
+}
+
+// secret reads the master secret. A missing default key file is created only for a database that
+// has never held links: otherwise a lost key would be silently replaced and every link broken.
+func (f *storageFlags) secret(ctx context.Context, db *store.DB) ([]byte, error) {
 	path := f.secretKeyFile
 	if path == "" {
 		path = filepath.Join(f.dataDir, "secret.key")
 	}
-	raw, err := os.ReadFile(path)
+	_, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) && f.secretKeyFile == "" {
+		_, fpErr := db.Setting(ctx, share.SettingKeyFingerprint)
+		_, _, linkErr := db.SampleSealedToken(ctx)
+		if !errors.Is(fpErr, share.ErrNotFound) || !errors.Is(linkErr, share.ErrNotFound) {
+			return nil, fmt.Errorf("%w: the secret key file %s is missing, but this database was already used with a key. "+
+				"Restore that file from a backup (a new key would break every existing link)", share.ErrKeyMismatch, path)
+		}
 		key := make([]byte, 32)
 		_, _ = rand.Read(key)
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		if err := writePrivateFile(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
 			return nil, err
 		}
 		return key, nil
 	}
+	return readSecret(path)
+}
+
+// writePrivateFile creates path with mode 0600 whatever the umask, failing if it exists.
+func writePrivateFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func readSecret(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read secret key: %w", err)
 	}
@@ -185,7 +259,7 @@ type shareFlags struct {
 	listen, publicURL, smtpURL, smsURL, smsSecretFile string
 	maxUpload, maxJSON                                int64
 	defAccess, maxAccess                              int
-	defExpiry, maxExpiry                              time.Duration
+	defExpiry, maxExpiry, linkRetention               time.Duration
 }
 
 func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
@@ -201,6 +275,7 @@ func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
 	fs.IntVar(&f.maxAccess, "max-access-limit", 1000, "highest max_access_count a link may ask for")
 	fs.DurationVar(&f.defExpiry, "default-expiry", 7*24*time.Hour, "lifetime of a link that does not give expires_at")
 	fs.DurationVar(&f.maxExpiry, "max-expiry", 90*24*time.Hour, "longest lifetime a link may ask for")
+	fs.DurationVar(&f.linkRetention, "expired-link-retention", 30*24*time.Hour, "how long expired links are kept before the sweeper deletes them")
 }
 
 // shareServer is a built share server: the API and the portal on one handler.
@@ -215,16 +290,12 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	if f.publicURL == "" {
 		f.publicURL = "http://" + f.listen
 	}
-	db, err := f.open(ctx)
+	db, err := f.open(ctx, log)
 	if err != nil {
 		return nil, err
 	}
 	fail := func(err error) (*shareServer, error) { db.Close(); return nil, err }
-	secret, err := f.secret()
-	if err != nil {
-		return fail(err)
-	}
-	keys, err := share.NewKeys(secret)
+	keys, err := f.keys(ctx, db, log)
 	if err != nil {
 		return fail(err)
 	}
@@ -255,7 +326,7 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	mux := http.NewServeMux()
 	apiServer.Register(mux)
 	portal.New(svc, log, portal.Options{PublicURL: f.publicURL, MaxUploadSize: f.maxUpload}).Register(mux)
-	go purgeLoop(ctx, log, db)
+	go purgeLoop(ctx, log, db, svc, share.SweepOptions{LinkRetention: f.linkRetention})
 	return &shareServer{handler: apiServer.Middleware(mux), svc: svc, db: db, url: "http://" + f.listen}, nil
 }
 
@@ -357,16 +428,13 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	db, err := sf.open(ctx)
+	log := applog.New(stderr, slog.LevelWarn)
+	db, err := sf.open(ctx, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	secret, err := sf.secret()
-	if err != nil {
-		return err
-	}
-	keys, err := share.NewKeys(secret)
+	keys, err := sf.keys(ctx, db, log)
 	if err != nil {
 		return err
 	}
@@ -411,10 +479,14 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// purgeLoop removes expired portal sessions, codes and old failure records every few minutes.
-func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB) {
+// purgeLoop removes expired portal sessions, codes and old failure records every few minutes, and
+// runs the sweeper (temp files, orphaned blobs, expired files and links) a minute after start and
+// then hourly.
+func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.Service, opt share.SweepOptions) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
+	sweep := time.NewTimer(time.Minute)
+	defer sweep.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -423,6 +495,20 @@ func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB) {
 			if err := db.PurgeExpired(ctx, now.UnixMicro(), now.Add(-24*time.Hour).UnixMicro()); err != nil && ctx.Err() == nil {
 				log.Warn("purge expired sessions", "err", err)
 			}
+		case <-sweep.C:
+			runSweep(ctx, log, svc, opt)
+			sweep.Reset(time.Hour)
 		}
 	}
+}
+
+// runSweep runs one sweeper pass and logs what it removed.
+func runSweep(ctx context.Context, log *slog.Logger, svc *share.Service, opt share.SweepOptions) share.SweepReport {
+	rep, err := svc.Sweep(ctx, opt)
+	log.Info("sweep", "temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
+		"expired_links", rep.ExpiredLinks, "freed_bytes", rep.FreedBytes)
+	if err != nil && ctx.Err() == nil {
+		log.Warn("sweep incomplete", "err", err)
+	}
+	return rep
 }

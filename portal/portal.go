@@ -126,7 +126,16 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 
 // fail is the one place an error becomes a status and a page.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = share.Classify(err)
 	switch {
+	case share.IsCode(err, share.CodeUnavailable), share.IsCode(err, share.CodeStorageFull):
+		h.log.WarnContext(r.Context(), "portal unavailable", "err", errors.Unwrap(err))
+		status := http.StatusServiceUnavailable
+		if share.IsCode(err, share.CodeStorageFull) {
+			status = http.StatusInsufficientStorage
+		}
+		w.Header().Set("Retry-After", "5")
+		h.render(w, r, status, views.PortalGone(views.GoneVM{Heading: "Please try again in a moment", Message: share.ErrorMessage(err)}))
 	case share.IsCode(err, share.CodeNotFound):
 		h.render(w, r, http.StatusNotFound, views.PortalGone(views.GoneVM{Heading: "This link is not available", Message: gentle(err, "The link may have been revoked, or mistyped.")}))
 	case share.IsCode(err, share.CodeGone):

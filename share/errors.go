@@ -3,6 +3,8 @@ package share
 import (
 	"errors"
 	"fmt"
+
+	"github.com/sharedesk/sharedesk/dbutil"
 )
 
 // Error codes. They are Pangea's status names, so the HTTP layer can pass them through unchanged.
@@ -24,6 +26,10 @@ const (
 	CodePathNonFolder   = "SharePathContainsNonFolder"
 	CodeUnsupportedHash = "ShareUnsupportedHashes"
 	CodeTransferFailed  = "ShareTransferFailed"
+	// CodeUnavailable is Pangea's status for a service that cannot answer now; its SDKs retry it.
+	CodeUnavailable = "ServiceNotAvailable"
+	// CodeStorageFull has no Pangea equivalent: the server's disk is full (HTTP 507).
+	CodeStorageFull = "InsufficientStorage"
 )
 
 // Sentinel errors the stores return.
@@ -45,7 +51,14 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	cause   error // for the log only
 }
+
+// Unwrap gives the underlying failure, if any, to errors.Is and the log.
+func (e *Error) Unwrap() error { return e.cause }
+
+// Cause is the underlying failure, for the log; nil for errors a client caused.
+func (e *Error) Cause() error { return e.cause }
 
 func (e *Error) Error() string {
 	if len(e.Fields) > 0 {
@@ -78,4 +91,27 @@ func (v *Validation) Err() error {
 		return nil
 	}
 	return &Error{Code: CodeValidation, Message: "There was an error validating the payload", Fields: v.Fields}
+}
+
+// Messages for trouble the client did not cause. They never carry the underlying error, which can
+// name server paths or database details; that goes to the log.
+const (
+	msgUnavailable = "The service cannot reach its database right now. Try again in a few seconds."
+	msgStorageFull = "The server has no room to store this. Try again later, or ask its administrator to free space."
+)
+
+// Classify turns infrastructure failures into the Errors clients see: a full disk becomes
+// InsufficientStorage, a database that is down, frozen or locked becomes ServiceNotAvailable. Other
+// errors are returned unchanged (they are bugs, reported as internal errors).
+func Classify(err error) error {
+	var e *Error
+	switch {
+	case err == nil || errors.As(err, &e):
+		return err
+	case dbutil.IsStorageFull(err):
+		return &Error{Code: CodeStorageFull, Message: msgStorageFull, cause: err}
+	case dbutil.IsUnavailable(err):
+		return &Error{Code: CodeUnavailable, Message: msgUnavailable, cause: err}
+	}
+	return err
 }

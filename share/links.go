@@ -291,7 +291,11 @@ func (s *Service) DeleteLinks(ctx context.Context, bucketID string, ids []string
 	if err := s.requireLinks(ctx, bucketID, ids, func(i int) string { return fmt.Sprintf("/ids/%d", i) }); err != nil {
 		return nil, err
 	}
-	links, err := s.store.DeleteLinks(ctx, bucketID, ids)
+	var links []Link
+	err = s.roomToDelete(func() error {
+		links, err = s.store.DeleteLinks(ctx, bucketID, ids)
+		return err
+	})
 	if isNotFound(err) {
 		return nil, Errf(CodeNotFound, "a share link was deleted by someone else meanwhile; nothing was deleted")
 	}

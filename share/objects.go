@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sharedesk/sharedesk/dbutil"
 	"github.com/sharedesk/sharedesk/share/blob"
 )
 
@@ -198,13 +199,20 @@ func (s *Service) PutObject(ctx context.Context, in PutInput, body io.Reader) (O
 	} else if !isNotFound(err) {
 		return Object{}, err
 	}
+	if err := s.roomToWrite(); err != nil {
+		return Object{}, err
+	}
 	id := NewID("pos_")
 	sums, err := s.blobs.Write(id, body, s.cfg.MaxUploadSize)
 	if err != nil {
 		if errors.Is(err, blob.ErrTooLarge) {
 			return Object{}, Errf(CodeTooLarge, "The uploaded object exceeds the maximum configured size of %d bytes.", s.cfg.MaxUploadSize)
 		}
-		return Object{}, Errf(CodeTransferFailed, "the upload did not complete: %v", err)
+		if dbutil.IsStorageFull(err) {
+			return Object{}, &Error{Code: CodeStorageFull, Message: msgStorageFull, cause: err}
+		}
+		s.cfg.Logger.WarnContext(ctx, "upload did not complete", "object", id, "err", err)
+		return Object{}, &Error{Code: CodeTransferFailed, Message: "The upload did not complete; try again.", cause: err}
 	}
 	var v Validation
 	if in.Size != nil && *in.Size != sums.Size {
@@ -398,7 +406,7 @@ func (s *Service) DeleteObject(ctx context.Context, bucketID, id string, force b
 		ids[i] = x.ID
 	}
 	// Rows first, then bytes: a crash in between leaves an orphaned blob, never a row without bytes.
-	if err := s.store.DeleteObjects(ctx, o.BucketID, ids); err != nil {
+	if err := s.roomToDelete(func() error { return s.store.DeleteObjects(ctx, o.BucketID, ids) }); err != nil {
 		return 0, err
 	}
 	for _, x := range all {

@@ -39,13 +39,37 @@ func hashToken(token string) string {
 
 // Keys are the service's secrets, all derived from one master secret so a deployment manages one file.
 type Keys struct {
-	cursor []byte
-	seal   cipher.AEAD
-	signed []byte
+	cursor      []byte
+	seal        cipher.AEAD
+	signed      []byte
+	fingerprint string
+	// previous are keys this one replaced: link tokens sealed under them still open (see
+	// Service.CheckKey, which re-seals them under the current key).
+	previous []*Keys
 }
 
-// NewKeys derives the sub-keys from a master secret of at least 32 bytes.
-func NewKeys(master []byte) (*Keys, error) {
+// NewKeys derives the sub-keys from a master secret of at least 32 bytes. previous are the master
+// secrets it replaces, during a key rotation.
+func NewKeys(master []byte, previous ...[]byte) (*Keys, error) {
+	k, err := deriveKeys(master)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range previous {
+		old, err := deriveKeys(p)
+		if err != nil {
+			return nil, fmt.Errorf("previous secret key %d: %w", i+1, err)
+		}
+		k.previous = append(k.previous, old)
+	}
+	return k, nil
+}
+
+// Fingerprint identifies the master secret without revealing it (an HKDF output of its own), so the
+// database can tell when it is started with another key.
+func (k *Keys) Fingerprint() string { return k.fingerprint }
+
+func deriveKeys(master []byte) (*Keys, error) {
 	if len(master) < 32 {
 		return nil, errors.New("secret key must be at least 32 bytes")
 	}
@@ -64,7 +88,8 @@ func NewKeys(master []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{cursor: derive("list cursor"), seal: aead, signed: derive("signed url")}, nil
+	return &Keys{cursor: derive("list cursor"), seal: aead, signed: derive("signed url"),
+		fingerprint: hex.EncodeToString(derive("key fingerprint")[:16])}, nil
 }
 
 // NewLinkToken makes the URL token of a new link: the token itself, its stored hash, and the sealed
@@ -81,6 +106,17 @@ func (k *Keys) sealToken(token, linkID string) []byte {
 }
 
 func (k *Keys) openToken(sealed []byte, linkID string) (string, error) {
+	token, err := k.openOwnToken(sealed, linkID)
+	for _, old := range k.previous {
+		if err == nil {
+			break
+		}
+		token, err = old.openOwnToken(sealed, linkID)
+	}
+	return token, err
+}
+
+func (k *Keys) openOwnToken(sealed []byte, linkID string) (string, error) {
 	n := k.seal.NonceSize()
 	if len(sealed) < n {
 		return "", errors.New("sealed token too short")

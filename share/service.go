@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sharedesk/sharedesk/dbutil"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/share/blob"
 )
@@ -21,6 +22,8 @@ type Config struct {
 	DefaultExpiry    time.Duration // expires_at when a request omits it
 	MaxExpiry        time.Duration // the latest expires_at a request may ask for, from now
 	MaxUploadSize    int64         // largest file accepted
+	MinFreeSpace     int64         // uploads are refused and /readyz fails below this much free disk; default 32 MiB
+	ReserveSpace     int64         // a file this large is kept on the blob disk and given up for deletes when it is full; default 8 MiB
 	Sender           notify.Sender // email
 	SMS              notify.Sender
 	Logger           *slog.Logger
@@ -51,6 +54,12 @@ func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
 	if cfg.SMS == nil {
 		cfg.SMS = notify.Outbox{Store: store}
 	}
+	if cfg.MinFreeSpace <= 0 {
+		cfg.MinFreeSpace = 32 << 20
+	}
+	if cfg.ReserveSpace <= 0 {
+		cfg.ReserveSpace = 8 << 20
+	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	return &Service{store: store, blobs: blobs, keys: keys, cfg: cfg, kdfSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 }
@@ -62,14 +71,58 @@ func (s *Service) Start(ctx context.Context) error {
 		return fmt.Errorf("default bucket: %w", err)
 	}
 	s.defaultBucket = b
+	s.keepReserve(ctx)
 	return nil
 }
 
 // Config returns the service's configuration (limits are shown to clients such as the console).
 func (s *Service) Config() Config { return s.cfg }
 
-// Ready reports whether the database answers.
-func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
+// Ready reports whether the service can do its work: the database answers and the disk has room.
+// The error is a *Error (ServiceNotAvailable or InsufficientStorage) without server details.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		return &Error{Code: CodeUnavailable, Message: "database unreachable", cause: err}
+	}
+	return s.roomToWrite()
+}
+
+// roomToWrite refuses a write when the blob disk is nearly full: stopping early keeps room for the
+// database, so deletes (which free space) still work.
+func (s *Service) roomToWrite() error {
+	if s.blobs == nil {
+		return nil
+	}
+	free, err := s.blobs.Free()
+	if err != nil {
+		return fmt.Errorf("free disk space: %w", err)
+	}
+	if free < s.cfg.MinFreeSpace {
+		return &Error{Code: CodeStorageFull, Message: msgStorageFull, cause: fmt.Errorf("%d bytes free, %d needed: %w", free, s.cfg.MinFreeSpace, blob.ErrNoSpace)}
+	}
+	return nil
+}
+
+// roomToDelete runs a delete; when it fails because the disk is full (SQLite's WAL needs a little
+// space even to delete), it gives up the reserve file and tries once more.
+func (s *Service) roomToDelete(del func() error) error {
+	err := del()
+	if err != nil && dbutil.IsStorageFull(err) && s.blobs != nil && s.blobs.ReleaseReserve() {
+		s.cfg.Logger.Warn("disk full: released the space reserve so a delete can proceed")
+		err = del()
+	}
+	return err
+}
+
+// keepReserve (re)creates the reserve file when there is room for it.
+func (s *Service) keepReserve(ctx context.Context) {
+	if s.blobs == nil {
+		return
+	}
+	if err := s.blobs.Reserve(s.cfg.ReserveSpace); err != nil {
+		s.cfg.Logger.WarnContext(ctx, "could not keep the disk space reserve", "err", err)
+	}
+}
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Microsecond) }
 

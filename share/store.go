@@ -45,6 +45,18 @@ type Store interface {
 	DeletePortalSession(ctx context.Context, idHash string) error
 	PurgeExpired(ctx context.Context, now, failuresBefore int64) error
 
+	// The secret key's fingerprint and rotation (see CheckKey).
+	Setting(ctx context.Context, name string) (string, error) // ErrNotFound when unset
+	SetSetting(ctx context.Context, name, value string) error
+	SampleSealedToken(ctx context.Context) (linkID string, sealed []byte, err error) // ErrNotFound without links
+	// ResealLinkTokens calls reseal for every link and stores the new sealed token when it says so.
+	ResealLinkTokens(ctx context.Context, reseal func(linkID string, sealed []byte) ([]byte, bool)) (int, error)
+
+	// For the sweeper (see Sweep).
+	ExistingObjects(ctx context.Context, ids []string) (map[string]bool, error)
+	ExpiredObjects(ctx context.Context, now int64, limit int) ([]ObjectRef, error) // file_ttl ran out
+	DeleteLinksExpiredBefore(ctx context.Context, before int64) (int, error)
+
 	InsertToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash string) (Token, error)
 	Tokens(ctx context.Context) ([]Token, error)
@@ -53,6 +65,9 @@ type Store interface {
 	SaveMessage(ctx context.Context, m notify.Message) error
 	Messages(ctx context.Context, limit int) ([]notify.Message, error)
 }
+
+// ObjectRef names an object.
+type ObjectRef struct{ BucketID, ID string }
 
 // LinkRecipient is what link/send records on a link.
 type LinkRecipient struct {

@@ -15,6 +15,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // ErrTooLarge is returned when a write exceeds its limit; nothing is kept.
@@ -134,6 +136,104 @@ func (s *Store) Remove(key string) error {
 		return err
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// ErrNoSpace is returned when the disk has less free space than a write needs to leave behind.
+var ErrNoSpace = fmt.Errorf("blob: not enough free space: %w", syscall.ENOSPC)
+
+// Free returns the bytes an unprivileged writer may still use on the store's file system.
+func (s *Store) Free() (int64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(s.dir, &st); err != nil {
+		return 0, err
+	}
+	return int64(st.Bavail) * int64(st.Bsize), nil //nolint:gosec // block counts fit in int64
+}
+
+// reserveName is a file of zeros kept beside the blobs. When the disk fills up anyway (another
+// process, a database on the same disk), removing it gives deletes the room they need.
+const reserveName = ".reserve"
+
+// Reserve makes sure the reserve file of size bytes exists; it is skipped while the disk is too full.
+func (s *Store) Reserve(size int64) error {
+	p := filepath.Join(s.dir, reserveName)
+	if fi, err := os.Stat(p); err == nil && fi.Size() >= size {
+		return nil
+	}
+	if free, err := s.Free(); err != nil || free < 2*size {
+		return err
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	// Written, not just truncated: a sparse file would hold no space.
+	_, err = io.CopyN(f, zeros{}, size)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(p)
+	}
+	return err
+}
+
+// ReleaseReserve deletes the reserve file, reporting whether there was one.
+func (s *Store) ReleaseReserve() bool {
+	return os.Remove(filepath.Join(s.dir, reserveName)) == nil
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// Entry is one file found by Scan.
+type Entry struct {
+	Key     string // the blob key; for temp files the file name
+	Temp    bool   // an upload that never completed (or is still running)
+	Size    int64
+	ModTime time.Time
+	path    string
+}
+
+// Scan calls fn for every blob and every temp file in the store. Stopping early: return an error.
+func (s *Store) Scan(fn func(Entry) error) error {
+	shards, err := os.ReadDir(s.dir)
+	if err != nil {
+		return err
+	}
+	for _, sh := range shards {
+		if !sh.IsDir() {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(s.dir, sh.Name()))
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			info, err := f.Info()
+			if err != nil || !info.Mode().IsRegular() {
+				continue // removed meanwhile, or not ours
+			}
+			e := Entry{Key: f.Name(), Temp: strings.HasPrefix(f.Name(), ".upload-"), Size: info.Size(), ModTime: info.ModTime(),
+				path: filepath.Join(s.dir, sh.Name(), f.Name())}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// RemoveEntry deletes a file found by Scan.
+func (s *Store) RemoveEntry(e Entry) error {
+	if err := os.Remove(e.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	return nil

@@ -91,7 +91,11 @@ func (s *Server) Register(mux *http.ServeMux) {
 		if err := s.svc.Ready(ctx); err != nil {
 			s.log.WarnContext(r.Context(), "not ready", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
-			io.WriteString(w, "database unreachable\n")
+			msg := "database unreachable\n"
+			if share.IsCode(err, share.CodeStorageFull) {
+				msg = "disk full\n"
+			}
+			io.WriteString(w, msg)
 			return
 		}
 		io.WriteString(w, "ready\n")
@@ -244,8 +248,10 @@ func httpStatus(code string) int {
 		return http.StatusConflict
 	case share.CodeTooLarge:
 		return http.StatusForbidden
-	case share.CodeTransferFailed:
+	case share.CodeTransferFailed, share.CodeUnavailable:
 		return http.StatusServiceUnavailable
+	case share.CodeStorageFull:
+		return http.StatusInsufficientStorage
 	case share.CodeProvider:
 		return http.StatusBadGateway
 	case share.CodeInternal:
@@ -260,10 +266,15 @@ func httpStatus(code string) int {
 // fail writes err as an envelope. Errors that are not *share.Error are bugs or outages: they are
 // logged in full and the client sees only "Internal error" with the request id.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = share.Classify(err)
 	var e *share.Error
 	if errors.As(err, &e) {
 		code := httpStatus(e.Code)
-		if code >= 500 {
+		switch {
+		case code == http.StatusServiceUnavailable || code == http.StatusInsufficientStorage:
+			s.log.WarnContext(r.Context(), "request failed", "code", e.Code, "err", e.Cause())
+			w.Header().Set("Retry-After", "5")
+		case code >= 500:
 			s.log.ErrorContext(r.Context(), "request failed", "code", e.Code, "err", e.Error())
 		}
 		s.writeError(w, r, code, e.Code, e.Message, e.Fields)

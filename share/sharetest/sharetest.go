@@ -121,19 +121,36 @@ type Options struct {
 	Config  func(*share.Config)
 	NoSMTP  bool // keep messages in the outbox instead
 	MaxJSON int64
+	// DataDir holds the blobs (and, for SQLite, the database) instead of a fresh temp directory, for
+	// tests that need a particular file system.
+	DataDir string
 }
 
 // Start starts a share server on a loopback port over a fresh store of the given kind.
 func Start(t testing.TB, kind string, opt Options) *Env {
 	t.Helper()
 	ctx := context.Background()
-	e := &Env{Kind: kind, Store: OpenStore(t, kind), Clock: &Clock{now: time.Now().UTC()}, Logs: &SyncBuffer{}}
+	e := &Env{Kind: kind, Clock: &Clock{now: time.Now().UTC()}, Logs: &SyncBuffer{}}
+	dataDir := opt.DataDir
+	if dataDir == "" {
+		dataDir = t.TempDir()
+		e.Store = OpenStore(t, kind)
+	} else if kind == "sqlite" {
+		db, err := store.OpenSQLite(ctx, filepath.Join(dataDir, "sharedesk.db"))
+		if err != nil {
+			t.Fatalf("open sqlite: %v", err)
+		}
+		t.Cleanup(func() { db.Close() })
+		e.Store = db
+	} else {
+		e.Store = OpenStore(t, kind)
+	}
 	log := applog.New(e.Logs, slog.LevelDebug)
 	keys, err := share.NewKeys([]byte(randomHex(32)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs, err := blob.Open(filepath.Join(t.TempDir(), "blobs"))
+	blobs, err := blob.Open(filepath.Join(dataDir, "blobs"))
 	if err != nil {
 		t.Fatal(err)
 	}

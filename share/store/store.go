@@ -8,8 +8,10 @@ import (
 	"database/sql"
 	"embed"
 	"io/fs"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sharedesk/sharedesk/dbutil"
@@ -30,15 +32,29 @@ type DB struct {
 	stop      chan struct{}
 	stopped   chan struct{}
 	closeOnce sync.Once
+
+	walPath  string       // SQLite only
+	walLimit atomic.Int64 // bytes; see checkpointLoop
+	walCheck atomic.Int64 // nanoseconds between size checks
 }
+
+// WALCheckEvery is how often the background checks the SQLite WAL against its limit.
+const WALCheckEvery = time.Second
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and applies migrations.
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
-	db, err := dbutil.OpenSQLite(path)
+	return OpenSQLiteWAL(ctx, path, dbutil.DefaultWALLimit)
+}
+
+// OpenSQLiteWAL is OpenSQLite with another bound on the write-ahead log (tests use small ones).
+func OpenSQLiteWAL(ctx context.Context, path string, walLimit int64) (*DB, error) {
+	db, err := dbutil.OpenSQLiteWAL(path, walLimit)
 	if err != nil {
 		return nil, err
 	}
-	s := &DB{db: db, d: dialect{name: "sqlite"}, stop: make(chan struct{}), stopped: make(chan struct{})}
+	s := &DB{db: db, d: dialect{name: "sqlite"}, stop: make(chan struct{}), stopped: make(chan struct{}), walPath: path + "-wal"}
+	s.walLimit.Store(walLimit)
+	s.walCheck.Store(int64(WALCheckEvery))
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -71,18 +87,28 @@ func (s *DB) migrate(ctx context.Context) error {
 
 // checkpointLoop copies the WAL into the database file every 10 seconds without blocking writers (each
 // checkpoint fsyncs the database file, which stalls commits for a moment, so not more often), and
-// truncates it on Close.
+// truncates it on Close. A passive checkpoint cannot finish while readers use old pages, and never
+// shrinks the file, so under sustained writes the WAL would grow without end: whenever it passes
+// walLimit a TRUNCATE checkpoint (which waits for readers and blocks writers briefly) resets it.
 func (s *DB) checkpointLoop() {
 	defer close(s.stopped)
-	t := time.NewTicker(10 * time.Second)
+	t := time.NewTicker(time.Duration(s.walCheck.Load()))
 	defer t.Stop()
+	lastPassive := time.Now()
 	for {
 		select {
 		case <-s.stop:
 			_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 			return
-		case <-t.C:
-			_, _ = s.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		case now := <-t.C:
+			t.Reset(time.Duration(s.walCheck.Load()))
+			if fi, err := os.Stat(s.walPath); err == nil && fi.Size() > s.walLimit.Load() {
+				_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+				lastPassive = now
+			} else if now.Sub(lastPassive) >= 10*time.Second {
+				_, _ = s.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+				lastPassive = now
+			}
 		}
 	}
 }

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/sharedesk/sharedesk/applog"
+	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/share/blob"
+)
+
+// cmdGC runs one sweeper pass by hand (the servers run it hourly) and prints what it removed.
+func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("gc", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf storageFlags
+	sf.register(fs)
+	retention := fs.Duration("expired-link-retention", 30*24*time.Hour, "how long expired links are kept")
+	tempAge := fs.Duration("temp-age", time.Hour, "age after which an unfinished upload's temp file (or a blob without a row) is removed")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := applog.New(stderr, slog.LevelWarn)
+	db, err := sf.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	blobs, err := blob.Open(filepath.Join(sf.dataDir, "blobs"))
+	if err != nil {
+		return err
+	}
+	// The sweeper never reads link tokens, so it needs no secret key.
+	svc := share.New(db, blobs, nil, share.Config{Logger: log})
+	rep, err := svc.Sweep(ctx, share.SweepOptions{TempAge: *tempAge, LinkRetention: *retention})
+	fmt.Fprintf(stdout, "removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links\n",
+		rep.TempFiles, rep.OrphanBlobs, rep.FreedBytes, rep.ExpiredFiles, rep.ExpiredLinks)
+	return err
+}

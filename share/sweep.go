@@ -1,0 +1,124 @@
+package share
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sharedesk/sharedesk/share/blob"
+)
+
+// SweepOptions say what the sweeper may remove.
+type SweepOptions struct {
+	// TempAge is how old an unfinished upload's temp file (or a blob without a row) must be before it
+	// is removed: younger ones may belong to an upload still running. Default one hour.
+	TempAge time.Duration
+	// LinkRetention is how long an expired link is kept (the console still shows it as expired).
+	// Default 30 days.
+	LinkRetention time.Duration
+}
+
+// SweepReport counts what one pass removed.
+type SweepReport struct {
+	TempFiles    int   // temp files of uploads that never finished
+	OrphanBlobs  int   // file bytes no object points at (a crash between the row and the bytes)
+	ExpiredFiles int   // objects whose file_ttl ran out (folders count once, with their contents)
+	ExpiredLinks int   // links expired longer than the retention
+	FreedBytes   int64 // bytes of temp files and orphaned blobs
+}
+
+// Sweep removes what crashes, interrupted uploads and time leave behind. Every step is safe to run
+// at any time, on several instances at once, and again after a crash.
+func (s *Service) Sweep(ctx context.Context, opt SweepOptions) (SweepReport, error) {
+	if opt.TempAge <= 0 {
+		opt.TempAge = time.Hour
+	}
+	if opt.LinkRetention <= 0 {
+		opt.LinkRetention = 30 * 24 * time.Hour
+	}
+	var rep SweepReport
+	now := s.now()
+	var errs []error
+
+	// Expired files first, so their bytes go in this same pass.
+	for {
+		refs, err := s.store.ExpiredObjects(ctx, Micros(now), 200)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("expired files: %w", err))
+			break
+		}
+		for _, r := range refs {
+			n, err := s.DeleteObject(ctx, r.BucketID, r.ID, true)
+			if err != nil && !IsCode(err, CodeNotFound) {
+				return rep, fmt.Errorf("delete expired object %s: %w", r.ID, err)
+			}
+			if n > 0 {
+				rep.ExpiredFiles++
+			}
+		}
+		if len(refs) < 200 {
+			break
+		}
+	}
+
+	n, err := s.store.DeleteLinksExpiredBefore(ctx, Micros(now.Add(-opt.LinkRetention)))
+	rep.ExpiredLinks = n
+	if err != nil {
+		errs = append(errs, fmt.Errorf("expired links: %w", err))
+	}
+
+	if s.blobs != nil {
+		// File times are the real clock's, whatever clock the service runs on.
+		if err := s.sweepBlobs(ctx, time.Now().Add(-opt.TempAge), &rep); err != nil {
+			errs = append(errs, fmt.Errorf("blobs: %w", err))
+		}
+		s.keepReserve(ctx)
+	}
+	return rep, errors.Join(errs...)
+}
+
+// sweepBlobs removes temp files and row-less blobs last modified before cutoff.
+func (s *Service) sweepBlobs(ctx context.Context, cutoff time.Time, rep *SweepReport) error {
+	var candidates []blob.Entry
+	err := s.blobs.Scan(func(e blob.Entry) error {
+		if !e.ModTime.Before(cutoff) {
+			return nil
+		}
+		if e.Temp {
+			if err := s.blobs.RemoveEntry(e); err != nil {
+				return err
+			}
+			rep.TempFiles++
+			rep.FreedBytes += e.Size
+			return nil
+		}
+		candidates = append(candidates, e)
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(candidates); start += 500 {
+		chunk := candidates[start:min(start+500, len(candidates))]
+		ids := make([]string, len(chunk))
+		for i, e := range chunk {
+			ids[i] = e.Key
+		}
+		exists, err := s.store.ExistingObjects(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, e := range chunk {
+			if exists[e.Key] {
+				continue
+			}
+			if err := s.blobs.RemoveEntry(e); err != nil {
+				return err
+			}
+			rep.OrphanBlobs++
+			rep.FreedBytes += e.Size
+		}
+	}
+	return nil
+}
