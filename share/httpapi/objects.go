@@ -81,7 +81,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 		switch part.FormName() {
 		case "request":
 			req = new(api.PutRequest)
-			if err := s.decode(r, part, "put", req); err != nil {
+			if err := s.decodeJSONPart(part, "put", req); err != nil {
 				s.fail(w, r, err)
 				return
 			}
@@ -122,7 +122,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 // get handles POST /v1/get.
 func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 	var req api.GetRequest
-	if err := s.decode(r, r.Body, "get", &req); err != nil {
+	if err := s.decode(r, "get", &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -157,7 +157,7 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 // getArchive handles POST /v1/get_archive.
 func (s *Server) getArchive(w http.ResponseWriter, r *http.Request) {
 	var req api.GetArchiveRequest
-	if err := s.decode(r, r.Body, "get_archive", &req); err != nil {
+	if err := s.decode(r, "get_archive", &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}

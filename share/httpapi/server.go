@@ -277,12 +277,19 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.writeError(w, r, http.StatusInternalServerError, share.CodeInternal, "Internal error; quote request "+info(r).id+" when reporting it", nil)
 }
 
-// decode reads a JSON body of at most maxJSON bytes, checks it against the endpoint's schema and
-// decodes it into out. Every problem becomes a ValidationError.
-func (s *Server) decode(r *http.Request, body io.Reader, schemaName string, out any) error {
+// decode reads a request whose whole body is JSON: one declaring a length over maxJSON is refused
+// before anything is read.
+func (s *Server) decode(r *http.Request, schemaName string, out any) error {
 	if r.ContentLength > s.maxJSON {
 		return share.Invalid("AboveMaxLength", "", fmt.Sprintf("the request body is larger than %d bytes", s.maxJSON))
 	}
+	return s.decodeJSONPart(r.Body, schemaName, out)
+}
+
+// decodeJSONPart reads JSON of at most maxJSON bytes from body, checks it against the endpoint's schema
+// and decodes it into out. Every problem becomes a ValidationError. It never looks at the request's
+// Content-Length: in a multipart upload that counts the file too, which --max-upload-size limits.
+func (s *Server) decodeJSONPart(body io.Reader, schemaName string, out any) error {
 	raw, err := io.ReadAll(io.LimitReader(body, s.maxJSON+1))
 	if err != nil {
 		return share.Invalid("BadFormat", "", "the request body could not be read")
@@ -365,7 +372,7 @@ func jsonErrorText(err error) string {
 func jsonEndpoint[T any](s *Server, schema string, fn func(ctx context.Context, req *T) (any, string, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		req := new(T)
-		if err := s.decode(r, r.Body, schema, req); err != nil {
+		if err := s.decode(r, schema, req); err != nil {
 			s.fail(w, r, err)
 			return
 		}
