@@ -322,9 +322,16 @@ func decodeJSON(raw []byte, schema *field, out any) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	schema.check(doc, "", &v)
+	changed := false
+	doc = schema.check(doc, "", &v, &changed)
 	if err := v.Err(); err != nil {
 		return err
+	}
+	if changed {
+		var err error
+		if raw, err = json.Marshal(doc); err != nil {
+			return share.Invalid("BadFormat", "", jsonErrorText(err))
+		}
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		// The schema admitted something the Go type cannot hold; say so rather than fail with a 500.
