@@ -64,7 +64,9 @@ await step("update", async () => {
 });
 await step("getArchive multipart", async () => {
   const r = await share.getArchive({ ids: [folder.id], format: "zip", transfer_method: TransferMethod.MULTIPART });
-  assert.equal(r.result.count, 1);
+  // Every object in the archive: the folder and its file.
+  assert.equal(r.result.count, 2);
+  assert.deepEqual(r.result.objects.map((o) => o.id).sort(), [folder.id, file.id].sort());
   assert.equal(r.attachedFiles.length, 1);
   assert.equal(r.attachedFiles[0].filename, "archive.zip");
 });

@@ -458,8 +458,11 @@ func (s *Service) UpdateObject(ctx context.Context, in UpdateInput) (Object, err
 	for k, v := range in.AddMetadata {
 		o.Metadata[k] = v
 	}
-	for k := range in.RemoveMetadata {
-		delete(o.Metadata, k)
+	// Pangea's semantics: a key goes only when its stored value is the one given.
+	for k, v := range in.RemoveMetadata {
+		if cur, ok := o.Metadata[k]; ok && cur == v {
+			delete(o.Metadata, k)
+		}
 	}
 	o.UpdatedAt = s.now()
 	if !o.UpdatedAt.After(FromMicros(prev)) {
@@ -493,7 +496,8 @@ func (s *Service) checkNoLoop(ctx context.Context, o Object, newParent string) e
 
 // Archive is a set of objects ready to stream as one zip or tar file.
 type Archive struct {
-	Objects []Object
+	Objects  []Object // the objects asked for
+	Contents []Object // every object in the archive: those asked for and everything inside them
 	entries []archiveEntry
 	svc     *Service
 }
@@ -528,6 +532,20 @@ func (s *Service) NewArchive(ctx context.Context, bucketID string, ids []string)
 			}
 			a.entries = append(a.entries, archiveEntry{name: names[x.ID], obj: x})
 		}
+	}
+	memo := map[string]string{}
+	listed := map[string]bool{}
+	for _, e := range a.entries {
+		if listed[e.obj.ID] { // asked for on its own and inside a folder: one object, two entries
+			continue
+		}
+		listed[e.obj.ID] = true
+		o := e.obj
+		var err error
+		if o.Folder, err = s.folderPath(ctx, o.BucketID, o.ParentID, memo); err != nil {
+			return nil, err
+		}
+		a.Contents = append(a.Contents, o)
 	}
 	return a, nil
 }

@@ -170,7 +170,7 @@ func (s *Server) getArchive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res := api.GetArchiveResult{Count: len(a.Objects), Objects: wireObjects(a.Objects)}
+	res := api.GetArchiveResult{Count: len(a.Contents), Objects: wireObjects(a.Contents)}
 	switch req.TransferMethod {
 	case "", api.TransferDestURL:
 		res.DestURL = s.destURL(share.DownloadGrant{Kind: format, BucketID: a.Objects[0].BucketID, IDs: req.IDs})
