@@ -24,6 +24,7 @@ const (
 	CodePathNonFolder   = "SharePathContainsNonFolder"
 	CodeUnsupportedHash = "ShareUnsupportedHashes"
 	CodeTransferFailed  = "ShareTransferFailed"
+	CodeVaultMissing    = "ShareVaultNotConfigured"
 )
 
 // Sentinel errors the stores return.

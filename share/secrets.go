@@ -42,6 +42,7 @@ type Keys struct {
 	cursor []byte
 	seal   cipher.AEAD
 	signed []byte
+	upload []byte
 }
 
 // NewKeys derives the sub-keys from a master secret of at least 32 bytes.
@@ -64,7 +65,7 @@ func NewKeys(master []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{cursor: derive("list cursor"), seal: aead, signed: derive("signed url")}, nil
+	return &Keys{cursor: derive("list cursor"), seal: aead, signed: derive("signed url"), upload: derive("upload url")}, nil
 }
 
 // NewLinkToken makes the URL token of a new link: the token itself, its stored hash, and the sealed

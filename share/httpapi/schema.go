@@ -254,20 +254,28 @@ func schemas() map[string]*field {
 		"buckets": withCommon(map[string]*field{}),
 		"folder/create": withCommon(map[string]*field{
 			"name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096), "metadata": stringMap(), "tags": tagList,
+			"file_ttl": str(0, 32),
 		}),
 		"put": withCommon(map[string]*field{
 			"transfer_method": str(1, 32), "name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096),
-			"size": byteCount(), "sha256": str(64, 64), "sha512": str(128, 128), "md5": str(32, 32), "crc32c": str(1, 16),
-			"mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList,
+			"size": byteCount(), "sha1": str(40, 40), "sha256": str(64, 64), "sha512": str(128, 128), "md5": str(32, 32),
+			"crc32c": str(1, 8), "mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList, "file_ttl": str(0, 32),
+			// Accepted by the schema so the refusal can say why (see refuseUnsupported).
+			"format": str(0, 32), "password": str(0, 1024), "password_algorithm": str(0, 64), "source_url": str(0, 4096),
 		}),
-		"get":    withCommon(map[string]*field{"id": objectID.req(), "transfer_method": str(1, 32)}),
-		"list":   withCommon(listProps()),
+		"get": withCommon(map[string]*field{"id": objectID.req(), "transfer_method": str(1, 32), "password": str(0, 1024)}),
+		"list": withCommon(func() map[string]*field {
+			p := listProps()
+			p["include_external_bucket_key"] = boolean()
+			return p
+		}()),
 		"delete": withCommon(map[string]*field{"id": objectID.req(), "force": boolean()}),
 		"update": withCommon(map[string]*field{
 			"id": objectID.req(), "name": str(1, 255), "parent_id": str(0, 64), "folder": str(0, 4096),
 			"tags": tagList, "add_tags": tagList, "remove_tags": tagList,
 			"metadata": stringMap(), "add_metadata": stringMap(), "remove_metadata": stringMap(),
-			"updated_at": datetime(),
+			"updated_at": datetime(), "file_ttl": str(0, 32),
+			"add_password": str(0, 1024), "add_password_algorithm": str(0, 64), "remove_password": str(0, 1024),
 		}),
 		"get_archive": withCommon(map[string]*field{
 			"ids": array(objectID, 1, 100).req(), "format": enum("zip", "tar"), "transfer_method": str(1, 32),

@@ -27,6 +27,7 @@ type Server struct {
 	maxJSON   int64
 	schemas   map[string]*field
 	urlTTL    time.Duration
+	uploadTTL time.Duration
 	publicURL string
 }
 
@@ -34,7 +35,8 @@ type Server struct {
 type Options struct {
 	MaxJSONBody int64         // largest JSON body accepted; default 1 MiB
 	DestURLTTL  time.Duration // lifetime of dest-url download links; default 5 minutes
-	PublicURL   string        // base of dest-url links
+	UploadTTL   time.Duration // lifetime of put-url and post-url upload links; default 15 minutes
+	PublicURL   string        // base of dest-url and upload links
 }
 
 // New returns the API server.
@@ -45,7 +47,11 @@ func New(svc *share.Service, log *slog.Logger, opt Options) *Server {
 	if opt.DestURLTTL <= 0 {
 		opt.DestURLTTL = 5 * time.Minute
 	}
-	return &Server{svc: svc, log: log, maxJSON: opt.MaxJSONBody, schemas: schemas(), urlTTL: opt.DestURLTTL, publicURL: strings.TrimRight(opt.PublicURL, "/")}
+	if opt.UploadTTL <= 0 {
+		opt.UploadTTL = 15 * time.Minute
+	}
+	return &Server{svc: svc, log: log, maxJSON: opt.MaxJSONBody, schemas: schemas(), urlTTL: opt.DestURLTTL,
+		uploadTTL: opt.UploadTTL, publicURL: strings.TrimRight(opt.PublicURL, "/")}
 }
 
 type reqInfo struct {
@@ -80,6 +86,14 @@ func (s *Server) Register(mux *http.ServeMux) {
 		mux.Handle("/v1beta/"+path, s.methodNotAllowed())
 	}
 	mux.HandleFunc("GET /v1/download/{token}", s.download)
+	mux.HandleFunc("PUT /v1/upload/{token}", s.upload)
+	mux.HandleFunc("POST /v1/upload/{token}", s.upload)
+	mux.Handle("/v1/upload/", s.methodNotAllowedFor("PUT, POST"))
+	// Where the SDKs poll a 202 Accepted request (they join "request/{id}" to the base URL).
+	for _, prefix := range []string{"/request/", "/v1/request/"} {
+		mux.Handle("GET "+prefix+"{id}", s.authenticated(http.HandlerFunc(s.requestStatus)))
+		mux.Handle(prefix, s.unknownPath())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
@@ -104,6 +118,13 @@ func (s *Server) methodNotAllowed() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "POST")
 		s.writeError(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "Share API endpoints take POST with a JSON body", nil)
+	})
+}
+
+func (s *Server) methodNotAllowedFor(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		s.writeError(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "This URL takes "+allow, nil)
 	})
 }
 
