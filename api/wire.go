@@ -114,6 +114,17 @@ type LinkCreateRequest struct {
 // LinksResult is the result of link/create, link/delete and link/send.
 type LinksResult struct {
 	ShareLinkObjects []ShareLink `json:"share_link_objects"`
+	// SendResults (link/send only, an extension) says for each item whether its email went out. A
+	// send where some emails failed still succeeds, so that retries never email the others twice.
+	SendResults []SendResult `json:"ext_send_results,omitempty"`
+}
+
+// SendResult is the outcome of one link/send item.
+type SendResult struct {
+	ID     string `json:"id"`
+	Email  string `json:"email"`
+	Sent   bool   `json:"sent"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // LinkGetRequest is the body of share/link/get.
