@@ -68,6 +68,6 @@ func seedDemo(ctx context.Context, svc *share.Service) (string, error) {
 			return "", err
 		}
 	}
-	_, err = svc.SendLinks(ctx, "", []share.SendItem{{ID: links[0].ID, Email: "jordan@example.com"}}, "ada@example.com", "Ada Admin")
+	_, _, err = svc.SendLinks(ctx, "", []share.SendItem{{ID: links[0].ID, Email: "jordan@example.com"}}, "ada@example.com", "Ada Admin")
 	return token, err
 }

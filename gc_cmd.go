@@ -38,7 +38,7 @@ func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The sweeper never reads link tokens, so it needs no secret key.
 	svc := share.New(db, blobs, nil, share.Config{Logger: log})
 	rep, err := svc.Sweep(ctx, share.SweepOptions{TempAge: *tempAge, LinkRetention: *retention})
-	fmt.Fprintf(stdout, "removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links\n",
-		rep.TempFiles, rep.OrphanBlobs, rep.FreedBytes, rep.ExpiredFiles, rep.ExpiredLinks)
+	fmt.Fprintf(stdout, "removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links, %d expired upload URLs\n",
+		rep.TempFiles, rep.OrphanBlobs, rep.FreedBytes, rep.ExpiredFiles, rep.ExpiredLinks, rep.UploadURLs)
 	return err
 }

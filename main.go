@@ -506,7 +506,7 @@ func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.S
 func runSweep(ctx context.Context, log *slog.Logger, svc *share.Service, opt share.SweepOptions) share.SweepReport {
 	rep, err := svc.Sweep(ctx, opt)
 	log.Info("sweep", "temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
-		"expired_links", rep.ExpiredLinks, "freed_bytes", rep.FreedBytes)
+		"expired_links", rep.ExpiredLinks, "upload_urls", rep.UploadURLs, "freed_bytes", rep.FreedBytes)
 	if err != nil && ctx.Err() == nil {
 		log.Warn("sweep incomplete", "err", err)
 	}

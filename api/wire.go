@@ -12,13 +12,28 @@ import (
 const (
 	StatusSuccess    = "Success"
 	StatusValidation = "ValidationError"
+	StatusAccepted   = "Accepted" // HTTP 202: poll /request/{request_id} for the outcome
 )
 
 // Transfer methods.
 const (
 	TransferMultipart = "multipart"
 	TransferDestURL   = "dest-url"
+	TransferPostURL   = "post-url"   // put answers 202 with post_url; the file is POSTed there as multipart
+	TransferPutURL    = "put-url"    // put answers 202 with put_url; the file is PUT there as the raw body
+	TransferSourceURL = "source-url" // the server would fetch source_url itself: refused (SSRF)
 )
+
+// AcceptedResult is the result of a 202 Accepted reply: where to send the file, and where to ask for
+// the outcome (location, that is /request/{request_id}).
+type AcceptedResult struct {
+	TTLMins      int             `json:"ttl_mins"`
+	RetryCounter int             `json:"retry_counter"`
+	Location     string          `json:"location"`
+	PostURL      string          `json:"post_url,omitempty"`
+	PostFormData json.RawMessage `json:"post_form_data,omitempty"`
+	PutURL       string          `json:"put_url,omitempty"`
+}
 
 // Response is the envelope of every reply.
 type Response struct {
@@ -99,6 +114,17 @@ type LinkCreateRequest struct {
 // LinksResult is the result of link/create, link/delete and link/send.
 type LinksResult struct {
 	ShareLinkObjects []ShareLink `json:"share_link_objects"`
+	// SendResults (link/send only, an extension) says for each item whether its email went out. A
+	// send where some emails failed still succeeds, so that retries never email the others twice.
+	SendResults []SendResult `json:"ext_send_results,omitempty"`
+}
+
+// SendResult is the outcome of one link/send item.
+type SendResult struct {
+	ID     string `json:"id"`
+	Email  string `json:"email"`
+	Sent   bool   `json:"sent"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // LinkGetRequest is the body of share/link/get.
@@ -179,6 +205,12 @@ type Object struct {
 	SHA512    string            `json:"sha512,omitempty"`
 	Metadata  map[string]string `json:"metadata,omitempty"`
 	Tags      []string          `json:"tags,omitempty"`
+
+	FileTTL          string `json:"file_ttl,omitempty"`           // the object's own setting
+	FileTTLEffective string `json:"file_ttl_effective,omitempty"` // the setting that applies to it
+	FileTTLFromID    string `json:"file_ttl_from_id,omitempty"`   // the object that setting comes from
+	// ExtExpiresAt is when a file's file_ttl runs out (an extension: Pangea does not show it).
+	ExtExpiresAt *time.Time `json:"ext_expires_at,omitempty"`
 }
 
 // FolderCreateRequest is the body of /v1/folder/create.
@@ -187,6 +219,7 @@ type FolderCreateRequest struct {
 	Name     string            `json:"name,omitempty"`
 	ParentID string            `json:"parent_id,omitempty"`
 	Folder   string            `json:"folder,omitempty"`
+	FileTTL  string            `json:"file_ttl,omitempty"`
 	Metadata map[string]string `json:"metadata,omitempty"`
 	Tags     []string          `json:"tags,omitempty"`
 }
@@ -196,21 +229,30 @@ type ObjectResult struct {
 	Object Object `json:"object"`
 }
 
-// PutRequest is the "request" part of a multipart /v1/put.
+// PutRequest is the "request" part of a multipart /v1/put, or the whole JSON body of a put that asks
+// for an upload URL (transfer_method put-url or post-url).
 type PutRequest struct {
-	BucketID       string            `json:"bucket_id,omitempty"`
-	TransferMethod string            `json:"transfer_method"`
-	Name           string            `json:"name,omitempty"`
-	ParentID       string            `json:"parent_id,omitempty"`
-	Folder         string            `json:"folder,omitempty"`
-	Size           *int64            `json:"size,omitempty"`
-	SHA256         string            `json:"sha256,omitempty"`
-	SHA512         string            `json:"sha512,omitempty"`
-	MD5            string            `json:"md5,omitempty"`
-	CRC32C         string            `json:"crc32c,omitempty"`
-	MimeType       string            `json:"mimetype,omitempty"`
-	Metadata       map[string]string `json:"metadata,omitempty"`
-	Tags           []string          `json:"tags,omitempty"`
+	BucketID       string `json:"bucket_id,omitempty"`
+	TransferMethod string `json:"transfer_method"`
+	Name           string `json:"name,omitempty"`
+	ParentID       string `json:"parent_id,omitempty"`
+	Folder         string `json:"folder,omitempty"`
+	Size           *int64 `json:"size,omitempty"`
+	SHA1           string `json:"sha1,omitempty"`
+	SHA256         string `json:"sha256,omitempty"`
+	SHA512         string `json:"sha512,omitempty"`
+	MD5            string `json:"md5,omitempty"`
+	CRC32C         string `json:"crc32c,omitempty"`
+	FileTTL        string `json:"file_ttl,omitempty"`
+	// Refused by this server, with the reason (see the README): format checking, file passwords and
+	// server-side fetches.
+	Format            string            `json:"format,omitempty"`
+	Password          string            `json:"password,omitempty"`
+	PasswordAlgorithm string            `json:"password_algorithm,omitempty"`
+	SourceURL         string            `json:"source_url,omitempty"`
+	MimeType          string            `json:"mimetype,omitempty"`
+	Metadata          map[string]string `json:"metadata,omitempty"`
+	Tags              []string          `json:"tags,omitempty"`
 }
 
 // GetRequest is the body of /v1/get.
@@ -218,6 +260,7 @@ type GetRequest struct {
 	BucketID       string `json:"bucket_id,omitempty"`
 	ID             string `json:"id"`
 	TransferMethod string `json:"transfer_method,omitempty"`
+	Password       string `json:"password,omitempty"` // refused: files carry no passwords here
 }
 
 // GetResult is the result of /v1/get.
@@ -228,12 +271,14 @@ type GetResult struct {
 
 // ListRequest is the body of /v1/list.
 type ListRequest struct {
-	BucketID string         `json:"bucket_id,omitempty"`
-	Filter   map[string]any `json:"filter,omitempty"`
-	Last     string         `json:"last,omitempty"`
-	Order    string         `json:"order,omitempty"`
-	OrderBy  string         `json:"order_by,omitempty"`
-	Size     int            `json:"size,omitempty"`
+	BucketID string `json:"bucket_id,omitempty"`
+	// IncludeExternalBucketKey is accepted; this server has no external buckets, so there is no key.
+	IncludeExternalBucketKey bool           `json:"include_external_bucket_key,omitempty"`
+	Filter                   map[string]any `json:"filter,omitempty"`
+	Last                     string         `json:"last,omitempty"`
+	Order                    string         `json:"order,omitempty"`
+	OrderBy                  string         `json:"order_by,omitempty"`
+	Size                     int            `json:"size,omitempty"`
 }
 
 // ListResult is the result of /v1/list.
@@ -268,7 +313,12 @@ type UpdateRequest struct {
 	Metadata       *map[string]string `json:"metadata,omitempty"`
 	AddMetadata    map[string]string  `json:"add_metadata,omitempty"`
 	RemoveMetadata map[string]string  `json:"remove_metadata,omitempty"`
+	FileTTL        *string            `json:"file_ttl,omitempty"`
 	UpdatedAt      *time.Time         `json:"updated_at,omitempty"`
+	// Refused: files carry no passwords here.
+	AddPassword          string `json:"add_password,omitempty"`
+	AddPasswordAlgorithm string `json:"add_password_algorithm,omitempty"`
+	RemovePassword       string `json:"remove_password,omitempty"`
 }
 
 // GetArchiveRequest is the body of /v1/get_archive.

@@ -1,7 +1,7 @@
 // Drives every Share endpoint through Pangea's published Node SDK against the server at BASE_URL.
 // Exits non-zero on the first mismatch; TestPangeaNodeSDK runs it.
 import assert from "node:assert/strict";
-import { PangeaConfig, PangeaErrors, ShareService, TransferMethod } from "pangea-node-sdk";
+import { FileUploader, PangeaConfig, PangeaErrors, ShareService, TransferMethod, getFileUploadParams } from "pangea-node-sdk";
 
 const share = new ShareService(process.env.TOKEN, new PangeaConfig({ baseUrlTemplate: process.env.BASE_URL }));
 let passed = 0;
@@ -41,6 +41,48 @@ await step("put multipart", async () => {
   assert.equal(file.size, content.length);
   assert.equal(file.folder, "/SDK folder");
 });
+// Over 1 MiB, sent with a Content-Length: the JSON limit is the request part's alone.
+const big = Buffer.alloc((1 << 20) + 4097, "b");
+await step("put default (multipart with crc32c, sha256 and size, over 1 MiB)", async () => {
+  const r = await share.put({ name: "big.bin", parent_id: folder.id, file_ttl: "30d" }, { file: big, name: "big.bin" });
+  assert.equal(r.result.object.size, big.length);
+  assert.equal(r.result.object.file_ttl, "30d");
+  assert.equal(r.result.object.file_ttl_from_id, r.result.object.id);
+});
+await step("put post-url (upload URL, then polling /request/{id})", async () => {
+  const r = await share.put({ name: "posted.bin", parent_id: folder.id, transfer_method: TransferMethod.POST_URL }, { file: big, name: "posted.bin" });
+  assert.equal(r.status, "Success");
+  assert.equal(r.result.object.name, "posted.bin");
+  assert.equal(r.result.object.size, big.length);
+});
+for (const method of [TransferMethod.PUT_URL, TransferMethod.POST_URL]) {
+  await step(`requestUploadURL ${method} + FileUploader + pollResult`, async () => {
+    const params = getFileUploadParams(big);
+    const name = `uploaded-${method}.bin`;
+    const r = await share.requestUploadURL({ name, parent_id: folder.id, transfer_method: method, ...params });
+    const url = method === TransferMethod.PUT_URL ? r.accepted_result.put_url : r.accepted_result.post_url;
+    const details = method === TransferMethod.POST_URL ? r.accepted_result.post_form_data : undefined;
+    await new FileUploader().uploadFile(url, { file: big, name, file_details: details }, { transfer_method: method });
+    const done = await share.pollResult(r.request_id);
+    assert.equal(done.result.object.name, name);
+    assert.equal(done.result.object.sha256, params.sha256);
+    // Single use: the SDK reports the refusal (PresignedUploadError for PUT, the envelope's NotFound for POST).
+    await assert.rejects(new FileUploader().uploadFile(url, { file: big, name, file_details: details }, { transfer_method: method }),
+      (err) => err instanceof PangeaErrors.PresignedUploadError || err instanceof PangeaErrors.NotFound);
+  });
+}
+await step("wrong crc32c refused", async () => {
+  await assert.rejects(share.put({ name: "crc.bin", crc32c: "00000000", transfer_method: TransferMethod.MULTIPART }, { file: big, name: "crc.bin" }),
+    (err) => err instanceof PangeaErrors.ValidationError);
+});
+await step("numeric filters as strings", async () => {
+  const r = await share.list({ filter: { folder: "/SDK folder", size__gt: "1048576" }, size: "10" });
+  assert.equal(r.result.count, 4);
+});
+await step("cleanup uploads", async () => {
+  const r = await share.list({ filter: { folder: "/SDK folder", size__gt: "1048576" } });
+  for (const o of r.result.objects) await share.delete({ id: o.id });
+});
 await step("getItem multipart", async () => {
   const r = await share.getItem({ id: file.id, transfer_method: TransferMethod.MULTIPART });
   assert.equal(r.result.object.id, file.id);
@@ -64,7 +106,9 @@ await step("update", async () => {
 });
 await step("getArchive multipart", async () => {
   const r = await share.getArchive({ ids: [folder.id], format: "zip", transfer_method: TransferMethod.MULTIPART });
-  assert.equal(r.result.count, 1);
+  // Every object in the archive: the folder and its file.
+  assert.equal(r.result.count, 2);
+  assert.deepEqual(r.result.objects.map((o) => o.id).sort(), [folder.id, file.id].sort());
   assert.equal(r.attachedFiles.length, 1);
   assert.equal(r.attachedFiles[0].filename, "archive.zip");
 });

@@ -29,7 +29,8 @@ const (
 	// CodeUnavailable is Pangea's status for a service that cannot answer now; its SDKs retry it.
 	CodeUnavailable = "ServiceNotAvailable"
 	// CodeStorageFull has no Pangea equivalent: the server's disk is full (HTTP 507).
-	CodeStorageFull = "InsufficientStorage"
+	CodeStorageFull  = "InsufficientStorage"
+	CodeVaultMissing = "ShareVaultNotConfigured"
 )
 
 // Sentinel errors the stores return.

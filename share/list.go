@@ -209,6 +209,10 @@ func scalar(kind FieldKind, val any) (any, error) {
 			return int64(f), nil
 		}
 		n, ok := val.(json.Number)
+		if str, isStr := val.(string); isStr {
+			// Pangea's SDKs send typed range filters as strings ("access_count__gt": "3").
+			n, ok = json.Number(str), true
+		}
 		if !ok {
 			return nil, fmt.Errorf("must be an integer")
 		}

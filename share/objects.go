@@ -4,12 +4,17 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"context"
+	"crypto/sha1" //nolint:gosec // sha1 is a wire field clients may check, not a security control
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"mime"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,6 +30,7 @@ type FolderInput struct {
 	Name     string
 	ParentID string
 	Folder   string
+	FileTTL  string // applies to the files put inside the folder (and its subfolders)
 	Metadata map[string]string
 	Tags     []string
 }
@@ -40,6 +46,9 @@ type PutInput struct {
 	SHA256   string
 	SHA512   string
 	MD5      string
+	SHA1     string
+	CRC32C   string // hexadecimal, as Pangea's SDKs send it
+	FileTTL  string
 	Metadata map[string]string
 	Tags     []string
 }
@@ -57,6 +66,7 @@ type UpdateInput struct {
 	Metadata       *map[string]string
 	AddMetadata    map[string]string
 	RemoveMetadata map[string]string
+	FileTTL        *string
 	UpdatedAt      *time.Time
 }
 
@@ -164,13 +174,19 @@ func (s *Service) CreateFolder(ctx context.Context, in FolderInput) (Object, err
 	if msg := ValidName(in.Name); msg != "" {
 		return Object{}, Invalid("BadFormat", "/name", msg)
 	}
+	if _, err := ParseFileTTL(in.FileTTL, "/file_ttl"); err != nil {
+		return Object{}, err
+	}
 	parent, err := s.parentFolder(ctx, bucketID, in.ParentID, in.Folder)
 	if err != nil {
 		return Object{}, err
 	}
 	now := s.now()
 	o := Object{ID: NewID("pos_"), BucketID: bucketID, ParentID: parent, Name: in.Name, Type: TypeFolder,
-		Metadata: in.Metadata, Tags: dedupe(in.Tags), CreatedAt: now, UpdatedAt: now}
+		Metadata: in.Metadata, Tags: dedupe(in.Tags), CreatedAt: now, UpdatedAt: now, FileTTL: in.FileTTL}
+	if err := s.applyFileTTL(ctx, &o, now); err != nil {
+		return Object{}, err
+	}
 	if err := s.store.InsertObject(ctx, o); err != nil {
 		if errors.Is(err, ErrExists) {
 			return Object{}, Errf(CodeObjectExists, "An object named %q already exists in this folder.", in.Name)
@@ -182,27 +198,80 @@ func (s *Service) CreateFolder(ctx context.Context, in FolderInput) (Object, err
 
 // PutObject stores a new file from body, streaming.
 func (s *Service) PutObject(ctx context.Context, in PutInput, body io.Reader) (Object, error) {
-	bucketID, err := s.bucket(ctx, in.BucketID)
+	bucketID, parent, err := s.checkPut(ctx, &in)
 	if err != nil {
 		return Object{}, err
 	}
+	return s.storeFile(ctx, bucketID, parent, NewID("pos_"), in, body)
+}
+
+// checkPut validates everything about a put that can be checked before the bytes arrive, and resolves
+// the bucket and the parent folder.
+func (s *Service) checkPut(ctx context.Context, in *PutInput) (bucketID, parent string, err error) {
+	bucketID, err = s.bucket(ctx, in.BucketID)
+	if err != nil {
+		return "", "", err
+	}
+	var v Validation
 	if msg := ValidName(in.Name); msg != "" {
-		return Object{}, Invalid("BadFormat", "/name", msg)
+		v.Add("BadFormat", "/name", msg)
 	}
-	parent, err := s.parentFolder(ctx, bucketID, in.ParentID, in.Folder)
+	if _, err := ParseFileTTL(in.FileTTL, "/file_ttl"); err != nil {
+		return "", "", err
+	}
+	for _, d := range []struct{ val, src string }{{in.SHA1, "/sha1"}, {in.SHA256, "/sha256"}, {in.SHA512, "/sha512"}, {in.MD5, "/md5"}, {in.CRC32C, "/crc32c"}} {
+		if d.val != "" && !isHex(d.val) {
+			v.Add("BadFormat", d.src, "must be hexadecimal")
+		}
+	}
+	if in.SHA1 != "" && len(in.SHA1) != 40 {
+		v.Add("BadFormat", "/sha1", "must be 40 hexadecimal characters")
+	}
+	if in.CRC32C != "" && len(in.CRC32C) > 8 {
+		v.Add("BadFormat", "/crc32c", "must be at most 8 hexadecimal characters")
+	}
+	if err := v.Err(); err != nil {
+		return "", "", err
+	}
+	parent, err = s.parentFolder(ctx, bucketID, in.ParentID, in.Folder)
 	if err != nil {
-		return Object{}, err
+		return "", "", err
 	}
 	// Refuse a taken name before reading a possibly large body; the unique index still decides races.
 	if _, err := s.store.ObjectByName(ctx, bucketID, parent, in.Name); err == nil {
-		return Object{}, Errf(CodeObjectExists, "An object named %q already exists in this folder.", in.Name)
+		return "", "", Errf(CodeObjectExists, "An object named %q already exists in this folder.", in.Name)
 	} else if !isNotFound(err) {
-		return Object{}, err
+		return "", "", err
+	}
+	return bucketID, parent, nil
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// storeFile streams body into the blob id, checks it against the sizes and digests the client gave,
+// and only then inserts the object row: a refused upload leaves nothing behind.
+func (s *Service) storeFile(ctx context.Context, bucketID, parent, id string, in PutInput, body io.Reader) (Object, error) {
+	// SHA-1 and CRC32C are computed only when the client asks for them to be checked.
+	var sha1sum hash.Hash
+	var crc hash.Hash32
+	if in.SHA1 != "" {
+		sha1sum = sha1.New() //nolint:gosec // a client-supplied integrity check, not a security control
+		body = io.TeeReader(body, sha1sum)
+	}
+	if in.CRC32C != "" {
+		crc = crc32.New(crc32.MakeTable(crc32.Castagnoli))
+		body = io.TeeReader(body, crc)
 	}
 	if err := s.roomToWrite(); err != nil {
 		return Object{}, err
 	}
-	id := NewID("pos_")
 	sums, err := s.blobs.Write(id, body, s.cfg.MaxUploadSize)
 	if err != nil {
 		if errors.Is(err, blob.ErrTooLarge) {
@@ -218,7 +287,18 @@ func (s *Service) PutObject(ctx context.Context, in PutInput, body io.Reader) (O
 	if in.Size != nil && *in.Size != sums.Size {
 		v.Add("BadState", "/size", fmt.Sprintf("size says %d bytes but %d arrived", *in.Size, sums.Size))
 	}
-	for _, c := range []struct{ given, got, src string }{{in.SHA256, sums.SHA256, "/sha256"}, {in.SHA512, sums.SHA512, "/sha512"}, {in.MD5, sums.MD5, "/md5"}} {
+	checks := []struct{ given, got, src string }{{in.SHA256, sums.SHA256, "/sha256"}, {in.SHA512, sums.SHA512, "/sha512"}, {in.MD5, sums.MD5, "/md5"}}
+	if sha1sum != nil {
+		checks = append(checks, struct{ given, got, src string }{in.SHA1, hex.EncodeToString(sha1sum.Sum(nil)), "/sha1"})
+	}
+	if crc != nil {
+		// Compared as numbers: SDKs pad to 8 digits, other clients may not.
+		given, _ := strconv.ParseUint(in.CRC32C, 16, 32)
+		if uint32(given) != crc.Sum32() {
+			v.Add("BadState", "/crc32c", "does not match the uploaded bytes")
+		}
+	}
+	for _, c := range checks {
 		if c.given != "" && !strings.EqualFold(c.given, c.got) {
 			v.Add("BadState", c.src, "does not match the uploaded bytes")
 		}
@@ -237,7 +317,11 @@ func (s *Service) PutObject(ctx context.Context, in PutInput, body io.Reader) (O
 	now := s.now()
 	o := Object{ID: id, BucketID: bucketID, ParentID: parent, Name: in.Name, Type: TypeFile, Size: sums.Size,
 		MimeType: mt, SHA256: sums.SHA256, SHA512: sums.SHA512, MD5: sums.MD5, Metadata: in.Metadata,
-		Tags: dedupe(in.Tags), CreatedAt: now, UpdatedAt: now}
+		Tags: dedupe(in.Tags), CreatedAt: now, UpdatedAt: now, FileTTL: in.FileTTL}
+	if err := s.applyFileTTL(ctx, &o, now); err != nil {
+		_ = s.blobs.Remove(id)
+		return Object{}, err
+	}
 	if err := s.store.InsertObject(ctx, o); err != nil {
 		_ = s.blobs.Remove(id)
 		if errors.Is(err, ErrExists) {
@@ -435,6 +519,7 @@ func (s *Service) UpdateObject(ctx context.Context, in UpdateInput) (Object, err
 		}
 		o.Name = *in.Name
 	}
+	moved := false
 	if in.ParentID != nil || in.Folder != nil {
 		var parent string
 		if in.ParentID != nil && *in.ParentID != "" {
@@ -448,7 +533,15 @@ func (s *Service) UpdateObject(ctx context.Context, in UpdateInput) (Object, err
 		if err := s.checkNoLoop(ctx, o, parent); err != nil {
 			return Object{}, err
 		}
+		moved = parent != o.ParentID
 		o.ParentID = parent
+	}
+	ttlChanged := false
+	if in.FileTTL != nil {
+		if _, err := ParseFileTTL(*in.FileTTL, "/file_ttl"); err != nil {
+			return Object{}, err
+		}
+		o.FileTTL, ttlChanged = *in.FileTTL, true
 	}
 	if in.Tags != nil {
 		o.Tags = dedupe(*in.Tags)
@@ -466,12 +559,20 @@ func (s *Service) UpdateObject(ctx context.Context, in UpdateInput) (Object, err
 	for k, v := range in.AddMetadata {
 		o.Metadata[k] = v
 	}
-	for k := range in.RemoveMetadata {
-		delete(o.Metadata, k)
+	// Pangea's semantics: a key goes only when its stored value is the one given.
+	for k, v := range in.RemoveMetadata {
+		if cur, ok := o.Metadata[k]; ok && cur == v {
+			delete(o.Metadata, k)
+		}
 	}
 	o.UpdatedAt = s.now()
 	if !o.UpdatedAt.After(FromMicros(prev)) {
 		o.UpdatedAt = FromMicros(prev + 1)
+	}
+	if moved || ttlChanged {
+		if err := s.applyFileTTL(ctx, &o, o.UpdatedAt); err != nil {
+			return Object{}, err
+		}
 	}
 	switch err := s.store.UpdateObject(ctx, o, prev); {
 	case errors.Is(err, ErrExists):
@@ -480,6 +581,11 @@ func (s *Service) UpdateObject(ctx context.Context, in UpdateInput) (Object, err
 		return Object{}, Errf(CodeUpdatedAt, "The object changed while it was being updated. Refresh your data and try again.")
 	case err != nil:
 		return Object{}, err
+	}
+	if o.Type == TypeFolder && (moved || ttlChanged) {
+		if err := s.reapplyFileTTL(ctx, o, o.UpdatedAt); err != nil {
+			return Object{}, err
+		}
 	}
 	return s.withFolder(ctx, o)
 }
@@ -501,9 +607,10 @@ func (s *Service) checkNoLoop(ctx context.Context, o Object, newParent string) e
 
 // Archive is a set of objects ready to stream as one zip or tar file.
 type Archive struct {
-	Objects []Object
-	entries []archiveEntry
-	svc     *Service
+	Objects  []Object // the objects asked for
+	Contents []Object // every object in the archive: those asked for and everything inside them
+	entries  []archiveEntry
+	svc      *Service
 }
 
 type archiveEntry struct {
@@ -536,6 +643,20 @@ func (s *Service) NewArchive(ctx context.Context, bucketID string, ids []string)
 			}
 			a.entries = append(a.entries, archiveEntry{name: names[x.ID], obj: x})
 		}
+	}
+	memo := map[string]string{}
+	listed := map[string]bool{}
+	for _, e := range a.entries {
+		if listed[e.obj.ID] { // asked for on its own and inside a folder: one object, two entries
+			continue
+		}
+		listed[e.obj.ID] = true
+		o := e.obj
+		var err error
+		if o.Folder, err = s.folderPath(ctx, o.BucketID, o.ParentID, memo); err != nil {
+			return nil, err
+		}
+		a.Contents = append(a.Contents, o)
 	}
 	return a, nil
 }

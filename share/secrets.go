@@ -42,6 +42,7 @@ type Keys struct {
 	cursor      []byte
 	seal        cipher.AEAD
 	signed      []byte
+	upload      []byte
 	fingerprint string
 	// previous are keys this one replaced: link tokens sealed under them still open (see
 	// Service.CheckKey, which re-seals them under the current key).
@@ -88,7 +89,7 @@ func deriveKeys(master []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{cursor: derive("list cursor"), seal: aead, signed: derive("signed url"),
+	return &Keys{cursor: derive("list cursor"), seal: aead, signed: derive("signed url"), upload: derive("upload url"),
 		fingerprint: hex.EncodeToString(derive("key fingerprint")[:16])}, nil
 }
 

@@ -54,6 +54,15 @@ type Object struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 
+	// FileTTL is the object's own file_ttl ("" when none). For a file, FileTTLEffective and FileTTLFrom
+	// say which setting applies (its own or its nearest folder's, when it was uploaded or the folder's
+	// setting changed) and ExpiresAt when the file may be deleted (zero: never). Folders never expire
+	// themselves; their file_ttl applies to the files inside them.
+	FileTTL          string
+	FileTTLEffective string
+	FileTTLFrom      string
+	ExpiresAt        time.Time
+
 	// Folder is the full path of the folder holding the object ("/" at the root); filled in by the
 	// service, not stored, because moves would otherwise rewrite every descendant.
 	Folder string

@@ -23,6 +23,17 @@ type Store interface {
 	// UpdateObject writes o if the stored updated_at still equals prevUpdatedAt (ErrConflict if not).
 	UpdateObject(ctx context.Context, o Object, prevUpdatedAt int64) error
 	DeleteObjects(ctx context.Context, bucketID string, ids []string) error
+	// SetObjectExpiry writes o's FileTTLEffective, FileTTLFrom and ExpiresAt only.
+	SetObjectExpiry(ctx context.Context, o Object) error
+	// ExpiredObjects returns up to limit files whose ExpiresAt is at or before now (Micros).
+	ExpiredObjects(ctx context.Context, now int64, limit int) ([]Object, error)
+
+	InsertPendingUpload(ctx context.Context, p PendingUpload) error
+	PendingUpload(ctx context.Context, id string) (PendingUpload, error)
+	// ClaimPendingUpload moves an unexpired pending upload to uploading; false when it was not pending.
+	ClaimPendingUpload(ctx context.Context, id string, now int64) (bool, error)
+	FinishPendingUpload(ctx context.Context, id, state string, refusal *Error) error
+	DeletePendingUploadsBefore(ctx context.Context, before int64) (int, error)
 
 	InsertLinks(ctx context.Context, links []Link) error // all or nothing
 	Link(ctx context.Context, bucketID, id string) (Link, error)
@@ -54,7 +65,6 @@ type Store interface {
 
 	// For the sweeper (see Sweep).
 	ExistingObjects(ctx context.Context, ids []string) (map[string]bool, error)
-	ExpiredObjects(ctx context.Context, now int64, limit int) ([]ObjectRef, error) // file_ttl ran out
 	DeleteLinksExpiredBefore(ctx context.Context, before int64) (int, error)
 
 	InsertToken(ctx context.Context, t Token) error
@@ -65,9 +75,6 @@ type Store interface {
 	SaveMessage(ctx context.Context, m notify.Message) error
 	Messages(ctx context.Context, limit int) ([]notify.Message, error)
 }
-
-// ObjectRef names an object.
-type ObjectRef struct{ BucketID, ID string }
 
 // LinkRecipient is what link/send records on a link.
 type LinkRecipient struct {

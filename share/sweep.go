@@ -25,6 +25,7 @@ type SweepReport struct {
 	OrphanBlobs  int   // file bytes no object points at (a crash between the row and the bytes)
 	ExpiredFiles int   // objects whose file_ttl ran out (folders count once, with their contents)
 	ExpiredLinks int   // links expired longer than the retention
+	UploadURLs   int   // upload URLs (put-url, post-url) past their expiry
 	FreedBytes   int64 // bytes of temp files and orphaned blobs
 }
 
@@ -48,6 +49,7 @@ func (s *Service) Sweep(ctx context.Context, opt SweepOptions) (SweepReport, err
 			errs = append(errs, fmt.Errorf("expired files: %w", err))
 			break
 		}
+		deleted := 0
 		for _, r := range refs {
 			n, err := s.DeleteObject(ctx, r.BucketID, r.ID, true)
 			if err != nil && !IsCode(err, CodeNotFound) {
@@ -55,9 +57,10 @@ func (s *Service) Sweep(ctx context.Context, opt SweepOptions) (SweepReport, err
 			}
 			if n > 0 {
 				rep.ExpiredFiles++
+				deleted++
 			}
 		}
-		if len(refs) < 200 {
+		if len(refs) < 200 || deleted == 0 {
 			break
 		}
 	}
@@ -66,6 +69,12 @@ func (s *Service) Sweep(ctx context.Context, opt SweepOptions) (SweepReport, err
 	rep.ExpiredLinks = n
 	if err != nil {
 		errs = append(errs, fmt.Errorf("expired links: %w", err))
+	}
+
+	n, err = s.store.DeletePendingUploadsBefore(ctx, Micros(now.Add(-opt.TempAge)))
+	rep.UploadURLs = n
+	if err != nil {
+		errs = append(errs, fmt.Errorf("upload URLs: %w", err))
 	}
 
 	if s.blobs != nil {

@@ -35,9 +35,15 @@ func wireLinks(ls []share.Link) []api.ShareLink {
 }
 
 func wireObject(o share.Object) api.Object {
-	return api.Object{ID: o.ID, Name: o.Name, Type: o.Type, ParentID: o.ParentID, Folder: o.Folder, Size: o.Size,
+	w := api.Object{ID: o.ID, Name: o.Name, Type: o.Type, ParentID: o.ParentID, Folder: o.Folder, Size: o.Size,
 		MimeType: o.MimeType, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, MD5: o.MD5, SHA256: o.SHA256,
-		SHA512: o.SHA512, Metadata: o.Metadata, Tags: o.Tags}
+		SHA512: o.SHA512, Metadata: o.Metadata, Tags: o.Tags, FileTTL: o.FileTTL, FileTTLEffective: o.FileTTLEffective,
+		FileTTLFromID: o.FileTTLFrom}
+	if !o.ExpiresAt.IsZero() {
+		t := o.ExpiresAt
+		w.ExtExpiresAt = &t
+	}
+	return w
 }
 
 func wireObjects(os []share.Object) []api.Object {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/share"
@@ -67,11 +68,23 @@ func (s *Server) linkSend(ctx context.Context, req *api.LinkSendRequest) (any, s
 	for i, l := range req.Links {
 		items[i] = share.SendItem{ID: l.ID, Email: l.Email}
 	}
-	links, err := s.svc.SendLinks(ctx, req.BucketID, items, req.SenderEmail, req.SenderName)
+	links, results, err := s.svc.SendLinks(ctx, req.BucketID, items, req.SenderEmail, req.SenderName)
 	if err != nil {
 		return nil, "", err
 	}
-	return api.LinksResult{ShareLinkObjects: wireLinks(links)}, fmt.Sprintf("%d share link(s) sent", len(links)), nil
+	res := api.LinksResult{ShareLinkObjects: wireLinks(links)}
+	var failed []string
+	for _, r := range results {
+		res.SendResults = append(res.SendResults, api.SendResult{ID: r.ID, Email: r.Email, Sent: r.Sent, Detail: r.Detail})
+		if !r.Sent {
+			failed = append(failed, r.Email)
+		}
+	}
+	if len(failed) > 0 {
+		return res, fmt.Sprintf("%d of %d email(s) sent; not delivered to %s (see ext_send_results; send only those again)",
+			len(results)-len(failed), len(results), strings.Join(failed, ", ")), nil
+	}
+	return res, fmt.Sprintf("%d share link(s) sent", len(links)), nil
 }
 
 // buckets handles POST /v1/buckets.

@@ -15,7 +15,8 @@ import (
 type field struct {
 	kind     kind
 	required bool
-	min, max int // string length in characters, array items, or integer minimum (max unused)
+	min, max int  // string length in characters, array items, or integer minimum (max unused)
+	wide     bool // an integer of 64 bits (byte sizes) rather than 32
 	enum     []string
 	items    *field
 	props    map[string]*field
@@ -36,6 +37,7 @@ const (
 
 func str(min, max int) *field      { return &field{kind: kString, min: min, max: max} }
 func integer(min int) *field       { return &field{kind: kInt, min: min} }
+func byteCount() *field            { return &field{kind: kInt, wide: true} }
 func boolean() *field              { return &field{kind: kBool} }
 func datetime() *field             { return &field{kind: kTime} }
 func stringMap() *field            { return &field{kind: kStringMap} }
@@ -56,29 +58,32 @@ func withCommon(props map[string]*field) *field {
 	return object(props)
 }
 
-func (f *field) check(v any, ptr string, errs *share.Validation) {
+// check reports every problem of v against f and returns v normalised: whole numbers sent as strings
+// ("10", as Pangea's SDKs send typed filters and counts) become numbers, so every integer field of every
+// endpoint takes both forms. changed is set when anything was rewritten.
+func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) any {
 	if v == nil {
 		if f.required {
 			errs.Add("FieldRequired", ptr, "is required")
 		}
-		return
+		return v
 	}
 	switch f.kind {
 	case kString:
 		s, ok := v.(string)
 		if !ok {
 			errs.Add("InvalidString", ptr, "must be a string")
-			return
+			return v
 		}
 		n := utf8.RuneCountInString(s)
 		if len(f.enum) > 0 {
 			for _, e := range f.enum {
 				if s == e {
-					return
+					return v
 				}
 			}
 			errs.Add("NotEnumMember", ptr, fmt.Sprintf("must be one of %v", f.enum))
-			return
+			return v
 		}
 		if n < f.min {
 			if n == 0 && f.required {
@@ -91,14 +96,24 @@ func (f *field) check(v any, ptr string, errs *share.Validation) {
 		}
 	case kInt:
 		n, ok := v.(json.Number)
+		if str, isStr := v.(string); isStr {
+			if _, err := strconv.ParseInt(str, 10, 64); err == nil {
+				n, ok = json.Number(str), true
+				v, *changed = n, true
+			}
+		}
 		if !ok {
 			errs.Add("BadFormat", ptr, "must be an integer")
-			return
+			return v
 		}
-		i, err := strconv.ParseInt(string(n), 10, 32)
+		bits := 32
+		if f.wide {
+			bits = 64
+		}
+		i, err := strconv.ParseInt(string(n), 10, bits)
 		if err != nil {
-			errs.Add("BadFormat", ptr, "must be a whole number that fits in 32 bits")
-			return
+			errs.Add("BadFormat", ptr, fmt.Sprintf("must be a whole number that fits in %d bits", bits))
+			return v
 		}
 		if i < int64(f.min) {
 			errs.Add("BadFormat", ptr, fmt.Sprintf("must be at least %d", f.min))
@@ -111,7 +126,7 @@ func (f *field) check(v any, ptr string, errs *share.Validation) {
 		s, ok := v.(string)
 		if !ok {
 			errs.Add("BadFormat", ptr, "must be an RFC 3339 date-time string")
-			return
+			return v
 		}
 		if _, err := share.ParseTime(s); err != nil {
 			errs.Add("BadFormat", ptr, err.Error())
@@ -120,27 +135,27 @@ func (f *field) check(v any, ptr string, errs *share.Validation) {
 		list, ok := v.([]any)
 		if !ok {
 			errs.Add("BadFormat", ptr, "must be an array")
-			return
+			return v
 		}
 		if len(list) < f.min {
 			errs.Add("BelowMinItems", ptr, fmt.Sprintf("must have at least %d items", f.min))
 		}
 		if f.max > 0 && len(list) > f.max {
 			errs.Add("AboveMaxItems", ptr, fmt.Sprintf("must have at most %d items", f.max))
-			return
+			return v
 		}
 		for i, item := range list {
 			if item == nil {
 				errs.Add("FieldRequired", fmt.Sprintf("%s/%d", ptr, i), "must not be null")
 				continue
 			}
-			f.items.check(item, fmt.Sprintf("%s/%d", ptr, i), errs)
+			list[i] = f.items.check(item, fmt.Sprintf("%s/%d", ptr, i), errs, changed)
 		}
 	case kObject:
 		m, ok := v.(map[string]any)
 		if !ok {
 			errs.Add("BadFormat", ptr, "must be an object")
-			return
+			return v
 		}
 		keys := make([]string, 0, len(m))
 		for k := range m {
@@ -158,13 +173,17 @@ func (f *field) check(v any, ptr string, errs *share.Validation) {
 		}
 		sort.Strings(names)
 		for _, k := range names {
-			f.props[k].check(m[k], ptr+"/"+escape(k), errs)
+			if val, present := m[k]; present {
+				m[k] = f.props[k].check(val, ptr+"/"+escape(k), errs, changed)
+			} else {
+				f.props[k].check(nil, ptr+"/"+escape(k), errs, changed)
+			}
 		}
 	case kStringMap:
 		m, ok := v.(map[string]any)
 		if !ok {
 			errs.Add("BadFormat", ptr, "must be an object of strings")
-			return
+			return v
 		}
 		if len(m) > 64 {
 			errs.Add("AboveMaxItems", ptr, "at most 64 entries")
@@ -179,6 +198,7 @@ func (f *field) check(v any, ptr string, errs *share.Validation) {
 			errs.Add("BadFormat", ptr, "must be an object")
 		}
 	}
+	return v
 }
 
 func escape(s string) string {
@@ -234,20 +254,28 @@ func schemas() map[string]*field {
 		"buckets": withCommon(map[string]*field{}),
 		"folder/create": withCommon(map[string]*field{
 			"name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096), "metadata": stringMap(), "tags": tagList,
+			"file_ttl": str(0, 32),
 		}),
 		"put": withCommon(map[string]*field{
 			"transfer_method": str(1, 32), "name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096),
-			"size": integer(0), "sha256": str(64, 64), "sha512": str(128, 128), "md5": str(32, 32), "crc32c": str(1, 16),
-			"mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList,
+			"size": byteCount(), "sha1": str(40, 40), "sha256": str(64, 64), "sha512": str(128, 128), "md5": str(32, 32),
+			"crc32c": str(1, 8), "mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList, "file_ttl": str(0, 32),
+			// Accepted by the schema so the refusal can say why (see refuseUnsupported).
+			"format": str(0, 32), "password": str(0, 1024), "password_algorithm": str(0, 64), "source_url": str(0, 4096),
 		}),
-		"get":    withCommon(map[string]*field{"id": objectID.req(), "transfer_method": str(1, 32)}),
-		"list":   withCommon(listProps()),
+		"get": withCommon(map[string]*field{"id": objectID.req(), "transfer_method": str(1, 32), "password": str(0, 1024)}),
+		"list": withCommon(func() map[string]*field {
+			p := listProps()
+			p["include_external_bucket_key"] = boolean()
+			return p
+		}()),
 		"delete": withCommon(map[string]*field{"id": objectID.req(), "force": boolean()}),
 		"update": withCommon(map[string]*field{
 			"id": objectID.req(), "name": str(1, 255), "parent_id": str(0, 64), "folder": str(0, 4096),
 			"tags": tagList, "add_tags": tagList, "remove_tags": tagList,
 			"metadata": stringMap(), "add_metadata": stringMap(), "remove_metadata": stringMap(),
-			"updated_at": datetime(),
+			"updated_at": datetime(), "file_ttl": str(0, 32),
+			"add_password": str(0, 1024), "add_password_algorithm": str(0, 64), "remove_password": str(0, 1024),
 		}),
 		"get_archive": withCommon(map[string]*field{
 			"ids": array(objectID, 1, 100).req(), "format": enum("zip", "tar"), "transfer_method": str(1, 32),

@@ -27,6 +27,7 @@ type Server struct {
 	maxJSON   int64
 	schemas   map[string]*field
 	urlTTL    time.Duration
+	uploadTTL time.Duration
 	publicURL string
 }
 
@@ -34,7 +35,8 @@ type Server struct {
 type Options struct {
 	MaxJSONBody int64         // largest JSON body accepted; default 1 MiB
 	DestURLTTL  time.Duration // lifetime of dest-url download links; default 5 minutes
-	PublicURL   string        // base of dest-url links
+	UploadTTL   time.Duration // lifetime of put-url and post-url upload links; default 15 minutes
+	PublicURL   string        // base of dest-url and upload links
 }
 
 // New returns the API server.
@@ -45,7 +47,11 @@ func New(svc *share.Service, log *slog.Logger, opt Options) *Server {
 	if opt.DestURLTTL <= 0 {
 		opt.DestURLTTL = 5 * time.Minute
 	}
-	return &Server{svc: svc, log: log, maxJSON: opt.MaxJSONBody, schemas: schemas(), urlTTL: opt.DestURLTTL, publicURL: strings.TrimRight(opt.PublicURL, "/")}
+	if opt.UploadTTL <= 0 {
+		opt.UploadTTL = 15 * time.Minute
+	}
+	return &Server{svc: svc, log: log, maxJSON: opt.MaxJSONBody, schemas: schemas(), urlTTL: opt.DestURLTTL,
+		uploadTTL: opt.UploadTTL, publicURL: strings.TrimRight(opt.PublicURL, "/")}
 }
 
 type reqInfo struct {
@@ -80,6 +86,14 @@ func (s *Server) Register(mux *http.ServeMux) {
 		mux.Handle("/v1beta/"+path, s.methodNotAllowed())
 	}
 	mux.HandleFunc("GET /v1/download/{token}", s.download)
+	mux.HandleFunc("PUT /v1/upload/{token}", s.upload)
+	mux.HandleFunc("POST /v1/upload/{token}", s.upload)
+	mux.Handle("/v1/upload/", s.methodNotAllowedFor("PUT, POST"))
+	// Where the SDKs poll a 202 Accepted request (they join "request/{id}" to the base URL).
+	for _, prefix := range []string{"/request/", "/v1/request/"} {
+		mux.Handle("GET "+prefix+"{id}", s.authenticated(http.HandlerFunc(s.requestStatus)))
+		mux.Handle(prefix, s.unknownPath())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
@@ -108,6 +122,13 @@ func (s *Server) methodNotAllowed() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "POST")
 		s.writeError(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "Share API endpoints take POST with a JSON body", nil)
+	})
+}
+
+func (s *Server) methodNotAllowedFor(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		s.writeError(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "This URL takes "+allow, nil)
 	})
 }
 
@@ -288,12 +309,19 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.writeError(w, r, http.StatusInternalServerError, share.CodeInternal, "Internal error; quote request "+info(r).id+" when reporting it", nil)
 }
 
-// decode reads a JSON body of at most maxJSON bytes, checks it against the endpoint's schema and
-// decodes it into out. Every problem becomes a ValidationError.
-func (s *Server) decode(r *http.Request, body io.Reader, schemaName string, out any) error {
+// decode reads a request whose whole body is JSON: one declaring a length over maxJSON is refused
+// before anything is read.
+func (s *Server) decode(r *http.Request, schemaName string, out any) error {
 	if r.ContentLength > s.maxJSON {
 		return share.Invalid("AboveMaxLength", "", fmt.Sprintf("the request body is larger than %d bytes", s.maxJSON))
 	}
+	return s.decodeJSONPart(r.Body, schemaName, out)
+}
+
+// decodeJSONPart reads JSON of at most maxJSON bytes from body, checks it against the endpoint's schema
+// and decodes it into out. Every problem becomes a ValidationError. It never looks at the request's
+// Content-Length: in a multipart upload that counts the file too, which --max-upload-size limits.
+func (s *Server) decodeJSONPart(body io.Reader, schemaName string, out any) error {
 	raw, err := io.ReadAll(io.LimitReader(body, s.maxJSON+1))
 	if err != nil {
 		return share.Invalid("BadFormat", "", "the request body could not be read")
@@ -326,9 +354,16 @@ func decodeJSON(raw []byte, schema *field, out any) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	schema.check(doc, "", &v)
+	changed := false
+	doc = schema.check(doc, "", &v, &changed)
 	if err := v.Err(); err != nil {
 		return err
+	}
+	if changed {
+		var err error
+		if raw, err = json.Marshal(doc); err != nil {
+			return share.Invalid("BadFormat", "", jsonErrorText(err))
+		}
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		// The schema admitted something the Go type cannot hold; say so rather than fail with a 500.
@@ -376,7 +411,7 @@ func jsonErrorText(err error) string {
 func jsonEndpoint[T any](s *Server, schema string, fn func(ctx context.Context, req *T) (any, string, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		req := new(T)
-		if err := s.decode(r, r.Body, schema, req); err != nil {
+		if err := s.decode(r, schema, req); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -25,7 +25,12 @@ type Mail struct {
 	Raw     []byte
 }
 
-// Inbox is a real SMTP server on a loopback port that keeps every message it receives.
+// RejectedDomain is the domain whose recipients the test SMTP server refuses (550), as a real server
+// refuses an unknown mailbox.
+const RejectedDomain = "rejected.example"
+
+// Inbox is a real SMTP server on a loopback port that keeps every message it receives, and refuses
+// recipients at RejectedDomain.
 type Inbox struct {
 	Addr string
 	mu   sync.Mutex
@@ -103,9 +108,15 @@ type session struct {
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error   { s.to = append(s.to, to); return nil }
-func (s *session) Reset()                                      { s.from, s.to = "", nil }
-func (s *session) Logout() error                               { return nil }
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if strings.HasSuffix(strings.ToLower(to), "@"+RejectedDomain) {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
+func (s *session) Reset()        { s.from, s.to = "", nil }
+func (s *session) Logout() error { return nil }
 
 func (s *session) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)

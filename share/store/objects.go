@@ -52,13 +52,15 @@ func (s *DB) Buckets(ctx context.Context) ([]share.Bucket, error) {
 	return out, rows.Err()
 }
 
-const objectCols = "id, bucket_id, parent_id, name, type, size, mimetype, sha256, sha512, md5, metadata, tags, created_at, updated_at"
+const objectCols = "id, bucket_id, parent_id, name, type, size, mimetype, sha256, sha512, md5, metadata, tags, created_at, updated_at, file_ttl, file_ttl_effective, file_ttl_from, expires_at"
 
 func scanObject(sc scanner) (share.Object, error) {
 	var o share.Object
 	var meta, tags string
 	var created, updated int64
-	if err := sc.Scan(&o.ID, &o.BucketID, &o.ParentID, &o.Name, &o.Type, &o.Size, &o.MimeType, &o.SHA256, &o.SHA512, &o.MD5, &meta, &tags, &created, &updated); err != nil {
+	var expires sql.NullInt64
+	if err := sc.Scan(&o.ID, &o.BucketID, &o.ParentID, &o.Name, &o.Type, &o.Size, &o.MimeType, &o.SHA256, &o.SHA512, &o.MD5, &meta, &tags, &created, &updated,
+		&o.FileTTL, &o.FileTTLEffective, &o.FileTTLFrom, &expires); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return o, share.ErrNotFound
 		}
@@ -71,6 +73,9 @@ func scanObject(sc scanner) (share.Object, error) {
 		return o, fmt.Errorf("object %s tags: %w", o.ID, err)
 	}
 	o.CreatedAt, o.UpdatedAt = share.FromMicros(created), share.FromMicros(updated)
+	if expires.Valid {
+		o.ExpiresAt = share.FromMicros(expires.Int64)
+	}
 	return o, nil
 }
 
@@ -94,9 +99,10 @@ func (s *DB) setTags(ctx context.Context, tx *sql.Tx, table, owner, id string, t
 // InsertObject stores o, or returns share.ErrExists when its name is taken in its folder.
 func (s *DB) InsertObject(ctx context.Context, o share.Object) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, "INSERT INTO objects ("+objectCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		_, err := s.exec(ctx, tx, "INSERT INTO objects ("+objectCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			o.ID, o.BucketID, o.ParentID, o.Name, o.Type, o.Size, o.MimeType, o.SHA256, o.SHA512, o.MD5,
-			jsonText(nonNilMap(o.Metadata)), jsonText(nonNilSlice(o.Tags)), share.Micros(o.CreatedAt), share.Micros(o.UpdatedAt))
+			jsonText(nonNilMap(o.Metadata)), jsonText(nonNilSlice(o.Tags)), share.Micros(o.CreatedAt), share.Micros(o.UpdatedAt),
+			o.FileTTL, o.FileTTLEffective, o.FileTTLFrom, expiresAt(o))
 		if err != nil {
 			return err
 		}
@@ -150,8 +156,9 @@ func (s *DB) ListObjects(ctx context.Context, q share.ListQuery) ([]share.Object
 // UpdateObject writes o if nobody changed it since it was read at prevUpdatedAt.
 func (s *DB) UpdateObject(ctx context.Context, o share.Object, prevUpdatedAt int64) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.exec(ctx, tx, "UPDATE objects SET parent_id = ?, name = ?, metadata = ?, tags = ?, updated_at = ? WHERE bucket_id = ? AND id = ? AND updated_at = ?",
-			o.ParentID, o.Name, jsonText(nonNilMap(o.Metadata)), jsonText(nonNilSlice(o.Tags)), share.Micros(o.UpdatedAt), o.BucketID, o.ID, prevUpdatedAt)
+		res, err := s.exec(ctx, tx, "UPDATE objects SET parent_id = ?, name = ?, metadata = ?, tags = ?, updated_at = ?, file_ttl = ?, file_ttl_effective = ?, file_ttl_from = ?, expires_at = ? WHERE bucket_id = ? AND id = ? AND updated_at = ?",
+			o.ParentID, o.Name, jsonText(nonNilMap(o.Metadata)), jsonText(nonNilSlice(o.Tags)), share.Micros(o.UpdatedAt),
+			o.FileTTL, o.FileTTLEffective, o.FileTTLFrom, expiresAt(o), o.BucketID, o.ID, prevUpdatedAt)
 		if err != nil {
 			return err
 		}
@@ -200,4 +207,39 @@ func nonNilSlice(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// expiresAt is the stored form of o.ExpiresAt: NULL when the object never expires.
+func expiresAt(o share.Object) any {
+	if o.ExpiresAt.IsZero() {
+		return nil
+	}
+	return share.Micros(o.ExpiresAt)
+}
+
+// SetObjectExpiry changes which file_ttl applies to a file and when it expires, leaving updated_at
+// alone: a folder's new setting reaching the files inside it is not an edit of those files.
+func (s *DB) SetObjectExpiry(ctx context.Context, o share.Object) error {
+	_, err := s.exec(ctx, s.db, "UPDATE objects SET file_ttl_effective = ?, file_ttl_from = ?, expires_at = ? WHERE bucket_id = ? AND id = ?",
+		o.FileTTLEffective, o.FileTTLFrom, expiresAt(o), o.BucketID, o.ID)
+	return err
+}
+
+// ExpiredObjects returns up to limit files whose expiry (file_ttl) is at or before now, the longest
+// expired first. The retention sweeper deletes them.
+func (s *DB) ExpiredObjects(ctx context.Context, now int64, limit int) ([]share.Object, error) {
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+objectCols+" FROM objects WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?"), now, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []share.Object
+	for rows.Next() {
+		o, err := scanObject(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
