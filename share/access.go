@@ -32,6 +32,7 @@ const (
 	CodeGone       = "Gone"
 	CodeTooMany    = "TooManyRequests"
 	CodeAuthFailed = "AuthenticationFailed"
+	CodeNotAllowed = "NotAllowed" // the link's type does not allow this action
 )
 
 // OpenLink finds the link behind a URL token, whatever its state; the caller shows expired and used-up
