@@ -11,7 +11,7 @@ import (
 // downloadFile handles GET /p/d/{id}: one file, streamed, with Range support.
 func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.Link, _ string) {
 	if !l.CanDownload() {
-		h.fail(w, r, share.Errf(share.CodeNotFound, "This link lets you upload files, not download them."))
+		h.fail(w, r, share.Errf(share.CodeNotAllowed, "This link lets you upload files, not download them."))
 		return
 	}
 	o, err := h.svc.LinkObject(r.Context(), l, r.PathValue("id"))
@@ -32,7 +32,7 @@ func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.L
 	hd := w.Header()
 	hd.Set("Content-Type", o.MimeType)
 	hd.Set("Content-Disposition", httpapi.ContentDisposition("attachment", o.Name))
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox") // never render a shared file as a page
+	hd.Set("Content-Security-Policy", httpapi.SandboxCSP) // never render a shared file as a page
 	h.log.InfoContext(r.Context(), "recipient download", "link", l.ID, "object", o.ID, "range", r.Header.Get("Range") != "")
 	http.ServeContent(w, r, "", o.UpdatedAt, f)
 }
@@ -60,6 +60,7 @@ func (h *Handler) downloadZip(w http.ResponseWriter, r *http.Request, l share.Li
 		name = l.Title + ".zip"
 	}
 	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Security-Policy", httpapi.SandboxCSP)
 	w.Header().Set("Content-Disposition", httpapi.ContentDisposition("attachment", name))
 	h.log.InfoContext(r.Context(), "recipient zip download", "link", l.ID, "objects", len(a.Objects))
 	if err := a.WriteZip(w); err != nil {
