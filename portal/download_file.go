@@ -31,7 +31,7 @@ func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.L
 	defer f.Close()
 	hd := w.Header()
 	hd.Set("Content-Type", o.MimeType)
-	hd.Set("Content-Disposition", httpapi.ContentDisposition("attachment", o.Name))
+	hd.Set("Content-Disposition", httpapi.ContentDisposition("attachment", share.Displayable(o.Name)))
 	hd.Set("Content-Security-Policy", httpapi.SandboxCSP) // never render a shared file as a page
 	h.log.InfoContext(r.Context(), "recipient download", "link", l.ID, "object", o.ID, "range", r.Header.Get("Range") != "")
 	http.ServeContent(w, r, "", o.UpdatedAt, f)
@@ -61,7 +61,7 @@ func (h *Handler) downloadZip(w http.ResponseWriter, r *http.Request, l share.Li
 	}
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Security-Policy", httpapi.SandboxCSP)
-	w.Header().Set("Content-Disposition", httpapi.ContentDisposition("attachment", name))
+	w.Header().Set("Content-Disposition", httpapi.ContentDisposition("attachment", share.Displayable(name)))
 	h.log.InfoContext(r.Context(), "recipient zip download", "link", l.ID, "objects", len(a.Objects))
 	if err := a.WriteZip(w); err != nil {
 		h.log.ErrorContext(r.Context(), "zip broken off", "err", err)

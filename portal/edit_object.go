@@ -42,7 +42,7 @@ func (h *Handler) renameObject(w http.ResponseWriter, r *http.Request, l share.L
 		h.editFailed(w, r, back, err)
 		return
 	}
-	h.setFlash(w, flash{OK: []string{fmt.Sprintf("Renamed to %s.", o.Name)}})
+	h.setFlash(w, flash{OK: []string{fmt.Sprintf("Renamed to %s.", share.Displayable(o.Name))}})
 	redirect(w, r, back)
 }
 
@@ -57,7 +57,7 @@ func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, l share.L
 		h.editFailed(w, r, back, err)
 		return
 	}
-	h.setFlash(w, flash{OK: []string{fmt.Sprintf("Deleted %s.", o.Name)}})
+	h.setFlash(w, flash{OK: []string{fmt.Sprintf("Deleted %s.", share.Displayable(o.Name))}})
 	redirect(w, r, back)
 }
 

@@ -117,7 +117,7 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 	if !stored {
 		return CodeDelivery{}, Errf(CodeTooMany, "%d codes have been sent for this link in the last hour, the most allowed. Try again later.", OTPPerLinkPerHour)
 	}
-	what := l.Title
+	what := Displayable(l.Title)
 	if what == "" {
 		what = "your shared files"
 	}
