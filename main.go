@@ -26,6 +26,7 @@ import (
 	"github.com/peterbourgon/ff/v3/fftoml"
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/dbutil"
+	"github.com/sharedesk/sharedesk/httplimit"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/portal"
 	"github.com/sharedesk/sharedesk/share"
@@ -327,7 +328,9 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	apiServer.Register(mux)
 	portal.New(svc, log, portal.Options{PublicURL: f.publicURL, MaxUploadSize: f.maxUpload}).Register(mux)
 	go purgeLoop(ctx, log, db, svc, share.SweepOptions{LinkRetention: f.linkRetention})
-	return &shareServer{handler: apiServer.Middleware(mux), svc: svc, db: db, url: "http://" + f.listen}, nil
+	// Deadlines per request and a per-client cap, so slow or stalled bodies cannot tie up the server.
+	limits := httplimit.New(httplimit.ShareServer())
+	return &shareServer{handler: limits.Handler(apiServer.Middleware(mux)), svc: svc, db: db, url: "http://" + f.listen}, nil
 }
 
 func newLogger(stderr io.Writer, levelName string) (*slog.Logger, error) {

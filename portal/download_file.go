@@ -11,7 +11,7 @@ import (
 // downloadFile handles GET /p/d/{id}: one file, streamed, with Range support.
 func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.Link, _ string) {
 	if !l.CanDownload() {
-		h.fail(w, r, share.Errf(share.CodeNotFound, "This link lets you upload files, not download them."))
+		h.fail(w, r, share.Errf(share.CodeNotAllowed, "This link lets you upload files, not download them."))
 		return
 	}
 	o, err := h.svc.LinkObject(r.Context(), l, r.PathValue("id"))
@@ -31,8 +31,8 @@ func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.L
 	defer f.Close()
 	hd := w.Header()
 	hd.Set("Content-Type", o.MimeType)
-	hd.Set("Content-Disposition", httpapi.ContentDisposition("attachment", o.Name))
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox") // never render a shared file as a page
+	hd.Set("Content-Disposition", httpapi.ContentDisposition("attachment", share.Displayable(o.Name)))
+	hd.Set("Content-Security-Policy", httpapi.SandboxCSP) // never render a shared file as a page
 	h.log.InfoContext(r.Context(), "recipient download", "link", l.ID, "object", o.ID, "range", r.Header.Get("Range") != "")
 	http.ServeContent(w, r, "", o.UpdatedAt, f)
 }
@@ -60,7 +60,8 @@ func (h *Handler) downloadZip(w http.ResponseWriter, r *http.Request, l share.Li
 		name = l.Title + ".zip"
 	}
 	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", httpapi.ContentDisposition("attachment", name))
+	w.Header().Set("Content-Security-Policy", httpapi.SandboxCSP)
+	w.Header().Set("Content-Disposition", httpapi.ContentDisposition("attachment", share.Displayable(name)))
 	h.log.InfoContext(r.Context(), "recipient zip download", "link", l.ID, "objects", len(a.Objects))
 	if err := a.WriteZip(w); err != nil {
 		h.log.ErrorContext(r.Context(), "zip broken off", "err", err)

@@ -11,6 +11,10 @@ import (
 
 // editForm checks the form token of a rename or delete and finds the page to return to.
 func (h *Handler) editForm(w http.ResponseWriter, r *http.Request, l share.Link, secret string) (string, bool) {
+	if !l.CanEdit() {
+		h.fail(w, r, share.Errf(share.CodeNotAllowed, "This link does not let you rename or delete files."))
+		return "", false
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(csrfToken(secret))) != 1 {
 		http.Error(w, "This form has expired. Go back, reload the page and try again.", http.StatusForbidden)
@@ -38,7 +42,7 @@ func (h *Handler) renameObject(w http.ResponseWriter, r *http.Request, l share.L
 		h.editFailed(w, r, back, err)
 		return
 	}
-	h.setFlash(w, flash{OK: []string{fmt.Sprintf("Renamed to %s.", o.Name)}})
+	h.setFlash(w, flash{OK: []string{fmt.Sprintf("Renamed to %s.", share.Displayable(o.Name))}})
 	redirect(w, r, back)
 }
 
@@ -53,7 +57,7 @@ func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, l share.L
 		h.editFailed(w, r, back, err)
 		return
 	}
-	h.setFlash(w, flash{OK: []string{fmt.Sprintf("Deleted %s.", o.Name)}})
+	h.setFlash(w, flash{OK: []string{fmt.Sprintf("Deleted %s.", share.Displayable(o.Name))}})
 	redirect(w, r, back)
 }
 

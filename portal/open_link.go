@@ -36,7 +36,7 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 		return
 	}
 	token := r.PathValue("token")
-	vm := views.OpenVM{Token: token, Title: l.Title, Message: l.Message, Sender: l.SenderName, ExpiresAt: l.ExpiresAt,
+	vm := views.OpenVM{Token: token, Title: share.Displayable(l.Title), Message: share.Displayable(l.Message), Sender: share.Displayable(l.SenderName), ExpiresAt: l.ExpiresAt,
 		OpensLeft: l.MaxAccessCount - l.AccessCount}
 	if vm.Sender == "" {
 		vm.Sender = l.SenderEmail
@@ -85,9 +85,9 @@ func grants(l share.Link, targets []share.Object) string {
 	what := ""
 	switch {
 	case len(targets) == 1 && folders == 1:
-		what = "folder " + targets[0].Name
+		what = "folder " + share.Displayable(targets[0].Name)
 	case len(targets) == 1:
-		what = targets[0].Name
+		what = share.Displayable(targets[0].Name)
 	case folders == 0:
 		what = fmt.Sprintf("%d files", files)
 	case files == 0:

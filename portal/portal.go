@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -92,7 +93,20 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /p/rename/{id}", post(signedIn(h.renameObject)))
 	mux.Handle("POST /p/delete/{id}", post(signedIn(h.deleteObject)))
 	mux.Handle("POST /p/signout", post(signedIn(h.signOut)))
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static.FS)))
+	mux.Handle("GET /static/", h.headers(http.StripPrefix("/static/", staticFiles(static.FS))))
+}
+
+// staticFiles serves the files of fsys and nothing else: a directory is not found rather than listed.
+func staticFiles(fsys fs.FS) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st, err := fs.Stat(fsys, r.URL.Path)
+		if err != nil || st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }
 
 // headers sets the security headers of every portal response.
@@ -124,9 +138,12 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 	_, _ = w.Write(buf.Bytes())
 }
 
-// fail is the one place an error becomes a status and a page.
+// fail is the one place an error becomes a status and a page. Every *share.Error is something the
+// recipient caused or can act on, so it gets a 4xx page with its message; only other errors are ours
+// (500, logged as errors).
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	err = share.Classify(err)
+	var e *share.Error
 	switch {
 	case share.IsCode(err, share.CodeUnavailable), share.IsCode(err, share.CodeStorageFull):
 		h.log.WarnContext(r.Context(), "portal unavailable", "err", errors.Unwrap(err))
@@ -142,11 +159,34 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.render(w, r, http.StatusGone, views.PortalGone(views.GoneVM{Heading: "This link can no longer be opened", Message: share.ErrorMessage(err)}))
 	case errors.Is(err, context.Canceled):
 		h.log.InfoContext(r.Context(), "client went away")
+	case errors.As(err, &e) && e.Code != share.CodeInternal:
+		status, heading := clientErrorStatus(e.Code)
+		h.log.InfoContext(r.Context(), "portal request refused", "code", e.Code)
+		h.render(w, r, status, views.PortalGone(views.GoneVM{Heading: heading, Message: e.Message}))
 	default:
 		h.log.ErrorContext(r.Context(), "portal error", "err", err)
 		h.render(w, r, http.StatusInternalServerError, views.PortalGone(views.GoneVM{Heading: "Something went wrong",
 			Message: "This is our fault, not yours. Please try again in a minute. Reference: " + applog.RequestID(r.Context())}))
 	}
+}
+
+// clientErrorStatus maps the codes of errors a recipient can cause to a status and a page heading.
+func clientErrorStatus(code string) (int, string) {
+	switch code {
+	case share.CodeNotAllowed:
+		return http.StatusForbidden, "This link does not allow that"
+	case share.CodeAuthFailed, share.CodeUnauthorized:
+		return http.StatusForbidden, "Not allowed"
+	case share.CodeTooMany:
+		return http.StatusTooManyRequests, "Too many requests"
+	case share.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge, "Too large"
+	case share.CodeObjectExists, share.CodeUpdatedAt:
+		return http.StatusConflict, "That changed meanwhile"
+	case share.CodeProvider:
+		return http.StatusBadGateway, "Please try again"
+	}
+	return http.StatusBadRequest, "That did not work"
 }
 
 func gentle(err error, fallback string) string {

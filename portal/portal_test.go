@@ -404,8 +404,8 @@ func TestUploadLink(t *testing.T) {
 	}
 	csrf := csrfOf(t, home)
 	up := upload(t, r, tr.inbox.ID, csrf, "invoice.pdf", "%PDF-1", "invoice.pdf", "%PDF-2")
-	if !strings.Contains(up.body, "Saved invoice.pdf.") || !strings.Contains(up.body, "invoice (1).pdf") {
-		t.Errorf("two uploads of the same name: page says %q", up.body)
+	if strings.Count(up.body, "Saved invoice.pdf.") != 2 || strings.Contains(up.body, "invoice (1).pdf") {
+		t.Errorf("two uploads of the same name: page says %q, want both saved and no stored name shown", up.body)
 	}
 	if strings.Contains(up.body, "invoice.pdf</a>") {
 		t.Error("upload link lists the folder's files")
@@ -414,8 +414,8 @@ func TestUploadLink(t *testing.T) {
 	if list.Count != 2 {
 		t.Errorf("inbox holds %d files, want 2", list.Count)
 	}
-	if p := r.get("/p/d/" + list.Objects[0].ID); p.status != http.StatusNotFound {
-		t.Errorf("download through an upload link: got %d, want 404", p.status)
+	if p := r.get("/p/d/" + list.Objects[0].ID); p.status != http.StatusForbidden {
+		t.Errorf("download through an upload link: got %d, want 403", p.status)
 	}
 	big := upload(t, r, tr.inbox.ID, csrf, "huge.bin", strings.Repeat("x", 2<<20))
 	if !strings.Contains(big.body, "huge.bin is too large") {

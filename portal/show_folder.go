@@ -8,7 +8,7 @@ import (
 )
 
 func (h *Handler) filesVM(w http.ResponseWriter, r *http.Request, l share.Link, secret string) views.FilesVM {
-	vm := views.FilesVM{Title: l.Title, Sender: l.SenderName, LinkType: l.LinkType, CanDownload: l.CanDownload(),
+	vm := views.FilesVM{Title: share.Displayable(l.Title), Sender: share.Displayable(l.SenderName), LinkType: l.LinkType, CanDownload: l.CanDownload(),
 		CanUpload: l.CanUpload(), CanEdit: l.CanEdit(), MaxUpload: h.maxUpload, CSRF: csrfToken(secret), ExpiresAt: l.ExpiresAt}
 	if vm.Title == "" {
 		vm.Title = "Shared with you"
@@ -22,7 +22,7 @@ func (h *Handler) filesVM(w http.ResponseWriter, r *http.Request, l share.Link, 
 }
 
 func item(o share.Object, editable bool) views.Item {
-	return views.Item{ID: o.ID, Name: o.Name, IsFolder: o.Type == share.TypeFolder, Size: o.Size, Modified: o.UpdatedAt, Editable: editable}
+	return views.Item{ID: o.ID, Name: share.Displayable(o.Name), IsFolder: o.Type == share.TypeFolder, Size: o.Size, Modified: o.UpdatedAt, Editable: editable}
 }
 
 // showHome handles GET /p/: the shared items. A single shared folder opens straight away.
@@ -68,7 +68,7 @@ func (h *Handler) showFolderOf(w http.ResponseWriter, r *http.Request, l share.L
 		vm.Crumbs = append(vm.Crumbs, views.Crumb{Name: "All shared items", URL: "/p/"})
 	}
 	for i, o := range trail {
-		c := views.Crumb{Name: o.Name}
+		c := views.Crumb{Name: share.Displayable(o.Name)}
 		if i < len(trail)-1 {
 			c.URL = "/p/f/" + o.ID
 		}
@@ -85,7 +85,7 @@ func (h *Handler) showFolderOf(w http.ResponseWriter, r *http.Request, l share.L
 		}
 	}
 	if l.CanUpload() {
-		vm.UploadTo, vm.UploadName = folder.ID, folder.Name
+		vm.UploadTo, vm.UploadName = folder.ID, share.Displayable(folder.Name)
 	}
 	h.render(w, r, http.StatusOK, views.PortalFiles(vm))
 }

@@ -18,6 +18,10 @@ import (
 func (h *Handler) uploadFiles(w http.ResponseWriter, r *http.Request, l share.Link, secret string) {
 	folderID := r.PathValue("id")
 	back := "/p/f/" + folderID
+	if !l.CanUpload() {
+		h.fail(w, r, share.Errf(share.CodeNotAllowed, "This link lets you download files, not upload them."))
+		return
+	}
 	mr, err := r.MultipartReader()
 	if err != nil {
 		h.setFlash(w, flash{Err: "Choose one or more files to upload."})
@@ -57,21 +61,26 @@ func (h *Handler) uploadFiles(w http.ResponseWriter, r *http.Request, l share.Li
 			break
 		}
 		o, err := h.svc.Upload(r.Context(), l, folderID, part.FileName(), part)
+		shown := share.Displayable(baseName(part.FileName()))
 		switch {
+		case err == nil && !l.CanDownload():
+			// An upload-only link must not learn which names are taken, so it is never told the
+			// name the file was stored under.
+			f.OK = append(f.OK, fmt.Sprintf("Saved %s.", shown))
 		case err == nil && o.Name != baseName(part.FileName()):
-			f.OK = append(f.OK, fmt.Sprintf("Saved %s as %q, because a file with that name is already there.", baseName(part.FileName()), o.Name))
+			f.OK = append(f.OK, fmt.Sprintf("Saved %s as %q, because a file with that name is already there.", shown, share.Displayable(o.Name)))
 		case err == nil:
-			f.OK = append(f.OK, fmt.Sprintf("Saved %s.", o.Name))
+			f.OK = append(f.OK, fmt.Sprintf("Saved %s.", share.Displayable(o.Name)))
 		case share.IsCode(err, share.CodeTooLarge):
-			f.Err = fmt.Sprintf("%s is too large: files can be at most %s. It was not saved.", part.FileName(), views.Bytes(h.maxUpload))
-		case share.IsCode(err, share.CodeNotFound), share.IsCode(err, share.CodeAuthFailed):
+			f.Err = fmt.Sprintf("%s is too large: files can be at most %s. It was not saved.", shown, views.Bytes(h.maxUpload))
+		case share.IsCode(err, share.CodeNotFound), share.IsCode(err, share.CodeNotAllowed):
 			h.fail(w, r, err)
 			return
 		case share.ErrorMessage(err) != "":
-			f.Err = fmt.Sprintf("%s was not saved: %s", part.FileName(), share.ErrorMessage(err))
+			f.Err = fmt.Sprintf("%s was not saved: %s", shown, share.ErrorMessage(err))
 		default:
 			h.log.ErrorContext(r.Context(), "portal upload", "err", err)
-			f.Err = fmt.Sprintf("%s was not saved because of a problem on our side. Please try again.", part.FileName())
+			f.Err = fmt.Sprintf("%s was not saved because of a problem on our side. Please try again.", shown)
 		}
 		if f.Err != "" {
 			break

@@ -32,6 +32,7 @@ const (
 	CodeGone       = "Gone"
 	CodeTooMany    = "TooManyRequests"
 	CodeAuthFailed = "AuthenticationFailed"
+	CodeNotAllowed = "NotAllowed" // the link's type does not allow this action
 )
 
 // OpenLink finds the link behind a URL token, whatever its state; the caller shows expired and used-up
@@ -103,23 +104,20 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 		return CodeDelivery{}, err
 	}
 	now := s.now()
-	n, err := s.store.CountOTPsSince(ctx, l.ID, Micros(now.Add(-time.Hour)))
-	if err != nil {
-		return CodeDelivery{}, err
-	}
-	if n >= OTPPerLinkPerHour {
-		return CodeDelivery{}, Errf(CodeTooMany, "%d codes have been sent for this link in the last hour, the most allowed. Try again later.", OTPPerLinkPerHour)
-	}
 	num, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
 		return CodeDelivery{}, err
 	}
 	code := fmt.Sprintf("%06d", num.Int64())
-	if err := s.store.InsertOTP(ctx, OTP{ID: NewID("otp_"), LinkID: l.ID, AuthIndex: authIndex, CodeHash: s.otpHash(l.ID, authIndex, code),
-		CreatedAt: Micros(now), ExpiresAt: Micros(now.Add(OTPLifetime))}); err != nil {
+	stored, err := s.store.InsertOTP(ctx, OTP{ID: NewID("otp_"), LinkID: l.ID, AuthIndex: authIndex, CodeHash: s.otpHash(l.ID, authIndex, code),
+		CreatedAt: Micros(now), ExpiresAt: Micros(now.Add(OTPLifetime))}, Micros(now.Add(-time.Hour)), OTPPerLinkPerHour)
+	if err != nil {
 		return CodeDelivery{}, err
 	}
-	what := l.Title
+	if !stored {
+		return CodeDelivery{}, Errf(CodeTooMany, "%d codes have been sent for this link in the last hour, the most allowed. Try again later.", OTPPerLinkPerHour)
+	}
+	what := Displayable(l.Title)
 	if what == "" {
 		what = "your shared files"
 	}
@@ -141,23 +139,45 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 	return d, nil
 }
 
-func (s *Service) throttled(ctx context.Context, l Link, client string) error {
-	perLink, perClient, err := s.store.CountAuthFailures(ctx, l.ID, client, Micros(s.now().Add(-FailureWindow)))
+// attempt is one authentication attempt counted against the failure limits before its secret is
+// checked.
+type attempt struct {
+	linkID, client string
+	at             int64
+}
+
+// reserveAttempt counts an attempt against the link's and the client's limits before the secret is
+// checked, in one atomic step in the store: the limits then hold for a concurrent burst exactly as for
+// a sequential one, and no expensive check runs past them. The caller keeps the reservation as the
+// record of a failure, or releases it on success.
+func (s *Service) reserveAttempt(ctx context.Context, l Link, client string) (attempt, error) {
+	now := s.now()
+	a := attempt{linkID: l.ID, client: client, at: Micros(now)}
+	ok, err := s.store.ReserveAuthAttempt(ctx, a.linkID, a.client, a.at, Micros(now.Add(-FailureWindow)), MaxFailuresPerLink, MaxFailuresPerIP)
 	if err != nil {
-		return err
+		return attempt{}, err
 	}
-	if perLink >= MaxFailuresPerLink || perClient >= MaxFailuresPerIP {
-		return Errf(CodeTooMany, "Too many wrong attempts. Wait 15 minutes and try again.")
+	if !ok {
+		s.cfg.Logger.WarnContext(ctx, "recipient authentication throttled", "link", l.ID, "client", client)
+		return attempt{}, Errf(CodeTooMany, "Too many wrong attempts. Wait 15 minutes and try again.")
 	}
-	return nil
+	return a, nil
+}
+
+// release takes back an attempt that turned out right (or was never checked), so only failures count.
+func (s *Service) release(ctx context.Context, a attempt) {
+	if err := s.store.ReleaseAuthAttempt(ctx, a.linkID, a.client, a.at); err != nil {
+		s.cfg.Logger.ErrorContext(ctx, "release attempt", "err", err)
+	}
 }
 
 func (s *Service) failed(ctx context.Context, l Link, client, method string) {
-	if err := s.store.RecordAuthFailure(ctx, l.ID, client, Micros(s.now())); err != nil {
-		s.cfg.Logger.ErrorContext(ctx, "record failure", "err", err)
-	}
 	s.cfg.Logger.WarnContext(ctx, "recipient authentication failed", "link", l.ID, "method", method, "client", client)
 }
+
+// SecretChecks returns how many passwords and codes have been compared with the stored ones since the
+// service started, so tests can prove that no burst gets more checks than the limits allow.
+func (s *Service) SecretChecks() int64 { return s.checks.Load() }
 
 // VerifyCode checks a code and, when right, counts an access and starts a portal session whose
 // secret it returns. After OTPMaxAttempts wrong tries a code is dead, even if the right one follows.
@@ -168,9 +188,6 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	if _, err := s.authenticator(l, authIndex, AuthEmailOTP, AuthSMSOTP); err != nil {
 		return "", err
 	}
-	if err := s.throttled(ctx, l, client); err != nil {
-		return "", err
-	}
 	c, err := s.store.LatestOTP(ctx, l.ID, authIndex)
 	if isNotFound(err) {
 		return "", Errf(CodeAuthFailed, "Ask for a code first.")
@@ -178,32 +195,43 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	if err != nil {
 		return "", err
 	}
-	now := Micros(s.now())
-	switch {
-	case c.UsedAt != 0:
-		return "", Errf(CodeAuthFailed, "That code has been used. Ask for a new one.")
-	case c.Attempts >= OTPMaxAttempts:
-		return "", Errf(CodeAuthFailed, "Too many wrong tries for that code. Ask for a new one.")
-	case now >= c.ExpiresAt:
-		return "", Errf(CodeAuthFailed, "That code has expired. Ask for a new one.")
+	a, err := s.reserveAttempt(ctx, l, client)
+	if err != nil {
+		return "", err
 	}
+	now := Micros(s.now())
+	tries, ok, err := s.store.TryOTP(ctx, c.ID, now, OTPMaxAttempts)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		// Nothing was compared: this is not a wrong guess.
+		s.release(ctx, a)
+		switch {
+		case c.UsedAt != 0:
+			return "", Errf(CodeAuthFailed, "That code has been used. Ask for a new one.")
+		case now >= c.ExpiresAt:
+			return "", Errf(CodeAuthFailed, "That code has expired. Ask for a new one.")
+		case c.Attempts < OTPMaxAttempts:
+			return "", Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
+		}
+		return "", Errf(CodeAuthFailed, "Too many wrong tries for that code. Ask for a new one.")
+	}
+	s.checks.Add(1)
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
 	if subtle.ConstantTimeCompare([]byte(s.otpHash(l.ID, authIndex, code)), []byte(c.CodeHash)) != 1 {
-		tries, err := s.store.FailOTP(ctx, c.ID)
-		if err != nil {
-			return "", err
-		}
 		s.failed(ctx, l, client, "code")
 		if left := OTPMaxAttempts - tries; left > 0 {
 			return "", Errf(CodeAuthFailed, "That code is not right. %d %s left.", left, plural(left, "try", "tries"))
 		}
 		return "", Errf(CodeAuthFailed, "That code is not right, and it has now been blocked. Ask for a new one.")
 	}
-	ok, err := s.store.UseOTP(ctx, c.ID, now, OTPMaxAttempts)
+	s.release(ctx, a)
+	used, err := s.store.UseOTP(ctx, c.ID, now)
 	if err != nil {
 		return "", err
 	}
-	if !ok {
+	if !used {
 		return "", Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
 	}
 	return s.StartSession(ctx, l)
@@ -225,7 +253,8 @@ func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, pass
 	if err != nil {
 		return "", err
 	}
-	if err := s.throttled(ctx, l, client); err != nil {
+	att, err := s.reserveAttempt(ctx, l, client)
+	if err != nil {
 		return "", err
 	}
 	// argon2id takes 19 MiB and tens of milliseconds: bound how many run at once.
@@ -234,12 +263,14 @@ func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, pass
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+	s.checks.Add(1)
 	ok := CheckPassword(a.Hash, password)
 	<-s.kdfSlots
 	if !ok {
 		s.failed(ctx, l, client, "password")
 		return "", Errf(CodeAuthFailed, "That password is not right.")
 	}
+	s.release(ctx, att)
 	return s.StartSession(ctx, l)
 }
 

@@ -102,6 +102,16 @@ func (s *Service) CreateLinks(ctx context.Context, bucketID string, items []Link
 				v.Add("NotEnumMember", fmt.Sprintf("%s/authenticators/%d/auth_type", src, j), "must be email_otp, sms_otp or password")
 			}
 		}
+		for _, f := range []struct{ text, src string }{{in.Title, "/title"}, {in.Message, "/message"}, {in.SenderName, "/send_params/sender_name"}} {
+			if HasBidiControl(f.text) {
+				v.Add("BadFormat", src+f.src, bidiProblem)
+			}
+		}
+		for j, tag := range in.Tags {
+			if HasBidiControl(tag) {
+				v.Add("BadFormat", fmt.Sprintf("%s/tags/%d", src, j), bidiProblem)
+			}
+		}
 		if in.RecipientEmail != "" && !ValidEmail(in.RecipientEmail) {
 			v.Add("BadFormat", src+"/send_params/recipient_email", "must be an email address")
 		}
@@ -134,7 +144,7 @@ func (s *Service) CreateLinks(ctx context.Context, bucketID string, items []Link
 	}
 	for _, l := range links {
 		if l.RecipientEmail != "" {
-			if err := s.sendLinkEmail(ctx, l); err != nil {
+			if err := s.sendLinkEmail(ctx, l.displayable()); err != nil {
 				// The links exist and are returned; the sender can resend with link/send.
 				s.cfg.Logger.ErrorContext(ctx, "link email not sent", "link", l.ID, "err", err)
 			}
@@ -367,6 +377,9 @@ func (s *Service) SendLinks(ctx context.Context, bucketID string, items []SendIt
 	if !ValidEmail(senderEmail) {
 		v.Add("BadFormat", "/sender_email", "must be an email address")
 	}
+	if HasBidiControl(senderName) {
+		v.Add("BadFormat", "/sender_name", bidiProblem)
+	}
 	ids := make([]string, len(items))
 	updates := make([]LinkRecipient, len(items))
 	for i, it := range items {
@@ -395,7 +408,7 @@ func (s *Service) SendLinks(ctx context.Context, bucketID string, items []SendIt
 		}
 		l.RecipientEmail = it.Email // the same link may be sent to several people in one request
 		res := SendResult{ID: it.ID, Email: it.Email, Sent: true}
-		if err := s.sendLinkEmail(ctx, l); err != nil {
+		if err := s.sendLinkEmail(ctx, l.displayable()); err != nil {
 			s.cfg.Logger.ErrorContext(ctx, "link email not sent", "link", l.ID, "err", err)
 			failed = append(failed, it.Email)
 			res.Sent, res.Detail = false, "the email could not be delivered; send this one again"

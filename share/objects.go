@@ -87,6 +87,8 @@ func ValidName(name string) string {
 		return "must not contain a slash"
 	case !utf8.ValidString(name):
 		return "must be valid UTF-8"
+	case HasBidiControl(name):
+		return bidiProblem
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {
@@ -665,7 +667,7 @@ func (s *Service) NewArchive(ctx context.Context, bucketID string, ids []string)
 func (a *Archive) WriteZip(w io.Writer) error {
 	zw := zip.NewWriter(w)
 	for _, e := range a.entries {
-		h := &zip.FileHeader{Name: e.name, Modified: e.obj.UpdatedAt, Method: zip.Deflate}
+		h := &zip.FileHeader{Name: Displayable(e.name), Modified: e.obj.UpdatedAt, Method: zip.Deflate}
 		if e.obj.Type == TypeFolder {
 			h.Name += "/"
 			h.Method = zip.Store
@@ -687,7 +689,7 @@ func (a *Archive) WriteZip(w io.Writer) error {
 func (a *Archive) WriteTar(w io.Writer) error {
 	tw := tar.NewWriter(w)
 	for _, e := range a.entries {
-		h := &tar.Header{Name: e.name, ModTime: e.obj.UpdatedAt, Mode: 0o644, Size: e.obj.Size, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
+		h := &tar.Header{Name: Displayable(e.name), ModTime: e.obj.UpdatedAt, Mode: 0o644, Size: e.obj.Size, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
 		if e.obj.Type == TypeFolder {
 			h.Name, h.Mode, h.Size, h.Typeflag = e.name+"/", 0o755, 0, tar.TypeDir
 		}

@@ -47,6 +47,10 @@ func (s *Service) LinkObject(ctx context.Context, l Link, id string) (Object, er
 	if err != nil {
 		return Object{}, err
 	}
+	if !l.CanDownload() && !slices.Contains(l.Targets, o.ID) {
+		// An upload-only link shows nothing inside its folders, so nothing inside is reachable either.
+		return Object{}, errUnreachable
+	}
 	cur := o
 	for depth := 0; depth <= MaxDepth+1; depth++ {
 		if slices.Contains(l.Targets, cur.ID) {
@@ -101,7 +105,7 @@ func (s *Service) LinkChildren(ctx context.Context, l Link, folderID string) (Ob
 // LinkArchive prepares a zip of reachable objects.
 func (s *Service) LinkArchive(ctx context.Context, l Link, ids []string) (*Archive, error) {
 	if !l.CanDownload() {
-		return nil, Errf(CodeAuthFailed, "This link does not allow downloads.")
+		return nil, Errf(CodeNotAllowed, "This link lets you upload files, not download them.")
 	}
 	for _, id := range ids {
 		if _, err := s.LinkObject(ctx, l, id); err != nil {
@@ -115,7 +119,7 @@ func (s *Service) LinkArchive(ctx context.Context, l Link, ids []string) (*Archi
 // the stored object says which.
 func (s *Service) Upload(ctx context.Context, l Link, folderID, name string, body io.Reader) (Object, error) {
 	if !l.CanUpload() {
-		return Object{}, Errf(CodeAuthFailed, "This link does not allow uploads.")
+		return Object{}, Errf(CodeNotAllowed, "This link lets you download files, not upload them.")
 	}
 	f, err := s.LinkObject(ctx, l, folderID)
 	if err != nil {
@@ -161,14 +165,14 @@ func (s *Service) freeName(ctx context.Context, bucketID, parentID, name string)
 // (renaming or deleting what was shared would break the link for everyone).
 func (s *Service) editable(ctx context.Context, l Link, id string) (Object, error) {
 	if !l.CanEdit() {
-		return Object{}, Errf(CodeAuthFailed, "This link does not allow changes.")
+		return Object{}, Errf(CodeNotAllowed, "This link does not let you rename or delete files.")
 	}
 	o, err := s.LinkObject(ctx, l, id)
 	if err != nil {
 		return Object{}, err
 	}
 	if slices.Contains(l.Targets, o.ID) {
-		return Object{}, Errf(CodeAuthFailed, "%q is what was shared with you; it cannot be renamed or deleted from here.", o.Name)
+		return Object{}, Errf(CodeNotAllowed, "%q is what was shared with you; it cannot be renamed or deleted from here.", o.Name)
 	}
 	return o, nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sharedesk/sharedesk/dbutil"
@@ -38,6 +39,7 @@ type Service struct {
 	cfg           Config
 	defaultBucket Bucket
 	kdfSlots      chan struct{}
+	checks        atomic.Int64 // secrets compared, see SecretChecks
 }
 
 // New returns a service; call Start before use.

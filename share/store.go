@@ -44,13 +44,16 @@ type Store interface {
 
 	LinkByTokenHash(ctx context.Context, hash string) (Link, error)
 	ConsumeAccess(ctx context.Context, linkID string, now int64) (bool, error)
-	InsertOTP(ctx context.Context, c OTP) error
-	CountOTPsSince(ctx context.Context, linkID string, since int64) (int, error)
+	// InsertOTP stores a code unless limit codes were issued for the link since a time (atomically).
+	InsertOTP(ctx context.Context, c OTP, since int64, limit int) (bool, error)
 	LatestOTP(ctx context.Context, linkID string, authIndex int) (OTP, error)
-	FailOTP(ctx context.Context, id string) (int, error)
-	UseOTP(ctx context.Context, id string, now int64, maxAttempts int) (bool, error)
-	RecordAuthFailure(ctx context.Context, linkID, client string, at int64) error
-	CountAuthFailures(ctx context.Context, linkID, client string, since int64) (perLink, perClient int, err error)
+	// TryOTP counts a try against a live code before it is compared (atomically, at most maxAttempts).
+	TryOTP(ctx context.Context, id string, now int64, maxAttempts int) (tries int, ok bool, err error)
+	UseOTP(ctx context.Context, id string, now int64) (bool, error)
+	// ReserveAuthAttempt records an attempt before the secret is checked, unless the link or the
+	// client already reached its limit since a time (atomically, across instances).
+	ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since int64, perLink, perClient int) (bool, error)
+	ReleaseAuthAttempt(ctx context.Context, linkID, client string, at int64) error
 	InsertPortalSession(ctx context.Context, p PortalSession) error
 	PortalSession(ctx context.Context, idHash string) (PortalSession, error)
 	DeletePortalSession(ctx context.Context, idHash string) error

@@ -380,6 +380,9 @@ func (s *Server) writeMultipart(w http.ResponseWriter, r *http.Request, summary 
 // download handles GET /v1/download/{token}: the short-lived URL behind dest_url. The signed token is
 // the credential, so no bearer token is needed (the URL may be handed to a browser).
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+	// The URL may be opened in a browser: whatever the bytes are, they must never run as a page of this
+	// origin (the same policy as the portal's downloads).
+	w.Header().Set("Content-Security-Policy", SandboxCSP)
 	g, err := s.svc.VerifyDownload(r.PathValue("token"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -422,6 +425,9 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, share.Errf(share.CodeNotFound, "unknown download"))
 	}
 }
+
+// SandboxCSP is the Content-Security-Policy of every file or archive download.
+const SandboxCSP = "default-src 'none'; sandbox"
 
 // ContentDisposition builds a safe Content-Disposition header: the name is quoted, or RFC 2231-encoded
 // when it is not plain ASCII, so no file name can inject header text.

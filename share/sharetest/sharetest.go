@@ -22,6 +22,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/applog"
+	"github.com/sharedesk/sharedesk/httplimit"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/portal"
 	"github.com/sharedesk/sharedesk/share"
@@ -124,6 +125,8 @@ type Options struct {
 	// DataDir holds the blobs (and, for SQLite, the database) instead of a fresh temp directory, for
 	// tests that need a particular file system.
 	DataDir string
+	// Limits, when set, puts the share server's deadlines and per-client cap in front (as main does).
+	Limits *httplimit.Config
 }
 
 // Start starts a share server on a loopback port over a fresh store of the given kind.
@@ -183,6 +186,11 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	srv.Register(mux)
 	portal.New(e.Svc, log, portal.Options{PublicURL: e.URL, MaxUploadSize: cfg.MaxUploadSize}).Register(mux)
 	e.Server.Config.Handler = srv.Middleware(mux)
+	if opt.Limits != nil {
+		lim := httplimit.New(*opt.Limits)
+		lim.Configure(e.Server.Config)
+		e.Server.Config.Handler = lim.Handler(e.Server.Config.Handler)
+	}
 	e.Server.Start()
 	t.Cleanup(e.Server.Close)
 	e.Token, _, err = e.Svc.CreateToken(ctx, "test")

@@ -25,23 +25,48 @@ func (s *DB) ConsumeAccess(ctx context.Context, linkID string, now int64) (bool,
 	return err == nil, err
 }
 
-// InsertOTP stores a one-time code (its hash only); earlier codes of the same authenticator stop working.
-func (s *DB) InsertOTP(ctx context.Context, c share.OTP) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, "UPDATE otp_codes SET superseded = 1 WHERE link_id = ? AND auth_index = ? AND superseded = 0", c.LinkID, c.AuthIndex); err != nil {
+// lockKeys serialises, on PostgreSQL, the transactions that check a limit and record against it
+// under the same keys: a conditional INSERT alone does not see rows that concurrent transactions have
+// not committed yet, so without the lock a burst would pass the check together. Keys are taken in the
+// order given; callers always pass them in one fixed order, so two transactions never wait on each
+// other. SQLite needs nothing: its transactions take the write lock at BEGIN (_txlock=immediate).
+func (s *DB) lockKeys(ctx context.Context, tx *sql.Tx, keys ...string) error {
+	if !s.d.postgres {
+		return nil
+	}
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", k); err != nil {
 			return err
 		}
-		_, err := s.exec(ctx, tx, "INSERT INTO otp_codes (id, link_id, auth_index, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-			c.ID, c.LinkID, c.AuthIndex, c.CodeHash, c.CreatedAt, c.ExpiresAt)
-		return err
-	})
+	}
+	return nil
 }
 
-// CountOTPsSince counts the codes issued for a link since a time.
-func (s *DB) CountOTPsSince(ctx context.Context, linkID string, since int64) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM otp_codes WHERE link_id = ? AND created_at > ?"), linkID, since).Scan(&n)
-	return n, err
+// InsertOTP stores a one-time code (its hash only) unless limit codes were already issued for the
+// link since a time; it reports whether the code was stored. Earlier codes of the same authenticator
+// stop working. The count and the insert are one conditional statement under the link's lock, so a
+// burst of requests never issues more than limit codes.
+func (s *DB) InsertOTP(ctx context.Context, c share.OTP, since int64, limit int) (bool, error) {
+	stored := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockKeys(ctx, tx, "otp-link:"+c.LinkID); err != nil {
+			return err
+		}
+		res, err := s.exec(ctx, tx, `INSERT INTO otp_codes (id, link_id, auth_index, code_hash, created_at, expires_at)
+			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT)
+			WHERE (SELECT COUNT(*) FROM otp_codes WHERE link_id = ? AND created_at > ?) < ?`,
+			c.ID, c.LinkID, c.AuthIndex, c.CodeHash, c.CreatedAt, c.ExpiresAt, c.LinkID, since, limit)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return err
+		}
+		stored = true
+		_, err = s.exec(ctx, tx, "UPDATE otp_codes SET superseded = 1 WHERE link_id = ? AND auth_index = ? AND superseded = 0 AND id <> ?", c.LinkID, c.AuthIndex, c.ID)
+		return err
+	})
+	return stored && err == nil, err
 }
 
 // LatestOTP returns the newest code issued for one authenticator of a link.
@@ -56,17 +81,24 @@ func (s *DB) LatestOTP(ctx context.Context, linkID string, authIndex int) (share
 	return c, err
 }
 
-// FailOTP counts one wrong try against a code and returns the tries so far.
-func (s *DB) FailOTP(ctx context.Context, id string) (int, error) {
+// TryOTP counts one try against a code before it is compared, if the code is still the latest,
+// unused, unexpired and under maxAttempts tries; it returns the tries so far and whether this try
+// may go ahead. Check and increment are one statement (row-locked on PostgreSQL), so a burst of
+// guesses never gets more than maxAttempts comparisons.
+func (s *DB) TryOTP(ctx context.Context, id string, now int64, maxAttempts int) (int, bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, s.q("UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ? RETURNING attempts"), id).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, s.q(`UPDATE otp_codes SET attempts = attempts + 1
+		WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ? AND attempts < ? RETURNING attempts`), id, now, maxAttempts).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return n, err == nil, err
 }
 
-// UseOTP marks a code used if it is still unused, unexpired and under the try limit; it reports
-// whether this call was the one that used it.
-func (s *DB) UseOTP(ctx context.Context, id string, now int64, maxAttempts int) (bool, error) {
-	res, err := s.exec(ctx, s.db, "UPDATE otp_codes SET used_at = ? WHERE id = ? AND used_at = 0 AND expires_at > ? AND attempts < ?", now, id, now, maxAttempts)
+// UseOTP marks a code used if it is still the latest, unused and unexpired; it reports whether this
+// call was the one that used it.
+func (s *DB) UseOTP(ctx context.Context, id string, now int64) (bool, error) {
+	res, err := s.exec(ctx, s.db, "UPDATE otp_codes SET used_at = ? WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ?", now, id, now)
 	if err != nil {
 		return false, err
 	}
@@ -74,18 +106,42 @@ func (s *DB) UseOTP(ctx context.Context, id string, now int64, maxAttempts int) 
 	return n == 1, err
 }
 
-// RecordAuthFailure notes one failed authentication.
-func (s *DB) RecordAuthFailure(ctx context.Context, linkID, client string, at int64) error {
-	_, err := s.exec(ctx, s.db, "INSERT INTO auth_failures (link_id, client, at) VALUES (?, ?, ?)", linkID, client, at)
-	return err
+// ReserveAuthAttempt records one authentication attempt against the link from the client unless the
+// link already has perLink, or the client perClient, attempts recorded since a time; it reports
+// whether the attempt was recorded. The attempt is recorded before the secret is checked, so a burst
+// can never get more checks than the limits allow; a successful attempt is released afterwards.
+func (s *DB) ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since int64, perLink, perClient int) (bool, error) {
+	reserved := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// Always link first, then client: see lockKeys.
+		if err := s.lockKeys(ctx, tx, "auth-link:"+linkID, "auth-client:"+client); err != nil {
+			return err
+		}
+		res, err := s.exec(ctx, tx, `INSERT INTO auth_failures (link_id, client, at)
+			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)
+			WHERE (SELECT COUNT(*) FROM auth_failures WHERE link_id = ? AND at > ?) < ?
+			AND (SELECT COUNT(*) FROM auth_failures WHERE client = ? AND at > ?) < ?`,
+			linkID, client, at, linkID, since, perLink, client, since, perClient)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		reserved = n == 1
+		return err
+	})
+	return reserved && err == nil, err
 }
 
-// CountAuthFailures counts failures since a time against the link and from the client (any link).
-func (s *DB) CountAuthFailures(ctx context.Context, linkID, client string, since int64) (perLink, perClient int, err error) {
-	err = s.db.QueryRowContext(ctx, s.q(`SELECT
-		(SELECT COUNT(*) FROM auth_failures WHERE link_id = ? AND at > ?),
-		(SELECT COUNT(*) FROM auth_failures WHERE client = ? AND at > ?)`), linkID, since, client, since).Scan(&perLink, &perClient)
-	return perLink, perClient, err
+// ReleaseAuthAttempt removes one attempt recorded by ReserveAuthAttempt (the rows are
+// interchangeable, so any one with the same link, client and time will do).
+func (s *DB) ReleaseAuthAttempt(ctx context.Context, linkID, client string, at int64) error {
+	row := "rowid"
+	if s.d.postgres {
+		row = "ctid"
+	}
+	_, err := s.exec(ctx, s.db, "DELETE FROM auth_failures WHERE "+row+" = (SELECT "+row+
+		" FROM auth_failures WHERE link_id = ? AND client = ? AND at = ? LIMIT 1)", linkID, client, at)
+	return err
 }
 
 // InsertPortalSession stores a recipient session (the hash of its cookie value).

@@ -1,0 +1,149 @@
+package portal_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/share/sharetest"
+)
+
+const burst = 200
+
+// outcomes counts the error codes of a concurrent burst ("" for success).
+type outcomes struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (o *outcomes) add(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	code := ""
+	var e *share.Error
+	switch {
+	case errors.As(err, &e):
+		code = e.Code
+	case err != nil:
+		code = "other: " + err.Error()
+	}
+	o.n[code]++
+}
+
+// fire runs fn burst times at once and returns how the calls ended.
+func fire(n int, fn func(i int) error) map[string]int {
+	o := &outcomes{n: map[string]int{}}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			o.add(fn(i))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return o.n
+}
+
+// TestConcurrentPasswordGuesses: a burst of wrong passwords gets exactly as many argon2 checks as the
+// per-link or per-client limit allows, and afterwards even the right password is refused.
+func TestConcurrentPasswordGuesses(t *testing.T) {
+	cases := []struct {
+		name  string
+		links int // the burst is spread over this many links, all from one client address
+		limit int
+	}{
+		{"one link", 1, share.MaxFailuresPerLink},
+		{"many links, one client", 30, share.MaxFailuresPerIP},
+	}
+	forEachStore(t, func(t *testing.T, kind string) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+				tr := makeTree(t, e)
+				items := make([]api.LinkCreateItem, tc.links)
+				for i := range items {
+					items[i] = api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("the right one")}
+				}
+				created := sharetest.Must(e.Client.LinkCreate(context.Background(), api.LinkCreateRequest{Links: items}))(t).ShareLinkObjects
+				links := make([]share.Link, len(created))
+				for i, c := range created {
+					links[i] = mustOpen(t, e, c)
+				}
+				before := e.Svc.SecretChecks()
+				got := fire(burst, func(i int) error {
+					_, err := e.Svc.CheckPassword(context.Background(), links[i%len(links)], 0, fmt.Sprint("wrong ", i), "203.0.113.7")
+					return err
+				})
+				if checks := e.Svc.SecretChecks() - before; checks != int64(tc.limit) {
+					t.Errorf("%d concurrent wrong passwords: %d checked, want %d", burst, checks, tc.limit)
+				}
+				want := map[string]int{share.CodeAuthFailed: tc.limit, share.CodeTooMany: burst - tc.limit}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("outcomes: got %v, want %v", got, want)
+				}
+				if _, err := e.Svc.CheckPassword(context.Background(), links[0], 0, "the right one", "203.0.113.7"); !share.IsCode(err, share.CodeTooMany) {
+					t.Errorf("right password after the burst: got %v, want %s", err, share.CodeTooMany)
+				}
+			})
+		}
+	})
+}
+
+// TestConcurrentCodeRequests: a burst of "send me a code" sends at most OTPPerLinkPerHour mails.
+func TestConcurrentCodeRequests(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		e := sharetest.Start(t, kind, sharetest.Options{})
+		tr := makeTree(t, e)
+		l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID},
+			Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "burst@example.com"}}}))
+		got := fire(burst, func(int) error {
+			_, err := e.Svc.SendCode(context.Background(), l, 0)
+			return err
+		})
+		want := map[string]int{"": share.OTPPerLinkPerHour, share.CodeTooMany: burst - share.OTPPerLinkPerHour}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("outcomes: got %v, want %v", got, want)
+		}
+		if n := len(e.Mail.All()); n != share.OTPPerLinkPerHour {
+			t.Errorf("%d concurrent code requests sent %d mails, want %d", burst, n, share.OTPPerLinkPerHour)
+		}
+	})
+}
+
+// TestConcurrentCodeGuesses: a burst of wrong codes from many addresses gets at most OTPMaxAttempts
+// comparisons against the code, and the right code is refused afterwards.
+func TestConcurrentCodeGuesses(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		e := sharetest.Start(t, kind, sharetest.Options{})
+		tr := makeTree(t, e)
+		l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID},
+			Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "guess@example.com"}}}))
+		if _, err := e.Svc.SendCode(context.Background(), l, 0); err != nil {
+			t.Fatal(err)
+		}
+		code := codeIn(t, e.Mail.Wait(t, "guess@example.com").Text)
+		wrong := fmt.Sprintf("%06d", (atoi(code)+1)%1000000)
+		before := e.Svc.SecretChecks()
+		got := fire(burst, func(i int) error {
+			_, err := e.Svc.VerifyCode(context.Background(), l, 0, wrong, fmt.Sprintf("198.51.100.%d", i%250))
+			return err
+		})
+		if checks := e.Svc.SecretChecks() - before; checks != share.OTPMaxAttempts {
+			t.Errorf("%d concurrent wrong codes: %d compared, want %d", burst, checks, share.OTPMaxAttempts)
+		}
+		if got[""] != 0 || got[share.CodeAuthFailed]+got[share.CodeTooMany] != burst {
+			t.Errorf("outcomes: got %v, want every guess refused", got)
+		}
+		if _, err := e.Svc.VerifyCode(context.Background(), l, 0, code, "192.0.2.1"); !share.IsCode(err, share.CodeAuthFailed) {
+			t.Errorf("right code after the burst: got %v, want %s", err, share.CodeAuthFailed)
+		}
+	})
+}
