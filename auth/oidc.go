@@ -147,9 +147,7 @@ func (s *Staff) ValidCSRF(token string) bool {
 func (a *Auth) BeginLogin(w http.ResponseWriter, r *http.Request, returnTo string) (string, error) {
 	state, nonce, binding := randomID(), randomID(), randomID()
 	verifier := oauth2.GenerateVerifier()
-	if !localPath(returnTo) {
-		returnTo = "/"
-	}
+	returnTo = ReturnPathOr(returnTo, "/")
 	now := a.cfg.Now()
 	if err := a.db.PurgeLogins(r.Context(), now.Add(-loginLifetime).UnixMicro()); err != nil {
 		a.log.WarnContext(r.Context(), "purge sign-in attempts", "err", err)
@@ -238,7 +236,7 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	if err := a.store.Save(r, w, sess); err != nil {
 		return nil, "", err
 	}
-	return staff, login.ReturnTo, nil
+	return staff, ReturnPathOr(login.ReturnTo, "/"), nil
 }
 
 // identify verifies a raw ID token against the expected nonce and maps its claims to a person.
@@ -321,10 +319,6 @@ func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
 		u += "&post_logout_redirect_uri=" + urlQuery(a.cfg.PostLogoutURL)
 	}
 	return u, nil
-}
-
-func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
 }
 
 func truncate(s string, n int) string {

@@ -127,6 +127,13 @@ var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // signIn goes through the real sign-in: console → provider → pick the person → back to the console.
 func (e *consoleEnv) signIn(t *testing.T, email string) *staff {
 	t.Helper()
+	s, _ := e.signInTo(t, email, "/links")
+	return s
+}
+
+// signInTo signs in starting from /login?next=NEXT and returns where the browser ended up.
+func (e *consoleEnv) signInTo(t *testing.T, email, next string) (*staff, *url.URL) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	s := &staff{t: t, env: e, http: &http.Client{Jar: secureJar{jar}, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		if len(via) > 10 {
@@ -134,7 +141,7 @@ func (e *consoleEnv) signIn(t *testing.T, email string) *staff {
 		}
 		return nil
 	}}}
-	resp, err := s.http.Get(e.url + "/login?next=/links")
+	resp, err := s.http.Get(e.url + "/login?next=" + url.QueryEscape(next))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +159,7 @@ func (e *consoleEnv) signIn(t *testing.T, email string) *staff {
 	if m := csrfRE.FindSubmatch(body); m != nil {
 		s.csrf = string(m[1])
 	}
-	return s
+	return s, resp.Request.URL
 }
 
 type page struct {

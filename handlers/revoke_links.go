@@ -42,9 +42,10 @@ func (c *Console) revocable(ec *echo.Context, ids []string) ([]api.ShareLink, er
 	return links, nil
 }
 
+// backOrLinks keeps a return address only when it is a safe local path into the links pages.
 func backOrLinks(b string) string {
-	if strings.HasPrefix(b, "/links") && !strings.HasPrefix(b, "//") {
-		return b
+	if p, ok := auth.SafeReturnPath(b); ok && (p == "/links" || strings.HasPrefix(p, "/links?") || strings.HasPrefix(p, "/links/")) {
+		return p
 	}
 	return "/links"
 }

@@ -15,10 +15,7 @@ import (
 func (c *Console) beginSignIn(ec *echo.Context) error {
 	next := ec.QueryParam("next")
 	if staffOf(ec) != nil {
-		if next == "" {
-			next = "/links"
-		}
-		return ec.Redirect(http.StatusSeeOther, next)
+		return ec.Redirect(http.StatusSeeOther, auth.ReturnPathOr(next, "/links"))
 	}
 	u, err := c.auth.BeginLogin(ec.Response(), ec.Request(), next)
 	if err != nil {
@@ -43,7 +40,7 @@ func (c *Console) finishSignIn(ec *echo.Context) error {
 	}
 	ec.Set(ctxStaff, staff)
 	c.audit(ec, "sign-in", "", "role "+staff.Role, "ok")
-	if next == "" || next == "/" {
+	if next = auth.ReturnPathOr(next, "/links"); next == "/" {
 		next = "/links"
 	}
 	return ec.Redirect(http.StatusSeeOther, next)

@@ -1,0 +1,63 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// noFollow returns the first response to a GET without following its redirect.
+func (s *staff) noFollow(path string) *http.Response {
+	s.t.Helper()
+	c := *s.http
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Get(s.env.url + path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+var hostileNext = []string{
+	"https://evil.example",
+	"//evil.example/x",
+	"/%09/evil.example/x",
+	"/\t/evil.example/x",
+	"/%0a/evil.example",
+	"/\\evil.example",
+	"/%5cevil.example",
+	"/%2f/evil.example",
+	"/%252f%252fevil.example",
+	"javascript:alert(1)",
+	"\\\\evil.example",
+}
+
+// TestOpenRedirect: no `next` leaves the console, signed in or not.
+func TestOpenRedirect(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	ada := e.signIn(t, "ada@example.com")
+	for _, next := range hostileNext {
+		resp := ada.noFollow("/login?next=" + url.QueryEscape(next))
+		if got := resp.Header.Get("Location"); got != "/links" {
+			t.Errorf("signed in, next=%q: Location %q, want /links", next, got)
+		}
+	}
+	if got := ada.noFollow("/login?next=" + url.QueryEscape("/files?folder=x")).Header.Get("Location"); got != "/files?folder=x" {
+		t.Errorf("signed in, a local next: Location %q, want /files?folder=x", got)
+	}
+	for _, next := range hostileNext[:4] {
+		_, landed := e.signInTo(t, "sam@example.com", next)
+		if landed.Host != mustHost(e.url) || landed.Path != "/links" {
+			t.Errorf("signed out, next=%q: landed on %s, want %s/links", next, landed, e.url)
+		}
+	}
+	if _, landed := e.signInTo(t, "sam@example.com", "/files"); landed.Path != "/files" {
+		t.Errorf("signed out, next=/files: landed on %s", landed)
+	}
+}
+
+func mustHost(u string) string {
+	p, _ := url.Parse(u)
+	return p.Host
+}
