@@ -262,9 +262,15 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 		s.Name = s.Email
 	}
 	if len(a.cfg.AllowedDomains) > 0 {
+		// The domain vouches for the person only if the provider confirmed the address: without
+		// email_verified anyone could register any address at a provider that does not check it.
 		_, domain, _ := strings.Cut(s.Email, "@")
-		verified, hasVerified := claims["email_verified"].(bool)
-		if !slices.Contains(a.cfg.AllowedDomains, domain) || (hasVerified && !verified) {
+		if !emailVerified(claims["email_verified"]) {
+			e := refuse("email not verified: "+s.Email, "Your identity provider has not confirmed your email address, so it cannot be checked against the domains allowed here.")
+			e.Subject, e.Email = s.Subject, s.Email
+			return nil, e
+		}
+		if !slices.ContainsFunc(a.cfg.AllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
 			e := refuse("email domain not allowed: "+s.Email, "Your account's email address is not from a domain allowed here.")
 			e.Subject, e.Email = s.Subject, s.Email
 			return nil, e
@@ -277,6 +283,17 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 		return nil, e
 	}
 	return s, nil
+}
+
+// emailVerified accepts only an explicit true; some providers (Amazon Cognito) send it as a string.
+func emailVerified(v any) bool {
+	switch b := v.(type) {
+	case bool:
+		return b
+	case string:
+		return strings.EqualFold(b, "true")
+	}
+	return false
 }
 
 // groupsOf reads a groups claim given as a list or as one space- or comma-separated string.

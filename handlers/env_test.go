@@ -29,6 +29,7 @@ var people = []devidp.User{
 	{ID: "u-sam", Email: "sam@example.com", Name: "Sam Sharer", Groups: []string{"staff"}},
 	{ID: "u-val", Email: "val@example.com", Name: "Val Viewer", Groups: []string{"auditors"}},
 	{ID: "u-nia", Email: "nia@example.com", Name: "Nia Nobody", Groups: []string{"contractors"}},
+	{ID: "u-bo", Email: "bo@example.com", Name: "Bo Both", Groups: []string{"helpdesk", "staff"}},
 }
 
 // consoleEnv is the whole stack: a share server, the development provider on 127.0.0.1 and the

@@ -1,9 +1,13 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/sharedesk/sharedesk/api"
 )
 
 // noFollow returns the first response to a GET without following its redirect.
@@ -60,4 +64,25 @@ func TestOpenRedirect(t *testing.T) {
 func mustHost(u string) string {
 	p, _ := url.Parse(u)
 	return p.Host
+}
+
+// TestCombinedRoles: someone in a helpdesk group and a staff group may do what both roles allow:
+// revoke anyone's link (helpdesk) and create links (sharer).
+func TestCombinedRoles(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	_, file, links := seedLinks(t, e)
+	bo := e.signIn(t, "bo@example.com")
+	if p := bo.get("/links"); !strings.Contains(p.body, "helpdesk+sharer") || !strings.Contains(p.body, "Revoke selected") || !strings.Contains(p.body, "New link") {
+		t.Errorf("links page for helpdesk+sharer: want the role shown and both revoke and new link offered")
+	}
+	if p := bo.post("/links/new", url.Values{"target": {file.ID}, "type": {"download"}, "expiry": {"7"}, "max_access": {"5"},
+		"recipients": {"someone@example.com"}, "title": {"by bo"}}); p.status >= 400 {
+		t.Errorf("create as helpdesk+sharer: got %d, want success", p.status)
+	}
+	if p := bo.post("/links/revoke", url.Values{"id": {links[0].ID}}); p.status != http.StatusOK {
+		t.Errorf("revoke someone else's link as helpdesk+sharer: got %d, want 200", p.status)
+	}
+	if _, err := e.share.Client.LinkGet(context.Background(), api.LinkGetRequest{ID: links[0].ID}); err == nil {
+		t.Error("the link still exists after revoking it")
+	}
 }
