@@ -233,7 +233,7 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	sess.Values[keySubject], sess.Values[keyEmail], sess.Values[keyName], sess.Values[keyRole] = staff.Subject, staff.Email, staff.Name, staff.Role
 	sess.Values[keyIDToken], sess.Values[keyCSRF] = raw, staff.CSRF
 	sess.Values[keyClient], sess.Values[keyAgent] = clientAddr(r), truncate(r.UserAgent(), 200)
-	if err := a.store.Save(r, w, sess); err != nil {
+	if err := a.store.create(r, w, sess); err != nil {
 		return nil, "", err
 	}
 	return staff, ReturnPathOr(login.ReturnTo, "/"), nil

@@ -78,12 +78,27 @@ type Session struct {
 
 const sessionCols = "id_hash, subject, email, name, role, id_token, client, user_agent, data, created_at, last_seen_at"
 
-// SaveSession inserts or replaces a session.
-func (d *DB) SaveSession(ctx context.Context, s Session) error {
-	_, err := d.db.ExecContext(ctx, d.q(`INSERT INTO console_sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, last_seen_at = excluded.last_seen_at`),
+// CreateSession inserts a new session; only a sign-in creates one.
+func (d *DB) CreateSession(ctx context.Context, s Session) error {
+	_, err := d.db.ExecContext(ctx, d.q(`INSERT INTO console_sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		s.IDHash, s.Subject, s.Email, s.Name, s.Role, s.IDToken, s.Client, s.UserAgent, s.Data, s.CreatedAt, s.LastSeenAt)
 	return err
+}
+
+// UpdateSession stores a live session's data and activity. It only ever updates: a session that
+// sign-out or an admin deleted meanwhile stays deleted (ErrNotFound), so a request in flight cannot
+// bring it back.
+func (d *DB) UpdateSession(ctx context.Context, idHash, data string, lastSeenAt int64) error {
+	res, err := d.db.ExecContext(ctx, d.q("UPDATE console_sessions SET data = ?, last_seen_at = ? WHERE id_hash = ?"), data, lastSeenAt, idHash)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // Session returns a session by the hash of its id.
