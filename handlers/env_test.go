@@ -73,7 +73,12 @@ func (s *scanWriter) Write(b []byte) (int, error) {
 
 func startConsole(t *testing.T, kind string) *consoleEnv {
 	t.Helper()
-	return startConsoleWith(t, kind, func(e *consoleEnv) (string, []string) {
+	return startConsoleWith(t, kind, devProvider(t))
+}
+
+// devProvider starts the development provider on 127.0.0.1 with the people above.
+func devProvider(t *testing.T) func(e *consoleEnv) (string, []string) {
+	return func(e *consoleEnv) (string, []string) {
 		e.idp = httptest.NewUnstartedServer(nil)
 		issuer := "http://" + e.idp.Listener.Addr().String()
 		p, err := devidp.New(issuer, []devidp.Client{{ID: "console", Secret: "console-secret", RedirectURIs: []string{e.url + "/auth/callback"},
@@ -85,12 +90,18 @@ func startConsole(t *testing.T, kind string) *consoleEnv {
 		e.idp.Start()
 		t.Cleanup(e.idp.Close)
 		return issuer, nil
-	})
+	}
 }
 
 // startConsoleWith starts the stack with the identity provider that provider starts; it returns the
 // issuer and the scopes to ask for (nil for the default).
 func startConsoleWith(t *testing.T, kind string, provider func(e *consoleEnv) (string, []string)) *consoleEnv {
+	t.Helper()
+	return startConsoleHandler(t, kind, provider, (*handlers.Console).Handler)
+}
+
+// startConsoleHandler is startConsoleWith serving the handler that handler builds from the console.
+func startConsoleHandler(t *testing.T, kind string, provider func(e *consoleEnv) (string, []string), handler func(*handlers.Console) http.Handler) *consoleEnv {
 	t.Helper()
 	e := &consoleEnv{share: sharetest.Start(t, kind, sharetest.Options{}), logs: &sharetest.SyncBuffer{}, leaks: &sharetest.SyncBuffer{}}
 	e.console = httptest.NewUnstartedServer(nil)
@@ -109,7 +120,7 @@ func startConsoleWith(t *testing.T, kind string, provider func(e *consoleEnv) (s
 		t.Fatal(err)
 	}
 	c := handlers.New(api.NewClient(e.share.URL, e.share.Token), e.db, a, log, handlers.Options{Demo: true, Outbox: e.share.Store})
-	e.console.Config.Handler = canary(c.Handler(), e.share.Token, e.leaks)
+	e.console.Config.Handler = canary(handler(c), e.share.Token, e.leaks)
 	e.console.Start()
 	t.Cleanup(e.console.Close)
 	return e
