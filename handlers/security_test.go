@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share/sharetest"
 )
 
 // noFollow returns the first response to a GET without following its redirect.
@@ -84,5 +85,72 @@ func TestCombinedRoles(t *testing.T) {
 	}
 	if _, err := e.share.Client.LinkGet(context.Background(), api.LinkGetRequest{ID: links[0].ID}); err == nil {
 		t.Error("the link still exists after revoking it")
+	}
+}
+
+// TestSendRules: sending a link follows the revoking rule (a sharer only their own links, helpdesk
+// and admins any), and emails always carry the signed-in person's name, whatever the form says.
+func TestSendRules(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	_, file, _ := seedLinks(t, e)
+	ctx := context.Background()
+	create := func(s *staff, title string) api.ShareLink {
+		s.get("/links/new")
+		if p := s.post("/links/new", url.Values{"target": {file.ID}, "type": {"download"}, "expiry": {"7"}, "max_access": {"5"},
+			"password": {"long enough pw"}, "title": {title}}); p.status >= 400 {
+			t.Fatalf("create %q: %d", title, p.status)
+		}
+		return sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Filter: map[string]any{"title": title}}))(t).ShareLinkObjects[0]
+	}
+	ada, sam, hal := e.signIn(t, "ada@example.com"), e.signIn(t, "sam@example.com"), e.signIn(t, "hal@example.com")
+	adas, sams := create(ada, "Ada's board pack"), create(sam, "Sam's invoice")
+	tests := []struct {
+		who    *staff
+		name   string
+		link   api.ShareLink
+		to     string
+		status int
+		sender string
+	}{
+		{sam, "Sam Sharer", adas, "victim1@example.com", http.StatusForbidden, ""},
+		{sam, "Sam Sharer", sams, "client1@example.com", http.StatusOK, "Sam Sharer"},
+		{hal, "Hal Helpdesk", adas, "client2@example.com", http.StatusOK, "Hal Helpdesk"},
+		{ada, "Ada Admin", sams, "client3@example.com", http.StatusOK, "Ada Admin"},
+	}
+	for _, tt := range tests {
+		tt.who.get("/links/" + tt.link.ID)
+		p := tt.who.post("/links/"+tt.link.ID+"/send", url.Values{"email": {tt.to}, "sender_name": {"The CEO"}})
+		if p.status != tt.status {
+			t.Errorf("%s sends %q: got %d, want %d", tt.name, tt.link.Title, p.status, tt.status)
+			continue
+		}
+		if tt.status != http.StatusOK {
+			continue
+		}
+		m := e.share.Mail.Wait(t, tt.to)
+		if strings.Contains(m.Text, "The CEO") || !strings.Contains(m.Text, tt.sender) {
+			t.Errorf("%s sends %q: the email names the wrong sender (want %q):\n%s", tt.name, tt.link.Title, tt.sender, m.Text)
+		}
+	}
+	for _, m := range e.share.Mail.All() {
+		for _, to := range m.To {
+			if to == "victim1@example.com" {
+				t.Error("a refused send still emailed the address")
+			}
+		}
+	}
+	// The detail page offers sending only where it is allowed.
+	if p := sam.get("/links/" + adas.ID); strings.Contains(p.body, "Send the link") {
+		t.Error("a sharer is offered sending someone else's link")
+	}
+	if p := sam.get("/links/" + sams.ID); !strings.Contains(p.body, "Send the link") || strings.Contains(p.body, `name="sender_name"`) {
+		t.Error("a sharer's own link: want the send form, without a sender name field")
+	}
+	// Creating and emailing at once uses the signed-in name too.
+	sam.get("/links/new")
+	sam.post("/links/new", url.Values{"target": {file.ID}, "type": {"download"}, "expiry": {"7"}, "max_access": {"5"},
+		"recipients": {"fresh@example.com"}, "send_now": {"1"}, "sender_name": {"The CEO"}, "title": {"new and sent"}})
+	if m := e.share.Mail.Wait(t, "fresh@example.com"); strings.Contains(m.Text, "The CEO") || !strings.Contains(m.Text, "Sam Sharer") {
+		t.Errorf("create and send: the email names the wrong sender:\n%s", m.Text)
 	}
 }
