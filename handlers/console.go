@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/consoledb"
 	"github.com/sharedesk/sharedesk/notify"
@@ -158,6 +159,8 @@ func (c *Console) flash(ec *echo.Context, msg string, isError bool) {
 	if sess == nil {
 		return
 	}
+	// Flashes can quote what was typed (an address, a file name) and are stored with the session.
+	msg = applog.Clip(msg, 1024)
 	if isError {
 		sess.AddFlash(msg, "error")
 	} else {
