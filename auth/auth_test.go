@@ -58,6 +58,7 @@ var demoUsers = []devidp.User{
 	{ID: "u-ada", Email: "ada@example.com", Name: "Ada Admin", Groups: []string{"share-admins", "staff"}},
 	{ID: "u-sam", Email: "sam@example.com", Name: "Sam Sharer", Groups: []string{"staff"}},
 	{ID: "u-nora", Email: "nora@elsewhere.org", Name: "Nora Nogroup"},
+	{ID: "u-eve", Email: "eve@example.com", Name: "Eve Unverified", Groups: []string{"staff"}, EmailUnverified: true},
 }
 
 // newRig starts the development provider on 127.0.0.1 and a console stand-in on localhost (another
@@ -269,6 +270,22 @@ func TestSignInRefusals(t *testing.T) {
 		console.verifier = other.auth.provider.Verifier(oidcConfig{ClientID: "console", Now: time.Now}.config())
 		if _, err := console.identify(context.Background(), foreign, claim(t, foreign, "nonce")); err == nil || !strings.Contains(err.Error(), "audience") {
 			t.Errorf("got %v", err)
+		}
+	})
+	t.Run("email not verified", func(t *testing.T) {
+		strict := newRig(t, "console", func(c *Config) { c.AllowedDomains = []string{"example.com"} })
+		b := newBrowser(t)
+		if status, body := b.get(b.signIn(strict, "eve@example.com")); status != http.StatusForbidden || !strings.Contains(body, "email not verified") {
+			t.Errorf("unverified address in an allowed domain: got %d %q, want 403 email not verified", status, body)
+		}
+		b = newBrowser(t)
+		if status, body := b.get(b.signIn(strict, "sam@example.com")); status != http.StatusOK {
+			t.Errorf("verified address in an allowed domain: got %d %q", status, body)
+		}
+		lax := newRig(t, "console", nil)
+		b = newBrowser(t)
+		if status, body := b.get(b.signIn(lax, "eve@example.com")); status != http.StatusOK {
+			t.Errorf("no domain restriction: an unverified address may sign in, got %d %q", status, body)
 		}
 	})
 	t.Run("email domain not allowed", func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/sessions"
 	"golang.org/x/oauth2"
 
+	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/consoledb"
 )
 
@@ -51,6 +52,14 @@ type Auth struct {
 	SessionCookie string
 	loginCookie   string
 }
+
+// Bounds on identity claims kept in sessions and the audit log (OpenID Connect limits sub to 255
+// ASCII characters; an address has at most 254).
+const (
+	maxSubject = 255
+	maxEmail   = 254
+	maxName    = 200
+)
 
 // loginLifetime is how long a sign-in attempt may take at the provider.
 const loginLifetime = 10 * time.Minute
@@ -147,9 +156,7 @@ func (s *Staff) ValidCSRF(token string) bool {
 func (a *Auth) BeginLogin(w http.ResponseWriter, r *http.Request, returnTo string) (string, error) {
 	state, nonce, binding := randomID(), randomID(), randomID()
 	verifier := oauth2.GenerateVerifier()
-	if !localPath(returnTo) {
-		returnTo = "/"
-	}
+	returnTo = ReturnPathOr(returnTo, "/")
 	now := a.cfg.Now()
 	if err := a.db.PurgeLogins(r.Context(), now.Add(-loginLifetime).UnixMicro()); err != nil {
 		a.log.WarnContext(r.Context(), "purge sign-in attempts", "err", err)
@@ -184,7 +191,8 @@ func refuse(reason, message string) *LoginError {
 func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, string, error) {
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
-		return nil, "", refuse("provider error: "+e+" "+q.Get("error_description"), "The sign-in was cancelled or refused by your identity provider.")
+		// Both come from the query string, so anyone can send any length: keep a readable prefix.
+		return nil, "", refuse("provider error: "+applog.Clip(e, 64)+" "+applog.Clip(q.Get("error_description"), 256), "The sign-in was cancelled or refused by your identity provider.")
 	}
 	state, code := q.Get("state"), q.Get("code")
 	if state == "" || code == "" {
@@ -212,7 +220,7 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	}
 	tok, err := a.oauth.Exchange(ctx, code, oauth2.VerifierOption(login.Verifier))
 	if err != nil {
-		return nil, "", refuse("code exchange: "+err.Error(), "Your identity provider did not confirm the sign-in. Start again.")
+		return nil, "", refuse("code exchange: "+applog.Clip(err.Error(), 256), "Your identity provider did not confirm the sign-in. Start again.")
 	}
 	raw, ok := tok.Extra("id_token").(string)
 	if !ok {
@@ -234,18 +242,18 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	staff.CSRF = randomID()
 	sess.Values[keySubject], sess.Values[keyEmail], sess.Values[keyName], sess.Values[keyRole] = staff.Subject, staff.Email, staff.Name, staff.Role
 	sess.Values[keyIDToken], sess.Values[keyCSRF] = raw, staff.CSRF
-	sess.Values[keyClient], sess.Values[keyAgent] = clientAddr(r), truncate(r.UserAgent(), 200)
-	if err := a.store.Save(r, w, sess); err != nil {
+	sess.Values[keyClient], sess.Values[keyAgent] = clientAddr(r), applog.Clip(r.UserAgent(), 200)
+	if err := a.store.create(r, w, sess); err != nil {
 		return nil, "", err
 	}
-	return staff, login.ReturnTo, nil
+	return staff, ReturnPathOr(login.ReturnTo, "/"), nil
 }
 
 // identify verifies a raw ID token against the expected nonce and maps its claims to a person.
 func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) {
 	idt, err := a.verifier.Verify(ctx, raw)
 	if err != nil {
-		return nil, refuse("id token: "+err.Error(), "Your identity provider's answer could not be verified. Start again.")
+		return nil, refuse("id token: "+applog.Clip(err.Error(), 256), "Your identity provider's answer could not be verified. Start again.")
 	}
 	// go-oidc does not check the nonce; without this a token from another sign-in could be replayed.
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
@@ -256,17 +264,28 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 		return nil, err
 	}
 	str := func(k string) string { v, _ := claims[k].(string); return v }
-	s := &Staff{Subject: idt.Subject, Email: strings.ToLower(str("email")), Name: str("name")}
+	if len(idt.Subject) > maxSubject {
+		return nil, refuse("subject longer than 255 characters", "Your identity provider's answer could not be used. Ask an administrator.")
+	}
+	// Email and name are stored with the session and in the audit log: bounded like every other
+	// field that comes from outside.
+	s := &Staff{Subject: idt.Subject, Email: applog.Clip(strings.ToLower(str("email")), maxEmail), Name: applog.Clip(str("name"), maxName)}
 	if s.Name == "" {
-		s.Name = str("preferred_username")
+		s.Name = applog.Clip(str("preferred_username"), maxName)
 	}
 	if s.Name == "" {
 		s.Name = s.Email
 	}
 	if len(a.cfg.AllowedDomains) > 0 {
+		// The domain vouches for the person only if the provider confirmed the address: without
+		// email_verified anyone could register any address at a provider that does not check it.
 		_, domain, _ := strings.Cut(s.Email, "@")
-		verified, hasVerified := claims["email_verified"].(bool)
-		if !slices.Contains(a.cfg.AllowedDomains, domain) || (hasVerified && !verified) {
+		if !emailVerified(claims["email_verified"]) {
+			e := refuse("email not verified: "+s.Email, "Your identity provider has not confirmed your email address, so it cannot be checked against the domains allowed here.")
+			e.Subject, e.Email = s.Subject, s.Email
+			return nil, e
+		}
+		if !slices.ContainsFunc(a.cfg.AllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
 			e := refuse("email domain not allowed: "+s.Email, "Your account's email address is not from a domain allowed here.")
 			e.Subject, e.Email = s.Subject, s.Email
 			return nil, e
@@ -274,11 +293,22 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 	}
 	s.Role = RoleFor(groupsOf(claims[a.cfg.RoleClaim]), a.cfg.RoleMap, a.cfg.DefaultRole)
 	if s.Role == "" {
-		e := refuse("no role for groups "+fmt.Sprint(claims[a.cfg.RoleClaim]), "You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a sharedesk group.")
+		e := refuse("no role for groups "+applog.Clip(fmt.Sprint(claims[a.cfg.RoleClaim]), 256), "You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a sharedesk group.")
 		e.Subject, e.Email = s.Subject, s.Email
 		return nil, e
 	}
 	return s, nil
+}
+
+// emailVerified accepts only an explicit true; some providers (Amazon Cognito) send it as a string.
+func emailVerified(v any) bool {
+	switch b := v.(type) {
+	case bool:
+		return b
+	case string:
+		return strings.EqualFold(b, "true")
+	}
+	return false
 }
 
 // groupsOf reads a groups claim given as a list or as one space- or comma-separated string.
@@ -321,15 +351,4 @@ func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
 		u += "&post_logout_redirect_uri=" + urlQuery(a.cfg.PostLogoutURL)
 	}
 	return u, nil
-}
-
-func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

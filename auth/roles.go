@@ -40,14 +40,35 @@ var grants = map[string][]Permission{
 
 var rank = map[string]int{RoleViewer: 1, RoleHelpdesk: 2, RoleSharer: 3, RoleAdmin: 4}
 
-// Can reports whether role has permission p.
-func Can(role string, p Permission) bool { return slices.Contains(grants[role], p) }
+// roleSep joins roles that a person holds together (helpdesk+sharer): neither of those two includes
+// the other, so the person gets what both allow.
+const roleSep = "+"
+
+// Can reports whether role (one role, or several joined by "+") has permission p.
+func Can(role string, p Permission) bool {
+	for r := range strings.SplitSeq(role, roleSep) {
+		if slices.Contains(grants[r], p) {
+			return true
+		}
+	}
+	return false
+}
 
 // CanRevoke reports whether role may revoke some link (any, or its own).
 func CanRevoke(role string) bool { return Can(role, RevokeAny) || Can(role, RevokeOwn) }
 
-// ValidRole reports whether r names a role.
-func ValidRole(r string) bool { _, ok := rank[r]; return ok }
+// ValidRole reports whether r names a role, or several joined by "+".
+func ValidRole(r string) bool {
+	if r == "" {
+		return false
+	}
+	for part := range strings.SplitSeq(r, roleSep) {
+		if _, ok := rank[part]; !ok {
+			return false
+		}
+	}
+	return true
+}
 
 // ParseRoleMap parses "group=role,group=role".
 func ParseRoleMap(s string) (map[string]string, error) {
@@ -59,7 +80,7 @@ func ParseRoleMap(s string) (map[string]string, error) {
 		}
 		group, role, ok := strings.Cut(pair, "=")
 		group, role = strings.TrimSpace(group), strings.TrimSpace(role)
-		if !ok || group == "" || !ValidRole(role) {
+		if _, known := rank[role]; !ok || group == "" || !known {
 			return nil, fmt.Errorf("role map entry %q: want group=role with role one of viewer, helpdesk, sharer, admin", pair)
 		}
 		m[group] = role
@@ -67,16 +88,42 @@ func ParseRoleMap(s string) (map[string]string, error) {
 	return m, nil
 }
 
-// RoleFor maps a person's groups to the highest role any of them grants, or fallback.
+// RoleFor combines the roles a person's groups grant into the most capable role that covers all of
+// them: a role whose permissions another granted role includes is dropped, and roles that do not
+// include each other are kept together ("helpdesk+sharer"). With no mapped group it is fallback.
 func RoleFor(groups []string, roleMap map[string]string, fallback string) string {
-	best := ""
+	held := map[string]bool{}
 	for _, g := range groups {
-		if r, ok := roleMap[g]; ok && rank[r] > rank[best] {
-			best = r
+		if r, ok := roleMap[g]; ok {
+			held[r] = true
 		}
 	}
-	if best == "" {
+	if len(held) == 0 {
 		return fallback
 	}
-	return best
+	var keep []string
+	for r := range held {
+		covered := false
+		for other := range held {
+			if other != r && includes(other, r) && (!includes(r, other) || rank[other] > rank[r]) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			keep = append(keep, r)
+		}
+	}
+	slices.SortFunc(keep, func(a, b string) int { return rank[a] - rank[b] })
+	return strings.Join(keep, roleSep)
+}
+
+// includes reports whether role a has every permission of role b.
+func includes(a, b string) bool {
+	for _, p := range grants[b] {
+		if !slices.Contains(grants[a], p) {
+			return false
+		}
+	}
+	return true
 }

@@ -110,7 +110,10 @@ func (s *DBStore) New(r *http.Request, name string) (*sessions.Session, error) {
 	return sess, nil
 }
 
-// Save writes the session and its cookie; MaxAge < 0 deletes both.
+// Save stores the data of a live session (flashes and the like) and refreshes its cookie; MaxAge < 0
+// deletes both. It never creates a session, and a session deleted meanwhile (sign-out elsewhere, an
+// admin ending it) stays deleted: its data is dropped and its cookie cleared. Sessions are created
+// only by sign-in (create).
 func (s *DBStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
 	if sess.Options.MaxAge < 0 {
 		if sess.ID != "" {
@@ -122,13 +125,55 @@ func (s *DBStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Se
 		return nil
 	}
 	if sess.ID == "" {
-		sess.ID = randomID()
+		return nil // nobody signed in: there is no session to keep anything in
 	}
+	raw, err := sessionData(sess)
+	if err != nil {
+		return err
+	}
+	err = s.db.UpdateSession(r.Context(), hashID(sess.ID), raw, s.now().UnixMicro())
+	if errors.Is(err, consoledb.ErrNotFound) {
+		ended := *sess.Options
+		ended.MaxAge = -1
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", &ended))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	opts := *sess.Options
+	opts.MaxAge = int(AbsoluteTimeout / time.Second)
+	http.SetCookie(w, sessions.NewCookie(sess.Name(), sess.ID, &opts))
+	return nil
+}
+
+// create stores a new session under a new id and sets its cookie: the only way a session begins.
+func (s *DBStore) create(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	sess.ID = randomID()
+	raw, err := sessionData(sess)
+	if err != nil {
+		return err
+	}
+	now := s.now().UnixMicro()
+	str := func(k string) string { v, _ := sess.Values[k].(string); return v }
+	row := consoledb.Session{IDHash: hashID(sess.ID), Subject: str(keySubject), Email: str(keyEmail), Name: str(keyName), Role: str(keyRole),
+		IDToken: str(keyIDToken), Client: str(keyClient), UserAgent: str(keyAgent), Data: raw, CreatedAt: now, LastSeenAt: now}
+	if err := s.db.CreateSession(r.Context(), row); err != nil {
+		return err
+	}
+	opts := *sess.Options
+	opts.MaxAge = int(AbsoluteTimeout / time.Second)
+	http.SetCookie(w, sessions.NewCookie(sess.Name(), sess.ID, &opts))
+	return nil
+}
+
+// sessionData is the JSON of the values that have no column of their own.
+func sessionData(sess *sessions.Session) (string, error) {
 	data := map[string]any{}
 	for k, v := range sess.Values {
 		key, ok := k.(string)
 		if !ok {
-			return fmt.Errorf("session key %v is not a string", k)
+			return "", fmt.Errorf("session key %v is not a string", k)
 		}
 		switch key {
 		case keySubject, keyEmail, keyName, keyRole, keyIDToken:
@@ -137,20 +182,7 @@ func (s *DBStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Se
 		data[key] = v
 	}
 	raw, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	now := s.now().UnixMicro()
-	str := func(k string) string { v, _ := sess.Values[k].(string); return v }
-	row := consoledb.Session{IDHash: hashID(sess.ID), Subject: str(keySubject), Email: str(keyEmail), Name: str(keyName), Role: str(keyRole),
-		IDToken: str(keyIDToken), Client: str(keyClient), UserAgent: str(keyAgent), Data: string(raw), CreatedAt: now, LastSeenAt: now}
-	if err := s.db.SaveSession(r.Context(), row); err != nil {
-		return err
-	}
-	opts := *sess.Options
-	opts.MaxAge = int(AbsoluteTimeout / time.Second)
-	http.SetCookie(w, sessions.NewCookie(sess.Name(), sess.ID, &opts))
-	return nil
+	return string(raw), err
 }
 
 // EndSessionByHash ends another person's session (the admin sessions page).

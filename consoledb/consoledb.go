@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/dbutil"
 )
 
@@ -78,12 +79,28 @@ type Session struct {
 
 const sessionCols = "id_hash, subject, email, name, role, id_token, client, user_agent, data, created_at, last_seen_at"
 
-// SaveSession inserts or replaces a session.
-func (d *DB) SaveSession(ctx context.Context, s Session) error {
-	_, err := d.db.ExecContext(ctx, d.q(`INSERT INTO console_sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, last_seen_at = excluded.last_seen_at`),
+// CreateSession inserts a new session; only a sign-in creates one.
+func (d *DB) CreateSession(ctx context.Context, s Session) error {
+	s.Email, s.Name, s.Client, s.UserAgent = applog.Clip(s.Email, 320), applog.Clip(s.Name, 200), applog.Clip(s.Client, 64), applog.Clip(s.UserAgent, 200)
+	_, err := d.db.ExecContext(ctx, d.q(`INSERT INTO console_sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		s.IDHash, s.Subject, s.Email, s.Name, s.Role, s.IDToken, s.Client, s.UserAgent, s.Data, s.CreatedAt, s.LastSeenAt)
 	return err
+}
+
+// UpdateSession stores a live session's data and activity. It only ever updates: a session that
+// sign-out or an admin deleted meanwhile stays deleted (ErrNotFound), so a request in flight cannot
+// bring it back.
+func (d *DB) UpdateSession(ctx context.Context, idHash, data string, lastSeenAt int64) error {
+	res, err := d.db.ExecContext(ctx, d.q("UPDATE console_sessions SET data = ?, last_seen_at = ? WHERE id_hash = ?"), data, lastSeenAt, idHash)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // Session returns a session by the hash of its id.
@@ -181,11 +198,22 @@ type Entry struct {
 	Client     string
 }
 
-// Record appends an audit entry.
+// Limits on audit fields: every one may carry text from outside (a provider's error description,
+// a file name, an address typed into a form), and one row must never hold megabytes.
+const (
+	maxAuditShort  = 320  // actor, action, target, outcome, client
+	maxAuditDetail = 1024 // detail
+)
+
+// Record appends an audit entry, each field clipped to its limit.
 func (d *DB) Record(ctx context.Context, e Entry) error {
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
+	for _, f := range []*string{&e.ActorSub, &e.ActorEmail, &e.Action, &e.Target, &e.Outcome, &e.Client} {
+		*f = applog.Clip(*f, maxAuditShort)
+	}
+	e.Detail = applog.Clip(e.Detail, maxAuditDetail)
 	_, err := d.db.ExecContext(ctx, d.q("INSERT INTO console_audit (at, actor_sub, actor_email, action, target, detail, outcome, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
 		e.At.UnixMicro(), e.ActorSub, e.ActorEmail, e.Action, e.Target, e.Detail, e.Outcome, e.Client)
 	return err

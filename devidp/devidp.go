@@ -24,6 +24,9 @@ type User struct {
 	Email  string
 	Name   string
 	Groups []string
+	// EmailUnverified leaves email_verified out of the ID token, as providers do for addresses they
+	// have not confirmed.
+	EmailUnverified bool
 }
 
 // Client is a registered relying party.
@@ -46,7 +49,7 @@ func New(issuer string, clients []Client, users []User) (*Provider, error) {
 	groups := map[string][]string{}
 	for _, u := range users {
 		su := &storage.User{ID: u.ID, Username: u.Email, Password: randomPassword(), FirstName: u.Name, Email: u.Email,
-			EmailVerified: true, PreferredLanguage: language.English}
+			EmailVerified: !u.EmailUnverified, PreferredLanguage: language.English}
 		us.byID[u.ID], us.byName[u.Email] = su, su
 		groups[u.ID] = u.Groups
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/consoledb"
 	"github.com/sharedesk/sharedesk/notify"
@@ -45,6 +46,8 @@ type Console struct {
 	opt  Options
 	htmx string
 	csp  string
+
+	anonAudit *anonAuditLimit
 }
 
 // New returns the console.
@@ -58,7 +61,7 @@ func New(client *api.Client, db *consoledb.DB, a *auth.Auth, log *slog.Logger, o
 	if opt.MaxAccess == 0 {
 		opt.MaxAccess = 1000
 	}
-	c := &Console{api: client, db: db, auth: a, log: log, opt: opt}
+	c := &Console{api: client, db: db, auth: a, log: log, opt: opt, anonAudit: newAnonAuditLimit()}
 	// form-action also names the identity provider: signing out redirects the form there.
 	c.csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self' " +
 		a.EndSessionOrigin() + "; frame-ancestors 'none'; base-uri 'none'"
@@ -70,10 +73,16 @@ func New(client *api.Client, db *consoledb.DB, a *auth.Auth, log *slog.Logger, o
 
 // Handler returns the console's HTTP handler: Echo routes behind Go's cross-origin protection.
 func (c *Console) Handler() http.Handler {
+	return http.NewCrossOriginProtection().Handler(c.router())
+}
+
+// router builds the Echo routes. The request log comes first so that it records the status of
+// everything after it, panics included (recoverPanics turns them into 500 errors).
+func (c *Console) router() *echo.Echo {
 	e := echo.New()
 	e.Logger = c.log
 	e.HTTPErrorHandler = c.handleError
-	e.Use(c.logRequests, c.securityHeaders, c.loadStaff)
+	e.Use(c.requestLog(), recoverPanics(), limitBody, c.securityHeaders, c.loadStaff)
 
 	e.GET("/", func(ec *echo.Context) error { return ec.Redirect(http.StatusSeeOther, "/links") })
 	e.GET("/login", c.beginSignIn)
@@ -101,7 +110,7 @@ func (c *Console) Handler() http.Handler {
 	if c.opt.Demo {
 		signedIn.GET("/outbox", c.listOutbox, c.require(auth.Browse))
 	}
-	return http.NewCrossOriginProtection().Handler(e)
+	return e
 }
 
 // render writes a component through a buffer, so a render error can still become an error page.
@@ -150,6 +159,8 @@ func (c *Console) flash(ec *echo.Context, msg string, isError bool) {
 	if sess == nil {
 		return
 	}
+	// Flashes can quote what was typed (an address, a file name) and are stored with the session.
+	msg = applog.Clip(msg, 1024)
 	if isError {
 		sess.AddFlash(msg, "error")
 	} else {

@@ -82,7 +82,7 @@ func (c *Console) createLinks(ec *echo.Context) error {
 	form := views.NewLinkForm{Targets: fv["target"], Type: fv.Get("type"), Expiry: fv.Get("expiry"), ExpiresAt: fv.Get("expires_at"),
 		MaxAccess: fv.Get("max_access"), Recipients: fv.Get("recipients"), Phone: strings.TrimSpace(fv.Get("phone")),
 		Password: fv.Get("password"), Title: strings.TrimSpace(fv.Get("title")), Message: fv.Get("message"), Tags: fv.Get("tags"),
-		SendNow: fv.Get("send_now") == "1", SenderName: strings.TrimSpace(fv.Get("sender_name"))}
+		SendNow: fv.Get("send_now") == "1", SenderName: staffOf(ec).Name}
 	errs := map[string]string{}
 	if len(form.Targets) == 0 {
 		errs["targets"] = "Choose at least one file or folder."
@@ -197,7 +197,7 @@ func (c *Console) callCreate(ec *echo.Context, form views.NewLinkForm, recipient
 		for i, l := range links {
 			send = append(send, api.LinkSendItem{ID: l.ID, Email: recipients[i]})
 		}
-		sent, err := c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: send, SenderEmail: staffOf(ec).Email, SenderName: form.SenderName})
+		sent, err := c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: send, SenderEmail: staffOf(ec).Email, SenderName: staffOf(ec).Name})
 		if err != nil {
 			for _, s := range send {
 				c.audit(ec, "send", s.ID, "to "+s.Email+": "+err.Error(), "failed")

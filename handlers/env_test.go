@@ -29,6 +29,7 @@ var people = []devidp.User{
 	{ID: "u-sam", Email: "sam@example.com", Name: "Sam Sharer", Groups: []string{"staff"}},
 	{ID: "u-val", Email: "val@example.com", Name: "Val Viewer", Groups: []string{"auditors"}},
 	{ID: "u-nia", Email: "nia@example.com", Name: "Nia Nobody", Groups: []string{"contractors"}},
+	{ID: "u-bo", Email: "bo@example.com", Name: "Bo Both", Groups: []string{"helpdesk", "staff"}},
 }
 
 // consoleEnv is the whole stack: a share server, the development provider on 127.0.0.1 and the
@@ -72,7 +73,12 @@ func (s *scanWriter) Write(b []byte) (int, error) {
 
 func startConsole(t *testing.T, kind string) *consoleEnv {
 	t.Helper()
-	return startConsoleWith(t, kind, func(e *consoleEnv) (string, []string) {
+	return startConsoleWith(t, kind, devProvider(t))
+}
+
+// devProvider starts the development provider on 127.0.0.1 with the people above.
+func devProvider(t *testing.T) func(e *consoleEnv) (string, []string) {
+	return func(e *consoleEnv) (string, []string) {
 		e.idp = httptest.NewUnstartedServer(nil)
 		issuer := "http://" + e.idp.Listener.Addr().String()
 		p, err := devidp.New(issuer, []devidp.Client{{ID: "console", Secret: "console-secret", RedirectURIs: []string{e.url + "/auth/callback"},
@@ -84,12 +90,18 @@ func startConsole(t *testing.T, kind string) *consoleEnv {
 		e.idp.Start()
 		t.Cleanup(e.idp.Close)
 		return issuer, nil
-	})
+	}
 }
 
 // startConsoleWith starts the stack with the identity provider that provider starts; it returns the
 // issuer and the scopes to ask for (nil for the default).
 func startConsoleWith(t *testing.T, kind string, provider func(e *consoleEnv) (string, []string)) *consoleEnv {
+	t.Helper()
+	return startConsoleHandler(t, kind, provider, (*handlers.Console).Handler)
+}
+
+// startConsoleHandler is startConsoleWith serving the handler that handler builds from the console.
+func startConsoleHandler(t *testing.T, kind string, provider func(e *consoleEnv) (string, []string), handler func(*handlers.Console) http.Handler) *consoleEnv {
 	t.Helper()
 	e := &consoleEnv{share: sharetest.Start(t, kind, sharetest.Options{}), logs: &sharetest.SyncBuffer{}, leaks: &sharetest.SyncBuffer{}}
 	e.console = httptest.NewUnstartedServer(nil)
@@ -108,7 +120,7 @@ func startConsoleWith(t *testing.T, kind string, provider func(e *consoleEnv) (s
 		t.Fatal(err)
 	}
 	c := handlers.New(api.NewClient(e.share.URL, e.share.Token), e.db, a, log, handlers.Options{Demo: true, Outbox: e.share.Store})
-	e.console.Config.Handler = canary(c.Handler(), e.share.Token, e.leaks)
+	e.console.Config.Handler = canary(handler(c), e.share.Token, e.leaks)
 	e.console.Start()
 	t.Cleanup(e.console.Close)
 	return e
@@ -127,6 +139,13 @@ var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // signIn goes through the real sign-in: console → provider → pick the person → back to the console.
 func (e *consoleEnv) signIn(t *testing.T, email string) *staff {
 	t.Helper()
+	s, _ := e.signInTo(t, email, "/links")
+	return s
+}
+
+// signInTo signs in starting from /login?next=NEXT and returns where the browser ended up.
+func (e *consoleEnv) signInTo(t *testing.T, email, next string) (*staff, *url.URL) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	s := &staff{t: t, env: e, http: &http.Client{Jar: secureJar{jar}, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		if len(via) > 10 {
@@ -134,7 +153,7 @@ func (e *consoleEnv) signIn(t *testing.T, email string) *staff {
 		}
 		return nil
 	}}}
-	resp, err := s.http.Get(e.url + "/login?next=/links")
+	resp, err := s.http.Get(e.url + "/login?next=" + url.QueryEscape(next))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +171,7 @@ func (e *consoleEnv) signIn(t *testing.T, email string) *staff {
 	if m := csrfRE.FindSubmatch(body); m != nil {
 		s.csrf = string(m[1])
 	}
-	return s
+	return s, resp.Request.URL
 }
 
 type page struct {

@@ -59,11 +59,7 @@ func (c *Console) handleError(ec *echo.Context, err error) {
 	case errors.Is(err, context.Canceled):
 		return
 	}
-	level := c.log.WarnContext
-	if status >= 500 {
-		level = c.log.ErrorContext
-	}
-	level(ec.Request().Context(), "console error", "status", status, "path", ec.Request().URL.Path, "err", err.Error())
+	// The request log line records the error with the status (one line per request).
 	p := c.page(ec, heading, "")
 	vm := views.MessageVM{Page: p, Heading: heading, Message: msg}
 	if status == http.StatusServiceUnavailable {

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/views"
 )
 
@@ -136,11 +137,15 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 		c.flash(ec, "Choose one or more files to upload.", true)
 	}
 	next := folderURL(folder)
-	if strings.HasPrefix(back, "/links/new") {
+	if back, ok := auth.SafeReturnPath(back); ok && (back == "/links/new" || strings.HasPrefix(back, "/links/new?")) {
 		// Uploaded from the New link page: back there, with the new files chosen.
 		next = back
 		for _, id := range savedIDs {
-			next += "&target=" + url.QueryEscape(id)
+			sep := "&"
+			if !strings.Contains(next, "?") {
+				sep = "?"
+			}
+			next += sep + "target=" + url.QueryEscape(id)
 		}
 	}
 	if r.Header.Get("X-Upload-Progress") == "1" {

@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +12,7 @@ import (
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v5"
+	"github.com/labstack/echo/v5/middleware"
 
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/auth"
@@ -17,6 +21,7 @@ import (
 const (
 	ctxStaff   = "staff"
 	ctxSession = "session"
+	ctxLog     = "log"
 )
 
 func staffOf(ec *echo.Context) *auth.Staff {
@@ -29,23 +34,114 @@ func sessionOf(ec *echo.Context) *sessions.Session {
 	return s
 }
 
-// logRequests gives every request an id (on every log line) and logs it when done.
-func (c *Console) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(ec *echo.Context) error {
-		start := time.Now()
-		id := "crq_" + strconv.FormatInt(start.UnixNano(), 36)
-		r := ec.Request()
-		ec.SetRequest(r.WithContext(applog.WithRequestID(r.Context(), id)))
-		ec.Response().Header().Set("X-Request-Id", id)
-		err := next(ec)
-		status := 0
-		if resp, uerr := echo.UnwrapResponse(ec.Response()); uerr == nil {
-			status = resp.Status
-		}
-		c.log.InfoContext(ec.Request().Context(), "request", "method", r.Method, "path", r.URL.Path, "status", status,
-			"duration_ms", float64(time.Since(start).Microseconds())/1000, "error", err != nil)
-		return err
+// logFields collects what handlers and middleware add to the request's one log line.
+type logFields struct{ attrs []slog.Attr }
+
+// logDetail adds attributes to the request's log line (the reason for a refusal and the like), so
+// every request is still exactly one line.
+func logDetail(ec *echo.Context, attrs ...slog.Attr) {
+	if f, ok := ec.Get(ctxLog).(*logFields); ok {
+		f.attrs = append(f.attrs, attrs...)
 	}
+}
+
+// requestLog gives every request an id (on every log line and in X-Request-Id) and writes one line
+// per request when it is done, with the status the client really got: errors go through
+// handleError first (HandleError), so a refused request logs its 403, not 200.
+func (c *Console) requestLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		HandleError: true,
+		LogMethod:   true,
+		LogURIPath:  true,
+		LogStatus:   true,
+		LogLatency:  true,
+		BeforeNextFunc: func(ec *echo.Context) {
+			id := "crq_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			r := ec.Request()
+			ec.SetRequest(r.WithContext(applog.WithRequestID(r.Context(), id)))
+			ec.Response().Header().Set("X-Request-Id", id)
+			ec.Set(ctxLog, &logFields{})
+		},
+		LogValuesFunc: func(ec *echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			switch {
+			case v.Status >= 500:
+				level = slog.LevelError
+			case v.Status >= 400:
+				level = slog.LevelWarn
+			}
+			attrs := []slog.Attr{slog.String("method", v.Method), slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.Float64("duration_ms", float64(v.Latency.Microseconds())/1000)}
+			if s := staffOf(ec); s != nil {
+				attrs = append(attrs, slog.String("who", s.Email))
+			}
+			var pe *middleware.PanicStackError
+			switch {
+			case errors.As(v.Error, &pe):
+				attrs = append(attrs, slog.String("err", "panic: "+pe.Err.Error()), slog.String("stack", string(pe.Stack)))
+			case v.Error != nil:
+				attrs = append(attrs, slog.String("err", v.Error.Error()))
+			}
+			if f, ok := ec.Get(ctxLog).(*logFields); ok {
+				attrs = append(attrs, f.attrs...)
+			}
+			c.log.LogAttrs(ec.Request().Context(), level, "request", attrs...)
+			return nil
+		},
+	})
+}
+
+// recoverPanics turns a panic in any handler into an error, so the person gets the 500 page and the
+// request log line records it, instead of the connection dropping.
+func recoverPanics() echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true})
+}
+
+// maxFormBody bounds every request body the console reads as a form. Only file uploads are larger,
+// and those stream through to the share service without being parsed here.
+const maxFormBody = 1 << 20
+
+// limitBody caps the body before anything can parse it, and removes any multipart temp files when
+// the request is done, on every path (refusals included). net/http removes them only for a form
+// parsed on the request it passed in, not on the copies (WithContext) middleware makes.
+func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(ec *echo.Context) error {
+		r := ec.Request()
+		if !(r.URL.Path == "/files/upload" && isMultipart(r)) {
+			r.Body = http.MaxBytesReader(ec.Response(), r.Body, maxFormBody)
+		}
+		defer func() {
+			removeMultipartFiles(r)
+			if cur := ec.Request(); cur != r {
+				removeMultipartFiles(cur)
+			}
+		}()
+		return next(ec)
+	}
+}
+
+func removeMultipartFiles(r *http.Request) {
+	if r.MultipartForm != nil {
+		_ = r.MultipartForm.RemoveAll()
+	}
+}
+
+// parseForm reads a urlencoded or multipart form within maxFormBody; a larger body is a 413.
+func parseForm(r *http.Request) error {
+	var err error
+	if isMultipart(r) {
+		err = r.ParseMultipartForm(maxFormBody)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "This form is too large.")
+	case err != nil:
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	return nil
 }
 
 // securityHeaders sets the headers every console response carries.
@@ -105,7 +201,7 @@ func (c *Console) require(p auth.Permission) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(ec *echo.Context) error {
 			if !staffOf(ec).Can(p) {
-				c.log.WarnContext(ec.Request().Context(), "forbidden", "who", staffOf(ec).Email, "permission", string(p), "path", ec.Request().URL.Path)
+				logDetail(ec, slog.String("refused", "needs permission "+string(p)))
 				return errForbidden
 			}
 			return next(ec)
@@ -117,6 +213,7 @@ func (c *Console) require(p auth.Permission) echo.MiddlewareFunc {
 func (c *Console) requireRevoke(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(ec *echo.Context) error {
 		if s := staffOf(ec); s == nil || !auth.CanRevoke(s.Role) {
+			logDetail(ec, slog.String("refused", "cannot revoke"))
 			return errForbidden
 		}
 		return next(ec)
@@ -140,21 +237,21 @@ func (c *Console) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(ec)
 		}
 		if token == "" {
-			if isMultipart(r) {
-				r.Body = http.MaxBytesReader(ec.Response(), r.Body, 1<<20)
-				_ = r.ParseMultipartForm(1 << 20)
+			if err := parseForm(r); err != nil {
+				return err
 			}
 			token = r.PostFormValue("csrf")
 		}
 		if s == nil || s.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
-			c.log.WarnContext(ec.Request().Context(), "form token mismatch", "path", ec.Request().URL.Path, "signed_in", s != nil, "token_given", token != "")
+			logDetail(ec, slog.String("refused", "form token mismatch"), slog.Bool("signed_in", s != nil), slog.Bool("token_given", token != ""))
 			return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
 		}
 		return next(ec)
 	}
 }
 
+// isMultipart reports a multipart/form-data body; media types are case-insensitive.
 func isMultipart(r *http.Request) bool {
-	ct := r.Header.Get("Content-Type")
-	return len(ct) >= 19 && ct[:19] == "multipart/form-data"
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
 }

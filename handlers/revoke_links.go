@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -21,30 +22,42 @@ func (c *Console) revocable(ec *echo.Context, ids []string) ([]api.ShareLink, er
 	if len(ids) > 100 {
 		return nil, echo.NewHTTPError(http.StatusBadRequest, "Revoke at most 100 links at a time.")
 	}
-	s := staffOf(ec)
 	links := make([]api.ShareLink, 0, len(ids))
 	for _, id := range ids {
 		res, err := c.api.LinkGet(ec.Request().Context(), api.LinkGetRequest{ID: id})
 		if err != nil {
 			return nil, err
 		}
-		if !s.Can(auth.RevokeAny) {
-			own, err := c.db.CreatedBy(ec.Request().Context(), s.Subject, id)
-			if err != nil {
-				return nil, err
-			}
-			if !own {
-				return nil, echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("You can only revoke links you created; %q was created by someone else.", res.ShareLinkObject.Title))
-			}
+		ok, err := c.mayHandle(ec, id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			logDetail(ec, slog.String("refused", "not the creator of "+id))
+			return nil, echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("You can only revoke links you created; %q was created by someone else.", res.ShareLinkObject.Title))
 		}
 		links = append(links, res.ShareLinkObject)
 	}
 	return links, nil
 }
 
+// mayHandle is the one rule for acting on an existing link (revoking it, sending it): helpdesk and
+// admins may act on any link, sharers only on the links they created (per the audit log).
+func (c *Console) mayHandle(ec *echo.Context, linkID string) (bool, error) {
+	s := staffOf(ec)
+	if s.Can(auth.RevokeAny) {
+		return true, nil
+	}
+	if !s.Can(auth.RevokeOwn) {
+		return false, nil
+	}
+	return c.db.CreatedBy(ec.Request().Context(), s.Subject, linkID)
+}
+
+// backOrLinks keeps a return address only when it is a safe local path into the links pages.
 func backOrLinks(b string) string {
-	if strings.HasPrefix(b, "/links") && !strings.HasPrefix(b, "//") {
-		return b
+	if p, ok := auth.SafeReturnPath(b); ok && (p == "/links" || strings.HasPrefix(p, "/links?") || strings.HasPrefix(p, "/links/")) {
+		return p
 	}
 	return "/links"
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -47,10 +48,12 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (views.LinkDetailVM, e
 	}
 	s := staffOf(ec)
 	vm.SendName = s.Name
-	vm.CanRevokeThis = s.Can(auth.RevokeAny)
-	if !vm.CanRevokeThis && s.Can(auth.RevokeOwn) {
-		vm.CanRevokeThis, _ = c.db.CreatedBy(ec.Request().Context(), s.Subject, l.ID)
+	handles, err := c.mayHandle(ec, l.ID)
+	if err != nil {
+		return views.LinkDetailVM{}, err
 	}
+	vm.CanRevokeThis = handles && auth.CanRevoke(s.Role)
+	vm.CanSendThis = handles && s.Can(auth.Send)
 	return vm, nil
 }
 
@@ -71,17 +74,24 @@ func (c *Console) showLink(ec *echo.Context) error {
 }
 
 // sendLink handles POST /links/:id/send: email the link (again) to one or more addresses, from the
-// signed-in person.
+// signed-in person, under their own name. Who may send a link is who may revoke it (mayHandle).
 func (c *Console) sendLink(ec *echo.Context) error {
 	id := ec.Param("id")
-	raw, name := ec.FormValue("email"), ec.FormValue("sender_name")
-	emails := splitList(raw)
 	s := staffOf(ec)
+	ok, err := c.mayHandle(ec, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		logDetail(ec, slog.String("refused", "not the creator of "+id))
+		return echo.NewHTTPError(http.StatusForbidden, "You can only send links you created. Ask the helpdesk to send this one.")
+	}
+	raw, name := ec.FormValue("email"), s.Name
+	emails := splitList(raw)
 	items := make([]api.LinkSendItem, len(emails))
 	for i, e := range emails {
 		items[i] = api.LinkSendItem{ID: id, Email: e}
 	}
-	var err error
 	if len(items) == 0 {
 		err = &api.Error{Status: "ValidationError", Summary: "Enter at least one email address.", Errors: []api.FieldError{{Source: "/links/0/email"}}}
 	} else if len(items) > 100 {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/labstack/echo/v5"
@@ -15,10 +16,7 @@ import (
 func (c *Console) beginSignIn(ec *echo.Context) error {
 	next := ec.QueryParam("next")
 	if staffOf(ec) != nil {
-		if next == "" {
-			next = "/links"
-		}
-		return ec.Redirect(http.StatusSeeOther, next)
+		return ec.Redirect(http.StatusSeeOther, auth.ReturnPathOr(next, "/links"))
 	}
 	u, err := c.auth.BeginLogin(ec.Response(), ec.Request(), next)
 	if err != nil {
@@ -32,9 +30,15 @@ func (c *Console) finishSignIn(ec *echo.Context) error {
 	staff, next, err := c.auth.FinishLogin(ec.Response(), ec.Request())
 	var le *auth.LoginError
 	if errors.As(err, &le) {
-		c.log.WarnContext(ec.Request().Context(), "sign-in refused", "reason", le.Reason, "email", le.Email)
-		_ = c.db.Record(ec.Request().Context(), consoledb.Entry{ActorSub: le.Subject, ActorEmail: le.Email, Action: "sign-in",
-			Detail: le.Reason, Outcome: "denied", Client: ec.RealIP(), At: c.opt.Now().UTC()})
+		logDetail(ec, slog.String("refused", le.Reason), slog.String("email", le.Email))
+		if c.anonAudit.allow(ec.RealIP()) {
+			if err := c.db.Record(ec.Request().Context(), consoledb.Entry{ActorSub: le.Subject, ActorEmail: le.Email, Action: "sign-in",
+				Detail: le.Reason, Outcome: "denied", Client: ec.RealIP(), At: c.opt.Now().UTC()}); err != nil {
+				logDetail(ec, slog.String("audit_error", err.Error()))
+			}
+		} else {
+			logDetail(ec, slog.Bool("audit_skipped", true))
+		}
 		return c.render(ec, http.StatusForbidden, views.Message(views.MessageVM{Page: c.page(ec, "Sign-in refused", ""),
 			Heading: "You could not be signed in", Message: le.Message, Action: "Try again", URL: "/login"}))
 	}
@@ -43,7 +47,7 @@ func (c *Console) finishSignIn(ec *echo.Context) error {
 	}
 	ec.Set(ctxStaff, staff)
 	c.audit(ec, "sign-in", "", "role "+staff.Role, "ok")
-	if next == "" || next == "/" {
+	if next = auth.ReturnPathOr(next, "/links"); next == "/" {
 		next = "/links"
 	}
 	return ec.Redirect(http.StatusSeeOther, next)

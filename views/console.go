@@ -72,7 +72,7 @@ type LinkDetailVM struct {
 	CreatedAt, ExpiresAt, LastAccess                                          time.Time
 	Authenticators                                                            []string
 	Tags                                                                      []string
-	CanRevokeThis                                                             bool
+	CanRevokeThis, CanSendThis                                                bool
 	SendTo, SendName                                                          string
 	SendError                                                                 string
 }

@@ -83,6 +83,30 @@ func OpenStore(t testing.TB, kind string) *store.DB {
 	return nil
 }
 
+// PostgresSchemaURL makes an empty schema, dropped when the test ends, and returns a database URL
+// whose search_path is that schema (for stores other than the share store, e.g. the console's).
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	schema := "t_" + randomHex(8)
+	admin, err := pgx.Connect(ctx, PostgresURL())
+	if err != nil {
+		t.Fatalf("PostgreSQL is required for the tests (%s): %v", PostgresURL(), err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), PostgresURL())
+		if err == nil {
+			_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(context.Background())
+		}
+	})
+	return PostgresURL() + "&search_path=" + schema
+}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
