@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -21,6 +22,7 @@ import (
 	"github.com/sharedesk/sharedesk/consoledb"
 	"github.com/sharedesk/sharedesk/devidp"
 	"github.com/sharedesk/sharedesk/handlers"
+	"github.com/sharedesk/sharedesk/static"
 )
 
 // consoleFlags are the console's settings.
@@ -77,9 +79,16 @@ type consoleDeps struct {
 	demo     bool
 	limits   [2]int // max expiry days, max accesses
 	http     *http.Client
+	assets   fs.FS // the files under /static/; static.FS when nil
 }
 
 func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog.Logger) (http.Handler, func(), error) {
+	if d.assets == nil {
+		d.assets = static.FS
+	}
+	if err := static.Check(d.assets); err != nil {
+		return nil, nil, err
+	}
 	if f.consoleURL == "" {
 		f.consoleURL = "http://" + f.listen
 	}
@@ -116,7 +125,7 @@ func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog
 		db.Close()
 		return nil, nil, err
 	}
-	c := handlers.New(d.client, db, a, log, handlers.Options{Demo: d.demo, Outbox: d.outbox, MaxExpiryDays: d.limits[0], MaxAccess: d.limits[1]})
+	c := handlers.New(d.client, db, a, log, handlers.Options{Demo: d.demo, Outbox: d.outbox, Assets: d.assets, MaxExpiryDays: d.limits[0], MaxAccess: d.limits[1]})
 	go func() {
 		t := time.NewTicker(10 * time.Minute)
 		defer t.Stop()

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -29,6 +30,7 @@ import (
 	"github.com/sharedesk/sharedesk/share/blob"
 	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/share/store"
+	"github.com/sharedesk/sharedesk/static"
 )
 
 const usage = `sharedesk — secure share links with an admin console
@@ -41,6 +43,7 @@ Commands:
   sharedesk token create --name N   make an API token; the token alone is printed on the last line
   sharedesk token list              list API tokens (names and dates, never secrets)
   sharedesk token revoke ID|NAME    revoke a token at once
+  sharedesk version                 the module version and VCS revision of this binary (also --version)
 
 Every flag can also be set by an environment variable: --data-dir is SHAREDESK_DATA_DIR.
 Run "sharedesk COMMAND -h" for a command's flags.
@@ -73,6 +76,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdConsole(ctx, args[1:], stderr)
 	case "token":
 		return cmdToken(ctx, args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, buildVersion())
+		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -189,6 +195,9 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	if f.publicURL == "" {
 		f.publicURL = "http://" + f.listen
 	}
+	if err := static.Check(static.FS); err != nil {
+		return nil, err
+	}
 	db, err := f.open(ctx)
 	if err != nil {
 		return nil, err
@@ -295,7 +304,7 @@ func serveAll(ctx context.Context, log *slog.Logger, ls ...listener) error {
 			}
 			return fmt.Errorf("%s: %w", l.name, err)
 		}
-		log.Info("listening", "server", l.name, "addr", ln.Addr().String())
+		log.Info("listening", "server", l.name, "addr", ln.Addr().String(), "version", buildVersion())
 		servers = append(servers, srv)
 		go func() { errc <- srv.Serve(ln) }()
 	}
@@ -399,4 +408,48 @@ func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB) {
 			}
 		}
 	}
+}
+
+// buildVersion says what is running, from the build information the Go tool records: the module
+// version (set by `go install …@version`, or derived from the VCS by `go build`), the revision and
+// whether the tree had uncommitted changes.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "sharedesk (no build information)"
+	}
+	return formatVersion(bi)
+}
+
+func formatVersion(bi *debug.BuildInfo) string {
+	version := bi.Main.Version
+	if version == "" {
+		version = "(devel)"
+	}
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	out := "sharedesk " + version
+	switch {
+	case rev != "":
+		out += " revision " + rev
+		if at != "" {
+			out += " (" + at + ")"
+		}
+		if modified {
+			out += " with uncommitted changes"
+		}
+	case version == "(devel)":
+		out += " revision unknown (built without VCS information)"
+	}
+	return out + ", " + bi.GoVersion
 }
