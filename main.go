@@ -142,6 +142,27 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	return fromEnv(fs)
+}
+
+// parseInterleaved is parse for commands with arguments, which may come before, between or after the
+// flags (`token revoke NAME --data-dir D`); it returns the arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return positional, fromEnv(fs)
+}
+
+func fromEnv(fs *flag.FlagSet) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var errs []error
@@ -337,8 +358,15 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var sf storageFlags
 	sf.register(fs)
 	name := fs.String("name", "", "name of the new token (create)")
-	if err := parse(fs, args[1:]); err != nil {
+	positional, err := parseInterleaved(fs, args[1:])
+	if err != nil {
 		return err
+	}
+	switch {
+	case args[0] == "revoke" && len(positional) != 1:
+		return errors.New("usage: sharedesk token revoke ID|NAME [--data-dir D] (one token at a time)")
+	case args[0] != "revoke" && len(positional) > 0:
+		return fmt.Errorf("token %s takes no arguments, only flags (got %q)", args[0], strings.Join(positional, " "))
 	}
 	db, err := sf.open(ctx)
 	if err != nil {
@@ -371,23 +399,20 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return nil
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tSTATE")
+		fmt.Fprintln(tw, "ID\tNAME\tFINGERPRINT\tCREATED\tSTATE")
 		for _, t := range ts {
 			state := "active"
 			if !t.RevokedAt.IsZero() {
 				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format(time.RFC3339), state)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Fingerprint(), t.CreatedAt.Format(time.RFC3339), state)
 		}
 		return tw.Flush()
 	case "revoke":
-		if fs.NArg() != 1 {
-			return errors.New("usage: sharedesk token revoke ID|NAME")
-		}
-		if err := svc.RevokeToken(ctx, fs.Arg(0)); err != nil {
+		if err := svc.RevokeToken(ctx, positional[0]); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Revoked %s; it stops working on its next request.\n", fs.Arg(0))
+		fmt.Fprintf(stdout, "Revoked %s; it stops working on its next request.\n", positional[0])
 	default:
 		return fmt.Errorf("unknown token subcommand %q (create, list, revoke)", args[0])
 	}
