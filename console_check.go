@@ -33,7 +33,7 @@ func (p *apiProblem) Error() string {
 // apiCheck checks the console's line to the share API: the address, that it is a Share API, and that
 // the token is accepted. The settings are named as the operator gave them.
 type apiCheck struct {
-	client                  *api.Client
+	client                   *api.Client
 	urlSetting, tokenSetting string
 }
 
