@@ -184,6 +184,7 @@ func fromEnv(fs *flag.FlagSet) error {
 type shareFlags struct {
 	storageFlags
 	listen, publicURL, smtpURL, smsURL, smsSecretFile string
+	mailFrom                                          string
 	maxUpload, maxJSON                                int64
 	defAccess, maxAccess                              int
 	defExpiry, maxExpiry                              time.Duration
@@ -194,6 +195,7 @@ func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
 	fs.StringVar(&f.listen, listenFlag, "127.0.0.1:8081", "address of the share server (API and recipient portal)")
 	fs.StringVar(&f.publicURL, "public-url", "", "external base URL of the share server, used in link URLs (default http://LISTEN)")
 	fs.StringVar(&f.smtpURL, "smtp-url", "", "smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…; empty keeps messages in the outbox")
+	fs.StringVar(&f.mailFrom, "mail-from", "", `sender of emails, with an optional display name: "Acme Files <share@example.com>" (default: the smtp url's from, or noreply@HOST)`)
 	fs.StringVar(&f.smsURL, "sms-webhook-url", "", "URL that receives SMS as signed JSON POSTs; empty keeps SMS in the outbox")
 	fs.StringVar(&f.smsSecretFile, "sms-webhook-secret-file", "", "file holding the HMAC secret that signs SMS webhook posts")
 	fs.Int64Var(&f.maxUpload, "max-upload-size", 2<<30, "largest file accepted, in bytes")
@@ -238,7 +240,7 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	}
 	var sender notify.Sender = notify.Outbox{Store: db}
 	if f.smtpURL != "" {
-		if sender, err = notify.NewSMTP(f.smtpURL); err != nil {
+		if sender, err = notify.NewSMTPFrom(f.smtpURL, f.mailFrom); err != nil {
 			return fail(err)
 		}
 	}
