@@ -66,9 +66,6 @@ func (c *Console) handleError(ec *echo.Context, err error) {
 	level(ec.Request().Context(), "console error", "status", status, "path", ec.Request().URL.Path, "err", err.Error())
 	p := c.page(ec, heading, "")
 	vm := views.MessageVM{Page: p, Heading: heading, Message: msg}
-	if status == http.StatusServiceUnavailable {
-		vm.Page.Banner = msg
-	}
 	if staffOf(ec) != nil {
 		vm.Action, vm.URL = "Back to links", "/links"
 	}
