@@ -1,12 +1,7 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: htmx from npm (pinned in web/package-lock.json), then a static, CGO-free binary
-# (modernc.org/sqlite is pure Go; generated templ files are committed) on a distroless base, running as
-# an unprivileged user.
-
-FROM node:20-bookworm-slim AS web
-WORKDIR /web
-COPY web/package.json web/package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Multi-stage build: a static, CGO-free binary (modernc.org/sqlite is pure Go; generated templ files and
+# the pinned htmx under static/vendor are committed, so Go alone builds it) on a distroless base,
+# running as an unprivileged user.
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
@@ -14,7 +9,6 @@ ENV CGO_ENABLED=0 GOFLAGS=-trimpath
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
-COPY --from=web /web/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     go build -ldflags="-s -w" -o /out/sharedesk . && \
     mkdir -p /out/data

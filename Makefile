@@ -3,19 +3,17 @@ GO      ?= go
 BIN     := bin/sharedesk
 PKGS    := ./...
 
-.PHONY: assets all build run test deps lint fuzz bench clean screenshots
+.PHONY: all build run test deps lint vendor-check fuzz bench clean screenshots
 
 all: build
 
-build: assets
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
+## build: Go only; htmx is committed under static/vendor and embedded like every other asset
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -o $(BIN) .
 
-## assets: htmx from npm (pinned in web/package.json), copied into the build; never committed
-assets: static/vendor/htmx.min.js
-
-static/vendor/htmx.min.js: web/package.json web/package-lock.json
+## the pinned htmx package, needed only to check (or upgrade) the committed copy
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund
-	cp web/node_modules/htmx.org/dist/htmx.min.js $@
 
 ## run: start the demo (share server with sample data, loopback only)
 run: build
@@ -23,7 +21,7 @@ run: build
 
 ## deps: what the tests need beyond Go: Pangea's Node SDK (pinned by package-lock.json) and Debian's
 ## Chromium for the browser tests
-deps: sdktest/node_modules/.package-lock.json oidctest/node_modules/.package-lock.json /usr/bin/chromium assets
+deps: sdktest/node_modules/.package-lock.json oidctest/node_modules/.package-lock.json web/node_modules/.package-lock.json /usr/bin/chromium
 
 oidctest/node_modules/.package-lock.json: oidctest/package.json oidctest/package-lock.json
 	npm ci --prefix oidctest --no-audit --no-fund
@@ -35,8 +33,14 @@ oidctest/node_modules/.package-lock.json: oidctest/package.json oidctest/package
 sdktest/node_modules/.package-lock.json: sdktest/package.json sdktest/package-lock.json
 	npm ci --prefix sdktest --no-audit --no-fund
 
-## lint: formatting, vet and staticcheck
-lint:
+## vendor-check: the committed htmx is byte-identical to the pinned npm package, and its README names
+## that version
+vendor-check: web/node_modules/.package-lock.json
+	@cmp -s static/vendor/htmx.min.js web/node_modules/htmx.org/dist/htmx.min.js || (echo "static/vendor/htmx.min.js differs from the pinned npm htmx.org: copy web/node_modules/htmx.org/dist/htmx.min.js (never edit it by hand)"; exit 1)
+	@v=$$(node -p "require('./web/node_modules/htmx.org/package.json').version") && grep -q "| $$v |" static/vendor/README.md || (echo "static/vendor/README.md does not name the pinned htmx.org version"; exit 1)
+
+## lint: vendored code, formatting, vet and staticcheck
+lint: vendor-check
 	$(GO) tool templ generate -path views > /dev/null
 	@git diff --quiet -- '*_templ.go' || (echo "generated templ files were stale: commit the regenerated *_templ.go"; git diff --stat -- '*_templ.go'; exit 1)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "not gofmt-ed:"; gofmt -l $$(git ls-files '*.go'); exit 1)

@@ -86,18 +86,12 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // parseWithArg parses flags given before or after exactly one positional argument and returns it.
 func parseWithArg(fs *flag.FlagSet, args []string, usage string) (string, error) {
-	if err := parse(fs, args); err != nil {
+	positional, err := parseInterleaved(fs, args)
+	if err != nil {
 		return "", err
 	}
-	if fs.NArg() == 0 {
+	if len(positional) != 1 {
 		return "", errors.New(usage)
 	}
-	arg := fs.Arg(0)
-	if err := parse(fs, fs.Args()[1:]); err != nil {
-		return "", err
-	}
-	if fs.NArg() > 0 {
-		return "", fmt.Errorf("unexpected arguments %q; %s", fs.Args(), usage)
-	}
-	return arg, nil
+	return positional[0], nil
 }

@@ -8,12 +8,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/sharedesk/sharedesk/api"
@@ -21,6 +24,7 @@ import (
 	"github.com/sharedesk/sharedesk/consoledb"
 	"github.com/sharedesk/sharedesk/devidp"
 	"github.com/sharedesk/sharedesk/handlers"
+	"github.com/sharedesk/sharedesk/static"
 )
 
 // consoleFlags are the console's settings.
@@ -77,9 +81,16 @@ type consoleDeps struct {
 	demo     bool
 	limits   [2]int // max expiry days, max accesses
 	http     *http.Client
+	assets   fs.FS // the files under /static/; static.FS when nil
 }
 
 func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog.Logger) (http.Handler, func(), error) {
+	if d.assets == nil {
+		d.assets = static.FS
+	}
+	if err := static.Check(d.assets); err != nil {
+		return nil, nil, err
+	}
 	if f.consoleURL == "" {
 		f.consoleURL = "http://" + f.listen
 	}
@@ -116,7 +127,7 @@ func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog
 		db.Close()
 		return nil, nil, err
 	}
-	c := handlers.New(d.client, db, a, log, handlers.Options{Demo: d.demo, Outbox: d.outbox, MaxExpiryDays: d.limits[0], MaxAccess: d.limits[1]})
+	c := handlers.New(d.client, db, a, log, handlers.Options{Demo: d.demo, Outbox: d.outbox, Assets: d.assets, MaxExpiryDays: d.limits[0], MaxAccess: d.limits[1]})
 	go func() {
 		t := time.NewTicker(10 * time.Minute)
 		defer t.Stop()
@@ -148,11 +159,11 @@ func splitComma(s string) []string {
 
 // internalToken gives the console of `serve` and `demo` a fresh service token for the embedded share
 // server at every start, revoking the previous one: it lives only in this process's memory.
-func internalToken(ctx context.Context, srv *shareServer) (string, error) {
+func internalToken(ctx context.Context, srv *shareServer) (string, string, error) {
 	const name = "console (built in)"
-	_ = srv.svc.RevokeToken(ctx, name) // none on a first start
-	token, _, err := srv.svc.CreateToken(ctx, name)
-	return token, err
+	_ = srv.svc.RevokeToken(ctx, name) // none after a clean stop
+	token, t, err := srv.svc.CreateToken(ctx, name)
+	return token, t.ID, err
 }
 
 func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -178,17 +189,30 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer srv.db.Close()
-	token, err := internalToken(ctx, srv)
+	token, tokenID, err := internalToken(ctx, srv)
 	if err != nil {
 		return err
 	}
-	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: api.NewClient(srv.url, token), dataDir: sf.dataDir,
+	log.Info("built-in console token in use", "token_id", tokenID, "token", api.Fingerprint(token))
+	// The token lives only in this process: revoke it on the way out, so it is not listed as active.
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := srv.svc.RevokeToken(rctx, tokenID); err != nil {
+			log.Warn("built-in console token not revoked", "token_id", tokenID, "err", err)
+		} else {
+			log.Info("built-in console token revoked", "token_id", tokenID)
+		}
+	}()
+	client := api.NewClient(srv.url, token)
+	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: sf.dataDir,
 		shareDSN: sf.databaseURL, limits: [2]int{int(sf.maxExpiry / (24 * time.Hour)), sf.maxAccess}}, log)
 	if err != nil {
 		return err
 	}
 	defer closeConsole()
-	return serveAll(ctx, log, listener{"share server", sf.listen, srv.handler}, listener{"console", cf.listen, console})
+	ready := &readiness{check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"}, log: log, every: 5 * time.Second}
+	return serveAll(ctx, log, listener{"share server", sf.listen, srv.handler}, listener{"console", cf.listen, withProbes(console, ready)})
 }
 
 func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
@@ -206,27 +230,71 @@ func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := cf.requireOIDC(); err != nil {
 		return err
 	}
-	token := os.Getenv("SHAREDESK_API_TOKEN")
-	if *tokenFile != "" {
-		raw, err := os.ReadFile(*tokenFile)
-		if err != nil {
-			return fmt.Errorf("read --api-token-file: %w", err)
-		}
-		token = strings.TrimSpace(string(raw))
+	if *apiURL == "" {
+		return errors.New("the console needs --api-url: the share server's address, or https://share.aws.us.pangea.cloud")
 	}
-	if *apiURL == "" || token == "" {
-		return errors.New("the console needs --api-url and a service token (--api-token-file or SHAREDESK_API_TOKEN)")
+	if err := validateAPIURL(*apiURL); err != nil {
+		return err
 	}
 	log, err := newLogger(stderr, *logLevel)
 	if err != nil {
 		return err
 	}
-	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: api.NewClient(*apiURL, token), dataDir: *dataDir}, log)
+	client := api.NewClient(*apiURL, "")
+	tokenSetting := "--api-token-file"
+	if *tokenFile != "" {
+		tf, err := api.OpenTokenFile(*tokenFile, func(fingerprint string) {
+			log.Info("service token in use", "token", fingerprint, "file", *tokenFile)
+		})
+		if err != nil {
+			return fmt.Errorf("--api-token-file: %w", err)
+		}
+		client.TokenFile = tf
+		reloadOnHangup(ctx, tf, log)
+	} else {
+		client.Token = strings.TrimSpace(os.Getenv("SHAREDESK_API_TOKEN"))
+		if client.Token == "" {
+			return errors.New("the console needs a service token: --api-token-file FILE (or SHAREDESK_API_TOKEN)")
+		}
+		tokenSetting = "SHAREDESK_API_TOKEN"
+		log.Info("service token in use", "token", api.Fingerprint(client.Token), "from", tokenSetting)
+	}
+	check := apiCheck{client: client, urlSetting: "--api-url", tokenSetting: tokenSetting}
+	if err := check.run(ctx); err != nil {
+		return fmt.Errorf("the console cannot use the share API: %w", err)
+	}
+	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: *dataDir}, log)
 	if err != nil {
 		return err
 	}
 	defer closeConsole()
-	return serveAll(ctx, log, listener{"console", cf.listen, console})
+	return serveAll(ctx, log, listener{"console", cf.listen, withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})})
+}
+
+// reloadOnHangup re-reads the token file on every SIGHUP until ctx ends (it is also re-read when it
+// changes and after a 401). The signal is caught from the moment it returns.
+func reloadOnHangup(ctx context.Context, tf *api.TokenFile, log *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go watchHangup(ctx, hup, tf, log)
+}
+
+func watchHangup(ctx context.Context, hup chan os.Signal, tf *api.TokenFile, log *slog.Logger) {
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			changed, err := tf.Reload()
+			switch {
+			case err != nil:
+				log.Error("SIGHUP: service token not reloaded; the one in use stays", "err", err)
+			case !changed:
+				log.Info("SIGHUP: service token file re-read, token unchanged", "token", api.Fingerprint(tf.Token()))
+			}
+		}
+	}
 }
 
 // demoUsers are the people of the development provider, one per role and one without access.
@@ -270,7 +338,7 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	token, err := internalToken(ctx, srv)
+	token, _, err := internalToken(ctx, srv)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -33,6 +34,7 @@ import (
 	"github.com/sharedesk/sharedesk/share/blob"
 	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/share/store"
+	"github.com/sharedesk/sharedesk/static"
 )
 
 const usage = `sharedesk — secure share links with an admin console
@@ -49,6 +51,7 @@ Commands:
   sharedesk restore FILE            unpack a backup into an empty --data-dir and check every file
   sharedesk healthcheck URL         exit 0 when URL (a /healthz or /readyz) answers 2xx, else 1
   sharedesk gc                      one sweeper pass: old temp files, orphaned blobs, expired files and links
+  sharedesk version                 the module version and VCS revision of this binary (also --version)
 
 Every flag can also be set by an environment variable: --data-dir is SHAREDESK_DATA_DIR.
 Run "sharedesk COMMAND -h" for a command's flags.
@@ -89,6 +92,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdHealthcheck(ctx, args[1:], stdout, stderr)
 	case "gc":
 		return cmdGC(ctx, args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, buildVersion())
+		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -237,6 +243,22 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
+// parseInterleaved is parse for commands with arguments, which may come before, between or after the
+// flags (`token revoke NAME --data-dir D`); it returns the arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 // configParser reads TOML settings, refusing secret values: they belong in a file named by a *-file flag
 // or in the environment, where they are not copied around with the rest of the configuration.
 func configParser(r io.Reader, set func(name, value string) error) error {
@@ -258,6 +280,7 @@ func isSecretFlag(name string) bool {
 type shareFlags struct {
 	storageFlags
 	listen, publicURL, smtpURL, smsURL, smsSecretFile string
+	mailFrom                                          string
 	maxUpload, maxJSON                                int64
 	defAccess, maxAccess                              int
 	defExpiry, maxExpiry, linkRetention               time.Duration
@@ -268,6 +291,7 @@ func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
 	fs.StringVar(&f.listen, listenFlag, "127.0.0.1:8081", "address of the share server (API and recipient portal)")
 	fs.StringVar(&f.publicURL, "public-url", "", "external base URL of the share server, used in link URLs (default http://LISTEN)")
 	fs.StringVar(&f.smtpURL, "smtp-url", "", "smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…; empty keeps messages in the outbox")
+	fs.StringVar(&f.mailFrom, "mail-from", "", `sender of emails, with an optional display name: "Acme Files <share@example.com>" (default: the smtp url's from, or noreply@HOST)`)
 	fs.StringVar(&f.smsURL, "sms-webhook-url", "", "URL that receives SMS as signed JSON POSTs; empty keeps SMS in the outbox")
 	fs.StringVar(&f.smsSecretFile, "sms-webhook-secret-file", "", "file holding the HMAC secret that signs SMS webhook posts")
 	fs.Int64Var(&f.maxUpload, "max-upload-size", 2<<30, "largest file accepted, in bytes")
@@ -291,6 +315,9 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	if f.publicURL == "" {
 		f.publicURL = "http://" + f.listen
 	}
+	if err := static.Check(static.FS); err != nil {
+		return nil, err
+	}
 	db, err := f.open(ctx, log)
 	if err != nil {
 		return nil, err
@@ -306,7 +333,7 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	}
 	var sender notify.Sender = notify.Outbox{Store: db}
 	if f.smtpURL != "" {
-		if sender, err = notify.NewSMTP(f.smtpURL); err != nil {
+		if sender, err = notify.NewSMTPFrom(f.smtpURL, f.mailFrom); err != nil {
 			return fail(err)
 		}
 	}
@@ -395,7 +422,7 @@ func serveAll(ctx context.Context, log *slog.Logger, ls ...listener) error {
 			}
 			return fmt.Errorf("%s: %w", l.name, err)
 		}
-		log.Info("listening", "server", l.name, "addr", ln.Addr().String())
+		log.Info("listening", "server", l.name, "addr", ln.Addr().String(), "version", buildVersion())
 		servers = append(servers, srv)
 		go func() { errc <- srv.Serve(ln) }()
 	}
@@ -428,8 +455,15 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var sf storageFlags
 	sf.register(fs)
 	name := fs.String("name", "", "name of the new token (create)")
-	if err := parse(fs, args[1:]); err != nil {
+	positional, err := parseInterleaved(fs, args[1:])
+	if err != nil {
 		return err
+	}
+	switch {
+	case args[0] == "revoke" && len(positional) != 1:
+		return errors.New("usage: sharedesk token revoke ID|NAME [--data-dir D] (one token at a time)")
+	case args[0] != "revoke" && len(positional) > 0:
+		return fmt.Errorf("token %s takes no arguments, only flags (got %q)", args[0], strings.Join(positional, " "))
 	}
 	log := applog.New(stderr, slog.LevelWarn)
 	db, err := sf.open(ctx, log)
@@ -459,23 +493,20 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return nil
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tSTATE")
+		fmt.Fprintln(tw, "ID\tNAME\tFINGERPRINT\tCREATED\tSTATE")
 		for _, t := range ts {
 			state := "active"
 			if !t.RevokedAt.IsZero() {
 				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format(time.RFC3339), state)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Fingerprint(), t.CreatedAt.Format(time.RFC3339), state)
 		}
 		return tw.Flush()
 	case "revoke":
-		if fs.NArg() != 1 {
-			return errors.New("usage: sharedesk token revoke ID|NAME")
-		}
-		if err := svc.RevokeToken(ctx, fs.Arg(0)); err != nil {
+		if err := svc.RevokeToken(ctx, positional[0]); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Revoked %s; it stops working on its next request.\n", fs.Arg(0))
+		fmt.Fprintf(stdout, "Revoked %s; it stops working on its next request.\n", positional[0])
 	default:
 		return fmt.Errorf("unknown token subcommand %q (create, list, revoke)", args[0])
 	}
@@ -514,4 +545,48 @@ func runSweep(ctx context.Context, log *slog.Logger, svc *share.Service, opt sha
 		log.Warn("sweep incomplete", "err", err)
 	}
 	return rep
+}
+
+// buildVersion says what is running, from the build information the Go tool records: the module
+// version (set by `go install …@version`, or derived from the VCS by `go build`), the revision and
+// whether the tree had uncommitted changes.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "sharedesk (no build information)"
+	}
+	return formatVersion(bi)
+}
+
+func formatVersion(bi *debug.BuildInfo) string {
+	version := bi.Main.Version
+	if version == "" {
+		version = "(devel)"
+	}
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	out := "sharedesk " + version
+	switch {
+	case rev != "":
+		out += " revision " + rev
+		if at != "" {
+			out += " (" + at + ")"
+		}
+		if modified {
+			out += " with uncommitted changes"
+		}
+	case version == "(devel)":
+		out += " revision unknown (built without VCS information)"
+	}
+	return out + ", " + bi.GoVersion
 }

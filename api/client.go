@@ -41,9 +41,10 @@ func IsStatus(err error, status string) bool {
 
 // Client calls a Share API server: the embedded one or Pangea's hosted service.
 type Client struct {
-	BaseURL string // e.g. http://127.0.0.1:8081 or https://share.aws.us.pangea.cloud
-	Token   string
-	HTTP    *http.Client
+	BaseURL   string // e.g. http://127.0.0.1:8081 or https://share.aws.us.pangea.cloud
+	Token     string
+	TokenFile *TokenFile // when set, the token comes from here instead of Token
+	HTTP      *http.Client
 }
 
 // NewClient returns a client with sensible timeouts.
@@ -56,7 +57,11 @@ func (c *Client) newRequest(ctx context.Context, path string, body io.Reader, co
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.Token)
+	token := c.Token
+	if c.TokenFile != nil {
+		token = c.TokenFile.Token()
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
@@ -67,16 +72,37 @@ func (c *Client) call(ctx context.Context, path string, in, out any) error {
 	if err != nil {
 		return err
 	}
-	req, err := c.newRequest(ctx, path, bytes.NewReader(body), "application/json")
-	if err != nil {
-		return err
-	}
-	resp, err := c.HTTP.Do(req)
+	resp, err := c.post(ctx, path, body)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	return decodeEnvelope(resp, resp.Body, out)
+}
+
+// post sends a JSON body. A refused token may have been rotated in its file since it was last read:
+// after a 401 the file is re-read and, when the token changed, the request is sent once more.
+func (c *Client) post(ctx context.Context, path string, body []byte) (*http.Response, error) {
+	for attempt := 0; ; attempt++ {
+		req, err := c.newRequest(ctx, path, bytes.NewReader(body), "application/json")
+		if err != nil {
+			return nil, err
+		}
+		resp, err := c.HTTP.Do(req)
+		if err != nil || resp.StatusCode != http.StatusUnauthorized || attempt > 0 || !c.reloadToken() {
+			return resp, err
+		}
+		resp.Body.Close()
+	}
+}
+
+// reloadToken re-reads the token file, if any, and reports whether the token changed.
+func (c *Client) reloadToken() bool {
+	if c.TokenFile == nil {
+		return false
+	}
+	changed, _ := c.TokenFile.Reload()
+	return changed
 }
 
 // decodeEnvelope reads one envelope from r; a non-Success status becomes an *Error.
@@ -211,6 +237,9 @@ func (c *Client) Put(ctx context.Context, r PutRequest, filename string, body io
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized {
+		c.reloadToken() // the stream cannot be sent again, but the next request uses a rotated token
+	}
 	var out ObjectResult
 	return &out, decodeEnvelope(resp, resp.Body, &out)
 }
@@ -254,11 +283,7 @@ func (c *Client) multipartCall(ctx context.Context, path string, in, out any) (*
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.newRequest(ctx, path, bytes.NewReader(body), "application/json")
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.HTTP.Do(req)
+	resp, err := c.post(ctx, path, body)
 	if err != nil {
 		return nil, err
 	}

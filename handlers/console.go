@@ -34,6 +34,7 @@ type Options struct {
 	Outbox        OutboxReader // nil outside demo
 	MaxExpiryDays int          // the share server's maximum link lifetime, for the form
 	MaxAccess     int          // the share server's maximum access limit, for the form
+	Assets        fs.FS        // served under /static/; static.FS when nil
 	Now           func() time.Time
 }
 
@@ -65,9 +66,11 @@ func New(client *api.Client, db *consoledb.DB, a *auth.Auth, log *slog.Logger, o
 	// form-action also names the identity provider: signing out redirects the form there.
 	c.csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self' " +
 		a.EndSessionOrigin() + "; frame-ancestors 'none'; base-uri 'none'"
-	if _, err := fs.Stat(static.FS, "vendor/htmx.min.js"); err == nil {
-		c.htmx = "/static/vendor/htmx.min.js"
+	if c.opt.Assets == nil {
+		c.opt.Assets = static.FS
 	}
+	// htmx is embedded in every build; main refuses to start when it is missing (static.Check).
+	c.htmx = "/static/vendor/htmx.min.js"
 	return c
 }
 
@@ -90,7 +93,7 @@ func (c *Console) router() *echo.Echo {
 	e.GET("/signed-out", c.showSignedOut)
 	e.POST("/logout", c.signOut, c.requireCSRF)
 	e.GET("/favicon.ico", func(ec *echo.Context) error { return ec.NoContent(http.StatusNoContent) })
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(static.FS))))
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(c.opt.Assets))))
 
 	signedIn := e.Group("", c.requireStaff, c.requireCSRF)
 	signedIn.GET("/links", c.listLinks, c.require(auth.Browse))

@@ -62,9 +62,6 @@ func (c *Console) handleError(ec *echo.Context, err error) {
 	// The request log line records the error with the status (one line per request).
 	p := c.page(ec, heading, "")
 	vm := views.MessageVM{Page: p, Heading: heading, Message: msg}
-	if status == http.StatusServiceUnavailable {
-		vm.Page.Banner = msg
-	}
 	if staffOf(ec) != nil {
 		vm.Action, vm.URL = "Back to links", "/links"
 	}

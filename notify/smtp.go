@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"time"
@@ -12,14 +13,19 @@ import (
 
 // SMTP sends email through an SMTP server given as a URL:
 // smtp://user:pass@host:587 (STARTTLS when the server offers it) or smtps://user:pass@host:465
-// (TLS from the first byte). The from address is the "from" query parameter or noreply@host.
+// (TLS from the first byte).
 type SMTP struct {
 	client *mail.Client
-	from   string
+	from   *netmail.Address
 }
 
-// NewSMTP parses rawURL and returns a sender. It does not connect until the first message.
-func NewSMTP(rawURL string) (*SMTP, error) {
+// NewSMTP parses rawURL and returns a sender. It does not connect until the first message. The sender
+// is the URL's "from" query parameter, or noreply@host.
+func NewSMTP(rawURL string) (*SMTP, error) { return NewSMTPFrom(rawURL, "") }
+
+// NewSMTPFrom is NewSMTP with the sender given as an address with an optional display name
+// ("Acme Files <share@acme.example>"); empty falls back to NewSMTP's choice.
+func NewSMTPFrom(rawURL, from string) (*SMTP, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("smtp url: %w", err)
@@ -49,11 +55,18 @@ func NewSMTP(rawURL string) (*SMTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp: %w", err)
 	}
-	from := u.Query().Get("from")
+	setting := "--mail-from"
+	if from == "" {
+		from, setting = u.Query().Get("from"), "smtp url: from"
+	}
 	if from == "" {
 		from = "noreply@" + u.Hostname()
 	}
-	return &SMTP{client: c, from: from}, nil
+	addr, err := netmail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: want an address such as share@example.com or \"Acme Files <share@example.com>\": %w", setting, from, err)
+	}
+	return &SMTP{client: c, from: addr}, nil
 }
 
 // Send delivers one email with a plain-text body and, when given, an HTML alternative.
@@ -62,7 +75,11 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("smtp cannot send %s messages", m.Kind)
 	}
 	msg := mail.NewMsg()
-	if err := msg.From(s.from); err != nil {
+	from := msg.From
+	if s.from.Name != "" {
+		from = func(addr string) error { return msg.FromFormat(s.from.Name, addr) }
+	}
+	if err := from(s.from.Address); err != nil {
 		return err
 	}
 	if err := msg.To(m.To); err != nil {

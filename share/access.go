@@ -122,7 +122,7 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 		what = "your shared files"
 	}
 	text := fmt.Sprintf("Your code to open %q is %s. It works once, for 10 minutes. If you did not ask for it, ignore this message.", what, code)
-	msg := notify.Message{Kind: notify.KindEmail, To: a.Context, Subject: "Your code: " + code, Text: text}
+	msg := notify.Message{Kind: notify.KindEmail, To: a.Context, Subject: oneLine(fmt.Sprintf("Your code to open %q", what)), Text: text} // never the code: subjects show on lock screens and in mail logs
 	sender := s.cfg.Sender
 	d := CodeDelivery{Masked: MaskEmail(a.Context)}
 	if a.Type == AuthSMSOTP {

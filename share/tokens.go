@@ -24,24 +24,48 @@ func (s *Service) CreateToken(ctx context.Context, name string) (string, Token, 
 	return secret, t, nil
 }
 
-// Authenticate returns the live token whose secret is given.
+// Authenticate returns the live token whose secret is given. A refusal is logged with its reason,
+// the token's id when it is known and the fingerprint of what was presented, never the secret.
 func (s *Service) Authenticate(ctx context.Context, secret string) (Token, error) {
 	unauthorized := Errf(CodeUnauthorized, "Not authorized to access this resource")
-	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) != len(TokenPrefix)+32 {
+	refuse := func(reason string, attrs ...any) (Token, error) {
+		attrs = append(attrs, "reason", reason)
+		if secret != "" {
+			attrs = append(attrs, "token", "sha256:"+hashToken(secret)[:12])
+		}
+		s.cfg.Logger.WarnContext(ctx, "api token refused", attrs...)
 		return Token{}, unauthorized
+	}
+	if secret == "" {
+		return refuse("missing")
+	}
+	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) != len(TokenPrefix)+32 {
+		return refuse("malformed")
 	}
 	h := hashToken(secret)
 	t, err := s.store.TokenByHash(ctx, h)
 	if isNotFound(err) {
-		return Token{}, unauthorized
+		return refuse("unknown")
 	}
 	if err != nil {
 		return Token{}, err
 	}
 	if subtle.ConstantTimeCompare([]byte(t.Hash), []byte(h)) != 1 {
-		return Token{}, unauthorized
+		return refuse("unknown")
+	}
+	if !t.RevokedAt.IsZero() {
+		return refuse("revoked", "token_id", t.ID, "token_name", t.Name)
 	}
 	return t, nil
+}
+
+// Fingerprint names a token in logs and listings: the start of its stored SHA-256, the same as
+// api.Fingerprint of its secret.
+func (t Token) Fingerprint() string {
+	if len(t.Hash) < 12 {
+		return ""
+	}
+	return "sha256:" + t.Hash[:12]
 }
 
 // Tokens lists the API tokens (never their secrets).

@@ -51,3 +51,67 @@ document.addEventListener("submit", (ev) => {
   xhr.addEventListener("error", () => { status.textContent = "The upload failed: check your connection and try again."; });
   xhr.send(new FormData(form));
 });
+
+// htmx requests that fail (an error status, no answer, a timeout) would otherwise change nothing on
+// screen while the filter shows its new value over the old rows. Say so right above what was to be
+// updated, mark it as out of date, and offer to send the request again.
+(() => {
+  const boxId = "htmx-error";
+
+  const clear = () => {
+    const box = document.getElementById(boxId);
+    if (box) box.remove();
+    document.querySelectorAll(".stale").forEach((el) => {
+      el.classList.remove("stale");
+      el.removeAttribute("aria-describedby");
+    });
+  };
+
+  // The console's error pages carry their heading and message; anything else gets the HTTP status.
+  const fromResponse = (xhr) => {
+    try {
+      const doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+      const heading = doc.querySelector("[data-error-heading]");
+      const message = doc.querySelector("[data-error-message]");
+      if (heading && message) return heading.textContent.trim() + ". " + message.textContent.trim();
+    } catch (_) { /* not HTML: fall through */ }
+    return "The console answered with an error (HTTP " + xhr.status + ").";
+  };
+
+  const show = (ev, message) => {
+    const cfg = ev.detail.requestConfig || {};
+    const target = ev.detail.target || cfg.target || ev.detail.elt;
+    if (!target || !target.parentNode) return;
+    clear();
+    const box = document.createElement("div");
+    box.id = boxId;
+    box.className = "alert htmx-error";
+    box.setAttribute("role", "alert");
+    const text = document.createElement("p");
+    text.textContent = message + " What is shown below is from before this change.";
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.textContent = "Try again";
+    retry.addEventListener("click", () => {
+      const source = cfg.elt || ev.detail.elt;
+      if (window.htmx && source && source.isConnected) {
+        window.htmx.ajax((cfg.verb || "get").toUpperCase(), cfg.path || source.getAttribute("hx-get"), { source: source });
+      } else {
+        window.location.reload();
+      }
+    });
+    box.append(text, retry);
+    target.parentNode.insertBefore(box, target);
+    target.classList.add("stale");
+    target.setAttribute("aria-describedby", boxId);
+  };
+
+  document.addEventListener("htmx:responseError", (ev) => show(ev, fromResponse(ev.detail.xhr)));
+  document.addEventListener("htmx:sendError", (ev) =>
+    show(ev, "The console could not be reached. Check your connection and try again."));
+  document.addEventListener("htmx:timeout", (ev) =>
+    show(ev, "The console took too long to answer. Try again in a moment."));
+  document.addEventListener("htmx:afterRequest", (ev) => {
+    if (ev.detail.successful) clear();
+  });
+})();

@@ -15,7 +15,7 @@ type Page struct {
 	Banner  string // the share service is unreachable, and so on
 	Demo    bool
 	CSRF    string
-	HTMXSrc string // "" when htmx is not bundled: pages work without it
+	HTMXSrc string // always set: htmx is embedded, and the console refuses to start without it
 }
 
 // StaffVM is the signed-in person and what the interface may offer them (the server checks again).

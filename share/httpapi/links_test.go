@@ -88,8 +88,8 @@ func TestLinkLifecycle(t *testing.T) {
 		if !strings.Contains(m.HTML, `href="`+l.Link+`"`) || !strings.Contains(m.HTML, ">Open</a>") {
 			t.Errorf("HTML email has no Open button pointing at the link")
 		}
-		if m.Subject != "Contracts" {
-			t.Errorf("subject: got %q, want Contracts", m.Subject)
+		if want := "Alice Smith shared Contracts with you"; m.Subject != want {
+			t.Errorf("subject: got %q, want %q", m.Subject, want)
 		}
 		if _, err := e.Client.LinkSend(ctx, api.LinkSendRequest{Links: []api.LinkSendItem{{ID: "psl_nope", Email: "x@example.com"}}, SenderEmail: "a@example.com"}); !api.IsStatus(err, "NotFound") {
 			t.Errorf("send unknown link: got %v, want NotFound", err)

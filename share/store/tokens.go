@@ -15,21 +15,21 @@ func (s *DB) InsertToken(ctx context.Context, t share.Token) error {
 	return err
 }
 
-// TokenByHash finds a token that has not been revoked.
+// TokenByHash finds a token, revoked or not (the caller refuses revoked ones and can say why).
 func (s *DB) TokenByHash(ctx context.Context, hash string) (share.Token, error) {
 	var t share.Token
-	var created int64
-	err := s.db.QueryRowContext(ctx, s.q("SELECT id, name, hash, created_at FROM api_tokens WHERE hash = ? AND revoked_at = 0"), hash).Scan(&t.ID, &t.Name, &t.Hash, &created)
+	var created, revoked int64
+	err := s.db.QueryRowContext(ctx, s.q("SELECT id, name, hash, created_at, revoked_at FROM api_tokens WHERE hash = ?"), hash).Scan(&t.ID, &t.Name, &t.Hash, &created, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, share.ErrNotFound
 	}
-	t.CreatedAt = share.FromMicros(created)
+	t.CreatedAt, t.RevokedAt = share.FromMicros(created), share.FromMicros(revoked)
 	return t, err
 }
 
 // Tokens lists every token, revoked ones included, oldest first.
 func (s *DB) Tokens(ctx context.Context) ([]share.Token, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, name, created_at, revoked_at FROM api_tokens ORDER BY created_at, id")
+	rows, err := s.db.QueryContext(ctx, "SELECT id, name, hash, created_at, revoked_at FROM api_tokens ORDER BY created_at, id")
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (s *DB) Tokens(ctx context.Context) ([]share.Token, error) {
 	for rows.Next() {
 		var t share.Token
 		var created, revoked int64
-		if err := rows.Scan(&t.ID, &t.Name, &created, &revoked); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &t.Hash, &created, &revoked); err != nil {
 			return nil, err
 		}
 		t.CreatedAt, t.RevokedAt = share.FromMicros(created), share.FromMicros(revoked)

@@ -1,0 +1,118 @@
+package handlers_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sharedesk/sharedesk/share/sharetest"
+)
+
+// TestHTMXFailuresInBrowser changes filters while things break: the share server stops mid-session
+// (503), the console's token is revoked (502), the console itself is gone (no answer). Each time the
+// message appears right above the table, the table is marked out of date, and Try again works once the
+// cause is gone.
+func TestHTMXFailuresInBrowser(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	seedLinks(t, e)
+	b := sharetest.Browser(t)
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(b, 15*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	js := func(code string) string {
+		t.Helper()
+		s, err := chromedp.Run(b, chromedp.Evaluate[string](code))
+		if err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		return s
+	}
+	do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/links"))
+	if _, err := chromedp.Run(b, chromedp.Evaluate[any](`document.querySelector('form:has(input[value="sam@example.com"])').submit()`)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, b, `!!document.querySelector("#results") && !!window.htmx`)
+
+	// setType changes the type filter as a person would; htmx sends the request on change.
+	setType := func(value string) {
+		t.Helper()
+		js(`(() => { const s = document.querySelector("#type"); s.value = "` + value + `";
+			s.dispatchEvent(new Event("change", {bubbles: true})); return ""; })()`)
+	}
+	// failure waits for the message and checks where it is and what it marks.
+	failure := func(step, want string) {
+		t.Helper()
+		waitJS(t, b, `!!document.querySelector("#htmx-error")`)
+		if got := js(`document.querySelector("#htmx-error").textContent`); !strings.Contains(got, want) {
+			t.Errorf("%s: message %q, want %q", step, got, want)
+		}
+		if got := js(`document.querySelector("#htmx-error").getAttribute("role") + " " + document.querySelector("#htmx-error").nextElementSibling.id`); got != "alert results" {
+			t.Errorf("%s: got %q, want an alert right above #results", step, got)
+		}
+		if got := js(`String(document.querySelector("#results").classList.contains("stale"))`); got != "true" {
+			t.Errorf("%s: the table is not marked out of date", step)
+		}
+		if got := js(`document.querySelector("#htmx-error button").textContent`); got != "Try again" {
+			t.Errorf("%s: got button %q, want Try again", step, got)
+		}
+	}
+	recovered := func(step, wantInURL string) {
+		t.Helper()
+		waitJS(t, b, `!document.querySelector("#htmx-error") && !document.querySelector("#results.stale")`)
+		if loc := js(`location.href`); !strings.Contains(loc, wantInURL) {
+			t.Errorf("%s: address %s, want %s", step, loc, wantInURL)
+		}
+	}
+
+	// 1. The share server stops mid-session.
+	addr := e.share.Server.Listener.Addr().String()
+	handler := e.share.Server.Config.Handler
+	e.share.Server.Close()
+	setType("upload")
+	failure("share server stopped", "The share service is unreachable")
+	sharetest.Screenshot(t, b, "console-6-unreachable")
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restarted := &http.Server{Handler: handler}
+	go func() { _ = restarted.Serve(ln) }()
+	t.Cleanup(func() { restarted.Close() })
+	do(chromedp.Click("#htmx-error button"))
+	recovered("share server back", "type=upload")
+
+	// 2. The console's token is revoked: the share service refuses the console.
+	if err := e.share.Svc.RevokeToken(context.Background(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	setType("download")
+	failure("token revoked", "The share service refused the console")
+
+	// 3. The console itself does not answer.
+	e.console.Close()
+	setType("editor")
+	failure("console gone", "The console could not be reached")
+}
+
+// TestUnreachablePageSaysItOnce: the 503 page states its sentence once (it used to be in a banner
+// and in the page body).
+func TestUnreachablePageSaysItOnce(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	s := e.signIn(t, "sam@example.com")
+	e.share.Server.Close()
+	p := s.get("/links")
+	const sentence = "The console cannot reach the share service right now."
+	if p.status != http.StatusServiceUnavailable || strings.Count(p.body, sentence) != 1 {
+		t.Errorf("got %d with the sentence %d times, want 503 with it once", p.status, strings.Count(p.body, sentence))
+	}
+}
