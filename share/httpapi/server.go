@@ -80,6 +80,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		mux.Handle("/v1beta/"+path, s.methodNotAllowed())
 	}
 	mux.HandleFunc("GET /v1/download/{token}", s.download)
+	mux.HandleFunc("GET /v1/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
