@@ -125,6 +125,9 @@ func (d *APIDoc) captureRequest(req *http.Request) (*requestCheck, error) {
 		rc.check.Header.Set("Content-Type", ct)
 	}
 	rc.check.Body = io.NopCloser(bytes.NewReader(rc.body))
+	// The validator prefers GetBody when there is one; the original's would give the bytes as sent,
+	// not the copy that goes with the copy's Content-Type.
+	rc.check.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(rc.body)), nil }
 	rc.check.ContentLength = int64(len(rc.body))
 	return rc, nil
 }
