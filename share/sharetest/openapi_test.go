@@ -105,7 +105,7 @@ func TestAPIDocRejects(t *testing.T) {
 			reply: envelope("Success", `{"share_link_object":`+link("")+`}`)},
 		{name: "wrong type of a response field", path: "/v1/share/link/get", body: `{"id":"x"}`, status: 200,
 			reply: envelope("Success", `{"share_link_object":`+strings.Replace(link(""), `"access_count":0`, `"access_count":"0"`, 1)+`}`),
-			want: "access_count"},
+			want:  "access_count"},
 		{name: "undocumented response field", path: "/v1/share/link/get", body: `{"id":"x"}`, status: 200,
 			reply: envelope("Success", `{"share_link_object":`+link(`,"owner":"ann"`)+`}`), want: "owner"},
 		{name: "missing required response field", path: "/v1/list", body: `{}`, status: 200,
