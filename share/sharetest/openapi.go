@@ -9,8 +9,12 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/textproto"
+	"net/url"
 	"strings"
+	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -269,4 +273,20 @@ func isMultipart(contentType string) bool {
 type replayBody struct {
 	io.Reader
 	io.Closer
+}
+
+// ValidatingProxy starts a reverse proxy to the server that checks every exchange like HTTP does,
+// for clients the test cannot hand an http.Client (Pangea's Node SDK). It returns the proxy's URL.
+func (e *Env) ValidatingProxy(t testing.TB) string {
+	t.Helper()
+	target, err := url.Parse(e.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewServer(&httputil.ReverseProxy{
+		Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(target) },
+		Transport: e.APIDoc.Transport(t, nil),
+	})
+	t.Cleanup(proxy.Close)
+	return proxy.URL
 }
