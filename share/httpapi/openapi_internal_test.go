@@ -153,9 +153,17 @@ func compareSchema(f *field, s *openapi3.Schema, ptr string, diffs *[]string) {
 			fail("document requires %v, server %v", sortedCopy(s.Required), sortedCopy(srvRequired))
 		}
 		for k, p := range f.props {
-			if ds := s.Properties[k]; ds != nil {
-				compareSchema(p, ds.Value, ptr+"/"+k, diffs)
+			ds := s.Properties[k]
+			if ds == nil {
+				continue
 			}
+			// The server takes null for an optional property as if it were absent, and refuses it
+			// for a required one.
+			inner, nullable := unwrapNull(ds.Value)
+			if nullable == p.required {
+				*diffs = append(*diffs, fmt.Sprintf("%s/%s: document allows null %v, server %v", ptr, k, nullable, !p.required))
+			}
+			compareSchema(p, inner, ptr+"/"+k, diffs)
 		}
 	case kStringMap:
 		if !typ("object") {
@@ -168,6 +176,19 @@ func compareSchema(f *field, s *openapi3.Schema, ptr string, diffs *[]string) {
 	case kFilter:
 		typ("object")
 	}
+}
+
+// unwrapNull returns s without the {"type": "null"} alternative of anyOf [s, null], and whether it had one.
+func unwrapNull(s *openapi3.Schema) (*openapi3.Schema, bool) {
+	if len(s.AnyOf) != 2 {
+		return s, false
+	}
+	for i, alt := range s.AnyOf {
+		if alt.Value.Type != nil && alt.Value.Type.Is("null") {
+			return s.AnyOf[1-i].Value, true
+		}
+	}
+	return s, false
 }
 
 func maxOf(p *uint64) uint64 {

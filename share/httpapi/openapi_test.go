@@ -50,3 +50,24 @@ func TestOpenAPIServed(t *testing.T) {
 		}
 	}
 }
+
+// TestNullIsAbsent: the server takes null for an optional property as if it were absent and refuses
+// it for a required one; the OpenAPI check (through postRaw) holds the document to the same.
+func TestNullIsAbsent(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
+	tests := []struct {
+		path, body string
+		wantHTTP   int
+	}{
+		{"/v1/folder/create", `{"name":"n","tags":null,"metadata":null,"parent_id":null}`, http.StatusOK},
+		{"/v1/share/link/list", `{"filter":null,"size":null,"order":null,"last":null}`, http.StatusOK},
+		{"/v1/list", `{"bucket_id":null,"order_by":null}`, http.StatusOK},
+		{"/v1/share/link/get", `{"id":null}`, http.StatusBadRequest},
+		{"/v1/share/link/delete", `{"ids":[null]}`, http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		if r := postRaw(t, e, tt.path, tt.body); r.HTTP != tt.wantHTTP {
+			t.Errorf("%s %s: got HTTP %d (%s), want %d", tt.path, tt.body, r.HTTP, r.Summary, tt.wantHTTP)
+		}
+	}
+}
