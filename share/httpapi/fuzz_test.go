@@ -18,7 +18,8 @@ var fuzzPaths = []string{
 }
 
 // FuzzRequest sends arbitrary bodies to every endpoint of a real server (SQLite and PostgreSQL) and
-// requires an envelope that is never a 500: nothing a client sends may crash the request.
+// requires an envelope that is never a 500 (nothing a client sends may crash the request) and that
+// matches the OpenAPI document.
 func FuzzRequest(f *testing.F) {
 	seeds := []string{
 		`{}`, `[]`, `null`, `{"links":[{"targets":["pos_x"],"authenticators":[{"auth_type":"password","auth_context":"12345678"}]}]}`,
@@ -60,6 +61,12 @@ func FuzzRequest(f *testing.F) {
 			}
 			if !strings.Contains(rec.Body.String(), `"request_id":"prq_`) {
 				t.Fatalf("%s %s %q: reply is not an envelope: %s", kind, path, body, rec.Body.String())
+			}
+			// The reply must match the OpenAPI document, and a body the document refuses must be refused.
+			sent := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+			sent.Header = req.Header.Clone()
+			if err := e.APIDoc.CheckExchange(sent, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
+				t.Fatalf("%s %s %q: %v", kind, path, body, err)
 			}
 		}
 	})

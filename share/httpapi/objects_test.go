@@ -98,7 +98,7 @@ func TestObjects(t *testing.T) {
 			}
 			req, _ := http.NewRequest(http.MethodGet, info.DestURL, nil)
 			req.Header.Set("Range", "bytes=6-10")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := e.HTTP.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func TestObjects(t *testing.T) {
 				t.Errorf("Content-Disposition: got %q", cd)
 			}
 			bad := info.DestURL[:len(info.DestURL)-3] + "AAA"
-			resp, err = http.Get(bad)
+			resp, err = e.HTTP.Get(bad)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func TestObjects(t *testing.T) {
 				t.Errorf("tampered dest_url: got %d, want 404", resp.StatusCode)
 			}
 			e.Clock.Advance(6 * time.Minute)
-			resp, err = http.Get(info.DestURL)
+			resp, err = e.HTTP.Get(info.DestURL)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -218,7 +218,7 @@ func TestObjects(t *testing.T) {
 				t.Errorf("zip: got %v (count %d)", contents, res.Count)
 			}
 			u := sharetest.Must(e.Client.GetArchiveURL(ctx, api.GetArchiveRequest{IDs: []string{f.a.ID, f.b.ID}, Format: "tar"}))(t)
-			resp, err := http.Get(u.DestURL)
+			resp, err := e.HTTP.Get(u.DestURL)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -261,7 +261,7 @@ func TestPutRequiresRequestFirst(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, e.URL+"/v1/put", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+e.Token)
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=B")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,9 @@ func TestPangeaNodeSDK(t *testing.T) {
 			e := sharetest.Start(t, kind, sharetest.Options{})
 			cmd := exec.Command("node", "sdk.mjs")
 			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "BASE_URL="+e.URL, "TOKEN="+e.Token)
+			// Through a proxy that checks every exchange against the OpenAPI document: a third-party
+			// client's requests must be ones the document allows.
+			cmd.Env = append(os.Environ(), "BASE_URL="+e.ValidatingProxy(t), "TOKEN="+e.Token)
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("node sdk.mjs: %v\n%s", err, out)

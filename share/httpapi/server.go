@@ -94,6 +94,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		mux.Handle("GET "+prefix+"{id}", s.authenticated(http.HandlerFunc(s.requestStatus)))
 		mux.Handle(prefix, s.unknownPath())
 	}
+	mux.HandleFunc("GET /v1/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")

@@ -147,7 +147,7 @@ func TestMethodAndPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		req, _ := http.NewRequest(tt.method, e.URL+tt.path, nil)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := e.HTTP.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

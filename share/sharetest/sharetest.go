@@ -139,6 +139,10 @@ type Env struct {
 	Logs   *SyncBuffer
 	SMS    *SMSInbox
 	Blobs  *blob.Store
+	// HTTP is a plain client for requests Client cannot make (raw bodies, dest_url downloads). It
+	// and Client check every exchange against the OpenAPI document and fail the test on a mismatch.
+	HTTP   *http.Client
+	APIDoc *APIDoc
 }
 
 // Options change an Env.
@@ -221,7 +225,13 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.APIDoc, err = LoadAPIDoc(httpapi.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.HTTP = &http.Client{Transport: e.APIDoc.Transport(t, nil), Timeout: 5 * time.Minute}
 	e.Client = api.NewClient(e.URL, e.Token)
+	e.Client.HTTP = e.HTTP
 	return e
 }
 

@@ -1,0 +1,219 @@
+package sharetest_test
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/textproto"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sharedesk/sharedesk/share/httpapi"
+	"github.com/sharedesk/sharedesk/share/sharetest"
+)
+
+// recorder collects what the validating transport reports.
+type recorder struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
+}
+
+const (
+	reqID  = "prq_abcdefghijklmnopqrstuvwxyz234567"
+	objID  = "pos_abcdefghijklmnopqrstuvwxyz234567"
+	linkID = "psl_abcdefghijklmnopqrstuvwxyz234567"
+	bucket = "pro_abcdefghijklmnopqrstuvwxyz234567"
+)
+
+func envelope(status, result string) string {
+	return `{"request_id":"` + reqID + `","request_time":"2026-01-02T03:04:05Z","response_time":"2026-01-02T03:04:05.1Z","status":"` +
+		status + `","summary":"s","result":` + result + `}`
+}
+
+const object = `{"id":"` + objID + `","name":"a.txt","type":"file","parent_id":"","folder":"/","size":5,"mimetype":"text/plain","created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z"}`
+
+func link(extra string) string {
+	return `{"id":"` + linkID + `","bucket_id":"` + bucket + `","targets":["` + objID + `"],"link_type":"download","access_count":0,"max_access_count":10,` +
+		`"created_at":"2026-01-02T03:04:05Z","expires_at":"2026-01-09T03:04:05Z","authenticators":[{"auth_type":"password","auth_context":"********"}],"link":"http://x/s/t"` + extra + `}`
+}
+
+// multipartReply is a get reply as the server writes it: the envelope, then the file.
+func multipartReply(env string) (string, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="json"`)
+	h.Set("Content-Type", "application/json")
+	w, _ := mw.CreatePart(h)
+	w.Write([]byte(env))
+	fw, _ := mw.CreateFormFile("file", "a.txt")
+	fw.Write(bytes.Repeat([]byte("x"), 3<<20)) // longer than the part the validator reads
+	mw.Close()
+	return b.String(), mw.FormDataContentType()
+}
+
+// putBody is a put request: the JSON request part, then the file.
+func putBody(request string) (string, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="request"`)
+	h.Set("Content-Type", "application/json")
+	w, _ := mw.CreatePart(h)
+	w.Write([]byte(request))
+	fw, _ := mw.CreateFormFile("upload", "a.txt")
+	fw.Write([]byte("hello"))
+	mw.Close()
+	return b.String(), mw.FormDataContentType()
+}
+
+// TestAPIDocRejects checks the check: a real HTTP server answers with hand-made replies, some of
+// which the server under test must never send, and the validating transport must report exactly those.
+func TestAPIDocRejects(t *testing.T) {
+	doc, err := sharetest.LoadAPIDoc(httpapi.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	getReply, getCT := multipartReply(envelope("Success", `{"object":`+object+`}`))
+	badGetReply, badGetCT := multipartReply(envelope("Success", `{"object":`+strings.Replace(object, `"size":5`, `"size":"5"`, 1)+`}`))
+	goodPut, goodPutCT := putBody(`{"transfer_method":"multipart","name":"a.txt"}`)
+	badPut, badPutCT := putBody(`{"transfer_method":"multipart","name":"a.txt","colour":"blue"}`)
+	badRequest := envelope("ValidationError", `{"errors":[{"code":"UnexpectedProperty","detail":"d","source":"/colour"}]}`)
+	tests := []struct {
+		name       string
+		method     string
+		path, body string
+		reqCT      string
+		status     int
+		respCT     string
+		reply      string
+		noReqID    bool
+		want       string // "" when the exchange matches the document
+	}{
+		{name: "good link/get", path: "/v1/share/link/get", body: `{"id":"` + linkID + `"}`, status: 200,
+			reply: envelope("Success", `{"share_link_object":`+link("")+`}`)},
+		{name: "v1beta path", path: "/v1beta/share/link/get", body: `{"id":"` + linkID + `"}`, status: 200,
+			reply: envelope("Success", `{"share_link_object":`+link("")+`}`)},
+		{name: "wrong type of a response field", path: "/v1/share/link/get", body: `{"id":"x"}`, status: 200,
+			reply: envelope("Success", `{"share_link_object":`+strings.Replace(link(""), `"access_count":0`, `"access_count":"0"`, 1)+`}`),
+			want:  "access_count"},
+		{name: "undocumented response field", path: "/v1/share/link/get", body: `{"id":"x"}`, status: 200,
+			reply: envelope("Success", `{"share_link_object":`+link(`,"owner":"ann"`)+`}`), want: "owner"},
+		{name: "missing required response field", path: "/v1/list", body: `{}`, status: 200,
+			reply: envelope("Success", `{"objects":[]}`), want: "count"},
+		{name: "bad enum in response", path: "/v1/share/link/get", body: `{"id":"x"}`, status: 200,
+			reply: envelope("Success", `{"share_link_object":`+strings.Replace(link(""), `"download"`, `"stream"`, 1)+`}`), want: "link_type"},
+		{name: "error status on a 200", path: "/v1/share/link/get", body: `{"id":"x"}`, status: 200,
+			reply: envelope("NotFound", `{}`), want: "status"},
+		{name: "Success on a 400", path: "/v1/share/link/get", body: `{"id":"x"}`, status: 400,
+			reply: envelope("Success", `{}`), want: "status"},
+		{name: "error code with the wrong HTTP status", path: "/v1/share/link/get", body: `{"id":"x"}`, status: 404,
+			reply: envelope("ValidationError", `{}`), want: "status"},
+		{name: "undocumented HTTP status", path: "/v1/share/link/get", body: `{"id":"x"}`, status: 418,
+			reply: envelope("Teapot", `{}`), want: "status is not supported"},
+		{name: "missing x-request-id", path: "/v1/buckets", body: `{}`, status: 200, noReqID: true,
+			reply: envelope("Success", `{"buckets":[]}`), want: "X-Request-Id"},
+		{name: "not JSON", path: "/v1/buckets", body: `{}`, status: 200, respCT: "text/html", reply: "<p>hi</p>", want: "text/html"},
+		{name: "refused bad request", path: "/v1/share/link/list", body: `{"colour":"blue"}`, status: 400, reply: badRequest},
+		{name: "accepted bad request", path: "/v1/share/link/list", body: `{"colour":"blue"}`, status: 200,
+			reply: envelope("Success", `{"count":0,"share_link_objects":[]}`), want: "the request does not match"},
+		{name: "accepted unknown filter", path: "/v1/share/link/list", body: `{"filter":{"link__contains":["x"]}}`, status: 200,
+			reply: envelope("Success", `{"count":0,"share_link_objects":[]}`), want: "the request does not match"},
+		{name: "numeric filter as a string", path: "/v1/share/link/list", body: `{"filter":{"access_count__gte":"2","created_at__lt":"2026-01-01T00:00:00Z","title__contains":"q","tags":["a"]}}`,
+			status: 200, reply: envelope("Success", `{"count":0,"share_link_objects":[]}`)},
+		{name: "null for an optional property", path: "/v1/share/link/list", body: `{"filter":null,"size":null}`, status: 200,
+			reply: envelope("Success", `{"count":0,"share_link_objects":[]}`)},
+		{name: "accepted null for a required property", path: "/v1/share/link/get", body: `{"id":null}`, status: 200,
+			reply: envelope("Success", `{"share_link_object":`+link("")+`}`), want: "the request does not match"},
+		{name: "accepted request without a token", method: "POST", path: "/v1/buckets", body: `{}`, status: 200,
+			reply: envelope("Success", `{"buckets":[]}`), want: "bearer"},
+		{name: "good multipart get", path: "/v1/get", body: `{"id":"` + objID + `","transfer_method":"multipart"}`, status: 200,
+			respCT: getCT, reply: getReply},
+		{name: "bad envelope in a multipart get", path: "/v1/get", body: `{"id":"` + objID + `","transfer_method":"multipart"}`, status: 200,
+			respCT: badGetCT, reply: badGetReply, want: "size"},
+		{name: "good put", path: "/v1/put", body: goodPut, reqCT: goodPutCT, status: 200,
+			reply: envelope("Success", `{"object":`+object+`}`)},
+		{name: "accepted put with a bad request part", path: "/v1/put", body: badPut, reqCT: badPutCT, status: 200,
+			reply: envelope("Success", `{"object":`+object+`}`), want: "colour"},
+		{name: "undocumented endpoint", path: "/v1/share/link/edit", body: `{}`, status: 200,
+			reply: envelope("Success", `{}`), want: "does not describe"},
+		{name: "unknown endpoint refused", path: "/v1/share/link/edit", body: `{}`, status: 404,
+			reply: envelope("NotFound", `{}`)},
+		{name: "download", method: "GET", path: "/v1/download/tok", status: 200, respCT: "application/zip", reply: "PK..."},
+		{name: "document", method: "GET", path: "/v1/openapi.json", status: 200, reply: string(httpapi.OpenAPI())},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				ct := tt.respCT
+				if ct == "" {
+					ct = "application/json"
+				}
+				w.Header().Set("Content-Type", ct)
+				if tt.path == "/v1/download/tok" {
+					w.Header().Set("Content-Disposition", "attachment; filename=archive.zip")
+				}
+				if !tt.noReqID {
+					w.Header().Set("X-Request-Id", reqID)
+				}
+				w.WriteHeader(tt.status)
+				w.Write([]byte(tt.reply))
+			}))
+			defer srv.Close()
+			var rec recorder
+			client := &http.Client{Transport: doc.Transport(&rec, nil)}
+			method := tt.method
+			if method == "" {
+				method = http.MethodPost
+			}
+			var body *strings.Reader
+			if tt.body != "" || method == http.MethodPost {
+				body = strings.NewReader(tt.body)
+			}
+			var req *http.Request
+			if body != nil {
+				req, _ = http.NewRequest(method, srv.URL+tt.path, body)
+			} else {
+				req, _ = http.NewRequest(method, srv.URL+tt.path, nil)
+			}
+			ct := tt.reqCT
+			if ct == "" && method == http.MethodPost {
+				ct = "application/json"
+			}
+			if ct != "" {
+				req.Header.Set("Content-Type", ct)
+			}
+			if tt.method == "" {
+				req.Header.Set("Authorization", "Bearer shd_test")
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			got.ReadFrom(resp.Body)
+			resp.Body.Close()
+			if got.String() != tt.reply {
+				t.Errorf("the caller got %d bytes, want the %d the server sent", got.Len(), len(tt.reply))
+			}
+			msgs := strings.Join(rec.msgs, "\n")
+			switch {
+			case tt.want == "" && len(rec.msgs) > 0:
+				t.Errorf("got reports for a matching exchange:\n%s", msgs)
+			case tt.want != "" && len(rec.msgs) == 0:
+				t.Errorf("got no report, want one mentioning %q", tt.want)
+			case tt.want != "" && !strings.Contains(msgs, tt.want):
+				t.Errorf("got report\n%s\nwant it to mention %q", msgs, tt.want)
+			}
+		})
+	}
+}
