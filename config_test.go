@@ -73,3 +73,13 @@ func TestConfigFileRefusesSecrets(t *testing.T) {
 		t.Errorf("secret file in config: got %q, %v", *got, err)
 	}
 }
+
+// Secrets never come from the command line, where other users of the machine can read them (ps).
+func TestNoSecretFlags(t *testing.T) {
+	for _, cmd := range []string{"serve", "console", "share-server"} {
+		_, err := runCmd(t, cmd, "--oidc-client-secret", "s3cret")
+		if err == nil || !strings.Contains(err.Error(), "not defined") {
+			t.Errorf("%s --oidc-client-secret: got %v, want the flag refused", cmd, err)
+		}
+	}
+}

@@ -20,7 +20,9 @@ import (
 	"github.com/sharedesk/sharedesk/share/sharetest"
 )
 
-var fakeOIDC = []string{"--oidc-issuer", "https://idp.example.com", "--oidc-client-id", "c", "--oidc-client-secret", "s", "--default-role", "viewer"}
+// fakeOIDC are provider settings; the client secret comes from SHAREDESK_OIDC_CLIENT_SECRET (set by the
+// tests), as secrets never come from flags.
+var fakeOIDC = []string{"--oidc-issuer", "https://idp.example.com", "--oidc-client-id", "c", "--default-role", "viewer"}
 
 func writeToken(t *testing.T, path, token string) {
 	t.Helper()
@@ -77,6 +79,7 @@ func TestConsoleStartupCheck(t *testing.T) {
 				{"empty token file", env.URL, empty, []string{"--api-token-file", "is empty"}},
 				{"missing token file", env.URL, filepath.Join(dir, "nope"), []string{"--api-token-file", "no such file"}},
 			}
+			t.Setenv("SHAREDESK_OIDC_CLIENT_SECRET", "s")
 			for _, tt := range tests {
 				args := append([]string{"console", "--data-dir", t.TempDir(), "--api-url", tt.url, "--api-token-file", tt.tokenFile}, fakeOIDC...)
 				_, err := runCmd(t, args...)
@@ -182,11 +185,12 @@ func TestServeRevokesItsToken(t *testing.T) {
 	idp.Start()
 	defer idp.Close()
 	dir, console := t.TempDir(), freeAddr(t)
+	t.Setenv("SHAREDESK_OIDC_CLIENT_SECRET", "console-secret")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--data-dir", dir, "--listen", console, "--share-listen", freeAddr(t), "--oidc-issuer", issuer,
-			"--oidc-client-id", "console", "--oidc-client-secret", "console-secret", "--default-role", "viewer"}, io.Discard, io.Discard)
+			"--oidc-client-id", "console", "--default-role", "viewer"}, io.Discard, io.Discard)
 	}()
 	if err := waitReady(context.Background(), "http://"+console+"/readyz"); err != nil {
 		cancel()

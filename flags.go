@@ -1,0 +1,175 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/peterbourgon/ff/v3"
+	"github.com/peterbourgon/ff/v3/fftoml"
+)
+
+// parseWithArg parses flags given before or after exactly one positional argument and returns it.
+func parseWithArg(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	positional, err := parseInterleaved(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(positional) != 1 {
+		return "", errors.New(usage)
+	}
+	return positional[0], nil
+}
+
+// consoleFlags are the console's settings.
+type consoleFlags struct {
+	listen, consoleURL, consoleDatabaseURL               string
+	issuer, clientID, clientSecret, clientSecretFile     string
+	redirectURL, scopes, roleClaim, roleMap, defaultRole string
+	allowedDomains                                       string
+}
+
+func (f *consoleFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address of the console")
+	fs.StringVar(&f.consoleURL, "console-url", "", "external base URL of the console (default http://LISTEN)")
+	fs.StringVar(&f.consoleDatabaseURL, "console-database-url", "", "postgres://… for the console's own tables (default: next to the share data)")
+	fs.StringVar(&f.issuer, "oidc-issuer", "", "OpenID Connect issuer URL of your identity provider")
+	fs.StringVar(&f.clientID, "oidc-client-id", "", "the console's client id at the provider")
+	fs.StringVar(&f.clientSecretFile, "oidc-client-secret-file", "", "file holding the client secret (or set SHAREDESK_OIDC_CLIENT_SECRET; never a flag)")
+	fs.StringVar(&f.redirectURL, "oidc-redirect-url", "", "the console's callback URL registered at the provider (default CONSOLE_URL/auth/callback)")
+	fs.StringVar(&f.scopes, "oidc-scopes", "openid,profile,email", "scopes to ask for, comma-separated")
+	fs.StringVar(&f.roleClaim, "oidc-role-claim", "groups", "ID-token claim holding the person's groups")
+	fs.StringVar(&f.roleMap, "role-map", "", "group=role pairs, e.g. share-admins=admin,helpdesk=helpdesk,staff=sharer")
+	fs.StringVar(&f.defaultRole, "default-role", "", "role for people in no mapped group; empty means no access")
+	fs.StringVar(&f.allowedDomains, "allowed-email-domains", "", "only these email domains may sign in, comma-separated")
+}
+
+// requireOIDC refuses to start without real provider settings: nothing outside demo may fall back to
+// the development provider.
+func (f *consoleFlags) requireOIDC() error {
+	var missing []string
+	if f.issuer == "" {
+		missing = append(missing, "--oidc-issuer")
+	}
+	if f.clientID == "" {
+		missing = append(missing, "--oidc-client-id")
+	}
+	if f.clientSecret == "" && f.clientSecretFile == "" && os.Getenv("SHAREDESK_OIDC_CLIENT_SECRET") == "" {
+		missing = append(missing, "--oidc-client-secret-file")
+	}
+	if f.roleMap == "" && f.defaultRole == "" {
+		missing = append(missing, "--role-map (or --default-role)")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the console needs your identity provider's settings: %s (try `sharedesk demo` for a local trial)", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func splitComma(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// storageFlags are the flags every command that opens the database shares.
+type storageFlags struct {
+	dataDir, databaseURL, secretKeyFile, previousKeyFiles string
+	databaseWait                                          time.Duration
+}
+
+func (f *storageFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.dataDir, "data-dir", "./sharedesk-data", "directory for the SQLite database, file bytes and the secret key")
+	fs.StringVar(&f.databaseURL, "database-url", "", "postgres://… to use PostgreSQL instead of SQLite")
+	fs.StringVar(&f.secretKeyFile, "secret-key-file", "", "file holding the master secret (default DATA_DIR/secret.key, created on the first start); every instance sharing a database needs the same one")
+	fs.StringVar(&f.previousKeyFiles, "previous-secret-key-file", "", "comma-separated files holding secret keys being rotated out: links sealed with them keep working and are re-sealed under the current key at start")
+	fs.DurationVar(&f.databaseWait, "database-wait", 2*time.Minute, "how long to keep retrying an unreachable PostgreSQL at start before giving up")
+}
+
+// parse parses args into fs with the precedence flags > environment (SHAREDESK_<FLAG>) > config file
+// (--config FILE, TOML; keys are flag names). One file can serve every command: keys a command does not
+// define are ignored. Secrets are read from files or the environment only, so the config file may not
+// hold them.
+func parse(fs *flag.FlagSet, args []string) error {
+	if fs.Lookup("config") == nil {
+		fs.String("config", "", "TOML file of settings (keys are flag names; flags and SHAREDESK_* variables win)")
+	}
+	err := ff.Parse(fs, args,
+		ff.WithEnvVarPrefix("SHAREDESK"),
+		ff.WithConfigFileFlag("config"),
+		ff.WithConfigFileParser(configParser),
+		ff.WithIgnoreUndefined(true),
+	)
+	if errors.Is(err, flag.ErrHelp) {
+		return flag.ErrHelp
+	}
+	return err
+}
+
+// parseInterleaved is parse for commands with arguments, which may come before, between or after the
+// flags (`token revoke NAME --data-dir D`); it returns the arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// configParser reads TOML settings, refusing secret values: they belong in a file named by a *-file flag
+// or in the environment, where they are not copied around with the rest of the configuration.
+func configParser(r io.Reader, set func(name, value string) error) error {
+	return fftoml.Parser(r, func(name, value string) error {
+		if isSecretFlag(name) {
+			return fmt.Errorf("the config file may not hold %q: put the secret in a file (--%s-file) or in SHAREDESK_%s",
+				name, name, strings.ToUpper(strings.ReplaceAll(name, "-", "_")))
+		}
+		return set(name, value)
+	})
+}
+
+func isSecretFlag(name string) bool {
+	return (strings.Contains(name, "secret") || strings.Contains(name, "token") || strings.Contains(name, "password")) &&
+		!strings.HasSuffix(name, "-file")
+}
+
+// shareFlags are the share server's settings.
+type shareFlags struct {
+	storageFlags
+	listen, publicURL, smtpURL, smsURL, smsSecretFile string
+	mailFrom                                          string
+	maxUpload, maxJSON                                int64
+	defAccess, maxAccess                              int
+	defExpiry, maxExpiry, linkRetention               time.Duration
+}
+
+func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
+	f.storageFlags.register(fs)
+	fs.StringVar(&f.listen, listenFlag, "127.0.0.1:8081", "address of the share server (API and recipient portal)")
+	fs.StringVar(&f.publicURL, "public-url", "", "external base URL of the share server, used in link URLs (default http://LISTEN)")
+	fs.StringVar(&f.smtpURL, "smtp-url", "", "smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…; empty keeps messages in the outbox")
+	fs.StringVar(&f.mailFrom, "mail-from", "", `sender of emails, with an optional display name: "Acme Files <share@example.com>" (default: the smtp url's from, or noreply@HOST)`)
+	fs.StringVar(&f.smsURL, "sms-webhook-url", "", "URL that receives SMS as signed JSON POSTs; empty keeps SMS in the outbox")
+	fs.StringVar(&f.smsSecretFile, "sms-webhook-secret-file", "", "file holding the HMAC secret that signs SMS webhook posts")
+	fs.Int64Var(&f.maxUpload, "max-upload-size", 2<<30, "largest file accepted, in bytes")
+	fs.Int64Var(&f.maxJSON, "max-json-body", 1<<20, "largest JSON request body, in bytes")
+	fs.IntVar(&f.defAccess, "default-max-access", 10, "max_access_count of a link that does not give one")
+	fs.IntVar(&f.maxAccess, "max-access-limit", 1000, "highest max_access_count a link may ask for")
+	fs.DurationVar(&f.defExpiry, "default-expiry", 7*24*time.Hour, "lifetime of a link that does not give expires_at")
+	fs.DurationVar(&f.maxExpiry, "max-expiry", 90*24*time.Hour, "longest lifetime a link may ask for")
+	fs.DurationVar(&f.linkRetention, "expired-link-retention", 30*24*time.Hour, "how long expired links are kept before the sweeper deletes them")
+}

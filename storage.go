@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sharedesk/sharedesk/dbutil"
+	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/share/store"
+)
+
+func (f *storageFlags) open(ctx context.Context, log *slog.Logger) (*store.DB, error) {
+	if f.databaseURL == "" {
+		return store.OpenSQLite(ctx, filepath.Join(f.dataDir, "sharedesk.db"))
+	}
+	var db *store.DB
+	err := dbutil.Retry(ctx, log, "PostgreSQL", f.databaseWait, func(ctx context.Context) error {
+		var err error
+		db, err = store.OpenPostgres(ctx, f.databaseURL)
+		return err
+	})
+	return db, err
+}
+
+// keys reads the master secret (and any previous ones), creating a random one on the first start of
+// an empty database, and checks it against the fingerprint the database recorded.
+func (f *storageFlags) keys(ctx context.Context, db *store.DB, log *slog.Logger) (*share.Keys, error) {
+	secret, err := f.secret(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	var previous [][]byte
+	for _, p := range strings.Split(f.previousKeyFiles, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		key, err := readSecret(p)
+		if err != nil {
+			return nil, fmt.Errorf("--previous-secret-key-file: %w", err)
+		}
+		previous = append(previous, key)
+	}
+	keys, err := share.NewKeys(secret, previous...)
+	if err != nil {
+		return nil, err
+	}
+	if err := share.CheckKey(ctx, db, keys, func(msg string, args ...any) { log.Info(msg, args...) }); err != nil {
+		return nil, err
+	}
+	return keys, nil
+}
+
+// secret reads the master secret. A missing default key file is created only for a database that
+// has never held links: otherwise a lost key would be silently replaced and every link broken.
+func (f *storageFlags) secret(ctx context.Context, db *store.DB) ([]byte, error) {
+	path := f.secretKeyFile
+	if path == "" {
+		path = filepath.Join(f.dataDir, "secret.key")
+	}
+	_, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) && f.secretKeyFile == "" {
+		_, fpErr := db.Setting(ctx, share.SettingKeyFingerprint)
+		_, _, linkErr := db.SampleSealedToken(ctx)
+		if !errors.Is(fpErr, share.ErrNotFound) || !errors.Is(linkErr, share.ErrNotFound) {
+			return nil, fmt.Errorf("%w: the secret key file %s is missing, but this database was already used with a key. "+
+				"Restore that file from a backup (a new key would break every existing link)", share.ErrKeyMismatch, path)
+		}
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
+		if err := writePrivateFile(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
+			return nil, err
+		}
+		return key, nil
+	}
+	return readSecret(path)
+}
+
+// writePrivateFile creates path with mode 0600 whatever the umask, failing if it exists.
+func writePrivateFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func readSecret(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read secret key: %w", err)
+	}
+	raw = bytes.TrimSpace(raw)
+	if key, err := hex.DecodeString(string(raw)); err == nil && len(key) >= 32 {
+		return key, nil
+	}
+	if len(raw) < 32 {
+		return nil, fmt.Errorf("secret key in %s is too short: use at least 32 random bytes (64 hex characters)", path)
+	}
+	return raw, nil
+}
