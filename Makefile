@@ -9,6 +9,7 @@ all: build
 
 ## build: Go only; htmx is committed under static/vendor and embedded like every other asset
 build:
+	@test -x $(BIN) || echo "Building $(BIN): the first build downloads Go modules and compiles for a few minutes…"
 	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -o $(BIN) .
 
 ## the pinned htmx package, needed only to check (or upgrade) the committed copy

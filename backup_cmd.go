@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,8 +13,7 @@ import (
 
 // cmdBackup writes a consistent archive of a SQLite data directory while the server runs.
 func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("backup", stdout)
 	var sf storageFlags
 	sf.register(fs)
 	out := fs.String("out", "", "archive to write (a tar file; it holds the secret key: keep it as safe as the server)")

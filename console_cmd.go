@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,9 +15,8 @@ import (
 	"github.com/sharedesk/sharedesk/api"
 )
 
-func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("console", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("console", stdout)
 	var cf consoleFlags
 	cf.register(fs)
 	dataDir := fs.String("data-dir", "./sharedesk-data", "directory for the console's own SQLite tables (sessions, audit)")
@@ -69,7 +67,7 @@ func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeConsole()
-	return serveAll(ctx, log, listener{"console", cf.listen, withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})})
+	return serveAll(ctx, log, listener{name: "console", addr: cf.listen, handler: withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})})
 }
 
 // reloadOnHangup re-reads the token file on every SIGHUP until ctx ends (it is also re-read when it

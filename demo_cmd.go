@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -17,9 +16,8 @@ import (
 	"github.com/sharedesk/sharedesk/share"
 )
 
-func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("demo", stdout)
 	var sf shareFlags
 	sf.register(fs, "share-listen")
 	listen := fs.String("listen", "localhost:8080", "address of the console (loopback only)")
@@ -40,6 +38,13 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	shareL := &listener{name: "share server", addr: sf.listen}
+	consoleL := &listener{name: "console", addr: *listen}
+	idpL := &listener{name: "development identity provider", addr: *idpListen}
+	if err := bind(shareL, consoleL, idpL); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "Starting the demo: data in %s …\n", sf.dataDir)
 	srv, err := buildShare(ctx, &sf, log)
 	if err != nil {
 		return err
@@ -68,7 +73,8 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
 	idpErr := make(chan error, 1)
 	idpCtx, stopIdp := context.WithCancel(ctx)
 	defer stopIdp()
-	go func() { idpErr <- serveAll(idpCtx, log, listener{"development identity provider", *idpListen, idp}) }()
+	idpL.handler = idp
+	go func() { idpErr <- serveAll(idpCtx, log, *idpL) }()
 	if err := waitReady(ctx, issuer+"/.well-known/openid-configuration"); err != nil {
 		return err
 	}
@@ -78,7 +84,8 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeConsole()
-	fmt.Fprintf(stderr, "\nsharedesk demo is running.\n\n  Console:    %s   (sign in as any of the people below)\n", consoleURL)
+	// The addresses are bound (see bind above): connections wait in the queue until serveAll accepts them.
+	fmt.Fprintf(stderr, "\nsharedesk demo is running. Stop it with Ctrl-C; delete %s to start again with fresh data.\n\n  Console:    %s   (sign in as any of the people below)\n", sf.dataDir, consoleURL)
 	for _, u := range demoUsers {
 		role := "no access"
 		switch {
@@ -95,7 +102,8 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "  Sign-in:    %s (development provider, loopback only)\n  Share API:  %s/v1/…   token: %s\n  Outbox:     %s/outbox (emails and texts stay on this machine)\n\n",
 		issuer, srv.url, apiToken, consoleURL)
-	err = serveAll(ctx, log, listener{"share server", sf.listen, srv.handler}, listener{"console", *listen, console})
+	shareL.handler, consoleL.handler = srv.handler, console
+	err = serveAll(ctx, log, *shareL, *consoleL)
 	stopIdp()
 	<-idpErr
 	return err

@@ -94,24 +94,29 @@ func (f *storageFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.databaseWait, "database-wait", 2*time.Minute, "how long to keep retrying an unreachable PostgreSQL at start before giving up")
 }
 
+// newFlagSet makes a command's flag set; --help prints its flags to stdout.
+func newFlagSet(name string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: sharedesk %s [flags]\n\nFlags (each also SHAREDESK_<FLAG> or a key in --config):\n", name)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // parse parses args into fs with the precedence flags > environment (SHAREDESK_<FLAG>) > config file
 // (--config FILE, TOML; keys are flag names). One file can serve every command: keys a command does not
 // define are ignored. Secrets are read from files or the environment only, so the config file may not
-// hold them.
+// hold them. A command that takes no arguments refuses any, so a misplaced flag is never ignored.
 func parse(fs *flag.FlagSet, args []string) error {
-	if fs.Lookup("config") == nil {
-		fs.String("config", "", "TOML file of settings (keys are flag names; flags and SHAREDESK_* variables win)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	err := ff.Parse(fs, args,
-		ff.WithEnvVarPrefix("SHAREDESK"),
-		ff.WithConfigFileFlag("config"),
-		ff.WithConfigFileParser(configParser),
-		ff.WithIgnoreUndefined(true),
-	)
-	if errors.Is(err, flag.ErrHelp) {
-		return flag.ErrHelp
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s takes no arguments, got %q (every setting is a --flag; see --help)", fs.Name(), fs.Arg(0))
 	}
-	return err
+	return nil
 }
 
 // parseInterleaved is parse for commands with arguments, which may come before, between or after the
@@ -119,7 +124,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
-		if err := parse(fs, args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return nil, err
 		}
 		if fs.NArg() == 0 {
@@ -128,6 +133,31 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
+}
+
+// parseFlags reads flags until the first argument. Errors are returned (and printed once, by main);
+// --help prints the flags to the command's output.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if fs.Lookup("config") == nil {
+		fs.String("config", "", "TOML file of settings (keys are flag names; flags and SHAREDESK_* variables win)")
+	}
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := ff.Parse(fs, args,
+		ff.WithEnvVarPrefix("SHAREDESK"),
+		ff.WithConfigFileFlag("config"),
+		ff.WithConfigFileParser(configParser),
+		ff.WithIgnoreUndefined(true),
+	)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return flag.ErrHelp
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w (see sharedesk %s --help)", fs.Name(), errors.Unwrap(err), fs.Name())
+	}
+	return nil
 }
 
 // configParser reads TOML settings, refusing secret values: they belong in a file named by a *-file flag

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,8 +15,7 @@ import (
 
 // cmdGC runs one sweeper pass by hand (the servers run it hourly) and prints what it removed.
 func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("gc", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("gc", stdout)
 	var sf storageFlags
 	sf.register(fs)
 	retention := fs.Duration("expired-link-retention", 30*24*time.Hour, "how long expired links are kept")

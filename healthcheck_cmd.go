@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,8 +12,7 @@ import (
 // cmdHealthcheck asks a /healthz or /readyz URL and succeeds only on a 2xx answer, for container health
 // checks in images that have no curl.
 func cmdHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("healthcheck", stdout)
 	timeout := fs.Duration("timeout", 5*time.Second, "how long to wait for an answer")
 	target, err := parseWithArg(fs, args, "usage: sharedesk healthcheck [--timeout 5s] URL (e.g. http://127.0.0.1:8081/readyz)")
 	if err != nil {

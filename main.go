@@ -34,16 +34,17 @@ Commands:
   sharedesk version                 the module version and VCS revision of this binary (also --version)
 
 Every flag can also be set by an environment variable: --data-dir is SHAREDESK_DATA_DIR.
-Run "sharedesk COMMAND -h" for a command's flags.
+Run "sharedesk COMMAND --help" for a command's flags.
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "sharedesk:", err)
-		}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp): // help was asked for and printed
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "sharedesk:", err)
 		os.Exit(1)
 	}
 }
@@ -51,17 +52,17 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
+		return errors.New("no command given")
 	}
 	switch args[0] {
 	case "share-server":
-		return cmdShareServer(ctx, args[1:], stderr)
+		return cmdShareServer(ctx, args[1:], stdout, stderr)
 	case "demo":
-		return cmdDemo(ctx, args[1:], stderr)
+		return cmdDemo(ctx, args[1:], stdout, stderr)
 	case "serve":
-		return cmdServe(ctx, args[1:], stderr)
+		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "console":
-		return cmdConsole(ctx, args[1:], stderr)
+		return cmdConsole(ctx, args[1:], stdout, stderr)
 	case "token":
 		return cmdToken(ctx, args[1:], stdout, stderr)
 	case "backup":

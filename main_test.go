@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
+	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +114,99 @@ func TestConsoleCommandsNeedRealOIDC(t *testing.T) {
 	}
 	if err := requireLoopback("0.0.0.0:8080"); err == nil {
 		t.Error("demo would listen on every address")
+	}
+}
+
+func TestTokenNamesAreUnique(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := runCmd(t, "token", "create", "--name", "ci", "--data-dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, "token", "create", "--name", "ci", "--data-dir", dir); err == nil || !strings.Contains(err.Error(), "already named") {
+		t.Errorf("second token named ci: got %v, want a refusal", err)
+	}
+	// Two live tokens of one name can exist from before names were unique: revoke must not take both.
+	db, err := (&storageFlags{dataDir: dir}).open(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec("INSERT INTO api_tokens (id, name, hash, created_at) VALUES ('ptk_old', 'ci', 'x', 1)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := runCmd(t, "token", "revoke", "ci", "--data-dir", dir); err == nil || !strings.Contains(err.Error(), "revoke one by id") {
+		t.Errorf("revoke a shared name: got %v, want a refusal naming the ids", err)
+	}
+	list, _ := runCmd(t, "token", "list", "--data-dir", dir)
+	if strings.Count(list, "active") != 2 {
+		t.Errorf("after the refused revoke: got\n%s\nwant both tokens still active", list)
+	}
+	if _, err := runCmd(t, "token", "revoke", "ptk_old", "--data-dir", dir); err != nil {
+		t.Errorf("revoke by id: %v", err)
+	}
+}
+
+func TestCommandLineBehaviour(t *testing.T) {
+	tests := []struct {
+		args       []string
+		wantErr    string // empty: success
+		wantStdout string
+	}{
+		{[]string{"--help"}, "", "Commands:"},
+		{[]string{"serve", "--help"}, flag.ErrHelp.Error(), "-listen string"},
+		{[]string{"token", "create", "--help"}, flag.ErrHelp.Error(), "-name string"},
+		{[]string{"share-server", "stray", "--listen", "127.0.0.1:0"}, `takes no arguments, got "stray"`, ""},
+		{[]string{"share-server", "--no-such-flag"}, "not defined: -no-such-flag", ""},
+		{[]string{"token", "list", "extra"}, "takes no arguments", ""},
+		{[]string{}, "no command given", ""},
+		{[]string{"bogus"}, `unknown command "bogus"`, ""},
+	}
+	for _, tt := range tests {
+		out, err := runCmd(t, tt.args...)
+		if (tt.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("%v: got error %v, want %q", tt.args, err, tt.wantErr)
+		}
+		if !strings.Contains(out, tt.wantStdout) {
+			t.Errorf("%v: stdout %q lacks %q", tt.args, out, tt.wantStdout)
+		}
+	}
+}
+
+func TestDemoRefusesTakenPortClearly(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	var out, errb bytes.Buffer
+	err = run(context.Background(), []string{"demo", "--data-dir", t.TempDir(), "--listen", taken.Addr().String(),
+		"--share-listen", "127.0.0.1:0", "--idp-listen", "127.0.0.1:0"}, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "console cannot listen on "+taken.Addr().String()) {
+		t.Errorf("got %v, want one error naming the console's taken address", err)
+	}
+	if strings.Contains(errb.String(), "running") {
+		t.Errorf("demo said it was running before failing: %q", errb.String())
+	}
+}
+
+func TestUnwritableDataDirIsNamed(t *testing.T) {
+	parent := t.TempDir()
+	if err := os.Chmod(parent, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(parent, 0o700)
+	if os.Geteuid() == 0 {
+		// root writes anywhere; a path below a regular file cannot be created by anyone.
+		file := filepath.Join(parent, "file")
+		os.Chmod(parent, 0o700)
+		if err := os.WriteFile(file, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		parent = file
+	}
+	dir := filepath.Join(parent, "data")
+	_, err := runCmd(t, "token", "list", "--data-dir", dir)
+	if err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("got %v, want an error naming %s", err, dir)
 	}
 }

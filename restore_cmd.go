@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,8 +12,7 @@ import (
 
 // cmdRestore unpacks an archive made by backup into an empty data directory and checks every file.
 func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("restore", stdout)
 	var sf storageFlags
 	sf.register(fs)
 	file, err := parseWithArg(fs, args, "usage: sharedesk restore [--data-dir DIR] FILE")

@@ -2,16 +2,14 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 	"time"
 
 	"github.com/sharedesk/sharedesk/api"
 )
 
-func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stdout)
 	var sf shareFlags
 	var cf consoleFlags
 	sf.register(fs, "share-listen")
@@ -55,5 +53,5 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer closeConsole()
 	ready := &readiness{check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"}, log: log, every: 5 * time.Second}
-	return serveAll(ctx, log, listener{"share server", sf.listen, srv.handler}, listener{"console", cf.listen, withProbes(console, ready)})
+	return serveAll(ctx, log, listener{name: "share server", addr: sf.listen, handler: srv.handler}, listener{name: "console", addr: cf.listen, handler: withProbes(console, ready)})
 }

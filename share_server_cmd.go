@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 )
 
-func cmdShareServer(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("share-server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func cmdShareServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("share-server", stdout)
 	var sf shareFlags
 	sf.register(fs, "listen")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
@@ -24,5 +22,5 @@ func cmdShareServer(ctx context.Context, args []string, stderr io.Writer) error 
 		return err
 	}
 	defer srv.db.Close()
-	return serveAll(ctx, log, listener{"share server", sf.listen, srv.handler})
+	return serveAll(ctx, log, listener{name: "share server", addr: sf.listen, handler: srv.handler})
 }

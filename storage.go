@@ -19,7 +19,11 @@ import (
 
 func (f *storageFlags) open(ctx context.Context, log *slog.Logger) (*store.DB, error) {
 	if f.databaseURL == "" {
-		return store.OpenSQLite(ctx, filepath.Join(f.dataDir, "sharedesk.db"))
+		db, err := store.OpenSQLite(ctx, filepath.Join(f.dataDir, "sharedesk.db"))
+		if err != nil {
+			return nil, fmt.Errorf("data directory %s (--data-dir): %w", f.dataDir, err)
+		}
+		return db, nil
 	}
 	var db *store.DB
 	err := dbutil.Retry(ctx, log, "PostgreSQL", f.databaseWait, func(ctx context.Context) error {

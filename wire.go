@@ -186,6 +186,23 @@ func newLogger(stderr io.Writer, levelName string) (*slog.Logger, error) {
 type listener struct {
 	name, addr string
 	handler    http.Handler
+	ln         net.Listener // already bound (see bind); serveAll binds addr when nil
+}
+
+// bind takes every listener's address at once, so a taken port is one clear error before anything
+// starts or anything says it is running.
+func bind(ls ...*listener) error {
+	for i, l := range ls {
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			for _, prev := range ls[:i] {
+				prev.ln.Close()
+			}
+			return fmt.Errorf("the %s cannot listen on %s (is another sharedesk already running?): %w", l.name, l.addr, err)
+		}
+		l.ln = ln
+	}
+	return nil
 }
 
 // serveAll runs the servers until ctx ends or one fails, then lets requests in flight finish (30 s).
@@ -195,12 +212,15 @@ func serveAll(ctx context.Context, log *slog.Logger, ls ...listener) error {
 	for _, l := range ls {
 		srv := &http.Server{Addr: l.addr, Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-		ln, err := net.Listen("tcp", l.addr)
-		if err != nil {
-			for _, s := range servers {
-				s.Close()
+		ln := l.ln
+		if ln == nil {
+			var err error
+			if ln, err = net.Listen("tcp", l.addr); err != nil {
+				for _, s := range servers {
+					s.Close()
+				}
+				return fmt.Errorf("%s: %w", l.name, err)
 			}
-			return fmt.Errorf("%s: %w", l.name, err)
 		}
 		log.Info("listening", "server", l.name, "addr", ln.Addr().String(), "version", buildVersion())
 		servers = append(servers, srv)

@@ -16,6 +16,13 @@ func (s *Service) CreateToken(ctx context.Context, name string) (string, Token, 
 	if name == "" {
 		return "", Token{}, fmt.Errorf("a token needs a name (--name)")
 	}
+	live, err := s.liveTokens(ctx, name)
+	if err != nil {
+		return "", Token{}, err
+	}
+	if len(live) > 0 {
+		return "", Token{}, fmt.Errorf("a live token is already named %q (%s): choose another name, or revoke it first", name, live[0].ID)
+	}
 	secret := TokenPrefix + randomString()
 	t := Token{ID: NewID("ptk_"), Name: name, Hash: hashToken(secret), CreatedAt: s.now()}
 	if err := s.store.InsertToken(ctx, t); err != nil {
@@ -71,9 +78,25 @@ func (t Token) Fingerprint() string {
 // Tokens lists the API tokens (never their secrets).
 func (s *Service) Tokens(ctx context.Context) ([]Token, error) { return s.store.Tokens(ctx) }
 
-// RevokeToken revokes the token with this id or name; it stops working on its next request.
+// RevokeToken revokes the one live token with this id or name; it stops working on its next request.
+// A name that several live tokens share (made before names were unique) is refused: revoke by id.
 func (s *Service) RevokeToken(ctx context.Context, idOrName string) error {
-	n, err := s.store.RevokeToken(ctx, idOrName, Micros(s.now()))
+	live, err := s.liveTokens(ctx, idOrName)
+	if err != nil {
+		return err
+	}
+	switch len(live) {
+	case 0:
+		return fmt.Errorf("no live token with id or name %q", idOrName)
+	case 1:
+	default:
+		ids := make([]string, len(live))
+		for i, t := range live {
+			ids[i] = t.ID
+		}
+		return fmt.Errorf("%d live tokens are named %q; revoke one by id: %s", len(live), idOrName, strings.Join(ids, ", "))
+	}
+	n, err := s.store.RevokeToken(ctx, live[0].ID, Micros(s.now()))
 	if err != nil {
 		return err
 	}
@@ -81,4 +104,19 @@ func (s *Service) RevokeToken(ctx context.Context, idOrName string) error {
 		return fmt.Errorf("no live token with id or name %q", idOrName)
 	}
 	return nil
+}
+
+// liveTokens are the tokens not revoked whose id or name is idOrName.
+func (s *Service) liveTokens(ctx context.Context, idOrName string) ([]Token, error) {
+	all, err := s.store.Tokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var live []Token
+	for _, t := range all {
+		if t.RevokedAt.IsZero() && (t.ID == idOrName || t.Name == idOrName) {
+			live = append(live, t)
+		}
+	}
+	return live, nil
 }
