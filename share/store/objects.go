@@ -126,7 +126,12 @@ func (s *DB) ObjectByName(ctx context.Context, bucketID, parentID, name string) 
 
 // Children lists the objects directly inside folder parentID, by name.
 func (s *DB) Children(ctx context.Context, bucketID, parentID string) ([]share.Object, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+objectCols+" FROM objects WHERE bucket_id = ? AND parent_id = ? ORDER BY name"), bucketID, parentID)
+	return s.queryObjects(ctx, "WHERE bucket_id = ? AND parent_id = ? ORDER BY name", bucketID, parentID)
+}
+
+// queryObjects returns the objects a WHERE … ORDER BY … clause selects.
+func (s *DB) queryObjects(ctx context.Context, where string, args ...any) ([]share.Object, error) {
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+objectCols+" FROM objects "+where), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -228,18 +233,5 @@ func (s *DB) SetObjectExpiry(ctx context.Context, o share.Object) error {
 // ExpiredObjects returns up to limit files whose expiry (file_ttl) is at or before now, the longest
 // expired first. The retention sweeper deletes them.
 func (s *DB) ExpiredObjects(ctx context.Context, now int64, limit int) ([]share.Object, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+objectCols+" FROM objects WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?"), now, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []share.Object
-	for rows.Next() {
-		o, err := scanObject(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return s.queryObjects(ctx, "WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?", now, limit)
 }
