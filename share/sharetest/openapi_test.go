@@ -195,7 +195,7 @@ func TestAPIDocRejects(t *testing.T) {
 			reply: envelope("Success", `{"share_link_objects":[`+link("")+`]}`), want: "ext_send_results"},
 		{name: "unsent email without a reason", path: "/v1/share/link/send", body: sendBody, status: 200,
 			reply: envelope("Success", `{"share_link_objects":[`+link("")+`],"ext_send_results":[{"id":"`+linkID+`","email":"a@b.c","sent":false}]}`),
-			want: "the response does not match"},
+			want:  "the response does not match"},
 		{name: "503 with Retry-After", path: "/v1/list", body: `{}`, status: 503, header: map[string]string{"Retry-After": "5"},
 			reply: envelope("ServiceNotAvailable", `{}`)},
 		{name: "503 without Retry-After", path: "/v1/list", body: `{}`, status: 503, reply: envelope("ServiceNotAvailable", `{}`), want: "Retry-After"},
