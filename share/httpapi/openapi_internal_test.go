@@ -1,14 +1,19 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/sharedesk/sharedesk/api"
 )
 
 // TestOpenAPIMatchesRequestSchemas compares the document with the schemas the server checks requests
@@ -232,4 +237,51 @@ func sortedCopy(s []string) []string {
 	c := slices.Clone(s)
 	sort.Strings(c)
 	return c
+}
+
+// TestIntegersAsStringsAgree sends every request integer as numbers and strings to the server's own
+// check and to the document's schema of the same body: whatever the server takes the document must
+// take, and what the document takes the server must take too, except a string of digits too large
+// for the field (a pattern cannot bound a number).
+func TestIntegersAsStringsAgree(t *testing.T) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := []struct {
+		endpoint, body string // body has %s where the integer goes
+		bits           int
+		into           func() any
+	}{
+		{"share/link/list", `{"size":%s}`, 32, func() any { return new(api.LinkListRequest) }},
+		{"list", `{"size":%s}`, 32, func() any { return new(api.ListRequest) }},
+		{"share/link/create", `{"links":[{"targets":["pos_x"],"authenticators":[{"auth_type":"password","auth_context":"12345678"}],"max_access_count":%s}]}`,
+			32, func() any { return new(api.LinkCreateRequest) }},
+		{"put", `{"transfer_method":"put-url","name":"a.bin","size":%s}`, 64, func() any { return new(api.PutRequest) }},
+	}
+	values := []string{`10`, `"10"`, `0`, `"0"`, `"-0"`, `-1`, `"-1"`, `"+5"`, `"007"`, `"1.5"`, `1.5`, `""`, `" 1"`, `"1e3"`,
+		`"ten"`, `2147483647`, `"2147483647"`, `2147483648`, `"2147483648"`, `"9223372036854775807"`, `"9223372036854775808"`, `true`}
+	server := schemas()
+	for _, f := range fields {
+		body := doc.Paths.Value("/" + f.endpoint).Post.RequestBody.Value.Content.Get("application/json").Schema.Value
+		for _, v := range values {
+			raw := fmt.Sprintf(f.body, v)
+			serverErr := decodeJSON([]byte(raw), server[f.endpoint], f.into())
+			var value any
+			if err := json.Unmarshal([]byte(raw), &value); err != nil {
+				t.Fatal(err)
+			}
+			docErr := body.VisitJSON(value, openapi3.EnableJSONSchema2020())
+			s, isString := strings.CutPrefix(v, `"`)
+			_, rangeErr := strconv.ParseInt(strings.TrimSuffix(s, `"`), 10, f.bits)
+			tooLarge := isString && errors.Is(rangeErr, strconv.ErrRange)
+			switch {
+			case serverErr == nil && docErr != nil:
+				t.Errorf("%s %s: the server takes it, the document refuses it: %v", f.endpoint, raw, docErr)
+			case serverErr != nil && docErr == nil && !tooLarge:
+				t.Errorf("%s %s: the document takes it, the server refuses it: %v", f.endpoint, raw, serverErr)
+			}
+		}
+	}
 }
