@@ -98,7 +98,7 @@ func TestDiskFull(t *testing.T) {
 			_, err = e.Client.Put(ctx, api.PutRequest{Name: "b.txt"}, "b.txt", strings.NewReader("bravo"))
 			checkFull("upload with the disk full", err)
 
-			resp, err := http.Get(e.URL + "/readyz")
+			resp, err := e.HTTP.Get(e.URL + "/readyz")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -26,7 +26,7 @@ func TestDownloadURLSandbox(t *testing.T) {
 		{"tampered", file[:len(file)-3] + "AAA", http.StatusNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := http.Get(tc.url)
+			resp, err := e.HTTP.Get(tc.url)
 			if err != nil {
 				t.Fatal(err)
 			}

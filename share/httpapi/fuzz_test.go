@@ -32,6 +32,7 @@ func FuzzRequest(f *testing.F) {
 		`{"links":[{"id":"psl_x","email":"a@b.c"}],"sender_email":"x@y.z"}`, `{"name":"..","folder":"/../.."}`,
 		`{"folder":"////"}`, `{"id":"pos_x","name":"ok","parent_id":"pos_x"}`, `{"ids":["pos_x"],"transfer_method":"multipart"}`,
 		`{"id":"pos_x","transfer_method":"source-url"}`, "{\"name\":\"\xff\xfe\"}", `{"metadata":{"k":1}}`, `{"a":` + strings.Repeat("[", 5000),
+		`{"transfer_method":"put-url","name":"f.bin","size":"3","file_ttl":"1d"}`, // lands on /v1/put: a 202 Accepted
 	}
 	for i, s := range seeds {
 		for j := range fuzzPaths {

@@ -60,12 +60,12 @@ func TestNumbersAsStrings(t *testing.T) {
 		}
 		// A byte size over 32 bits is a valid size for put (files of 2 GiB and more).
 		body, ct := multipartPut(t, map[string]any{"name": "s.bin", "size": "5000000000"}, "upload", []byte("x"))
-		r := send(t, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body)
+		r := send(t, e, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body)
 		if r.HTTP != http.StatusBadRequest || !r.hasError("BadState", "/size") {
 			t.Errorf("put with size 5000000000 and 1 byte: got HTTP %d %v, want BadState at /size (not a format error)", r.HTTP, r.errorsList())
 		}
 		body, ct = multipartPut(t, map[string]any{"name": "s.bin", "size": "1"}, "upload", []byte("x"))
-		if r := send(t, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body); r.HTTP != http.StatusOK {
+		if r := send(t, e, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body); r.HTTP != http.StatusOK {
 			t.Errorf("put with size \"1\": got HTTP %d %s %v, want 200", r.HTTP, r.Status, r.errorsList())
 		}
 	})

@@ -1,13 +1,19 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/sharedesk/sharedesk/api"
 )
 
 // TestOpenAPIMatchesRequestSchemas compares the document with the schemas the server checks requests
@@ -41,21 +47,38 @@ func TestOpenAPIMatchesRequestSchemas(t *testing.T) {
 			continue
 		}
 		content := item.Post.RequestBody.Value.Content
-		var s *openapi3.Schema
+		var bodies []*openapi3.Schema
 		if mt := content.Get("application/json"); mt != nil {
-			s = mt.Schema.Value
-		} else if mt := content.Get("multipart/form-data"); mt != nil && name == "put" {
-			s = mt.Schema.Value.Properties["request"].Value
+			bodies = append(bodies, baseSchema(mt.Schema.Value))
 		} else {
 			t.Errorf("%s: no JSON request body in the document", name)
-			continue
 		}
-		var diffs []string
-		compareSchema(f, s, "", &diffs)
-		for _, d := range diffs {
-			t.Errorf("%s: %s", name, d)
+		if name == "put" {
+			// put's multipart request part carries the same options as its JSON body.
+			if mt := content.Get("multipart/form-data"); mt != nil && mt.Schema.Value.Properties["request"] != nil {
+				bodies = append(bodies, baseSchema(mt.Schema.Value.Properties["request"].Value))
+			} else {
+				t.Errorf("%s: no multipart request part in the document", name)
+			}
+		}
+		for _, s := range bodies {
+			var diffs []string
+			compareSchema(f, s, "", &diffs)
+			for _, d := range diffs {
+				t.Errorf("%s: %s", name, d)
+			}
 		}
 	}
+}
+
+// baseSchema returns the schema a request body is built on: for allOf [base, narrowing] the base,
+// which holds every property; the narrowing (put's transfer_method per body) only refuses more, as the
+// server does after its first check.
+func baseSchema(s *openapi3.Schema) *openapi3.Schema {
+	if s.Type == nil && len(s.AllOf) > 0 && s.AllOf[0].Value != nil {
+		return s.AllOf[0].Value
+	}
+	return s
 }
 
 func compareSchema(f *field, s *openapi3.Schema, ptr string, diffs *[]string) {
@@ -105,8 +128,20 @@ func compareSchema(f *field, s *openapi3.Schema, ptr string, diffs *[]string) {
 			fail("document maxLength %d, server %d", got, f.max)
 		}
 	case kInt:
-		if typ("integer") && (s.Min == nil || *s.Min != float64(f.min)) {
+		// Every integer of a request may also be sent as a string of digits.
+		if s.Type == nil || !s.Type.Includes("integer") || !s.Type.Includes("string") || s.Pattern == "" {
+			fail("document type %v, server an integer or a string of digits", s.Type)
+			return
+		}
+		if s.Min == nil || *s.Min != float64(f.min) {
 			fail("document minimum %v, server %d", s.Min, f.min)
+		}
+		maxInt := float64(math.MaxInt32)
+		if f.wide {
+			maxInt = math.MaxInt64
+		}
+		if s.Max == nil || *s.Max != maxInt {
+			fail("document maximum %v, server %.0f", s.Max, maxInt)
 		}
 	case kBool:
 		typ("boolean")
@@ -202,4 +237,51 @@ func sortedCopy(s []string) []string {
 	c := slices.Clone(s)
 	sort.Strings(c)
 	return c
+}
+
+// TestIntegersAsStringsAgree sends every request integer as numbers and strings to the server's own
+// check and to the document's schema of the same body: whatever the server takes the document must
+// take, and what the document takes the server must take too, except a string of digits too large
+// for the field (a pattern cannot bound a number).
+func TestIntegersAsStringsAgree(t *testing.T) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := []struct {
+		endpoint, body string // body has %s where the integer goes
+		bits           int
+		into           func() any
+	}{
+		{"share/link/list", `{"size":%s}`, 32, func() any { return new(api.LinkListRequest) }},
+		{"list", `{"size":%s}`, 32, func() any { return new(api.ListRequest) }},
+		{"share/link/create", `{"links":[{"targets":["pos_x"],"authenticators":[{"auth_type":"password","auth_context":"12345678"}],"max_access_count":%s}]}`,
+			32, func() any { return new(api.LinkCreateRequest) }},
+		{"put", `{"transfer_method":"put-url","name":"a.bin","size":%s}`, 64, func() any { return new(api.PutRequest) }},
+	}
+	values := []string{`10`, `"10"`, `0`, `"0"`, `"-0"`, `-1`, `"-1"`, `"+5"`, `"007"`, `"1.5"`, `1.5`, `""`, `" 1"`, `"1e3"`,
+		`"ten"`, `2147483647`, `"2147483647"`, `2147483648`, `"2147483648"`, `"9223372036854775807"`, `"9223372036854775808"`, `true`}
+	server := schemas()
+	for _, f := range fields {
+		body := doc.Paths.Value("/" + f.endpoint).Post.RequestBody.Value.Content.Get("application/json").Schema.Value
+		for _, v := range values {
+			raw := fmt.Sprintf(f.body, v)
+			serverErr := decodeJSON([]byte(raw), server[f.endpoint], f.into())
+			var value any
+			if err := json.Unmarshal([]byte(raw), &value); err != nil {
+				t.Fatal(err)
+			}
+			docErr := body.VisitJSON(value, openapi3.EnableJSONSchema2020())
+			s, isString := strings.CutPrefix(v, `"`)
+			_, rangeErr := strconv.ParseInt(strings.TrimSuffix(s, `"`), 10, f.bits)
+			tooLarge := isString && errors.Is(rangeErr, strconv.ErrRange)
+			switch {
+			case serverErr == nil && docErr != nil:
+				t.Errorf("%s %s: the server takes it, the document refuses it: %v", f.endpoint, raw, docErr)
+			case serverErr != nil && docErr == nil && !tooLarge:
+				t.Errorf("%s %s: the document takes it, the server refuses it: %v", f.endpoint, raw, serverErr)
+			}
+		}
+	}
 }

@@ -45,7 +45,7 @@ func TestPutOptions(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				tc.request["name"] = fmt.Sprintf("opt%d.txt", i)
 				body, ct := multipartPut(t, tc.request, "upload", data)
-				r := send(t, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body)
+				r := send(t, e, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body)
 				if r.HTTP != tc.wantHTTP || r.Status != tc.status || (tc.source != "" && len(r.errorsList()) == 0) {
 					t.Fatalf("got HTTP %d %s %v, want %d %s", r.HTTP, r.Status, r.errorsList(), tc.wantHTTP, tc.status)
 				}
@@ -86,7 +86,7 @@ func TestFileTTL(t *testing.T) {
 		}
 		put := func(req map[string]any) map[string]any {
 			body, ct := multipartPut(t, req, "upload", []byte("x"))
-			return obj(send(t, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body))
+			return obj(send(t, e, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body))
 		}
 		start := e.Clock.Now().Truncate(time.Microsecond) // the stores keep microseconds
 		folder := obj(postRaw(t, e, "/v1/folder/create", `{"name":"Weekly","file_ttl":"7d"}`))

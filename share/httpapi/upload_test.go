@@ -43,8 +43,9 @@ func multipartPut(t *testing.T, request map[string]any, filePart string, data []
 	return buf.Bytes(), mw.FormDataContentType()
 }
 
-// send makes one request with a known length (bytes.Reader) and decodes the envelope.
-func send(t *testing.T, method, url, token, contentType string, body []byte) reply {
+// send makes one request with a known length (bytes.Reader) through e.HTTP, which checks it and its
+// reply against the OpenAPI document, and decodes the envelope.
+func send(t *testing.T, e *sharetest.Env, method, url, token, contentType string, body []byte) reply {
 	t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), method, url, bytes.NewReader(body))
 	if err != nil {
@@ -56,7 +57,7 @@ func send(t *testing.T, method, url, token, contentType string, body []byte) rep
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.HTTP.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
@@ -90,7 +91,7 @@ func TestPutWithContentLength(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				data := bytes.Repeat([]byte{'x'}, tc.size)
 				body, ct := multipartPut(t, map[string]any{"name": tc.name + ".bin", "transfer_method": "multipart"}, tc.part, data)
-				r := send(t, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body)
+				r := send(t, e, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body)
 				if r.HTTP != tc.wantHTTP || r.Status != tc.status {
 					t.Fatalf("put %d bytes: got HTTP %d %s (%s), want %d %s", tc.size, r.HTTP, r.Status, r.Summary, tc.wantHTTP, tc.status)
 				}
@@ -110,7 +111,7 @@ func TestPutWithContentLength(t *testing.T) {
 			big["metadata"].(map[string]string)[string(rune('a'+i%26))+hex.EncodeToString([]byte{byte(i), byte(i >> 8)})] = string(bytes.Repeat([]byte{'v'}, 1000))
 		}
 		body, ct := multipartPut(t, big, "upload", []byte("x"))
-		if r := send(t, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body); r.HTTP != 400 || !r.hasError("AboveMaxLength", "") {
+		if r := send(t, e, http.MethodPost, e.URL+"/v1/put", e.Token, ct, body); r.HTTP != 400 || !r.hasError("AboveMaxLength", "") {
 			t.Errorf("request part over 1 MiB: got HTTP %d %s %v, want 400 AboveMaxLength", r.HTTP, r.Status, r.errorsList())
 		}
 	})

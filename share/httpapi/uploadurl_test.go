@@ -21,11 +21,12 @@ func sums(data []byte) (sha string, crc string) {
 }
 
 // uploadTo sends data to an upload URL the way Pangea's SDKs do: PUT with the raw body for put-url,
-// POST multipart with the form fields and a "file" part for post-url. No bearer token.
-func uploadTo(t *testing.T, method, url string, data []byte) reply {
+// POST multipart with the form fields and a "file" part for post-url. No bearer token. e.HTTP checks
+// both exchanges against the OpenAPI document.
+func uploadTo(t *testing.T, e *sharetest.Env, method, url string, data []byte) reply {
 	t.Helper()
 	if method == "put-url" {
-		return send(t, http.MethodPut, url, "", "application/octet-stream", data)
+		return send(t, e, http.MethodPut, url, "", "application/octet-stream", data)
 	}
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -33,12 +34,12 @@ func uploadTo(t *testing.T, method, url string, data []byte) reply {
 	fw, _ := mw.CreateFormFile("file", "file")
 	fw.Write(data)
 	mw.Close()
-	return send(t, http.MethodPost, url, "", mw.FormDataContentType(), buf.Bytes())
+	return send(t, e, http.MethodPost, url, "", mw.FormDataContentType(), buf.Bytes())
 }
 
-func get(t *testing.T, url, token string) reply {
+func get(t *testing.T, e *sharetest.Env, url, token string) reply {
 	t.Helper()
-	return send(t, http.MethodGet, url, token, "", nil)
+	return send(t, e, http.MethodGet, url, token, "", nil)
 }
 
 // TestUploadURLs: put with transfer_method put-url or post-url answers 202 with a signed, single-use,
@@ -71,25 +72,25 @@ func TestUploadURLs(t *testing.T) {
 				if method == "post-url" && r.Result["post_form_data"] == nil {
 					t.Errorf("post-url: no post_form_data (the SDKs need the object): %v", r.Result)
 				}
-				if p := get(t, loc, e.Token); p.HTTP != http.StatusAccepted || p.Status != "Accepted" {
+				if p := get(t, e, loc, e.Token); p.HTTP != http.StatusAccepted || p.Status != "Accepted" {
 					t.Errorf("poll before upload: got HTTP %d %s, want 202 Accepted", p.HTTP, p.Status)
 				}
 				if n := listed(name); n != 0 {
 					t.Errorf("object listed before its bytes arrived: %d", n)
 				}
 				other := map[string]string{"put-url": "post-url", "post-url": "put-url"}[method]
-				if w := uploadTo(t, other, up, data); w.HTTP != http.StatusBadRequest || w.Status != "ShareBadTransferMethod" {
+				if w := uploadTo(t, e, other, up, data); w.HTTP != http.StatusBadRequest || w.Status != "ShareBadTransferMethod" {
 					t.Errorf("upload with the other method: got HTTP %d %s, want 400 ShareBadTransferMethod", w.HTTP, w.Status)
 				}
-				if w := uploadTo(t, method, up+"x", data); w.HTTP != http.StatusNotFound {
+				if w := uploadTo(t, e, method, up+"x", data); w.HTTP != http.StatusNotFound {
 					t.Errorf("tampered upload URL: got HTTP %d %s, want 404", w.HTTP, w.Status)
 				}
-				w := uploadTo(t, method, up, data)
+				w := uploadTo(t, e, method, up, data)
 				obj, _ := w.Result["object"].(map[string]any)
 				if w.HTTP != http.StatusOK || obj["name"] != name || obj["sha256"] != sha || obj["parent_id"] != f.docs.ID {
 					t.Fatalf("upload: got HTTP %d %s %v", w.HTTP, w.Status, w.Result)
 				}
-				p := get(t, loc, e.Token)
+				p := get(t, e, loc, e.Token)
 				pobj, _ := p.Result["object"].(map[string]any)
 				if p.HTTP != http.StatusOK || p.Status != "Success" || pobj["id"] != obj["id"] {
 					t.Errorf("poll after upload: got HTTP %d %s %v, want 200 with object %v", p.HTTP, p.Status, p.Result, obj["id"])
@@ -97,7 +98,7 @@ func TestUploadURLs(t *testing.T) {
 				if n := listed(name); n != 1 {
 					t.Errorf("object not listed after upload: %d", n)
 				}
-				if again := uploadTo(t, method, up, data); again.HTTP != http.StatusNotFound {
+				if again := uploadTo(t, e, method, up, data); again.HTTP != http.StatusNotFound {
 					t.Errorf("second use of the URL: got HTTP %d %s, want 404", again.HTTP, again.Status)
 				}
 			})
@@ -110,16 +111,16 @@ func TestUploadURLs(t *testing.T) {
 					name := method + "-bad-" + tc.name
 					r := postRaw(t, e, "/v1/put", fmt.Sprintf(`{"transfer_method":%q,"name":%q,%s}`, method, name, tc.fields))
 					up, _ := r.Result[urlField].(string)
-					if w := uploadTo(t, method, up, data); w.HTTP != http.StatusBadRequest || !w.hasError("BadState", tc.source) {
+					if w := uploadTo(t, e, method, up, data); w.HTTP != http.StatusBadRequest || !w.hasError("BadState", tc.source) {
 						t.Errorf("wrong %s: got HTTP %d %v, want 400 BadState at %s", tc.name, w.HTTP, w.errorsList(), tc.source)
 					}
-					if p := get(t, e.URL+"/request/"+r.RequestID, e.Token); p.HTTP != http.StatusBadRequest || !p.hasError("BadState", tc.source) {
+					if p := get(t, e, e.URL+"/request/"+r.RequestID, e.Token); p.HTTP != http.StatusBadRequest || !p.hasError("BadState", tc.source) {
 						t.Errorf("poll after wrong %s: got HTTP %d %s %v, want 400 BadState", tc.name, p.HTTP, p.Status, p.errorsList())
 					}
 					if n := listed(name); n != 0 {
 						t.Errorf("wrong %s: refused upload left an object", tc.name)
 					}
-					if w := uploadTo(t, method, up, data); w.HTTP != http.StatusNotFound {
+					if w := uploadTo(t, e, method, up, data); w.HTTP != http.StatusNotFound {
 						t.Errorf("wrong %s: the spent URL answered HTTP %d, want 404", tc.name, w.HTTP)
 					}
 				}
@@ -143,10 +144,10 @@ func TestUploadURLs(t *testing.T) {
 			r := postRaw(t, e, "/v1/put", `{"transfer_method":"put-url","name":"late.bin"}`)
 			up, _ := r.Result["put_url"].(string)
 			e.Clock.Advance(16 * time.Minute)
-			if w := uploadTo(t, "put-url", up, data); w.HTTP != http.StatusNotFound {
+			if w := uploadTo(t, e, "put-url", up, data); w.HTTP != http.StatusNotFound {
 				t.Errorf("expired URL: got HTTP %d %s, want 404", w.HTTP, w.Status)
 			}
-			if p := get(t, e.URL+"/request/"+r.RequestID, e.Token); p.HTTP != http.StatusNotFound || p.Status != "NotFound" {
+			if p := get(t, e, e.URL+"/request/"+r.RequestID, e.Token); p.HTTP != http.StatusNotFound || p.Status != "NotFound" {
 				t.Errorf("poll of an expired upload: got HTTP %d %s, want 404 NotFound", p.HTTP, p.Status)
 			}
 		})
@@ -170,7 +171,7 @@ func TestRequestEndpointIsJSON(t *testing.T) {
 		{"upload without token", http.MethodGet, "/v1/upload/x", "", 405, "MethodNotAllowed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := send(t, tc.method, e.URL+tc.path, tc.token, "", nil)
+			r := send(t, e, tc.method, e.URL+tc.path, tc.token, "", nil)
 			if r.HTTP != tc.want || r.Status != tc.status || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 				t.Errorf("%s %s: got HTTP %d %s (%s), want %d %s as JSON", tc.method, tc.path, r.HTTP, r.Status, r.Header.Get("Content-Type"), tc.want, tc.status)
 			}

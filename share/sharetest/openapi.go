@@ -104,11 +104,7 @@ type requestCheck struct {
 func (d *APIDoc) captureRequest(req *http.Request) (*requestCheck, error) {
 	rc := &requestCheck{sent: req}
 	if req.Body != nil && req.Body != http.NoBody {
-		limit := int64(maxJSONBody)
-		if isMultipart(req.Header.Get("Content-Type")) {
-			limit = maxMultipartHead
-		}
-		head, err := io.ReadAll(io.LimitReader(req.Body, limit))
+		head, err := io.ReadAll(io.LimitReader(req.Body, requestHeadLimit(req.Header.Get("Content-Type"))))
 		if err != nil {
 			req.Body.Close()
 			return nil, err
@@ -268,6 +264,20 @@ func multipartHead(head []byte, contentType string) ([]byte, string, error) {
 		return nil, "", err
 	}
 	return out.Bytes(), mime.FormatMediaType(mt, map[string]string{"boundary": mw.Boundary()}), nil
+}
+
+// requestHeadLimit is how much of a request body the validator reads: JSON whole, multipart up to its
+// JSON part, and anything else (the raw file of a put-url upload) only a little, since the document
+// describes it as opaque bytes.
+func requestHeadLimit(contentType string) int64 {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch {
+	case isMultipart(contentType):
+		return maxMultipartHead
+	case contentType == "" || mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasPrefix(mt, "text/"):
+		return maxJSONBody
+	}
+	return maxBinaryHead
 }
 
 func isMultipart(contentType string) bool {

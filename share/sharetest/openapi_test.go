@@ -76,6 +76,17 @@ func putBody(request string) (string, string) {
 	return b.String(), mw.FormDataContentType()
 }
 
+// uploadForm is a post-url upload as the SDKs send it: form fields, then the file part.
+func uploadForm() (string, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("key", "a form field the server ignores")
+	fw, _ := mw.CreateFormFile("file", "a.txt")
+	fw.Write(bytes.Repeat([]byte("x"), 3<<20))
+	mw.Close()
+	return b.String(), mw.FormDataContentType()
+}
+
 // TestAPIDocRejects checks the check: a real HTTP server answers with hand-made replies, some of
 // which the server under test must never send, and the validating transport must report exactly those.
 func TestAPIDocRejects(t *testing.T) {
@@ -86,6 +97,11 @@ func TestAPIDocRejects(t *testing.T) {
 	getReply, getCT := multipartReply(envelope("Success", `{"object":`+object+`}`))
 	badGetReply, badGetCT := multipartReply(envelope("Success", `{"object":`+strings.Replace(object, `"size":5`, `"size":"5"`, 1)+`}`))
 	goodPut, goodPutCT := putBody(`{"transfer_method":"multipart","name":"a.txt"}`)
+	putURLPut, putURLPutCT := putBody(`{"transfer_method":"put-url","name":"a.txt"}`)
+	postUpload, postUploadCT := uploadForm()
+	const putAccepted = `{"ttl_mins":15,"retry_counter":0,"location":"http://x/request/` + reqID + `","put_url":"http://x/v1/upload/t"}`
+	const postAccepted = `{"ttl_mins":15,"retry_counter":0,"location":"http://x/request/` + reqID + `","post_url":"http://x/v1/upload/t","post_form_data":{}}`
+	const sendBody = `{"links":[{"id":"` + linkID + `","email":"a@b.c"}],"sender_email":"s@b.c"}`
 	badPut, badPutCT := putBody(`{"transfer_method":"multipart","name":"a.txt","colour":"blue"}`)
 	badRequest := envelope("ValidationError", `{"errors":[{"code":"UnexpectedProperty","detail":"d","source":"/colour"}]}`)
 	tests := []struct {
@@ -97,7 +113,9 @@ func TestAPIDocRejects(t *testing.T) {
 		respCT     string
 		reply      string
 		noReqID    bool
-		want       string // "" when the exchange matches the document
+		bearer     bool              // send a bearer token with a method other than POST
+		header     map[string]string // reply headers besides Content-Type and X-Request-Id
+		want       string            // "" when the exchange matches the document
 	}{
 		{name: "good link/get", path: "/v1/share/link/get", body: `{"id":"` + linkID + `"}`, status: 200,
 			reply: envelope("Success", `{"share_link_object":`+link("")+`}`)},
@@ -149,6 +167,48 @@ func TestAPIDocRejects(t *testing.T) {
 		{name: "unknown endpoint refused", path: "/v1/share/link/edit", body: `{}`, status: 404,
 			reply: envelope("NotFound", `{}`)},
 		{name: "download", method: "GET", path: "/v1/download/tok", status: 200, respCT: "application/zip", reply: "PK..."},
+		{name: "put-url request", path: "/v1/put", body: `{"transfer_method":"put-url","name":"a.txt","size":"5"}`, status: 202,
+			reply: envelope("Accepted", putAccepted)},
+		{name: "post-url request", path: "/v1/put", body: `{"transfer_method":"post-url","name":"a.txt"}`, status: 202,
+			reply: envelope("Accepted", postAccepted)},
+		{name: "accepted put-url without a name", path: "/v1/put", body: `{"transfer_method":"put-url"}`, status: 202,
+			reply: envelope("Accepted", putAccepted), want: "the request does not match"},
+		{name: "accepted multipart put with put-url", path: "/v1/put", body: putURLPut, reqCT: putURLPutCT, status: 200,
+			reply: envelope("Success", `{"object":`+object+`}`), want: "the request does not match"},
+		{name: "202 with both upload URLs", path: "/v1/put", body: `{"transfer_method":"put-url","name":"a.txt"}`, status: 202,
+			reply: envelope("Accepted", strings.Replace(postAccepted, `{`, `{"put_url":"http://x/v1/upload/t",`, 1)), want: "the response does not match"},
+		{name: "put-url upload", method: "PUT", path: "/v1/upload/tok", body: strings.Repeat("x", 3<<20), reqCT: "application/octet-stream",
+			status: 200, reply: envelope("Success", `{"object":`+object+`}`)},
+		{name: "post-url upload", path: "/v1/upload/tok", body: postUpload, reqCT: postUploadCT, status: 200,
+			reply: envelope("Success", `{"object":`+object+`}`)},
+		{name: "spent upload URL", method: "PUT", path: "/v1/upload/tok", body: "x", reqCT: "application/octet-stream", status: 404,
+			reply: envelope("NotFound", `{}`)},
+		{name: "poll while awaited", method: "GET", bearer: true, path: "/request/" + reqID, status: 202, reply: envelope("Accepted", putAccepted)},
+		{name: "poll under /v1 once stored", method: "GET", bearer: true, path: "/v1/request/" + reqID, status: 200,
+			reply: envelope("Success", `{"object":`+object+`}`)},
+		{name: "poll of a refused upload", method: "GET", bearer: true, path: "/request/" + reqID, status: 400, reply: badRequest},
+		{name: "poll answered without a token", method: "GET", path: "/request/" + reqID, status: 200,
+			reply: envelope("Success", `{"object":`+object+`}`), want: "bearer"},
+		{name: "link/send with send results", path: "/v1/share/link/send", body: sendBody, status: 200,
+			reply: envelope("Success", `{"share_link_objects":[`+link("")+`],"ext_send_results":[{"id":"`+linkID+`","email":"a@b.c","sent":false,"detail":"d"}]}`)},
+		{name: "link/send without send results", path: "/v1/share/link/send", body: sendBody, status: 200,
+			reply: envelope("Success", `{"share_link_objects":[`+link("")+`]}`), want: "ext_send_results"},
+		{name: "unsent email without a reason", path: "/v1/share/link/send", body: sendBody, status: 200,
+			reply: envelope("Success", `{"share_link_objects":[`+link("")+`],"ext_send_results":[{"id":"`+linkID+`","email":"a@b.c","sent":false}]}`),
+			want:  "the response does not match"},
+		{name: "503 with Retry-After", path: "/v1/list", body: `{}`, status: 503, header: map[string]string{"Retry-After": "5"},
+			reply: envelope("ServiceNotAvailable", `{}`)},
+		{name: "503 without Retry-After", path: "/v1/list", body: `{}`, status: 503, reply: envelope("ServiceNotAvailable", `{}`), want: "Retry-After"},
+		{name: "507 on a write", path: "/v1/folder/create", body: `{"name":"n"}`, status: 507, header: map[string]string{"Retry-After": "5"},
+			reply: envelope("InsufficientStorage", `{}`)},
+		{name: "507 on a read", path: "/v1/list", body: `{}`, status: 507, header: map[string]string{"Retry-After": "5"},
+			reply: envelope("InsufficientStorage", `{}`), want: "status is not supported"},
+		{name: "per-client cap", method: "GET", path: "/v1/download/tok", status: 429, respCT: "text/plain; charset=utf-8",
+			noReqID: true, header: map[string]string{"Retry-After": "5"}, reply: "Too many requests\n"},
+		{name: "per-client cap without Retry-After", path: "/v1/buckets", body: `{}`, status: 429, respCT: "text/plain; charset=utf-8",
+			noReqID: true, reply: "Too many requests\n", want: "Retry-After"},
+		{name: "vault option refused", path: "/v1/get", body: `{"id":"x","password":"p"}`, status: 400,
+			reply: envelope("ShareVaultNotConfigured", `{}`)},
 		{name: "document", method: "GET", path: "/v1/openapi.json", status: 200, reply: string(httpapi.OpenAPI())},
 	}
 	for _, tt := range tests {
@@ -164,6 +224,9 @@ func TestAPIDocRejects(t *testing.T) {
 				}
 				if !tt.noReqID {
 					w.Header().Set("X-Request-Id", reqID)
+				}
+				for k, v := range tt.header {
+					w.Header().Set(k, v)
 				}
 				w.WriteHeader(tt.status)
 				w.Write([]byte(tt.reply))
@@ -192,7 +255,7 @@ func TestAPIDocRejects(t *testing.T) {
 			if ct != "" {
 				req.Header.Set("Content-Type", ct)
 			}
-			if tt.method == "" {
+			if tt.method == "" || tt.bearer {
 				req.Header.Set("Authorization", "Bearer shd_test")
 			}
 			resp, err := client.Do(req)
