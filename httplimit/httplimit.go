@@ -43,7 +43,7 @@ func Defaults() Config {
 		Stall: 30 * time.Second, Progress: 16 << 10, PerClient: 16}
 }
 
-// ShareServer returns the limits of the share server: uploads (put, the portal's upload) and
+// ShareServer returns the limits of the share server: uploads (put, upload URLs, the portal's upload) and
 // downloads (get, get_archive, signed download URLs, the portal's files and zips) stream with
 // progress-based deadlines; a bearer token or a portal session cookie counts as credentials.
 func ShareServer() Config {
@@ -51,6 +51,8 @@ func ShareServer() Config {
 	c.Streaming = func(r *http.Request) bool {
 		p := r.URL.Path
 		switch {
+		case (r.Method == http.MethodPut || r.Method == http.MethodPost) && strings.HasPrefix(p, "/v1/upload/"):
+			return true // put-url and post-url uploads to a signed upload URL
 		case r.Method == http.MethodPost:
 			for _, prefix := range []string{"/v1/", "/v1beta/"} {
 				if rest, ok := strings.CutPrefix(p, prefix); ok && (rest == "put" || rest == "get" || rest == "get_archive") {

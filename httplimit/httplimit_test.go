@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -185,5 +186,29 @@ func TestUploadsMustMakeProgress(t *testing.T) {
 	resp.Body.Close()
 	if err != nil || !bytes.Equal(got, bytes.Repeat([]byte("u"), 96<<10)) {
 		t.Errorf("download through the limiter: got %d bytes (%v), want %d", len(got), err, 96<<10)
+	}
+}
+
+func TestShareServerStreamingRoutes(t *testing.T) {
+	streaming := httplimit.ShareServer().Streaming
+	tests := []struct {
+		method, path string
+		want         bool
+	}{
+		{http.MethodPost, "/v1/put", true},
+		{http.MethodPost, "/v1beta/get_archive", true},
+		{http.MethodPut, "/v1/upload/tok", true},
+		{http.MethodPost, "/v1/upload/tok", true},
+		{http.MethodPost, "/p/upload/pos_x", true},
+		{http.MethodGet, "/v1/download/tok", true},
+		{http.MethodGet, "/p/zip", true},
+		{http.MethodPost, "/v1/share/link/list", false},
+		{http.MethodPost, "/s/tok/password", false},
+		{http.MethodGet, "/s/tok", false},
+	}
+	for _, tt := range tests {
+		if got := streaming(httptest.NewRequest(tt.method, tt.path, nil)); got != tt.want {
+			t.Errorf("%s %s: got streaming=%v, want %v", tt.method, tt.path, got, tt.want)
+		}
 	}
 }
