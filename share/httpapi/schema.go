@@ -97,7 +97,9 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 	case kInt:
 		n, ok := v.(json.Number)
 		if str, isStr := v.(string); isStr {
-			if _, err := strconv.ParseInt(str, 10, 64); err == nil {
+			// Only what would be a JSON integer literal: "+5" and "007" parse as numbers but are not
+			// integers as the document describes them, and would make the rewritten body invalid JSON ("-0" is).
+			if i, err := strconv.ParseInt(str, 10, 64); err == nil && strconv.FormatInt(i, 10) == str || str == "-0" {
 				n, ok = json.Number(str), true
 				v, *changed = n, true
 			}
