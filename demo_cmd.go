@@ -28,7 +28,11 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	for _, a := range []string{sf.listen, *listen, *idpListen} {
+	addrs := []string{sf.listen, *listen, *idpListen}
+	if sf.metricsListen != "" {
+		addrs = append(addrs, sf.metricsListen)
+	}
+	for _, a := range addrs {
 		if err := requireLoopback(a); err != nil {
 			return err
 		}
@@ -73,7 +77,7 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: api.NewClient(srv.url, token), dataDir: sf.dataDir, shareDSN: sf.databaseURL,
-		outbox: srv.db, demo: true, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess}, log)
+		outbox: srv.db, demo: true, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess, metrics: srv.metrics}, log)
 	if err != nil {
 		return err
 	}
@@ -95,7 +99,8 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "  Sign-in:    %s (development provider, loopback only)\n  Share API:  %s/v1/…   token: %s\n  Outbox:     %s/outbox (emails and texts stay on this machine)\n\n",
 		issuer, srv.url, apiToken, consoleURL)
-	err = serveAll(ctx, log, listener{"share server", sf.listen, srv.handler}, listener{"console", *listen, console})
+	err = serveAll(ctx, log, append([]listener{{"share server", sf.listen, srv.handler}, {"console", *listen, console}},
+		metricsListener(sf.metricsListen, srv.metrics)...)...)
 	stopIdp()
 	<-idpErr
 	return err

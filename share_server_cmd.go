@@ -24,5 +24,5 @@ func cmdShareServer(ctx context.Context, args []string, stderr io.Writer) error 
 		return err
 	}
 	defer srv.db.Close()
-	return serveAll(ctx, log, listener{"share server", sf.listen, srv.handler})
+	return serveAll(ctx, log, append([]listener{{"share server", sf.listen, srv.handler}}, metricsListener(sf.metricsListen, srv.metrics)...)...)
 }
