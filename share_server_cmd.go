@@ -4,7 +4,20 @@ import (
 	"context"
 	"flag"
 	"io"
+	"os"
+	"strings"
 )
+
+// flagGiven reports whether name was given on the command line (not from the environment or a file).
+func flagGiven(fs *flag.FlagSet, args []string, name string) bool {
+	for _, a := range args {
+		a = strings.TrimLeft(a, "-")
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return fs.Lookup(name) != nil
+		}
+	}
+	return false
+}
 
 func cmdShareServer(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("share-server", flag.ContinueOnError)
@@ -14,6 +27,11 @@ func cmdShareServer(ctx context.Context, args []string, stderr io.Writer) error 
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	// One environment serves every command of an image: SHAREDESK_SHARE_LISTEN is where the share
+	// server listens, also when it runs alone (SHAREDESK_LISTEN belongs to the console).
+	if addr := os.Getenv("SHAREDESK_SHARE_LISTEN"); addr != "" && !flagGiven(fs, args, "listen") {
+		sf.listen = addr
 	}
 	log, err := newLogger(stderr, *logLevel)
 	if err != nil {
