@@ -201,7 +201,7 @@ func (s *Service) LinkEvents(ctx context.Context, r EventsRequest) (evs []Event,
 		r.Size = 100
 	}
 	if r.Size > MaxEventsPage {
-		return nil, false, Invalid("OutOfRange", "/size", "must be at most 1000")
+		return nil, false, Invalid("BadFormat", "/size", "must be at most 1000")
 	}
 	evs, err = s.store.LinkEvents(ctx, bucketID, r.LinkID, r.After, r.Size+1)
 	if err != nil {
