@@ -202,7 +202,7 @@ func TestWebhooksAndMetricsEndToEnd(t *testing.T) {
 			s2 := portalSignIn(t, l2.Link, "correct horse")
 			portalGet(t, base, "/p/d/"+f2.ID, s2)
 			time.Sleep(300 * time.Millisecond) // the first pending delivery fails once
-			srv.stop()                          // and the server restarts with deliveries pending
+			srv.stop()                         // and the server restarts with deliveries pending
 
 			srv = runShareServer(t, args...)
 			waitAPI(t, c)
@@ -337,4 +337,3 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
