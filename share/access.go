@@ -170,9 +170,11 @@ func (s *Service) reserveAttempt(ctx context.Context, l Link, client, method str
 	}
 	if !ok {
 		s.cfg.Logger.WarnContext(ctx, "recipient authentication throttled", "link", l.ID, "client", client)
+		// Counted (metrics) but not stored: a flood of refused guesses must not turn into a flood of
+		// writes; the wrong guesses that led here are in the history already.
 		ev := s.recipientEvent(ctx, l, EventFailedAttempt)
 		ev.Client, ev.Method, ev.Outcome, ev.Detail = client, method, OutcomeRefused, "too many wrong attempts"
-		s.record(ctx, ev)
+		s.written([]Event{ev})
 		return attempt{}, Errf(CodeTooMany, "Too many wrong attempts. Wait 15 minutes and try again.")
 	}
 	return a, nil
