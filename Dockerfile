@@ -17,12 +17,15 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/sharedesk /usr/local/bin/sharedesk
 COPY --from=build --chown=nonroot:nonroot /out/data /data
 USER nonroot:nonroot
-# serve: console on 8080, share server (API and recipient portal) on 8081. For the share server alone,
-# run `share-server --listen 0.0.0.0:8081`.
+# serve: console on 8080, share server (API and recipient portal) on 8081. `share-server` alone also
+# listens on 8081 (it takes SHAREDESK_SHARE_LISTEN when --listen is not given); `console` alone needs
+# `--listen 0.0.0.0:8080`. The health check asks the share server, which serve and share-server both run;
+# a console-only container overrides it with http://127.0.0.1:8080/readyz.
 ENV SHAREDESK_DATA_DIR=/data \
-    SHAREDESK_LISTEN=0.0.0.0:8080 \
     SHAREDESK_SHARE_LISTEN=0.0.0.0:8081
 VOLUME ["/data"]
 EXPOSE 8080 8081
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["/usr/local/bin/sharedesk", "healthcheck", "http://127.0.0.1:8081/readyz"]
 ENTRYPOINT ["/usr/local/bin/sharedesk"]
-CMD ["serve"]
+CMD ["serve", "--listen", "0.0.0.0:8080"]

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/metrics"
 )
 
 func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -23,6 +24,7 @@ func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	apiURL := fs.String("api-url", "", "base URL of the Share API: the share server, or https://share.aws.us.pangea.cloud")
 	tokenFile := fs.String("api-token-file", "", "file holding the service token (or set SHAREDESK_API_TOKEN)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	metricsListen := fs.String("metrics-listen", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090; its own listener, off when empty")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -62,12 +64,17 @@ func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := check.run(ctx); err != nil {
 		return fmt.Errorf("the console cannot use the share API: %w", err)
 	}
-	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: *dataDir}, log)
+	var m *metrics.Metrics
+	if *metricsListen != "" {
+		m = metrics.New()
+	}
+	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: *dataDir, metrics: m}, log)
 	if err != nil {
 		return err
 	}
 	defer closeConsole()
-	return serveAll(ctx, log, listener{name: "console", addr: cf.listen, handler: withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})})
+	return serveAll(ctx, log, append([]listener{{name: "console", addr: cf.listen, handler: withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})}},
+		metricsListener(*metricsListen, m)...)...)
 }
 
 // reloadOnHangup re-reads the token file on every SIGHUP until ctx ends (it is also re-read when it

@@ -26,7 +26,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	for _, a := range []string{sf.listen, *listen, *idpListen} {
+	addrs := []string{sf.listen, *listen, *idpListen}
+	if sf.metricsListen != "" {
+		addrs = append(addrs, sf.metricsListen)
+	}
+	for _, a := range addrs {
 		if err := requireLoopback(a); err != nil {
 			return err
 		}
@@ -79,7 +83,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: api.NewClient(srv.url, token), dataDir: sf.dataDir, shareDSN: sf.databaseURL,
-		outbox: srv.db, demo: true, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess}, log)
+		outbox: srv.db, demo: true, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess, metrics: srv.metrics}, log)
 	if err != nil {
 		return err
 	}
@@ -103,7 +107,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stderr, "  Sign-in:    %s (development provider, loopback only)\n  Share API:  %s/v1/…   token: %s\n  Outbox:     %s/outbox (emails and texts stay on this machine)\n\n",
 		issuer, srv.url, apiToken, consoleURL)
 	shareL.handler, consoleL.handler = srv.handler, console
-	err = serveAll(ctx, log, *shareL, *consoleL)
+	err = serveAll(ctx, log, append([]listener{*shareL, *consoleL}, metricsListener(sf.metricsListen, srv.metrics)...)...)
 	stopIdp()
 	<-idpErr
 	return err

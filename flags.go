@@ -185,6 +185,18 @@ type shareFlags struct {
 	maxUpload, maxJSON                                int64
 	defAccess, maxAccess                              int
 	defExpiry, maxExpiry, linkRetention               time.Duration
+	webhookURLs                                       listFlag
+	webhookSecretFile, metricsListen                  string
+}
+
+// listFlag is a flag that may be given several times, each time one value or a comma-separated list.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, splitComma(v)...)
+	return nil
 }
 
 func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
@@ -201,5 +213,8 @@ func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
 	fs.IntVar(&f.maxAccess, "max-access-limit", 1000, "highest max_access_count a link may ask for")
 	fs.DurationVar(&f.defExpiry, "default-expiry", 7*24*time.Hour, "lifetime of a link that does not give expires_at")
 	fs.DurationVar(&f.maxExpiry, "max-expiry", 90*24*time.Hour, "longest lifetime a link may ask for")
-	fs.DurationVar(&f.linkRetention, "expired-link-retention", 30*24*time.Hour, "how long expired links are kept before the sweeper deletes them")
+	fs.DurationVar(&f.linkRetention, "expired-link-retention", 30*24*time.Hour, "how long expired links (and the history of revoked and expired links) are kept before the sweeper deletes them")
+	fs.Var(&f.webhookURLs, "webhook-url", "URL that receives link events (created, sent, opened, downloaded, uploaded, revoked, expired) as signed JSON POSTs; repeat the flag or separate with commas")
+	fs.StringVar(&f.webhookSecretFile, "webhook-secret-file", "", "file holding the Standard Webhooks signing secret (whsec_ followed by base64) for --webhook-url")
+	fs.StringVar(&f.metricsListen, "metrics-listen", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090; its own listener, off when empty")
 }

@@ -47,11 +47,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 	client := api.NewClient(srv.url, token)
 	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: sf.dataDir,
-		shareDSN: sf.databaseURL, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess}, log)
+		shareDSN: sf.databaseURL, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess, metrics: srv.metrics}, log)
 	if err != nil {
 		return err
 	}
 	defer closeConsole()
 	ready := &readiness{check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"}, log: log, every: 5 * time.Second}
-	return serveAll(ctx, log, listener{name: "share server", addr: sf.listen, handler: srv.handler}, listener{name: "console", addr: cf.listen, handler: withProbes(console, ready)})
+	return serveAll(ctx, log, append([]listener{{name: "share server", addr: sf.listen, handler: srv.handler},
+		{name: "console", addr: cf.listen, handler: withProbes(console, ready)}}, metricsListener(sf.metricsListen, srv.metrics)...)...)
 }

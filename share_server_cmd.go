@@ -3,7 +3,20 @@ package main
 import (
 	"context"
 	"io"
+	"os"
+	"strings"
 )
+
+// flagGiven reports whether name was given on the command line (not from the environment or a file).
+func flagGiven(fs *flag.FlagSet, args []string, name string) bool {
+	for _, a := range args {
+		a = strings.TrimLeft(a, "-")
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return fs.Lookup(name) != nil
+		}
+	}
+	return false
+}
 
 func cmdShareServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("share-server", stdout)
@@ -12,6 +25,11 @@ func cmdShareServer(ctx context.Context, args []string, stdout, stderr io.Writer
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	// One environment serves every command of an image: SHAREDESK_SHARE_LISTEN is where the share
+	// server listens, also when it runs alone (SHAREDESK_LISTEN belongs to the console).
+	if addr := os.Getenv("SHAREDESK_SHARE_LISTEN"); addr != "" && !flagGiven(fs, args, "listen") {
+		sf.listen = addr
 	}
 	log, err := newLogger(stderr, *logLevel)
 	if err != nil {
@@ -22,5 +40,6 @@ func cmdShareServer(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer srv.db.Close()
-	return serveAll(ctx, log, listener{name: "share server", addr: sf.listen, handler: srv.handler})
+	return serveAll(ctx, log, append([]listener{{name: "share server", addr: sf.listen, handler: srv.handler}},
+		metricsListener(sf.metricsListen, srv.metrics)...)...)
 }

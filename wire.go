@@ -22,6 +22,7 @@ import (
 	"github.com/sharedesk/sharedesk/consoledb"
 	"github.com/sharedesk/sharedesk/handlers"
 	"github.com/sharedesk/sharedesk/httplimit"
+	"github.com/sharedesk/sharedesk/metrics"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/portal"
 	"github.com/sharedesk/sharedesk/share"
@@ -29,6 +30,7 @@ import (
 	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/share/store"
 	"github.com/sharedesk/sharedesk/static"
+	"github.com/sharedesk/sharedesk/webhooks"
 )
 
 type consoleDeps struct {
@@ -40,7 +42,8 @@ type consoleDeps struct {
 	// The share server's limits, shown to sharers on the New link form.
 	maxExpiryDays, maxAccess int
 	http                     *http.Client
-	assets                   fs.FS // the files under /static/; static.FS when nil
+	assets                   fs.FS            // the files under /static/; static.FS when nil
+	metrics                  *metrics.Metrics // nil without --metrics-listen
 }
 
 func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog.Logger) (http.Handler, func(), error) {
@@ -102,7 +105,12 @@ func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog
 			}
 		}
 	}()
-	return c.Handler(), func() { db.Close() }, nil
+	h := c.Handler()
+	if d.metrics != nil {
+		d.metrics.WatchDB("console", db.SQL())
+		h = d.metrics.Instrument("console", nil, h)
+	}
+	return h, func() { db.Close() }, nil
 }
 
 func isLoopbackHost(h string) bool {
@@ -124,6 +132,108 @@ type shareServer struct {
 	svc     *share.Service
 	db      *store.DB
 	url     string
+	metrics *metrics.Metrics // nil without --metrics-listen
+}
+
+// metricsListener is the listener of --metrics-listen, or none. It is its own server so that the
+// public port never serves /metrics.
+func metricsListener(addr string, m *metrics.Metrics) []listener {
+	if addr == "" || m == nil {
+		return nil
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	return []listener{{"metrics", addr, mux}}
+}
+
+// observeEvents moves the counters that link events stand for. Labels come from fixed sets only.
+func observeEvents(m *metrics.Metrics, evs []share.Event) {
+	for _, ev := range evs {
+		switch ev.Type {
+		case share.EventCreated:
+			m.LinksCreated.Inc()
+		case share.EventRevoked:
+			m.LinksRevoked.Inc()
+		case share.EventExpired:
+			m.LinksExpired.Inc()
+		case share.EventSignedIn:
+			m.SignIns.WithLabelValues(signInMethod(ev.Method), "success").Inc()
+		case share.EventFailedAttempt:
+			outcome := "failure"
+			if ev.Outcome == share.OutcomeRefused {
+				outcome = "refused"
+			}
+			m.SignIns.WithLabelValues(signInMethod(ev.Method), outcome).Inc()
+		case share.EventCodeRequested, share.EventSent:
+			channel := "email"
+			if ev.Method == share.AuthSMSOTP {
+				channel = "sms"
+			}
+			switch ev.Outcome {
+			case "":
+				m.CodesSent.WithLabelValues(channel).Inc()
+			case share.OutcomeFailed:
+				m.DeliveryFailures.WithLabelValues(channel).Inc()
+			}
+		}
+	}
+}
+
+// signInMethod keeps the method label to its known values.
+func signInMethod(m string) string {
+	switch m {
+	case share.AuthPassword, share.AuthEmailOTP, share.AuthSMSOTP:
+		return m
+	}
+	return "other"
+}
+
+// observeBytes counts file bytes stored and served.
+func observeBytes(m *metrics.Metrics) func(up bool, n int64) {
+	return func(up bool, n int64) {
+		if up {
+			m.BytesUploaded.Add(float64(n))
+		} else {
+			m.BytesDownloaded.Add(float64(n))
+		}
+	}
+}
+
+// instrumentShare labels share-server requests "api" (/v1…) or "portal" (everything else), by the
+// ServeMux pattern that serves them.
+func instrumentShare(m *metrics.Metrics, mux *http.ServeMux, next http.Handler) http.Handler {
+	if m == nil {
+		return next
+	}
+	apiH, portalH := m.Instrument("api", mux, next), m.Instrument("portal", mux, next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/v1beta/") {
+			apiH.ServeHTTP(w, r)
+			return
+		}
+		portalH.ServeHTTP(w, r)
+	})
+}
+
+// webhookSetup reads the webhook settings; with no --webhook-url there is nothing to deliver.
+func webhookSetup(f *shareFlags, db *store.DB, log *slog.Logger) (*webhooks.Dispatcher, error) {
+	if len(f.webhookURLs) == 0 {
+		return nil, nil
+	}
+	secret := os.Getenv("SHAREDESK_WEBHOOK_SECRET")
+	if f.webhookSecretFile != "" {
+		raw, err := os.ReadFile(f.webhookSecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("read --webhook-secret-file: %w", err)
+		}
+		secret = strings.TrimSpace(string(raw))
+	}
+	d, err := webhooks.New(db, webhooks.Config{URLs: f.webhookURLs, Secret: secret, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	db.SetWebhookEndpoints(f.webhookURLs)
+	return d, nil
 }
 
 func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareServer, error) {
@@ -160,19 +270,39 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 		}
 		sms = notify.Webhook{URL: f.smsURL, Secret: bytes.TrimSpace(secret)}
 	}
-	svc := share.New(db, blobs, keys, share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
-		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Logger: log})
+	hooks, err := webhookSetup(f, db, log)
+	if err != nil {
+		return fail(err)
+	}
+	var m *metrics.Metrics
+	if f.metricsListen != "" {
+		m = metrics.New()
+		m.WatchDB("share", db.SQL())
+	}
+	cfg := share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
+		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Logger: log,
+		OnEvents: func(evs []share.Event) {
+			hooks.Wake()
+			if m != nil {
+				observeEvents(m, evs)
+			}
+		}}
+	if m != nil {
+		cfg.OnBytes = observeBytes(m)
+	}
+	svc := share.New(db, blobs, keys, cfg)
 	if err := svc.Start(ctx); err != nil {
 		return fail(err)
 	}
+	go hooks.Run(ctx)
 	apiServer := httpapi.New(svc, log, httpapi.Options{MaxJSONBody: f.maxJSON, PublicURL: f.publicURL})
 	mux := http.NewServeMux()
 	apiServer.Register(mux)
 	portal.New(svc, log, portal.Options{PublicURL: f.publicURL, MaxUploadSize: f.maxUpload}).Register(mux)
-	go purgeLoop(ctx, log, db, svc, share.SweepOptions{LinkRetention: f.linkRetention})
+	go purgeLoop(ctx, log, db, svc, share.SweepOptions{LinkRetention: f.linkRetention}, m)
 	// Deadlines per request and a per-client cap, so slow or stalled bodies cannot tie up the server.
 	limits := httplimit.New(httplimit.ShareServer())
-	return &shareServer{handler: limits.Handler(apiServer.Middleware(mux)), svc: svc, db: db, url: "http://" + f.listen}, nil
+	return &shareServer{handler: limits.Handler(instrumentShare(m, mux, apiServer.Middleware(mux))), svc: svc, db: db, url: "http://" + f.listen, metrics: m}, nil
 }
 
 func newLogger(stderr io.Writer, levelName string) (*slog.Logger, error) {
@@ -249,7 +379,7 @@ func serveAll(ctx context.Context, log *slog.Logger, ls ...listener) error {
 // purgeLoop removes expired portal sessions, codes and old failure records every few minutes, and
 // runs the sweeper (temp files, orphaned blobs, expired files and links) a minute after start and
 // then hourly.
-func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.Service, opt share.SweepOptions) {
+func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.Service, opt share.SweepOptions, m *metrics.Metrics) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
 	sweep := time.NewTimer(time.Minute)
@@ -263,19 +393,38 @@ func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.S
 				log.Warn("purge expired sessions", "err", err)
 			}
 		case <-sweep.C:
-			runSweep(ctx, log, svc, opt)
+			rep, err := runSweep(ctx, log, svc, opt)
+			if _, werr := db.PurgeWebhooks(ctx, time.Now().Add(-opt.LinkRetention)); werr != nil && ctx.Err() == nil {
+				log.Warn("purge delivered webhooks", "err", werr)
+			}
+			if m != nil {
+				observeSweep(m, rep, err)
+			}
 			sweep.Reset(time.Hour)
 		}
 	}
 }
 
 // runSweep runs one sweeper pass and logs what it removed.
-func runSweep(ctx context.Context, log *slog.Logger, svc *share.Service, opt share.SweepOptions) share.SweepReport {
+func runSweep(ctx context.Context, log *slog.Logger, svc *share.Service, opt share.SweepOptions) (share.SweepReport, error) {
 	rep, err := svc.Sweep(ctx, opt)
 	log.Info("sweep", "temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
-		"expired_links", rep.ExpiredLinks, "upload_urls", rep.UploadURLs, "freed_bytes", rep.FreedBytes)
+		"expired_links", rep.ExpiredLinks, "link_events", rep.Events, "upload_urls", rep.UploadURLs, "freed_bytes", rep.FreedBytes)
 	if err != nil && ctx.Err() == nil {
 		log.Warn("sweep incomplete", "err", err)
 	}
-	return rep
+	return rep, err
+}
+
+// observeSweep counts what a sweeper pass removed, and the pass itself.
+func observeSweep(m *metrics.Metrics, rep share.SweepReport, err error) {
+	for kind, n := range map[string]int{"temp_files": rep.TempFiles, "orphan_blobs": rep.OrphanBlobs, "expired_files": rep.ExpiredFiles,
+		"expired_links": rep.ExpiredLinks, "link_events": rep.Events, "upload_urls": rep.UploadURLs} {
+		m.SweepRemoved.WithLabelValues(kind).Add(float64(n))
+	}
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	m.SweepRuns.WithLabelValues(outcome).Inc()
 }

@@ -303,3 +303,6 @@ func (d *DB) Actors(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// SQL returns the underlying handle, for the connection pool metrics.
+func (d *DB) SQL() *sql.DB { return d.db }

@@ -85,7 +85,7 @@ func (c *Console) router() *echo.Echo {
 	e := echo.New()
 	e.Logger = c.log
 	e.HTTPErrorHandler = c.handleError
-	e.Use(c.requestLog(), recoverPanics(), limitBody, c.securityHeaders, c.loadStaff)
+	e.Use(c.requestLog(), recoverPanics(), limitBody, c.securityHeaders, c.loadStaff, routeLabel)
 
 	e.GET("/", func(ec *echo.Context) error { return ec.Redirect(http.StatusSeeOther, "/links") })
 	e.GET("/login", c.beginSignIn)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/auth"
+	"github.com/sharedesk/sharedesk/metrics"
 )
 
 const (
@@ -254,4 +255,13 @@ func (c *Console) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 func isMultipart(r *http.Request) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	return err == nil && mt == "multipart/form-data"
+}
+
+// routeLabel tells the metrics which route pattern served the request, so the request counters are
+// labelled "/links/:id", never with the id itself.
+func routeLabel(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(ec *echo.Context) error {
+		metrics.SetRoute(ec.Request().Context(), ec.Path())
+		return next(ec)
+	}
 }

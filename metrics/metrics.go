@@ -63,7 +63,7 @@ func New() *Metrics {
 	f(m.duration)
 	m.LinksCreated = counter("sharedesk_links_created_total", "Share links created.")
 	m.LinksRevoked = counter("sharedesk_links_revoked_total", "Share links revoked (deleted).")
-	m.LinksExpired = counter("sharedesk_links_expired_total", "Expired share links removed after the retention period.")
+	m.LinksExpired = counter("sharedesk_links_expired_total", "Share links that expired (counted once, when the expiry is recorded in the link's history).")
 	m.SignIns = vec("sharedesk_recipient_signins_total", "Recipient sign-in attempts by method and outcome.", "method", "outcome")
 	m.CodesSent = vec("sharedesk_codes_sent_total", "One-time codes and link emails handed to delivery, by channel.", "channel")
 	m.DeliveryFailures = vec("sharedesk_delivery_failures_total", "Emails and texts that could not be delivered, by channel.", "channel")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,10 +14,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
-// SignatureHeader carries the webhook signature: "t=<unix seconds>,v1=<hex HMAC-SHA256>", where the
-// HMAC is over "<t>.<body>" with the shared secret. The timestamp lets a receiver refuse replays.
+// SignatureHeader carries the previous signature scheme: "t=<unix seconds>,v1=<hex HMAC-SHA256>",
+// where the HMAC is over "<t>.<body>" with the shared secret. Every post is now also signed per the
+// Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature), like the link
+// event webhooks; this header is still sent for one release so receivers can move over, then goes.
 const SignatureHeader = "X-Sharedesk-Signature"
 
 // Webhook sends SMS by POSTing {"to": "+1555…", "text": "…"} to a URL the operator bridges to any
@@ -49,7 +54,11 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(SignatureHeader, Sign(w.Secret, now().Unix(), body))
+	at := now()
+	req.Header.Set(SignatureHeader, Sign(w.Secret, at.Unix(), body))
+	if err := signStandard(req.Header, w.Secret, at, body); err != nil {
+		return err
+	}
 	client := w.Client
 	if client == nil {
 		client = &http.Client{Timeout: 15 * time.Second}
@@ -63,6 +72,33 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("sms webhook answered %s", resp.Status)
 	}
+	return nil
+}
+
+// signStandard adds the Standard Webhooks headers. A secret written as the specification gives it
+// ("whsec_" + base64) is decoded; any other secret is used as the key bytes as they are, the same
+// key the previous scheme uses.
+func signStandard(h http.Header, secret []byte, at time.Time, body []byte) error {
+	var wh *standardwebhooks.Webhook
+	var err error
+	if strings.HasPrefix(string(secret), "whsec_") {
+		wh, err = standardwebhooks.NewWebhook(string(secret))
+	} else {
+		wh, err = standardwebhooks.NewWebhookRaw(secret)
+	}
+	if err != nil {
+		return fmt.Errorf("sms webhook secret: %w", err)
+	}
+	id := make([]byte, 16)
+	_, _ = rand.Read(id)
+	msgID := "msg_" + hex.EncodeToString(id)
+	sig, err := wh.Sign(msgID, at, body)
+	if err != nil {
+		return err
+	}
+	h.Set(standardwebhooks.HeaderWebhookID, msgID)
+	h.Set(standardwebhooks.HeaderWebhookTimestamp, strconv.FormatInt(at.Unix(), 10))
+	h.Set(standardwebhooks.HeaderWebhookSignature, sig)
 	return nil
 }
 

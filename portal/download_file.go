@@ -34,7 +34,13 @@ func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.L
 	hd.Set("Content-Disposition", httpapi.ContentDisposition("attachment", share.Displayable(o.Name)))
 	hd.Set("Content-Security-Policy", httpapi.SandboxCSP) // never render a shared file as a page
 	h.log.InfoContext(r.Context(), "recipient download", "link", l.ID, "object", o.ID, "range", r.Header.Get("Range") != "")
-	http.ServeContent(w, r, "", o.UpdatedAt, f)
+	if !strings.HasPrefix(r.Header.Get("Range"), "bytes=") || strings.HasPrefix(r.Header.Get("Range"), "bytes=0-") {
+		// A resumed download (a Range not from the start) is the same download, not another one.
+		h.svc.FileDownloaded(r.Context(), l, o)
+	}
+	cw, served := httpapi.CountServed(h.svc, w)
+	defer served()
+	http.ServeContent(cw, r, "", o.UpdatedAt, f)
 }
 
 // downloadZip handles GET /p/zip?id=…&id=…: a folder or a selection as one streamed zip.
@@ -63,7 +69,10 @@ func (h *Handler) downloadZip(w http.ResponseWriter, r *http.Request, l share.Li
 	w.Header().Set("Content-Security-Policy", httpapi.SandboxCSP)
 	w.Header().Set("Content-Disposition", httpapi.ContentDisposition("attachment", share.Displayable(name)))
 	h.log.InfoContext(r.Context(), "recipient zip download", "link", l.ID, "objects", len(a.Objects))
-	if err := a.WriteZip(w); err != nil {
+	h.svc.ZipDownloaded(r.Context(), l, a.Objects)
+	cw, served := httpapi.CountServed(h.svc, w)
+	defer served()
+	if err := a.WriteZip(cw); err != nil {
 		h.log.ErrorContext(r.Context(), "zip broken off", "err", err)
 		panic(http.ErrAbortHandler)
 	}

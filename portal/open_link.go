@@ -19,6 +19,10 @@ func (h *Handler) openLink(w http.ResponseWriter, r *http.Request) {
 	state := openState{sent: -1, errIndex: -1}
 	if i, err := strconv.Atoi(r.URL.Query().Get("sent")); err == nil {
 		state.sent, state.outbox = i, r.URL.Query().Get("outbox") == "1"
+	} else if err := h.svc.LinkOpened(r.Context(), l); err != nil {
+		// Back on the page after asking for a code is the same visit; anything else is an opening.
+		h.fail(w, r, err)
+		return
 	}
 	h.renderOpen(w, r, l, http.StatusOK, state)
 }

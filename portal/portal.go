@@ -121,7 +121,8 @@ func (h *Handler) headers(next http.Handler) http.Handler {
 		if r.TLS != nil || (h.secure && r.Header.Get("X-Forwarded-Proto") == "https") {
 			hd.Set("Strict-Transport-Security", "max-age=31536000")
 		}
-		next.ServeHTTP(w, r)
+		// The recipient's address goes into the link's history with what they do.
+		next.ServeHTTP(w, r.WithContext(share.WithClient(r.Context(), clientAddr(r))))
 	})
 }
 

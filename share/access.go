@@ -97,6 +97,7 @@ type CodeDelivery struct {
 // SendCode issues a new 6-digit code for an email or SMS authenticator and delivers it.
 func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDelivery, error) {
 	if err := s.Usable(l); err != nil {
+		s.refused(ctx, l, err)
 		return CodeDelivery{}, err
 	}
 	a, err := s.authenticator(l, authIndex, AuthEmailOTP, AuthSMSOTP)
@@ -114,7 +115,14 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 	if err != nil {
 		return CodeDelivery{}, err
 	}
+	ev := s.recipientEvent(ctx, l, EventCodeRequested)
+	ev.Method, ev.Detail = a.Type, MaskEmail(a.Context)
+	if a.Type == AuthSMSOTP {
+		ev.Detail = MaskPhone(a.Context)
+	}
 	if !stored {
+		ev.Outcome = OutcomeRefused
+		s.record(ctx, ev)
 		return CodeDelivery{}, Errf(CodeTooMany, "%d codes have been sent for this link in the last hour, the most allowed. Try again later.", OTPPerLinkPerHour)
 	}
 	what := Displayable(l.Title)
@@ -133,8 +141,11 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 	_, d.Outbox = sender.(notify.Outbox)
 	if err := sender.Send(ctx, msg); err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "kind", msg.Kind, "err", err)
+		ev.Outcome = OutcomeFailed
+		s.record(ctx, ev)
 		return CodeDelivery{}, Errf(CodeProvider, "The code could not be sent just now. Try again in a minute.")
 	}
+	s.record(ctx, ev)
 	s.cfg.Logger.InfoContext(ctx, "code sent", "link", l.ID, "auth_index", authIndex, "kind", msg.Kind)
 	return d, nil
 }
@@ -150,7 +161,7 @@ type attempt struct {
 // checked, in one atomic step in the store: the limits then hold for a concurrent burst exactly as for
 // a sequential one, and no expensive check runs past them. The caller keeps the reservation as the
 // record of a failure, or releases it on success.
-func (s *Service) reserveAttempt(ctx context.Context, l Link, client string) (attempt, error) {
+func (s *Service) reserveAttempt(ctx context.Context, l Link, client, method string) (attempt, error) {
 	now := s.now()
 	a := attempt{linkID: l.ID, client: client, at: Micros(now)}
 	ok, err := s.store.ReserveAuthAttempt(ctx, a.linkID, a.client, a.at, Micros(now.Add(-FailureWindow)), MaxFailuresPerLink, MaxFailuresPerIP)
@@ -159,6 +170,11 @@ func (s *Service) reserveAttempt(ctx context.Context, l Link, client string) (at
 	}
 	if !ok {
 		s.cfg.Logger.WarnContext(ctx, "recipient authentication throttled", "link", l.ID, "client", client)
+		// Counted (metrics) but not stored: a flood of refused guesses must not turn into a flood of
+		// writes; the wrong guesses that led here are in the history already.
+		ev := s.recipientEvent(ctx, l, EventFailedAttempt)
+		ev.Client, ev.Method, ev.Outcome, ev.Detail = client, method, OutcomeRefused, "too many wrong attempts"
+		s.written([]Event{ev})
 		return attempt{}, Errf(CodeTooMany, "Too many wrong attempts. Wait 15 minutes and try again.")
 	}
 	return a, nil
@@ -171,8 +187,11 @@ func (s *Service) release(ctx context.Context, a attempt) {
 	}
 }
 
-func (s *Service) failed(ctx context.Context, l Link, client, method string) {
+func (s *Service) failed(ctx context.Context, l Link, client, method, why string) {
 	s.cfg.Logger.WarnContext(ctx, "recipient authentication failed", "link", l.ID, "method", method, "client", client)
+	ev := s.recipientEvent(ctx, l, EventFailedAttempt)
+	ev.Client, ev.Method, ev.Outcome, ev.Detail = client, method, OutcomeFailed, why
+	s.record(ctx, ev)
 }
 
 // SecretChecks returns how many passwords and codes have been compared with the stored ones since the
@@ -183,9 +202,11 @@ func (s *Service) SecretChecks() int64 { return s.checks.Load() }
 // secret it returns. After OTPMaxAttempts wrong tries a code is dead, even if the right one follows.
 func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, client string) (string, error) {
 	if err := s.Usable(l); err != nil {
+		s.refused(ctx, l, err)
 		return "", err
 	}
-	if _, err := s.authenticator(l, authIndex, AuthEmailOTP, AuthSMSOTP); err != nil {
+	auth, err := s.authenticator(l, authIndex, AuthEmailOTP, AuthSMSOTP)
+	if err != nil {
 		return "", err
 	}
 	c, err := s.store.LatestOTP(ctx, l.ID, authIndex)
@@ -195,7 +216,7 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	if err != nil {
 		return "", err
 	}
-	a, err := s.reserveAttempt(ctx, l, client)
+	a, err := s.reserveAttempt(ctx, l, client, auth.Type)
 	if err != nil {
 		return "", err
 	}
@@ -220,7 +241,7 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	s.checks.Add(1)
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
 	if subtle.ConstantTimeCompare([]byte(s.otpHash(l.ID, authIndex, code)), []byte(c.CodeHash)) != 1 {
-		s.failed(ctx, l, client, "code")
+		s.failed(ctx, l, client, auth.Type, "wrong code")
 		if left := OTPMaxAttempts - tries; left > 0 {
 			return "", Errf(CodeAuthFailed, "That code is not right. %d %s left.", left, plural(left, "try", "tries"))
 		}
@@ -234,7 +255,7 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	if !used {
 		return "", Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
 	}
-	return s.StartSession(ctx, l)
+	return s.startSession(ctx, l, auth.Type, maskedIdentity(auth), client)
 }
 
 func plural(n int, one, many string) string {
@@ -247,13 +268,14 @@ func plural(n int, one, many string) string {
 // CheckPassword checks a password and, when right, counts an access and starts a portal session.
 func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, password, client string) (string, error) {
 	if err := s.Usable(l); err != nil {
+		s.refused(ctx, l, err)
 		return "", err
 	}
 	a, err := s.authenticator(l, authIndex, AuthPassword)
 	if err != nil {
 		return "", err
 	}
-	att, err := s.reserveAttempt(ctx, l, client)
+	att, err := s.reserveAttempt(ctx, l, client, AuthPassword)
 	if err != nil {
 		return "", err
 	}
@@ -267,24 +289,55 @@ func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, pass
 	ok := CheckPassword(a.Hash, password)
 	<-s.kdfSlots
 	if !ok {
-		s.failed(ctx, l, client, "password")
+		s.failed(ctx, l, client, AuthPassword, "wrong password")
 		return "", Errf(CodeAuthFailed, "That password is not right.")
 	}
 	s.release(ctx, att)
-	return s.StartSession(ctx, l)
+	return s.startSession(ctx, l, AuthPassword, "", client)
+}
+
+// maskedIdentity is how the history shows which email or phone signed in.
+func maskedIdentity(a Authenticator) string {
+	switch a.Type {
+	case AuthEmailOTP:
+		return MaskEmail(a.Context)
+	case AuthSMSOTP:
+		return MaskPhone(a.Context)
+	}
+	return ""
 }
 
 // StartSession counts one access (refused past the limit or expiry) and returns a new session secret.
 func (s *Service) StartSession(ctx context.Context, l Link) (string, error) {
+	return s.startSession(ctx, l, "", "", clientFrom(ctx))
+}
+
+// startSession is StartSession recording how the recipient signed in, with the access it counts.
+func (s *Service) startSession(ctx context.Context, l Link, method, identity, client string) (string, error) {
 	now := s.now()
-	ok, err := s.store.ConsumeAccess(ctx, l.ID, Micros(now))
+	ev := s.recipientEvent(ctx, l, EventSignedIn)
+	ev.Method, ev.Detail = method, identity
+	if client != "" {
+		ev.Client = client
+	}
+	limitEv := s.recipientEvent(ctx, l, EventLimitReached)
+	limitEv.Client = ev.Client
+	ok, err := s.store.ConsumeAccess(ctx, l.ID, Micros(now), ev, limitEv)
 	if err != nil {
 		return "", err
 	}
 	if !ok {
 		// The conditional update refused: the link expired, or its limit was reached meanwhile.
-		l.AccessCount = l.MaxAccessCount
-		return "", s.Usable(l)
+		if l.Status(now) == "active" {
+			l.AccessCount = l.MaxAccessCount
+		}
+		err := s.Usable(l)
+		s.refused(ctx, l, err)
+		return "", err
+	}
+	s.written([]Event{ev})
+	if l.AccessCount+1 >= l.MaxAccessCount {
+		s.written([]Event{limitEv}) // the store wrote it with the access when the count reached the limit
 	}
 	secret := randomString()
 	expires := now.Add(PortalSessionMax)

@@ -139,15 +139,26 @@ func (s *Service) CreateLinks(ctx context.Context, bucketID string, items []Link
 			links[i].Authenticators[j] = Authenticator{Type: AuthPassword, Hash: h}
 		}
 	}
-	if err := s.store.InsertLinks(ctx, links); err != nil {
+	evs := make([]Event, len(links))
+	for i, l := range links {
+		evs[i] = s.event(ctx, l, EventCreated)
+		if evs[i].Actor == "" {
+			evs[i].Actor = l.SenderEmail
+		}
+		evs[i].Detail = l.LinkType
+	}
+	if err := s.store.InsertLinks(ctx, links, evs); err != nil {
 		return nil, err
 	}
+	s.written(evs)
 	for _, l := range links {
 		if l.RecipientEmail != "" {
-			if err := s.sendLinkEmail(ctx, l.displayable()); err != nil {
+			err := s.sendLinkEmail(ctx, l.displayable())
+			if err != nil {
 				// The links exist and are returned; the sender can resend with link/send.
 				s.cfg.Logger.ErrorContext(ctx, "link email not sent", "link", l.ID, "err", err)
 			}
+			s.record(ctx, s.sentEvent(ctx, l, l.RecipientEmail, l.SenderEmail, err))
 		}
 	}
 	return links, nil
@@ -301,9 +312,13 @@ func (s *Service) DeleteLinks(ctx context.Context, bucketID string, ids []string
 	if err := s.requireLinks(ctx, bucketID, ids, func(i int) string { return fmt.Sprintf("/ids/%d", i) }); err != nil {
 		return nil, err
 	}
+	evs := make([]Event, len(ids))
+	for i, id := range ids {
+		evs[i] = s.event(ctx, Link{ID: id, BucketID: bucketID}, EventRevoked)
+	}
 	var links []Link
 	err = s.roomToDelete(func() error {
-		links, err = s.store.DeleteLinks(ctx, bucketID, ids)
+		links, err = s.store.DeleteLinks(ctx, bucketID, ids, evs)
 		return err
 	})
 	if isNotFound(err) {
@@ -312,6 +327,7 @@ func (s *Service) DeleteLinks(ctx context.Context, bucketID string, ids []string
 	if err != nil {
 		return nil, err
 	}
+	s.written(evs)
 	for i := range links {
 		links[i] = s.withURL(links[i])
 	}
@@ -354,6 +370,21 @@ func orderLike(links []Link, ids []string) []Link {
 		}
 	}
 	return out
+}
+
+// sentEvent is the event of emailing l to an address: recorded after the attempt, so it can say
+// whether the email went out.
+func (s *Service) sentEvent(ctx context.Context, l Link, to, sender string, err error) Event {
+	ev := s.event(ctx, l, EventSent)
+	if ev.Actor == "" {
+		ev.Actor = sender
+	}
+	ev.Method = "email"
+	ev.Detail = to
+	if err != nil {
+		ev.Outcome = OutcomeFailed
+	}
+	return ev
 }
 
 // SendResult is the outcome of emailing one link to one address.
@@ -408,11 +439,13 @@ func (s *Service) SendLinks(ctx context.Context, bucketID string, items []SendIt
 		}
 		l.RecipientEmail = it.Email // the same link may be sent to several people in one request
 		res := SendResult{ID: it.ID, Email: it.Email, Sent: true}
-		if err := s.sendLinkEmail(ctx, l.displayable()); err != nil {
+		err = s.sendLinkEmail(ctx, l.displayable())
+		if err != nil {
 			s.cfg.Logger.ErrorContext(ctx, "link email not sent", "link", l.ID, "err", err)
 			failed = append(failed, it.Email)
 			res.Sent, res.Detail = false, "the email could not be delivered; send this one again"
 		}
+		s.record(ctx, s.sentEvent(ctx, l, it.Email, senderEmail, err))
 		out = append(out, l)
 		results = append(results, res)
 	}

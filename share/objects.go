@@ -331,6 +331,9 @@ func (s *Service) storeFile(ctx context.Context, bucketID, parent, id string, in
 		}
 		return Object{}, err
 	}
+	if s.cfg.OnBytes != nil {
+		s.cfg.OnBytes(true, o.Size)
+	}
 	return s.withFolder(ctx, o)
 }
 

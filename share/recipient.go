@@ -141,6 +141,9 @@ func (s *Service) Upload(ctx context.Context, l Link, folderID, name string, bod
 		return Object{}, err
 	}
 	s.cfg.Logger.InfoContext(ctx, "recipient uploaded", "link", l.ID, "object", o.ID, "size", o.Size)
+	ev := s.recipientEvent(ctx, l, EventUploaded)
+	ev.ObjectID, ev.ObjectName = o.ID, o.Name
+	s.record(ctx, ev)
 	return o, nil
 }
 
@@ -191,6 +194,9 @@ func (s *Service) Rename(ctx context.Context, l Link, id, name string) (Object, 
 		return Object{}, err
 	}
 	s.cfg.Logger.InfoContext(ctx, "recipient renamed", "link", l.ID, "object", o.ID)
+	ev := s.recipientEvent(ctx, l, EventRenamed)
+	ev.ObjectID, ev.ObjectName, ev.Detail = o.ID, out.Name, "was "+o.Name
+	s.record(ctx, ev)
 	return out, nil
 }
 
@@ -204,6 +210,9 @@ func (s *Service) Remove(ctx context.Context, l Link, id string) (Object, error)
 		return Object{}, err
 	}
 	s.cfg.Logger.InfoContext(ctx, "recipient deleted", "link", l.ID, "object", o.ID)
+	ev := s.recipientEvent(ctx, l, EventDeleted)
+	ev.ObjectID, ev.ObjectName = o.ID, o.Name
+	s.record(ctx, ev)
 	return o, nil
 }
 

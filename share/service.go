@@ -29,6 +29,10 @@ type Config struct {
 	SMS              notify.Sender
 	Logger           *slog.Logger
 	Now              func() time.Time
+	// OnEvents is told of link events once they are stored (metrics, waking webhook delivery).
+	OnEvents func([]Event)
+	// OnBytes is told of file bytes stored (up) and served (down).
+	OnBytes func(up bool, n int64)
 }
 
 // Service is the share service.

@@ -35,15 +35,19 @@ type Store interface {
 	FinishPendingUpload(ctx context.Context, id, state string, refusal *Error) error
 	DeletePendingUploadsBefore(ctx context.Context, before int64) (int, error)
 
-	InsertLinks(ctx context.Context, links []Link) error // all or nothing
+	// InsertLinks stores links and their events, all or nothing.
+	InsertLinks(ctx context.Context, links []Link, evs []Event) error
 	Link(ctx context.Context, bucketID, id string) (Link, error)
 	LinksByID(ctx context.Context, bucketID string, ids []string) ([]Link, error)
 	ListLinks(ctx context.Context, q ListQuery) ([]Link, int, error)
-	DeleteLinks(ctx context.Context, bucketID string, ids []string) ([]Link, error) // all or nothing
+	// DeleteLinks deletes links and stores their events, all or nothing.
+	DeleteLinks(ctx context.Context, bucketID string, ids []string, evs []Event) ([]Link, error)
 	SetLinkRecipients(ctx context.Context, bucketID string, updates []LinkRecipient) ([]Link, error)
 
 	LinkByTokenHash(ctx context.Context, hash string) (Link, error)
-	ConsumeAccess(ctx context.Context, linkID string, now int64) (bool, error)
+	// ConsumeAccess counts one access within the link's limit and expiry and, when it does, stores ev
+	// with it, and limitEv too when that access was the last one allowed.
+	ConsumeAccess(ctx context.Context, linkID string, now int64, ev, limitEv Event) (bool, error)
 	// InsertOTP stores a code unless limit codes were issued for the link since a time (atomically).
 	InsertOTP(ctx context.Context, c OTP, since int64, limit int) (bool, error)
 	LatestOTP(ctx context.Context, linkID string, authIndex int) (OTP, error)
@@ -69,6 +73,17 @@ type Store interface {
 	// For the sweeper (see Sweep).
 	ExistingObjects(ctx context.Context, ids []string) (map[string]bool, error)
 	DeleteLinksExpiredBefore(ctx context.Context, before int64) (int, error)
+
+	// Link events (see Event). RecordEvents stores events that go with no other change; RecordExpired
+	// stores a link's expiry event unless one was stored already, and says whether it did.
+	RecordEvents(ctx context.Context, evs []Event) error
+	RecordExpired(ctx context.Context, ev Event) (bool, error)
+	// LinkEvents returns up to limit events of a link with sequence after after, oldest first.
+	LinkEvents(ctx context.Context, bucketID, linkID string, after int64, limit int) ([]Event, error)
+	// UnnotedExpiredLinks returns up to limit links expired at now whose expiry is not recorded yet.
+	UnnotedExpiredLinks(ctx context.Context, now int64, limit int) ([]Link, error)
+	// PurgeEvents deletes events from before a time whose link no longer exists.
+	PurgeEvents(ctx context.Context, before int64) (int, error)
 
 	InsertToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash string) (Token, error)

@@ -25,6 +25,8 @@ type SweepReport struct {
 	OrphanBlobs  int   // file bytes no object points at (a crash between the row and the bytes)
 	ExpiredFiles int   // objects whose file_ttl ran out (folders count once, with their contents)
 	ExpiredLinks int   // links expired longer than the retention
+	LinksExpired int   // links whose expiry was recorded in their history in this pass
+	Events       int   // link events older than the retention whose link is gone
 	UploadURLs   int   // upload URLs (put-url, post-url) past their expiry
 	FreedBytes   int64 // bytes of temp files and orphaned blobs
 }
@@ -65,10 +67,40 @@ func (s *Service) Sweep(ctx context.Context, opt SweepOptions) (SweepReport, err
 		}
 	}
 
+	// Record the expiry of links nobody has visited since they expired (the first refused visit
+	// records it otherwise).
+	for {
+		links, err := s.store.UnnotedExpiredLinks(ctx, Micros(now), 200)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("expired links: %w", err))
+			break
+		}
+		for _, l := range links {
+			ev := s.event(ctx, l, EventExpired)
+			ev.Actor, ev.At = "sweeper", now
+			ok, err := s.store.RecordExpired(ctx, ev)
+			if err != nil {
+				return rep, fmt.Errorf("record expiry of link %s: %w", l.ID, err)
+			}
+			if ok {
+				rep.LinksExpired++
+				s.written([]Event{ev})
+			}
+		}
+		if len(links) < 200 {
+			break
+		}
+	}
+
 	n, err := s.store.DeleteLinksExpiredBefore(ctx, Micros(now.Add(-opt.LinkRetention)))
 	rep.ExpiredLinks = n
 	if err != nil {
 		errs = append(errs, fmt.Errorf("expired links: %w", err))
+	}
+	n, err = s.store.PurgeEvents(ctx, Micros(now.Add(-opt.LinkRetention)))
+	rep.Events = n
+	if err != nil {
+		errs = append(errs, fmt.Errorf("link events: %w", err))
 	}
 
 	n, err = s.store.DeletePendingUploadsBefore(ctx, Micros(now.Add(-opt.TempAge)))

@@ -189,6 +189,20 @@ func (d *Dispatcher) Publish(ctx context.Context, ev Event) error {
 	return nil
 }
 
+// Wake tells the senders that events were written to the outbox by someone other than Publish (the
+// share store writes them in the transaction of the change they describe).
+func (d *Dispatcher) Wake() {
+	if d == nil {
+		return
+	}
+	for _, c := range d.wake {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
 // Run delivers until ctx ends, one sender per endpoint.
 func (d *Dispatcher) Run(ctx context.Context) {
 	if d == nil {

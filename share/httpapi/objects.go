@@ -383,6 +383,8 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	// The URL may be opened in a browser: whatever the bytes are, they must never run as a page of this
 	// origin (the same policy as the portal's downloads).
 	w.Header().Set("Content-Security-Policy", SandboxCSP)
+	w, served := CountServed(s.svc, w)
+	defer served()
 	g, err := s.svc.VerifyDownload(r.PathValue("token"))
 	if err != nil {
 		s.fail(w, r, err)

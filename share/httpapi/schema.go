@@ -253,7 +253,8 @@ func schemas() map[string]*field {
 			"sender_email": str(1, 254).req(),
 			"sender_name":  str(0, 256),
 		}),
-		"buckets": withCommon(map[string]*field{}),
+		"buckets":         withCommon(map[string]*field{}),
+		"ext/link/events": withCommon(map[string]*field{"id": str(1, 64).req(), "last": str(0, 20), "size": integer(1)}),
 		"folder/create": withCommon(map[string]*field{
 			"name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096), "metadata": stringMap(), "tags": tagList,
 			"file_ttl": str(0, 32),

@@ -77,6 +77,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		"put":               s.put,
 		"get":               s.get,
 		"get_archive":       s.getArchive,
+		"ext/link/events":   jsonEndpoint(s, "ext/link/events", s.linkEvents), // sharedesk extension
 	}
 	for path, h := range routes {
 		h := s.authenticated(h)

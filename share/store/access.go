@@ -13,16 +13,29 @@ func (s *DB) LinkByTokenHash(ctx context.Context, hash string) (share.Link, erro
 	return scanLink(s.db.QueryRowContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE token_hash = ?"), hash))
 }
 
-// ConsumeAccess counts one access to the link if it is still within its limit and expiry. The check
-// and the increment are one statement, so concurrent successes can never exceed the limit.
-func (s *DB) ConsumeAccess(ctx context.Context, linkID string, now int64) (bool, error) {
-	var n int64
-	err := s.db.QueryRowContext(ctx, s.q(`UPDATE links SET access_count = access_count + 1, last_accessed_at = ?
-		WHERE id = ? AND access_count < max_access_count AND expires_at > ? RETURNING access_count`), now, linkID, now).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
+// ConsumeAccess counts one access to the link if it is still within its limit and expiry, and stores
+// ev with it, and limitEv too when this access was the last one allowed. The check and the increment
+// are one statement, so concurrent successes can never exceed the limit.
+func (s *DB) ConsumeAccess(ctx context.Context, linkID string, now int64, ev, limitEv share.Event) (bool, error) {
+	ok := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var n, limit int64
+		err := tx.QueryRowContext(ctx, s.q(`UPDATE links SET access_count = access_count + 1, last_accessed_at = ?
+			WHERE id = ? AND access_count < max_access_count AND expires_at > ? RETURNING access_count, max_access_count`), now, linkID, now).Scan(&n, &limit)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ok = true
+		evs := []share.Event{ev}
+		if n >= limit {
+			evs = append(evs, limitEv)
+		}
+		return s.insertEvents(ctx, tx, evs)
+	})
+	return ok && err == nil, err
 }
 
 // lockKeys serialises, on PostgreSQL, the transactions that check a limit and record against it

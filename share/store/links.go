@@ -36,8 +36,8 @@ func scanLink(sc scanner) (share.Link, error) {
 	return l, nil
 }
 
-// InsertLinks stores links in one transaction.
-func (s *DB) InsertLinks(ctx context.Context, links []share.Link) error {
+// InsertLinks stores links and their events in one transaction.
+func (s *DB) InsertLinks(ctx context.Context, links []share.Link, evs []share.Event) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, l := range links {
 			_, err := s.exec(ctx, tx, "INSERT INTO links ("+linkCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -56,7 +56,7 @@ func (s *DB) InsertLinks(ctx context.Context, links []share.Link) error {
 				return err
 			}
 		}
-		return nil
+		return s.insertEvents(ctx, tx, evs)
 	})
 }
 
@@ -103,8 +103,8 @@ func (s *DB) ListLinks(ctx context.Context, q share.ListQuery) ([]share.Link, in
 }
 
 // DeleteLinks deletes the links with the given ids and returns them. If any id is missing nothing is
-// deleted and share.ErrNotFound is returned.
-func (s *DB) DeleteLinks(ctx context.Context, bucketID string, ids []string) ([]share.Link, error) {
+// deleted and share.ErrNotFound is returned. The events are stored in the same transaction.
+func (s *DB) DeleteLinks(ctx context.Context, bucketID string, ids []string, evs []share.Event) ([]share.Link, error) {
 	var out []share.Link
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -116,8 +116,10 @@ func (s *DB) DeleteLinks(ctx context.Context, bucketID string, ids []string) ([]
 			return share.ErrNotFound
 		}
 		args := append([]any{bucketID}, toAny(ids)...)
-		_, err = s.exec(ctx, tx, "DELETE FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")", args...)
-		return err
+		if _, err = s.exec(ctx, tx, "DELETE FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")", args...); err != nil {
+			return err
+		}
+		return s.insertEvents(ctx, tx, evs)
 	})
 	return out, err
 }

@@ -33,6 +33,8 @@ type DB struct {
 	stopped   chan struct{}
 	closeOnce sync.Once
 
+	webhookURLs []string // see SetWebhookEndpoints
+
 	walPath  string       // SQLite only
 	walLimit atomic.Int64 // bytes; see checkpointLoop
 	walCheck atomic.Int64 // nanoseconds between size checks

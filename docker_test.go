@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The image's environment puts share-server where the Dockerfile exposes it (SHAREDESK_SHARE_LISTEN,
+// even with the console's SHAREDESK_LISTEN set), the image declares a HEALTHCHECK with the built-in
+// command, and every port it names is exposed.
+func TestImageListensWhereExposed(t *testing.T) {
+	raw, err := os.ReadFile("Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := string(raw)
+	if !regexp.MustCompile(`(?m)^HEALTHCHECK .*\n?.*"healthcheck", "http://127\.0\.0\.1:8081/readyz"`).MatchString(df) {
+		t.Error("the Dockerfile declares no HEALTHCHECK running `sharedesk healthcheck` against the share server")
+	}
+	exposed := regexp.MustCompile(`(?m)^EXPOSE (.*)$`).FindStringSubmatch(df)
+	if exposed == nil {
+		t.Fatal("no EXPOSE")
+	}
+	for _, port := range regexp.MustCompile(`0\.0\.0\.0:(\d+)`).FindAllStringSubmatch(df, -1) {
+		if !strings.Contains(exposed[1], port[1]) {
+			t.Errorf("the image listens on %s, which EXPOSE (%s) does not name", port[1], exposed[1])
+		}
+	}
+
+	addr, other := freeAddr(t), freeAddr(t)
+	t.Setenv("SHAREDESK_SHARE_LISTEN", addr)
+	t.Setenv("SHAREDESK_LISTEN", other) // the console's, in the same environment
+	runShareServer(t, "--data-dir", t.TempDir())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("share-server does not answer on SHAREDESK_SHARE_LISTEN %s", addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if resp, err := http.Get("http://" + other + "/healthz"); err == nil {
+		resp.Body.Close()
+		t.Errorf("share-server answers on the console's SHAREDESK_LISTEN %s", other)
+	}
+}

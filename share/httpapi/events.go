@@ -1,0 +1,37 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share"
+)
+
+// linkEvents handles POST /v1/ext/link/events (sharedesk extension): a page of a link's history. The
+// cursor is the sequence number of the page's last event; any other value is refused. It reaches only
+// that link's events, which the token may read anyway.
+func (s *Server) linkEvents(ctx context.Context, req *api.LinkEventsRequest) (any, string, error) {
+	var after int64
+	if req.Last != "" {
+		n, err := strconv.ParseInt(req.Last, 10, 64)
+		if err != nil || n < 0 {
+			return nil, "", share.Invalid("BadFormat", "/last", "must be the last of a previous page")
+		}
+		after = n
+	}
+	evs, more, err := s.svc.LinkEvents(ctx, share.EventsRequest{BucketID: req.BucketID, LinkID: req.ID, After: after, Size: req.Size})
+	if err != nil {
+		return nil, "", err
+	}
+	out := api.LinkEventsResult{Events: make([]api.LinkEvent, len(evs))}
+	for i, ev := range evs {
+		out.Events[i] = api.LinkEvent{ID: ev.ID, Type: ev.Type, At: ev.At, Actor: ev.Actor, Client: ev.Client, Method: ev.Method,
+			ObjectID: ev.ObjectID, ObjectName: ev.ObjectName, Detail: ev.Detail, Outcome: ev.Outcome}
+	}
+	if more {
+		out.Last = strconv.FormatInt(evs[len(evs)-1].Seq, 10)
+	}
+	return out, fmt.Sprintf("%d event(s)", len(evs)), nil
+}
