@@ -143,7 +143,7 @@ func metricsListener(addr string, m *metrics.Metrics) []listener {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
-	return []listener{{"metrics", addr, mux}}
+	return []listener{{name: "metrics", addr: addr, handler: mux}}
 }
 
 // observeEvents moves the counters that link events stand for. Labels come from fixed sets only.
