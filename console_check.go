@@ -49,34 +49,24 @@ func validateAPIURL(raw string) error {
 	return nil
 }
 
-// run checks in two steps so the token never goes to something that is not a Share API: first a
-// request without it (a Share API answers 401 with its JSON envelope), then `buckets` with it.
-func (c apiCheck) run(ctx context.Context) error {
+// run checks the line to the API. At start (probe) it goes in two steps so the token never goes to
+// something that is not a Share API: first a request without it, which a Share API answers with a 401 in
+// its JSON envelope and a request id of its own kind, then `buckets` with the token. While running, the
+// address is the one already checked, so only the second step runs (the first would put a refused-token
+// line in the share server's log at every probe).
+func (c apiCheck) run(ctx context.Context, probe bool) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.client.BaseURL+"/v1/buckets", strings.NewReader("{}"))
-	if err != nil {
-		return &apiProblem{Setting: c.urlSetting, Problem: "is not a usable address", Detail: err.Error()}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.client.HTTP.Do(req)
-	if err != nil {
-		problem := "the share API cannot be reached"
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			problem = "the share API did not answer in time"
+	if c.client.TokenFile != nil {
+		if err := c.client.TokenFile.Err(); err != nil {
+			return &apiProblem{Setting: c.tokenSetting, Problem: "the service token file cannot be used (the token read earlier is still in use; a restart would fail)",
+				Detail: err.Error()}
 		}
-		return &apiProblem{Setting: c.urlSetting, Problem: problem, Detail: err.Error()}
 	}
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	var env struct {
-		RequestID string `json:"request_id"`
-		Status    string `json:"status"`
-	}
-	if json.Unmarshal(raw, &env) != nil || env.Status == "" || env.RequestID == "" {
-		return &apiProblem{Setting: c.urlSetting, Problem: "does not answer as a Share API (the token was not sent to it)",
-			Detail: fmt.Sprintf("POST %s/v1/buckets answered HTTP %d %s", c.client.BaseURL, resp.StatusCode, resp.Header.Get("Content-Type"))}
+	if probe {
+		if err := c.probe(ctx); err != nil {
+			return err
+		}
 	}
 	if _, err := c.client.Buckets(ctx); err != nil {
 		var ae *api.Error
@@ -84,7 +74,49 @@ func (c apiCheck) run(ctx context.Context) error {
 			return &apiProblem{Setting: c.tokenSetting, Problem: "the share API refused the service token (unknown or revoked): create one with `sharedesk token create --name console`",
 				Detail: "token " + c.fingerprint()}
 		}
+		if !errors.As(err, &ae) {
+			return &apiProblem{Setting: c.urlSetting, Problem: unreachable(err), Detail: err.Error()}
+		}
 		return &apiProblem{Setting: c.urlSetting, Problem: "the share API failed the first request", Detail: err.Error()}
+	}
+	return nil
+}
+
+// unreachable words a failure to get any answer.
+func unreachable(err error) string {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "the share API did not answer in time"
+	}
+	return "the share API cannot be reached"
+}
+
+// probe asks without the token and accepts only what a Share API answers: 401 Unauthorized in its
+// envelope, with a prq_ request id. A redirect is refused, not followed.
+func (c apiCheck) probe(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.client.BaseURL+"/v1/buckets", strings.NewReader("{}"))
+	if err != nil {
+		return &apiProblem{Setting: c.urlSetting, Problem: "is not a usable address", Detail: err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.client.HTTP.Do(req)
+	if err != nil {
+		return &apiProblem{Setting: c.urlSetting, Problem: unreachable(err), Detail: err.Error()}
+	}
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode/100 == 3 {
+		return &apiProblem{Setting: c.urlSetting, Problem: "answers with a redirect; give the address it redirects to (the token was not sent)",
+			Detail: fmt.Sprintf("HTTP %d to %s", resp.StatusCode, loc)}
+	}
+	var env struct {
+		RequestID string `json:"request_id"`
+		Status    string `json:"status"`
+	}
+	if resp.StatusCode != http.StatusUnauthorized || json.Unmarshal(raw, &env) != nil || env.Status != "Unauthorized" ||
+		!strings.HasPrefix(env.RequestID, "prq_") {
+		return &apiProblem{Setting: c.urlSetting, Problem: "does not answer as a Share API (the token was not sent to it)",
+			Detail: fmt.Sprintf("POST %s/v1/buckets without a token answered HTTP %d %s", c.client.BaseURL, resp.StatusCode, resp.Header.Get("Content-Type"))}
 	}
 	return nil
 }
@@ -111,7 +143,7 @@ type readiness struct {
 func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
 	if time.Since(r.at) >= r.every {
-		err := r.check.run(req.Context())
+		err := r.check.run(req.Context(), false)
 		if err != nil && (r.lastErr == nil || err.Error() != r.lastErr.Error()) {
 			r.log.WarnContext(req.Context(), "console not ready", "err", err.Error())
 		}

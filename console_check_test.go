@@ -63,6 +63,26 @@ func TestConsoleStartupCheck(t *testing.T) {
 				_, _ = io.WriteString(w, "<html>another service</html>")
 			}))
 			defer other.Close()
+			// A JSON API that looks like an envelope but is not a Share API, and an address that
+			// redirects to the real share server: neither may receive the token.
+			lookalike := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("Authorization") != "" {
+					sawToken.Store(true)
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = io.WriteString(w, `{"status":"error","request_id":"abc-123"}`)
+			}))
+			defer lookalike.Close()
+			redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("Authorization") != "" {
+					sawToken.Store(true)
+				}
+				http.Redirect(w, r, env.URL+r.URL.Path, http.StatusPermanentRedirect)
+			}))
+			defer redirect.Close()
+			bom := filepath.Join(dir, "bom")
+			writeToken(t, bom, "\ufeff"+env.Token)
 			closed := freeAddr(t)
 
 			tests := []struct {
@@ -74,6 +94,8 @@ func TestConsoleStartupCheck(t *testing.T) {
 				{"credentials in URL", "https://u:p@share.example.com", good, []string{"--api-url", "without credentials"}},
 				{"closed port", "http://" + closed, good, []string{"--api-url", "cannot be reached"}},
 				{"another service", other.URL, good, []string{"--api-url", "does not answer as a Share API"}},
+				{"a JSON service", lookalike.URL, good, []string{"--api-url", "does not answer as a Share API"}},
+				{"a redirect", redirect.URL, good, []string{"--api-url", "redirect", env.URL}},
 				{"revoked token", env.URL, revoked, []string{"--api-token-file", "refused the service token", api.Fingerprint(revokedToken)}},
 				{"unknown token", env.URL, unknown, []string{"--api-token-file", "refused the service token"}},
 				{"empty token file", env.URL, empty, []string{"--api-token-file", "is empty"}},
@@ -95,15 +117,17 @@ func TestConsoleStartupCheck(t *testing.T) {
 			if sawToken.Load() {
 				t.Error("the token was sent to a service that is not a Share API")
 			}
-			// The same check passes with good settings.
-			tf, err := api.OpenTokenFile(good, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c := api.NewClient(env.URL, "")
-			c.TokenFile = tf
-			if err := (apiCheck{client: c, urlSetting: "--api-url", tokenSetting: "--api-token-file"}).run(context.Background()); err != nil {
-				t.Errorf("good settings: got %v, want no error", err)
+			// The same check passes with good settings (a file written with a byte-order mark included).
+			for _, file := range []string{good, bom} {
+				tf, err := api.OpenTokenFile(file, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c := api.NewClient(env.URL, "")
+				c.TokenFile = tf
+				if err := (apiCheck{client: c, urlSetting: "--api-url", tokenSetting: "--api-token-file"}).run(context.Background(), true); err != nil {
+					t.Errorf("good settings (%s): got %v, want no error", filepath.Base(file), err)
+				}
 			}
 		})
 	}
@@ -116,7 +140,15 @@ func TestConsoleReadyz(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := apiCheck{client: api.NewClient(env.URL, token), urlSetting: "--api-url", tokenSetting: "--api-token-file"}
+	file := filepath.Join(t.TempDir(), "token")
+	writeToken(t, file, token)
+	tf, err := api.OpenTokenFile(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := api.NewClient(env.URL, "")
+	client.TokenFile = tf
+	check := apiCheck{client: client, urlSetting: "--api-url", tokenSetting: "--api-token-file"}
 	h := withProbes(http.NotFoundHandler(), &readiness{check: check, log: applog.New(io.Discard, slog.LevelError)})
 	probe := func() (int, string) {
 		rec := httptest.NewRecorder()
@@ -130,12 +162,18 @@ func TestConsoleReadyz(t *testing.T) {
 		want   string
 	}{
 		{"working", func() {}, http.StatusOK, "ready"},
+		{"token file emptied", func() { writeToken(t, file, "") }, http.StatusServiceUnavailable, "--api-token-file: the service token file cannot be used"},
+		{"token file removed", func() { os.Remove(file) }, http.StatusServiceUnavailable, "--api-token-file: the service token file cannot be used"},
+		{"token file back", func() { writeToken(t, file, token) }, http.StatusOK, "ready"},
 		{"token revoked", func() { _ = env.Svc.RevokeToken(context.Background(), tok.ID) }, http.StatusServiceUnavailable, "--api-token-file: the share API refused"},
 		{"share server stopped", env.Server.Close, http.StatusServiceUnavailable, "--api-url: the share API cannot be reached"},
 	}
 	for _, s := range steps {
 		s.before()
 		status, body := probe()
+		if s.name == "token file back" && strings.Contains(env.Logs.String(), `"reason":"missing"`) {
+			t.Error("the readiness probe sent requests without the token: the share server logged refusals")
+		}
 		if status != s.status || !strings.Contains(body, s.want) {
 			t.Errorf("%s: got %d %q, want %d %q", s.name, status, body, s.status, s.want)
 		}
@@ -197,7 +235,7 @@ func TestServeRevokesItsToken(t *testing.T) {
 		t.Fatalf("serve did not become ready: %v (%v)", err, <-done)
 	}
 	list, _ := runCmd(t, "token", "list", "--data-dir", dir)
-	if !strings.Contains(list, "console (built in)") || !strings.Contains(list, "active") {
+	if !strings.Contains(list, "console (built in, ") || !strings.Contains(list, "active") {
 		t.Errorf("while running: got %q, want the built-in token active", list)
 	}
 	cancel()
@@ -238,5 +276,38 @@ func TestTokenRevokeFlagsAfterName(t *testing.T) {
 	}
 	if list, _ := runCmd(t, "token", "list", "--data-dir", dir); !strings.Contains(list, "revoked") {
 		t.Errorf("token list: got %q, want ci revoked", list)
+	}
+}
+
+// TestInstancesKeepTheirOwnTokens: consoles of several instances on one database each keep their
+// built-in token; a restart of one instance revokes only what its own previous run left behind.
+func TestInstancesKeepTheirOwnTokens(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sf := shareFlags{storageFlags: storageFlags{dataDir: t.TempDir()}, listen: "127.0.0.1:0"}
+	srv, err := buildShare(ctx, &sf, applog.New(io.Discard, slog.LevelError))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.db.Close()
+	tokenA, _, err := internalToken(ctx, srv, "10.0.0.1:8080")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenB, _, err := internalToken(ctx, srv, "10.0.0.2:8080")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.svc.Authenticate(ctx, tokenA); err != nil {
+		t.Errorf("instance A's token after B started: %v, want it still valid", err)
+	}
+	if _, _, err := internalToken(ctx, srv, "10.0.0.1:8080"); err != nil { // A restarts after a crash
+		t.Fatal(err)
+	}
+	if _, err := srv.svc.Authenticate(ctx, tokenA); err == nil {
+		t.Error("A's old token still works after A restarted")
+	}
+	if _, err := srv.svc.Authenticate(ctx, tokenB); err != nil {
+		t.Errorf("B's token after A restarted: %v, want it still valid", err)
 	}
 }

@@ -61,7 +61,7 @@ func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		log.Info("service token in use", "token", api.Fingerprint(client.Token), "from", tokenSetting)
 	}
 	check := apiCheck{client: client, urlSetting: "--api-url", tokenSetting: tokenSetting}
-	if err := check.run(ctx); err != nil {
+	if err := check.run(ctx, true); err != nil {
 		return fmt.Errorf("the console cannot use the share API: %w", err)
 	}
 	var m *metrics.Metrics

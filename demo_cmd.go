@@ -58,7 +58,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	token, _, err := internalToken(ctx, srv)
+	token, _, err := internalToken(ctx, srv, *listen)
 	if err != nil {
 		return err
 	}

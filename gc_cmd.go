@@ -23,6 +23,9 @@ func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := sf.mustExist(); err != nil {
+		return err
+	}
 	log := applog.New(stderr, slog.LevelWarn)
 	db, err := sf.open(ctx, log)
 	if err != nil {

@@ -155,6 +155,10 @@ func TestCommandLineBehaviour(t *testing.T) {
 		{[]string{"--help"}, "", "Commands:"},
 		{[]string{"serve", "--help"}, flag.ErrHelp.Error(), "-listen string"},
 		{[]string{"token", "create", "--help"}, flag.ErrHelp.Error(), "-name string"},
+		{[]string{"token", "--help"}, flag.ErrHelp.Error(), "sharedesk token create"},
+		{[]string{"token", "list", "--data-dir", "/nonexistent/sharedesk"}, "no sharedesk database in /nonexistent/sharedesk", ""},
+		{[]string{"token", "revoke", "x", "--data-dir", "/nonexistent/sharedesk"}, "no sharedesk database", ""},
+		{[]string{"gc", "--data-dir", "/nonexistent/sharedesk"}, "no sharedesk database", ""},
 		{[]string{"share-server", "stray", "--listen", "127.0.0.1:0"}, `takes no arguments, got "stray"`, ""},
 		{[]string{"share-server", "--no-such-flag"}, "not defined: -no-such-flag", ""},
 		{[]string{"token", "list", "extra"}, "takes no arguments", ""},
@@ -208,5 +212,14 @@ func TestUnwritableDataDirIsNamed(t *testing.T) {
 	_, err := runCmd(t, "token", "list", "--data-dir", dir)
 	if err == nil || !strings.Contains(err.Error(), dir) {
 		t.Errorf("got %v, want an error naming %s", err, dir)
+	}
+}
+
+func TestMailFromCheckedWithoutSMTP(t *testing.T) {
+	for _, from := range []string{"Acme Files", "a@b.example\r\nBcc: x@evil.example"} {
+		_, err := runCmd(t, "share-server", "--data-dir", t.TempDir(), "--listen", "127.0.0.1:0", "--mail-from", from)
+		if err == nil || !strings.Contains(err.Error(), "--mail-from") {
+			t.Errorf("--mail-from %q without --smtp-url: got %v, want a refusal at start", from, err)
+		}
 	}
 }

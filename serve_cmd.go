@@ -30,7 +30,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer srv.db.Close()
-	token, tokenID, err := internalToken(ctx, srv)
+	token, tokenID, err := internalToken(ctx, srv, cf.listen)
 	if err != nil {
 		return err
 	}

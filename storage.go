@@ -34,6 +34,17 @@ func (f *storageFlags) open(ctx context.Context, log *slog.Logger) (*store.DB, e
 	return db, err
 }
 
+// mustExist refuses a SQLite data directory that holds no database yet.
+func (f *storageFlags) mustExist() error {
+	if f.databaseURL != "" {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(f.dataDir, "sharedesk.db")); err != nil {
+		return fmt.Errorf("no sharedesk database in %s (--data-dir): %w", f.dataDir, err)
+	}
+	return nil
+}
+
 // keys reads the master secret (and any previous ones), creating a random one on the first start of
 // an empty database, and checks it against the fingerprint the database recorded.
 func (f *storageFlags) keys(ctx context.Context, db *store.DB, log *slog.Logger) (*share.Keys, error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,8 +16,17 @@ import (
 )
 
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const usage = "Usage: sharedesk token create --name NAME | token list | token revoke ID|NAME  [--data-dir D | --database-url URL]\n"
 	if len(args) == 0 {
 		return errors.New("token needs a subcommand: create, list or revoke")
+	}
+	switch args[0] {
+	case "create", "list", "revoke":
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return flag.ErrHelp
+	default:
+		return fmt.Errorf("unknown token subcommand %q (create, list, revoke)", args[0])
 	}
 	fs := newFlagSet("token "+args[0], stdout)
 	var sf storageFlags
@@ -31,6 +41,13 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.New("usage: sharedesk token revoke ID|NAME [--data-dir D] (one token at a time)")
 	case args[0] != "revoke" && len(positional) > 0:
 		return fmt.Errorf("token %s takes no arguments, only flags (got %q)", args[0], strings.Join(positional, " "))
+	}
+	// Listing or revoking in a directory that holds no database is a mistyped --data-dir: say so
+	// instead of creating an empty database (and a new secret key) there.
+	if args[0] != "create" {
+		if err := sf.mustExist(); err != nil {
+			return err
+		}
 	}
 	log := applog.New(stderr, slog.LevelWarn)
 	db, err := sf.open(ctx, log)

@@ -118,9 +118,12 @@ func isLoopbackHost(h string) bool {
 }
 
 // internalToken gives the console of `serve` and `demo` a fresh service token for the embedded share
-// server at every start, revoking the previous one: it lives only in this process's memory.
-func internalToken(ctx context.Context, srv *shareServer) (string, string, error) {
-	const name = "console (built in)"
+// server at every start: it lives only in this process's memory. Its name is this instance's (host and
+// console address), so instances sharing one database never revoke each other's tokens: only the
+// token a previous run of this same instance left behind (after a crash) is revoked.
+func internalToken(ctx context.Context, srv *shareServer, consoleAddr string) (string, string, error) {
+	host, _ := os.Hostname()
+	name := fmt.Sprintf("console (built in, %s %s)", host, consoleAddr)
 	_ = srv.svc.RevokeToken(ctx, name) // none after a clean stop
 	token, t, err := srv.svc.CreateToken(ctx, name)
 	return token, t.ID, err
@@ -255,6 +258,11 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	blobs, err := blob.Open(filepath.Join(f.dataDir, "blobs"))
 	if err != nil {
 		return fail(err)
+	}
+	if f.mailFrom != "" {
+		if err := notify.CheckFrom(f.mailFrom); err != nil {
+			return fail(err)
+		}
 	}
 	var sender notify.Sender = notify.Outbox{Store: db}
 	if f.smtpURL != "" {

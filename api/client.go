@@ -45,11 +45,16 @@ type Client struct {
 	Token     string
 	TokenFile *TokenFile // when set, the token comes from here instead of Token
 	HTTP      *http.Client
+	// CallTimeout bounds a JSON call (not a streamed upload or download), so a server that accepts
+	// connections but never answers gives an error instead of a page that loads forever.
+	CallTimeout time.Duration
 }
 
-// NewClient returns a client with sensible timeouts.
+// NewClient returns a client with sensible timeouts. It never follows redirects: a Share API does not
+// redirect, and following one would send the bearer token to wherever the redirect points.
 func NewClient(baseURL, token string) *Client {
-	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), Token: token, HTTP: &http.Client{Timeout: 5 * time.Minute}}
+	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), Token: token, CallTimeout: 30 * time.Second,
+		HTTP: &http.Client{Timeout: 5 * time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 func (c *Client) newRequest(ctx context.Context, path string, body io.Reader, contentType string) (*http.Request, error) {
@@ -68,6 +73,11 @@ func (c *Client) newRequest(ctx context.Context, path string, body io.Reader, co
 
 // call posts in as JSON and decodes the result into out.
 func (c *Client) call(ctx context.Context, path string, in, out any) error {
+	if c.CallTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.CallTimeout)
+		defer cancel()
+	}
 	body, err := json.Marshal(in)
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ type TokenFile struct {
 	mu    sync.Mutex
 	token string
 	stamp fileStamp
+	err   error // the last reading's problem; the token in use stays until a good one is read
 }
 
 type fileStamp struct {
@@ -52,10 +53,22 @@ func (f *TokenFile) Path() string { return f.path }
 func (f *TokenFile) Token() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if st, err := os.Stat(f.path); err == nil && (fileStamp{st.Size(), st.ModTime()}) != f.stamp {
+	st, err := os.Stat(f.path)
+	if err != nil {
+		f.err = fmt.Errorf("read the service token file: %w", err)
+	} else if (fileStamp{st.Size(), st.ModTime()}) != f.stamp {
 		_, _ = f.reloadLocked()
 	}
 	return f.token
+}
+
+// Err reports why the file could not be used the last time it was read (nil when it could): the token
+// in use still works, but a restart would fail, so /readyz says so.
+func (f *TokenFile) Err() error {
+	f.Token() // notices a file that was changed or removed since
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
 }
 
 // Reload re-reads the file and reports whether the token changed.
@@ -66,6 +79,12 @@ func (f *TokenFile) Reload() (bool, error) {
 }
 
 func (f *TokenFile) reloadLocked() (bool, error) {
+	changed, err := f.readLocked()
+	f.err = err
+	return changed, err
+}
+
+func (f *TokenFile) readLocked() (bool, error) {
 	st, err := os.Stat(f.path)
 	if err != nil {
 		return false, fmt.Errorf("read the service token file: %w", err)
@@ -74,7 +93,8 @@ func (f *TokenFile) reloadLocked() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read the service token file: %w", err)
 	}
-	token := strings.TrimSpace(string(raw))
+	// Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the token.
+	token := strings.TrimSpace(strings.TrimPrefix(string(raw), "\ufeff"))
 	if token == "" {
 		return false, fmt.Errorf("the service token file %s is empty: put the token in it (sharedesk token create prints one)", f.path)
 	}

@@ -62,11 +62,26 @@ func NewSMTPFrom(rawURL, from string) (*SMTP, error) {
 	if from == "" {
 		from = "noreply@" + u.Hostname()
 	}
+	addr, err := parseFrom(setting, from)
+	if err != nil {
+		return nil, err
+	}
+	return &SMTP{client: c, from: addr}, nil
+}
+
+// CheckFrom checks a --mail-from value even when no mail server is set, so a mistake shows at start
+// and not on the day a mail server is added.
+func CheckFrom(from string) error {
+	_, err := parseFrom("--mail-from", from)
+	return err
+}
+
+func parseFrom(setting, from string) (*netmail.Address, error) {
 	addr, err := netmail.ParseAddress(from)
 	if err != nil {
 		return nil, fmt.Errorf("%s %q: want an address such as share@example.com or \"Acme Files <share@example.com>\": %w", setting, from, err)
 	}
-	return &SMTP{client: c, from: addr}, nil
+	return addr, nil
 }
 
 // Send delivers one email with a plain-text body and, when given, an HTML alternative.
