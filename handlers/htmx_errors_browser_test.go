@@ -74,6 +74,21 @@ func TestHTMXFailuresInBrowser(t *testing.T) {
 		}
 	}
 
+	// 0. A value the browser refuses (a fraction in a whole-number box) stops htmx from sending: the
+	// person is told which field, and nothing pretends to be updated.
+	js(`(() => { const f = document.querySelector("#min_access"); f.value = "1.5";
+		f.dispatchEvent(new Event("change", {bubbles: true})); return ""; })()`)
+	waitJS(t, b, `!!document.querySelector("#htmx-error")`)
+	if got := js(`document.querySelector("#htmx-error").textContent`); !strings.Contains(got, "Correct it") {
+		t.Errorf("invalid field: message %q, want one naming the field", got)
+	}
+	if got := js(`document.querySelector("#min_access").getAttribute("aria-invalid") + " " + document.querySelector("#results").classList.contains("stale")`); got != "true true" {
+		t.Errorf("invalid field: got %q, want the field marked invalid and the table out of date", got)
+	}
+	js(`(() => { const f = document.querySelector("#min_access"); f.value = "";
+		f.dispatchEvent(new Event("input", {bubbles: true})); f.dispatchEvent(new Event("change", {bubbles: true})); return ""; })()`)
+	recovered("invalid field corrected", "/links")
+
 	// 1. The share server stops mid-session.
 	addr := e.share.Server.Listener.Addr().String()
 	handler := e.share.Server.Config.Handler

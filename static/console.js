@@ -78,9 +78,7 @@ document.addEventListener("submit", (ev) => {
     return "The console answered with an error (HTTP " + xhr.status + ").";
   };
 
-  const show = (ev, message) => {
-    const cfg = ev.detail.requestConfig || {};
-    const target = ev.detail.target || cfg.target || ev.detail.elt;
+  const render = (target, message, retry) => {
     if (!target || !target.parentNode) return;
     clear();
     const box = document.createElement("div");
@@ -89,10 +87,23 @@ document.addEventListener("submit", (ev) => {
     box.setAttribute("role", "alert");
     const text = document.createElement("p");
     text.textContent = message + " What is shown below is from before this change.";
-    const retry = document.createElement("button");
-    retry.type = "button";
-    retry.textContent = "Try again";
-    retry.addEventListener("click", () => {
+    box.append(text);
+    if (retry) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Try again";
+      button.addEventListener("click", retry);
+      box.append(button);
+    }
+    target.parentNode.insertBefore(box, target);
+    target.classList.add("stale");
+    target.setAttribute("aria-describedby", boxId);
+  };
+
+  const show = (ev, message) => {
+    const cfg = ev.detail.requestConfig || {};
+    const target = ev.detail.target || cfg.target || ev.detail.elt;
+    render(target, message, () => {
       const source = cfg.elt || ev.detail.elt;
       if (window.htmx && source && source.isConnected) {
         window.htmx.ajax((cfg.verb || "get").toUpperCase(), cfg.path || source.getAttribute("hx-get"), { source: source });
@@ -100,11 +111,25 @@ document.addEventListener("submit", (ev) => {
         window.location.reload();
       }
     });
-    box.append(text, retry);
-    target.parentNode.insertBefore(box, target);
-    target.classList.add("stale");
-    target.setAttribute("aria-describedby", boxId);
   };
+
+  // A field the browser finds invalid (a fraction in a whole-number box) stops htmx from sending
+  // anything: without this, later changes would seem to apply while nothing is updated.
+  document.addEventListener("htmx:validation:halted", (ev) => {
+    const form = ev.detail.elt;
+    const first = (ev.detail.errors || [])[0];
+    const field = first && first.elt;
+    const selector = form && form.getAttribute("hx-target");
+    const target = (selector && document.querySelector(selector)) || form;
+    const label = field && field.labels && field.labels[0] ? field.labels[0].textContent.trim() : "A field";
+    render(target, label + ": " + (field ? field.validationMessage : "not valid") + " Correct it to update the list.", null);
+    if (field) field.setAttribute("aria-invalid", "true");
+  });
+  document.addEventListener("input", (ev) => {
+    if (ev.target.getAttribute && ev.target.getAttribute("aria-invalid") === "true" && ev.target.checkValidity()) {
+      ev.target.removeAttribute("aria-invalid");
+    }
+  });
 
   document.addEventListener("htmx:responseError", (ev) => show(ev, fromResponse(ev.detail.xhr)));
   document.addEventListener("htmx:sendError", (ev) =>
