@@ -39,9 +39,12 @@ const Redacted = "[redacted]"
 var (
 	// Path segments that are bearer capabilities: a share link's token (/s/{token}), a signed
 	// download or upload URL's token (/v1/download/{token}, /v1/upload/{token}, also under /v1beta).
-	tokenPath = regexp.MustCompile(`(/s/|/v1(?:beta)?/(?:download|upload)s?/)[^/?#\s"'<>\\]+`)
+	// Any letter case and repeated slashes too: the server answers /s//{token} (redirect) and /S/{token}.
+	tokenPath = regexp.MustCompile(`(?i)(/+s/+|/+v1(?:beta)?/+(?:download|upload)s?/+)[^/?#\s"'<>\\]+`)
 	// Query parameters that carry signatures, credentials or one-time codes, whatever the URL.
-	secretQuery = regexp.MustCompile(`(?i)([?&;](?:sig|signature|token|access_token|id_token|id_token_hint|refresh_token|code|state|key|secret|password|pass|otp|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)=)[^&#\s"'<>]*`)
+	// Names are matched by what they contain (api_key, x-api-key, client_secret, jwt, session_id, …), so
+	// a webhook or provider URL with its own naming is covered too.
+	secretQuery = regexp.MustCompile(`(?i)([?&;][^=&#?\s"'<>]*(?:sig|token|code|state|key|secret|pass|otp|auth|session|jwt|credential|cookie|nonce)[^=&#?\s"'<>]*=)[^&#\s"'<>]*`)
 	// A password in a URL's userinfo (smtp://user:pass@host).
 	userinfo = regexp.MustCompile(`(://[^/\s:@]*:)[^@\s/]+@`)
 )
@@ -50,7 +53,7 @@ var (
 // contain one (an error message quoting a URL). It is the one redaction every logger uses: the
 // handler New returns applies it to every string it writes.
 func Redact(s string) string {
-	if strings.Contains(s, "/s/") || strings.Contains(s, "/v1") {
+	if strings.Contains(s, "/") {
 		s = tokenPath.ReplaceAllString(s, "${1}"+Redacted)
 	}
 	if strings.Contains(s, "=") {

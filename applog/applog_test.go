@@ -28,6 +28,13 @@ func TestRedact(t *testing.T) {
 		{"/auth/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj", "/auth/callback?code=[redacted]&state=[redacted]"},
 		{"smtp://share:hunter2@mail.example.com:587?from=a@b", "smtp://share:[redacted]@mail.example.com:587?from=a@b"},
 		{"/links?q=board&size=50", "/links?q=board&size=50"},
+		{"/s//" + tok, "/s//[redacted]"},
+		{"/S/" + tok, "/S/[redacted]"},
+		{"//s/" + tok + "/password", "//s/[redacted]/password"},
+		{"/v1//download/p.s", "/v1//download/[redacted]"},
+		{"/V1/Download/p.s", "/V1/Download/[redacted]"},
+		{"https://sms.example.com/hook?api_key=K1&apikey=K2&client_secret=K3&x-api-key=K4&access_key=K5&jwt=K6&session=K7&to=x",
+			"https://sms.example.com/hook?api_key=[redacted]&apikey=[redacted]&client_secret=[redacted]&x-api-key=[redacted]&access_key=[redacted]&jwt=[redacted]&session=[redacted]&to=x"},
 		{"/p/f/pfo_123", "/p/f/pfo_123"},
 		{"/v1/share/link/get", "/v1/share/link/get"},
 	}
