@@ -30,7 +30,9 @@ func SafeReturnPath(raw string) (string, bool) {
 	// Five rounds is more than any real path needs; deeper nesting is refused.
 	p := u.EscapedPath()
 	for round := 0; ; round++ {
-		if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || hasUnsafeRune(p) {
+		// Browsers resolve dot segments ("/.//evil.example" becomes "//evil.example") and no console
+		// path has one or an empty segment, so both are refused anywhere in the path.
+		if !strings.HasPrefix(p, "/") || strings.Contains(p, "//") || hasDotSegment(p) || hasUnsafeRune(p) {
 			return "", false
 		}
 		d, err := url.PathUnescape(p)
@@ -50,6 +52,15 @@ func SafeReturnPath(raw string) (string, bool) {
 		out += "?" + u.RawQuery
 	}
 	return out, true
+}
+
+func hasDotSegment(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // ReturnPathOr is SafeReturnPath with a fallback for anything refused.
