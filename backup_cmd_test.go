@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,6 +270,8 @@ func TestHealthcheckCommand(t *testing.T) {
 	dir := t.TempDir()
 	c := startShareServer(t, dir, newToken(t, dir))
 	base := c.BaseURL
+	redirector := httptest.NewServer(http.RedirectHandler(base+"/healthz", http.StatusSeeOther))
+	defer redirector.Close()
 	tests := []struct {
 		url    string
 		wantOK bool
@@ -277,6 +281,7 @@ func TestHealthcheckCommand(t *testing.T) {
 		{base + "/no-such-page", false},
 		{"http://127.0.0.1:1/readyz", false},
 		{"not-a-url", false},
+		{redirector.URL + "/readyz", false},
 	}
 	for _, tt := range tests {
 		_, err := runCmd(t, "healthcheck", "--timeout", "2s", tt.url)

@@ -82,7 +82,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := waitReady(ctx, issuer+"/.well-known/openid-configuration"); err != nil {
 		return err
 	}
-	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: api.NewClient(srv.url, token), dataDir: sf.dataDir, shareDSN: sf.databaseURL,
+	client := api.NewClient(srv.url, token)
+	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: sf.dataDir, shareDSN: sf.databaseURL,
 		outbox: srv.db, demo: true, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess, metrics: srv.metrics}, log)
 	if err != nil {
 		return err
@@ -106,7 +107,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stderr, "  Sign-in:    %s (development provider, loopback only)\n  Share API:  %s/v1/…   token: %s\n  Outbox:     %s/outbox (emails and texts stay on this machine)\n\n",
 		issuer, srv.url, apiToken, consoleURL)
-	shareL.handler, consoleL.handler = srv.handler, console
+	ready := &readiness{check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"}, log: log, every: 5 * time.Second}
+	shareL.handler, consoleL.handler = srv.handler, withProbes(console, ready)
 	err = serveAll(ctx, log, append([]listener{*shareL, *consoleL}, metricsListener(sf.metricsListen, srv.metrics)...)...)
 	stopIdp()
 	<-idpErr

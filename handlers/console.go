@@ -93,7 +93,7 @@ func (c *Console) router() *echo.Echo {
 	e.GET("/signed-out", c.showSignedOut)
 	e.POST("/logout", c.signOut, c.requireCSRF)
 	e.GET("/favicon.ico", func(ec *echo.Context) error { return ec.NoContent(http.StatusNoContent) })
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(c.opt.Assets))))
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Files(c.opt.Assets))))
 
 	signedIn := e.Group("", c.requireStaff, c.requireCSRF)
 	signedIn.GET("/links", c.listLinks, c.require(auth.Browse))

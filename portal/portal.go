@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -93,20 +92,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /p/rename/{id}", post(signedIn(h.renameObject)))
 	mux.Handle("POST /p/delete/{id}", post(signedIn(h.deleteObject)))
 	mux.Handle("POST /p/signout", post(signedIn(h.signOut)))
-	mux.Handle("GET /static/", h.headers(http.StripPrefix("/static/", staticFiles(static.FS))))
-}
-
-// staticFiles serves the files of fsys and nothing else: a directory is not found rather than listed.
-func staticFiles(fsys fs.FS) http.Handler {
-	files := http.FileServerFS(fsys)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st, err := fs.Stat(fsys, r.URL.Path)
-		if err != nil || st.IsDir() {
-			http.NotFound(w, r)
-			return
-		}
-		files.ServeHTTP(w, r)
-	})
+	mux.Handle("GET /static/", h.headers(http.StripPrefix("/static/", static.Files(static.FS))))
 }
 
 // headers sets the security headers of every portal response.

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"strings"
 )
 
@@ -36,4 +37,17 @@ func Check(fsys fs.FS) error {
 	}
 	return fmt.Errorf("this build lacks static files its pages load (%s): rebuild from a complete checkout "+
 		"(static/vendor is committed, never fetched at build time)", strings.Join(missing, ", "))
+}
+
+// Files serves the files of fsys and nothing else: a directory is not found rather than listed.
+func Files(fsys fs.FS) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st, err := fs.Stat(fsys, r.URL.Path)
+		if err != nil || st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }
