@@ -273,8 +273,11 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	var sms notify.Sender = notify.Outbox{Store: db}
 	if f.smsURL != "" {
 		secret, err := os.ReadFile(f.smsSecretFile)
-		if err != nil || len(bytes.TrimSpace(secret)) < 16 {
-			return fail(fmt.Errorf("--sms-webhook-url needs --sms-webhook-secret-file with a secret of at least 16 bytes: %v", err))
+		if err != nil {
+			return fail(fmt.Errorf("--sms-webhook-url needs --sms-webhook-secret-file: %w", err))
+		}
+		if n := len(bytes.TrimSpace(secret)); n < 16 {
+			return fail(fmt.Errorf("--sms-webhook-secret-file %s holds %d bytes: use a secret of at least 16 random bytes", f.smsSecretFile, n))
 		}
 		sms = notify.Webhook{URL: f.smsURL, Secret: bytes.TrimSpace(secret)}
 	}

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"strings"
 	"time"
 
 	"github.com/sharedesk/sharedesk/api"
@@ -360,7 +361,7 @@ func (s *Server) writeMultipart(w http.ResponseWriter, r *http.Request, summary 
 	}
 	if err == nil {
 		h = textproto.MIMEHeader{}
-		h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": "file", "filename": filename}))
+		h.Set("Content-Disposition", `form-data; name="file"; `+strings.TrimPrefix(ContentDisposition("form-data", filename), "form-data; "))
 		h.Set("Content-Type", contentType)
 		pw, err = mw.CreatePart(h)
 	}
@@ -433,10 +434,23 @@ const SandboxCSP = "default-src 'none'; sandbox"
 
 // ContentDisposition builds a safe Content-Disposition header: the name is quoted, or RFC 2231-encoded
 // when it is not plain ASCII, so no file name can inject header text.
+//
+// A name that is not ASCII also gets an ASCII stand-in in filename= (RFC 6266 §4.3): clients that read
+// only filename= (Pangea's Node SDK among them) then still get a name with the right extension.
 func ContentDisposition(kind, filename string) string {
 	v := mime.FormatMediaType(kind, map[string]string{"filename": filename})
 	if v == "" { // FormatMediaType refuses some names (control characters): fall back to a plain one
 		return kind + `; filename="download"`
 	}
-	return v
+	encoded, ok := strings.CutPrefix(v, kind+"; filename*=")
+	if !ok { // plain ASCII, quoted
+		return v
+	}
+	fallback := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e {
+			return '_'
+		}
+		return r
+	}, filename)
+	return mime.FormatMediaType(kind, map[string]string{"filename": fallback}) + "; filename*=" + encoded
 }
