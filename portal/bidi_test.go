@@ -72,6 +72,28 @@ func TestBidiControlsRefused(t *testing.T) {
 				_, err := e.Client.LinkSend(ctx, api.LinkSendRequest{Links: []api.LinkSendItem{{ID: link.ID, Email: "r@example.com"}}, SenderEmail: "s@example.com", SenderName: evil})
 				return err
 			}},
+			// Addresses and object labels reach emails and pages too.
+			{"email code address", func() error {
+				_, err := e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{tr.a.ID},
+					Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: fmt.Sprintf("kim%c@example.com", c)}}}}})
+				return err
+			}},
+			{"recipient on send", func() error {
+				_, err := e.Client.LinkSend(ctx, api.LinkSendRequest{Links: []api.LinkSendItem{{ID: link.ID, Email: fmt.Sprintf("r%c@example.com", c)}}, SenderEmail: "s@example.com"})
+				return err
+			}},
+			{"sender email on send", func() error {
+				_, err := e.Client.LinkSend(ctx, api.LinkSendRequest{Links: []api.LinkSendItem{{ID: link.ID, Email: "r@example.com"}}, SenderEmail: fmt.Sprintf("s%c@example.com", c)})
+				return err
+			}},
+			{"object tag", func() error {
+				_, err := e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: fmt.Sprintf("tagged-%d", c), Tags: []string{evil}})
+				return err
+			}},
+			{"object metadata", func() error {
+				_, err := e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: fmt.Sprintf("meta-%d", c), Metadata: map[string]string{"note": evil}})
+				return err
+			}},
 		}
 		for _, tc := range cases {
 			if err := tc.call(); !api.IsStatus(err, share.CodeValidation) {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // LinkInput is one link to create. Nil pointers take the configured defaults.
@@ -33,10 +34,12 @@ type SendItem struct {
 
 var phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 
-// ValidEmail reports whether s is a bare email address (no display name).
+// ValidEmail reports whether s is a bare email address (no display name), with no control or invisible
+// formatting characters (direction controls, zero-width spaces), which would show it as another address.
 func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && len(s) <= 254
+	return err == nil && a.Address == s && len(s) <= 254 &&
+		!strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) })
 }
 
 // CreateLinks validates every item and creates all links, or none.
@@ -104,12 +107,12 @@ func (s *Service) CreateLinks(ctx context.Context, bucketID string, items []Link
 		}
 		for _, f := range []struct{ text, src string }{{in.Title, "/title"}, {in.Message, "/message"}, {in.SenderName, "/send_params/sender_name"}} {
 			if HasBidiControl(f.text) {
-				v.Add("BadFormat", src+f.src, bidiProblem)
+				v.Add("BadFormat", src+f.src, BidiProblem)
 			}
 		}
 		for j, tag := range in.Tags {
 			if HasBidiControl(tag) {
-				v.Add("BadFormat", fmt.Sprintf("%s/tags/%d", src, j), bidiProblem)
+				v.Add("BadFormat", fmt.Sprintf("%s/tags/%d", src, j), BidiProblem)
 			}
 		}
 		if in.RecipientEmail != "" && !ValidEmail(in.RecipientEmail) {
@@ -409,7 +412,7 @@ func (s *Service) SendLinks(ctx context.Context, bucketID string, items []SendIt
 		v.Add("BadFormat", "/sender_email", "must be an email address")
 	}
 	if HasBidiControl(senderName) {
-		v.Add("BadFormat", "/sender_name", bidiProblem)
+		v.Add("BadFormat", "/sender_name", BidiProblem)
 	}
 	ids := make([]string, len(items))
 	updates := make([]LinkRecipient, len(items))

@@ -88,7 +88,7 @@ func ValidName(name string) string {
 	case !utf8.ValidString(name):
 		return "must be valid UTF-8"
 	case HasBidiControl(name):
-		return bidiProblem
+		return BidiProblem
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {

@@ -13,8 +13,8 @@ func isBidiControl(r rune) bool {
 // HasBidiControl reports whether s contains a bidirectional formatting character.
 func HasBidiControl(s string) bool { return strings.IndexFunc(s, isBidiControl) >= 0 }
 
-// bidiProblem is the detail of a ValidationError for text with bidirectional formatting characters.
-const bidiProblem = "must not contain Unicode direction controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C)"
+// BidiProblem is the detail of a ValidationError for text with bidirectional formatting characters.
+const BidiProblem = "must not contain Unicode direction controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C)"
 
 // Displayable removes bidirectional formatting characters, so text stored before they were refused
 // shows in its real order wherever it is displayed (pages, emails, archive entries, file names).

@@ -75,6 +75,11 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 			errs.Add("InvalidString", ptr, "must be a string")
 			return v
 		}
+		// Every text of every request, not only names and titles: an address, a tag or a metadata
+		// value with a direction control would show in another order wherever it is displayed.
+		if share.HasBidiControl(s) {
+			errs.Add("BadFormat", ptr, share.BidiProblem)
+		}
 		n := utf8.RuneCountInString(s)
 		if len(f.enum) > 0 {
 			for _, e := range f.enum {
@@ -193,6 +198,8 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 		for k, val := range m {
 			if s, ok := val.(string); !ok || len(s) > 1024 || len(k) > 128 {
 				errs.Add("InvalidString", ptr+"/"+escape(k), "must be a string of at most 1024 bytes with a key of at most 128")
+			} else if share.HasBidiControl(s) || share.HasBidiControl(k) {
+				errs.Add("BadFormat", ptr+"/"+escape(k), share.BidiProblem)
 			}
 		}
 	case kFilter:
