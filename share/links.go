@@ -432,28 +432,89 @@ func (s *Service) SendLinks(ctx context.Context, bucketID string, items []SendIt
 	if _, err := s.store.SetLinkRecipients(ctx, bucketID, updates); err != nil {
 		return nil, nil, err
 	}
-	out := make([]Link, 0, len(items))
-	results := make([]SendResult, 0, len(items))
-	var failed []string
-	for _, it := range items {
+	out := make([]Link, len(items))
+	for i, it := range items {
 		l, err := s.GetLink(ctx, bucketID, it.ID)
 		if err != nil {
 			return nil, nil, err
 		}
 		l.RecipientEmail = it.Email // the same link may be sent to several people in one request
-		res := SendResult{ID: it.ID, Email: it.Email, Sent: true}
-		err = s.sendLinkEmail(ctx, l.displayable())
-		if err != nil {
-			s.cfg.Logger.ErrorContext(ctx, "link email not sent", "link", l.ID, "err", err)
-			failed = append(failed, it.Email)
-			res.Sent, res.Detail = false, "the email could not be delivered; send this one again"
-		}
-		s.record(ctx, s.sentEvent(ctx, l, it.Email, senderEmail, err))
-		out = append(out, l)
-		results = append(results, res)
+		out[i] = l
 	}
+	results := s.sendEmails(ctx, out, senderEmail)
+	var failed []string
+	for _, r := range results {
+		if r.Detail == notDelivered {
+			failed = append(failed, r.Email)
+		}
+	}
+	// Only when every email certainly failed is it an error (which SDKs retry); one that may still be
+	// delivered makes it a 200 with per-address results, so nothing is sent twice by a retry.
 	if len(failed) == len(items) {
 		return nil, nil, Errf(CodeProvider, "The email could not be delivered to %s; the links were recorded, try sending again.", strings.Join(failed, ", "))
 	}
 	return out, results, nil
+}
+
+// What SendResult.Detail says of an email that did not go out.
+const (
+	notDelivered = "the email could not be delivered; send this one again"
+	notAnswered  = "the mail server did not answer in time; it may still deliver it: check with the recipient before sending again"
+)
+
+// sendEmails emails each link's recipient, a few at a time, within a budget, and says per address
+// whether it went out.
+//
+// The budget (Config.SendBudget) keeps the answer, with its per-address results, ahead of the server's
+// own write deadline: a client that never got the answer would retry and email again the addresses
+// that did go out.
+func (s *Service) sendEmails(ctx context.Context, links []Link, senderEmail string) []SendResult {
+	budget := s.cfg.SendBudget
+	if budget <= 0 {
+		budget = 40 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	type done struct {
+		i   int
+		res SendResult
+	}
+	finished := make(chan done, len(links)) // buffered: a sender that finishes after the answer still exits
+	sem := make(chan struct{}, 16)
+	for i, l := range links {
+		go func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			res := SendResult{ID: l.ID, Email: l.RecipientEmail, Sent: true}
+			err := ctx.Err()
+			if err == nil {
+				err = s.sendLinkEmail(ctx, l.displayable())
+			}
+			if err != nil {
+				res.Sent, res.Detail = false, notDelivered
+				s.cfg.Logger.ErrorContext(ctx, "link email not sent", "link", l.ID, "err", err)
+			}
+			s.record(context.WithoutCancel(ctx), s.sentEvent(ctx, l, l.RecipientEmail, senderEmail, err))
+			finished <- done{i, res}
+		}()
+	}
+	results := make([]SendResult, len(links))
+	got := make([]bool, len(links))
+	for range links {
+		select {
+		case d := <-finished:
+			results[d.i], got[d.i] = d.res, true
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	// Mail servers that have not answered within the budget (an SMTP conversation does not always
+	// notice the deadline) are reported as such; their senders finish in the background.
+	for i, l := range links {
+		if !got[i] {
+			results[i] = SendResult{ID: l.ID, Email: l.RecipientEmail, Detail: notAnswered}
+		}
+	}
+	return results
 }

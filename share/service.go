@@ -33,6 +33,9 @@ type Config struct {
 	OnEvents func([]Event)
 	// OnBytes is told of file bytes stored (up) and served (down).
 	OnBytes func(up bool, n int64)
+	// SendBudget bounds the emails of one link/send (default 40 s), so its answer reaches the client
+	// before the server's write deadline.
+	SendBudget time.Duration
 }
 
 // Service is the share service.

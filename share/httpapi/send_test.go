@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/share/sharetest"
 )
 
@@ -86,4 +87,40 @@ func TestSendRetriesNeverDuplicate(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestSendAnswersWithinItsBudget: a mail server that answers slowly for some recipients cannot hold the
+// answer back past the budget (and so past the server's write deadline): the client gets a 200 that
+// says which went out, so it has no reason to retry and email the good address again.
+func TestSendAnswersWithinItsBudget(t *testing.T) {
+	e := sharetest.Start(t, "sqlite", sharetest.Options{Config: func(c *share.Config) { c.SendBudget = time.Second }})
+	f := seed(t, e)
+	link := sharetest.Must(e.Client.LinkCreate(t.Context(), api.LinkCreateRequest{Links: []api.LinkCreateItem{{
+		Targets: []string{f.a.ID}, Authenticators: emailAuth("x@example.com")}}}))(t).ShareLinkObjects[0]
+	items := []string{fmt.Sprintf(`{"id":%q,"email":"good@example.com"}`, link.ID)}
+	for i := range 6 {
+		items = append(items, fmt.Sprintf(`{"id":%q,"email":"late%d@%s"}`, link.ID, i, sharetest.SlowDomain))
+	}
+	start := time.Now()
+	r := postRaw(t, e, "/v1/share/link/send", fmt.Sprintf(`{"links":[%s],"sender_email":"me@example.com"}`, strings.Join(items, ",")))
+	if took := time.Since(start); took > sharetest.SlowAnswer {
+		t.Errorf("answered after %s, want within the 1 s budget (6 slow recipients take %s each)", took, sharetest.SlowAnswer)
+	}
+	if r.HTTP != 200 {
+		t.Fatalf("got HTTP %d %s, want 200 with per-address results", r.HTTP, r.Status)
+	}
+	results, _ := r.Result["ext_send_results"].([]any)
+	sent := map[string]bool{}
+	for _, x := range results {
+		m := x.(map[string]any)
+		sent[m["email"].(string)] = m["sent"].(bool)
+	}
+	if !sent["good@example.com"] || len(sent) != 7 {
+		t.Errorf("results: got %v, want good@example.com sent and all 7 addresses reported", sent)
+	}
+	for a, ok := range sent {
+		if a != "good@example.com" && ok {
+			t.Errorf("%s: reported sent, but its mail server never answered", a)
+		}
+	}
 }

@@ -29,6 +29,13 @@ type Mail struct {
 // refuses an unknown mailbox.
 const RejectedDomain = "rejected.example"
 
+// SlowDomain is the domain whose recipients the test SMTP server answers only after SlowAnswer, as a
+// struggling mail server does.
+const SlowDomain = "slow.example"
+
+// SlowAnswer is how long the test SMTP server takes over a recipient at SlowDomain.
+const SlowAnswer = 5 * time.Second
+
 // Inbox is a real SMTP server on a loopback port that keeps every message it receives, and refuses
 // recipients at RejectedDomain.
 type Inbox struct {
@@ -109,6 +116,10 @@ type session struct {
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if strings.HasSuffix(strings.ToLower(to), "@"+SlowDomain) {
+		time.Sleep(SlowAnswer)
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 4, 1}, Message: "try again later"}
+	}
 	if strings.HasSuffix(strings.ToLower(to), "@"+RejectedDomain) {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
 	}
