@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,8 @@ func TestHTMXFailuresInBrowser(t *testing.T) {
 	// failure waits for the message and checks where it is and what it marks.
 	failure := func(step, want string) {
 		t.Helper()
-		waitJS(t, b, `!!document.querySelector("#htmx-error")`)
+		// The message of the step before may still be there: wait for this step's.
+		waitJS(t, b, `!!document.querySelector("#htmx-error") && document.querySelector("#htmx-error").textContent.includes(`+strconv.Quote(want)+`)`)
 		if got := js(`document.querySelector("#htmx-error").textContent`); !strings.Contains(got, want) {
 			t.Errorf("%s: message %q, want %q", step, got, want)
 		}

@@ -247,7 +247,14 @@ func (d *Dispatcher) attempt(ctx context.Context, log *slog.Logger, dl Delivery)
 	now := d.cfg.Now()
 	err := d.post(ctx, dl, now)
 	if ctx.Err() != nil {
-		return // stopping: the lease runs out and the next start sends it again
+		// Stopping: give the claim back at once, so the next start (or another instance) sends it
+		// without waiting for the lease to run out. It may have arrived: the same id is sent again.
+		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := d.store.WebhookFailed(release, dl.Seq, dl.Attempts, now, false, "interrupted by a stop"); err != nil {
+			log.Warn("webhook claim not released; it is sent again when its lease runs out", "id", dl.EventID, "err", err)
+		}
+		return
 	}
 	if err == nil {
 		if err := d.store.WebhookDelivered(ctx, dl.Seq, now); err != nil {

@@ -33,6 +33,12 @@ type delivered struct{ id, typ, link string }
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rc.down.Load() {
+		// A receiver that hangs before failing: a sender stopped meanwhile is caught mid-delivery,
+		// holding a claim it must give back.
+		select {
+		case <-r.Context().Done():
+		case <-time.After(time.Second):
+		}
 		http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
 		return
 	}
