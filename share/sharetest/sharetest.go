@@ -215,7 +215,17 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	portal.New(e.Svc, log, portal.Options{PublicURL: e.URL, MaxUploadSize: cfg.MaxUploadSize}).Register(mux)
 	e.Server.Config.Handler = srv.Middleware(mux)
 	if opt.Limits != nil {
-		lim := httplimit.New(*opt.Limits)
+		lc := *opt.Limits
+		if lc.Verify == nil {
+			lc.Verify = httplimit.VerifyShare(func(ctx context.Context, secret string) error {
+				_, err := e.Svc.Authenticate(ctx, secret)
+				return err
+			}, func(ctx context.Context, secret string) error {
+				_, err := e.Svc.Session(ctx, secret)
+				return err
+			})
+		}
+		lim := httplimit.New(lc)
 		lim.Configure(e.Server.Config)
 		e.Server.Config.Handler = lim.Handler(e.Server.Config.Handler)
 	}
