@@ -42,8 +42,9 @@ type consoleDeps struct {
 	// The share server's limits, shown to sharers on the New link form.
 	maxExpiryDays, maxAccess int
 	http                     *http.Client
-	assets                   fs.FS            // the files under /static/; static.FS when nil
-	metrics                  *metrics.Metrics // nil without --metrics-listen
+	assets                   fs.FS             // the files under /static/; static.FS when nil
+	metrics                  *metrics.Metrics  // nil without --metrics-listen
+	limits                   *httplimit.Config // httplimit.Console() when nil
 }
 
 func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog.Logger) (http.Handler, func(), error) {
@@ -108,6 +109,9 @@ func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog
 	// The console gets the share server's deadlines and per-client cap too; past the cap only people
 	// with a live console session get in.
 	lc := httplimit.Console()
+	if d.limits != nil {
+		lc = *d.limits
+	}
 	lc.Verify = func(r *http.Request) bool { staff, _, err := a.Current(r); return err == nil && staff != nil }
 	h := httplimit.New(lc).Handler(c.Handler())
 	if d.metrics != nil {
