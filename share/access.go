@@ -171,10 +171,27 @@ const staleAttempt = time.Minute
 // Attempts still being checked count against the limits too (that is what makes them exact), but they
 // are not failures: when only they fill a limit, this waits for them to settle (up to
 // Config.AttemptWait) and tries again, and then answers Busy, never "too many wrong attempts".
-func (s *Service) reserveAttempt(ctx context.Context, l Link, client, method string) (attempt, error) {
+//
+// recheck, when set, runs before each look after a wait: an error from it (the code died meanwhile)
+// ends the wait with that answer.
+func (s *Service) reserveAttempt(ctx context.Context, l Link, client, method string, recheck func() error) (attempt, error) {
 	giveUp := time.Now().Add(s.cfg.AttemptWait)
+	seen := s.settled.count()
 	waited := false
 	for {
+		if waited {
+			// Attempts are settling, so the wait is going somewhere: it runs out only after
+			// AttemptWait without any.
+			if n := s.settled.count(); n != seen {
+				seen, giveUp = n, time.Now().Add(s.cfg.AttemptWait)
+			}
+			if recheck != nil {
+				if err := recheck(); err != nil {
+					s.settled.notifyAll()
+					return attempt{}, err
+				}
+			}
+		}
 		// Queued before the look, so a settling between the look and the wait is not missed.
 		wake := s.settled.wait()
 		now := s.now()
@@ -202,7 +219,11 @@ func (s *Service) reserveAttempt(ctx context.Context, l Link, client, method str
 			}
 		}
 		s.settled.leave(wake)
-		if waited && res != Reserved {
+		switch {
+		case waited && err == nil && res == ReservedRefused:
+			// Failures fill a limit now: everyone waiting may as well learn it at once.
+			s.settled.notifyAll()
+		case waited && res != Reserved:
 			// This one was woken and goes away without an attempt of its own to settle: pass the
 			// wake on, so the others waiting learn where things stand.
 			s.settled.notify()
@@ -249,6 +270,25 @@ func (s *Service) settle(ctx context.Context, a attempt, failure bool) {
 type signal struct {
 	mu sync.Mutex
 	q  []chan struct{}
+	n  uint64 // notifications so far
+}
+
+// count returns how many notifications there have been.
+func (g *signal) count() uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.n
+}
+
+// notifyAll wakes every waiter.
+func (g *signal) notifyAll() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.n++
+	for _, c := range g.q {
+		close(c)
+	}
+	g.q = nil
 }
 
 // wait queues a waiter; its channel closes when it is woken.
@@ -277,6 +317,7 @@ func (g *signal) leave(ch chan struct{}) {
 func (g *signal) notify() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.n++
 	g.wakeLocked()
 }
 
@@ -316,7 +357,18 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	if err != nil {
 		return "", err
 	}
-	a, err := s.reserveAttempt(ctx, l, client, auth.Type)
+	// A code that died while this waited (used, expired or out of tries) answers at once.
+	dead := func() error {
+		c, err := s.store.LatestOTP(ctx, l.ID, authIndex)
+		switch {
+		case err != nil:
+			return err
+		case c.UsedAt != 0 || Micros(s.now()) >= c.ExpiresAt || c.Attempts >= OTPMaxAttempts:
+			return Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
+		}
+		return nil
+	}
+	a, err := s.reserveAttempt(ctx, l, client, auth.Type, dead)
 	if err != nil {
 		return "", err
 	}
@@ -377,7 +429,7 @@ func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, pass
 	if err != nil {
 		return "", err
 	}
-	att, err := s.reserveAttempt(ctx, l, client, AuthPassword)
+	att, err := s.reserveAttempt(ctx, l, client, AuthPassword, nil)
 	if err != nil {
 		return "", err
 	}
