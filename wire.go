@@ -42,8 +42,9 @@ type consoleDeps struct {
 	// The share server's limits, shown to sharers on the New link form.
 	maxExpiryDays, maxAccess int
 	http                     *http.Client
-	assets                   fs.FS            // the files under /static/; static.FS when nil
-	metrics                  *metrics.Metrics // nil without --metrics-listen
+	assets                   fs.FS             // the files under /static/; static.FS when nil
+	metrics                  *metrics.Metrics  // nil without --metrics-listen
+	limits                   *httplimit.Config // httplimit.Console() when nil
 }
 
 func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog.Logger) (http.Handler, func(), error) {
@@ -105,7 +106,14 @@ func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog
 			}
 		}
 	}()
-	h := c.Handler()
+	// The console gets the share server's deadlines and per-client cap too; past the cap only people
+	// with a live console session get in.
+	lc := httplimit.Console()
+	if d.limits != nil {
+		lc = *d.limits
+	}
+	lc.Verify = func(r *http.Request) bool { staff, _, err := a.Current(r); return err == nil && staff != nil }
+	h := httplimit.New(lc).Handler(c.Handler())
 	if d.metrics != nil {
 		d.metrics.WatchDB("console", db.SQL())
 		h = d.metrics.Instrument("console", nil, h)
@@ -312,8 +320,22 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	portal.New(svc, log, portal.Options{PublicURL: f.publicURL, MaxUploadSize: f.maxUpload}).Register(mux)
 	go purgeLoop(ctx, log, db, svc, share.SweepOptions{LinkRetention: f.linkRetention}, m)
 	// Deadlines per request and a per-client cap, so slow or stalled bodies cannot tie up the server.
-	limits := httplimit.New(httplimit.ShareServer())
+	lc := httplimit.ShareServer()
+	lc.Verify = shareVerifier(svc)
+	limits := httplimit.New(lc)
 	return &shareServer{handler: limits.Handler(instrumentShare(m, mux, apiServer.Middleware(mux))), svc: svc, db: db, url: "http://" + f.listen, metrics: m}, nil
+}
+
+// shareVerifier lets a client address past the per-client cap only with a live API token or portal
+// session.
+func shareVerifier(svc *share.Service) func(*http.Request) bool {
+	return httplimit.VerifyShare(func(ctx context.Context, secret string) error {
+		_, err := svc.Authenticate(ctx, secret)
+		return err
+	}, func(ctx context.Context, secret string) error {
+		_, err := svc.Session(ctx, secret)
+		return err
+	})
 }
 
 func newLogger(stderr io.Writer, levelName string) (*slog.Logger, error) {

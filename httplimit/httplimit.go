@@ -1,9 +1,10 @@
 // Package httplimit keeps slow or greedy clients from tying up the share server: per-request read and
 // write deadlines that long transfers extend only while they make progress, and a cap on the requests
-// one client address may have open at once without presenting credentials.
+// one client address may have open at once.
 package httplimit
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -27,25 +28,31 @@ type Config struct {
 	Stall time.Duration
 	// Progress is the amount a transfer must move within each Stall period.
 	Progress int64
-	// PerClient is how many requests without credentials one client address may have in flight.
+	// PerClient is how many requests one client address may have in flight without its credentials
+	// being looked at: the pages and forms before sign-in, and anyone below the cap.
 	PerClient int
+	// PerClientVerified is how many requests one client address may have in flight in all; those past
+	// PerClient are let in only when Verify finds valid credentials on them.
+	PerClientVerified int
 	// Streaming reports whether a request streams a large body either way (uploads, downloads), so it
 	// gets progress-based deadlines instead of the fixed ones.
 	Streaming func(*http.Request) bool
-	// Credentialed reports whether a request presents credentials (a bearer token, a session cookie);
-	// the handler checks them before reading the body, so such requests are not capped per client.
-	Credentialed func(*http.Request) bool
+	// Verify reports whether a request carries valid credentials (a live API token or session, looked
+	// up, not merely present: a made-up header must not lift the cap). It runs only for requests past
+	// PerClient, so ordinary traffic costs no extra lookup. Nil verifies nothing.
+	Verify func(*http.Request) bool
 }
 
 // Defaults returns the default limits.
 func Defaults() Config {
 	return Config{ReadHeader: 10 * time.Second, Idle: 60 * time.Second, Read: 30 * time.Second, Write: 60 * time.Second,
-		Stall: 30 * time.Second, Progress: 16 << 10, PerClient: 16}
+		Stall: 30 * time.Second, Progress: 16 << 10, PerClient: 16, PerClientVerified: 256}
 }
 
 // ShareServer returns the limits of the share server: uploads (put, upload URLs, the portal's upload) and
 // downloads (get, get_archive, signed download URLs, the portal's files and zips) stream with
-// progress-based deadlines; a bearer token or a portal session cookie counts as credentials.
+// progress-based deadlines. Set Verify (see VerifyShare) to let clients with a live API token or portal
+// session past the per-client cap.
 func ShareServer() Config {
 	c := Defaults()
 	c.Streaming = func(r *http.Request) bool {
@@ -65,7 +72,30 @@ func ShareServer() Config {
 		}
 		return false
 	}
-	c.Credentialed = func(r *http.Request) bool { return Bearer(r) || HasCookie(r, "__Host-sd-portal", "sd-portal") }
+	return c
+}
+
+// VerifyShare makes the share server's Verify: a bearer token that token accepts, or a portal session
+// cookie that session accepts (each returns nil for a live one).
+func VerifyShare(token, session func(ctx context.Context, secret string) error) func(*http.Request) bool {
+	return func(r *http.Request) bool {
+		if secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && strings.TrimSpace(secret) != "" {
+			return token(r.Context(), strings.TrimSpace(secret)) == nil
+		}
+		for _, name := range []string{"__Host-sd-portal", "sd-portal"} {
+			if c, err := r.Cookie(name); err == nil && c.Value != "" && session(r.Context(), c.Value) == nil {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// Console returns the limits of the staff console: only the file upload streams; Verify is left to
+// the caller (a live console session).
+func Console() Config {
+	c := Defaults()
+	c.Streaming = func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/files/upload" }
 	return c
 }
 
@@ -92,11 +122,14 @@ func (c Config) withDefaults() Config {
 	if c.PerClient == 0 {
 		c.PerClient = d.PerClient
 	}
+	if c.PerClientVerified == 0 {
+		c.PerClientVerified = max(d.PerClientVerified, c.PerClient)
+	}
 	if c.Streaming == nil {
 		c.Streaming = func(*http.Request) bool { return false }
 	}
-	if c.Credentialed == nil {
-		c.Credentialed = func(*http.Request) bool { return false }
+	if c.Verify == nil {
+		c.Verify = func(*http.Request) bool { return false }
 	}
 	return c
 }
@@ -105,7 +138,7 @@ func (c Config) withDefaults() Config {
 type Limiter struct {
 	cfg    Config
 	mu     sync.Mutex
-	active map[string]int // requests in flight without credentials, by client address
+	active map[string]int // requests in flight, by client address
 }
 
 // New returns a Limiter.
@@ -124,19 +157,21 @@ func (l *Limiter) Configure(srv *http.Server) {
 // Handler wraps next with the per-request deadlines and the per-client cap.
 func (l *Limiter) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !l.cfg.Credentialed(r) {
-			client := clientAddr(r)
-			if !l.acquire(client) {
-				// Close rather than drain whatever body is still coming.
-				w.Header().Set("Connection", "close")
-				w.Header().Set("Retry-After", "5")
-				http.Error(w, "Too many requests from your address at once. Try again in a few seconds.", http.StatusTooManyRequests)
-				return
-			}
-			defer l.release(client)
+		client := clientAddr(r)
+		if !l.acquire(r, client) {
+			// Close rather than drain whatever body is still coming.
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "Too many requests from your address at once. Try again in a few seconds.", http.StatusTooManyRequests)
+			return
 		}
+		defer l.release(client)
 		rc := http.NewResponseController(w)
 		now := time.Now()
+		if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
+			body := &trackedBody{ReadCloser: r.Body}
+			r.Body, w = body, &answerWriter{ResponseWriter: w, body: body}
+		}
 		if !l.cfg.Streaming(r) {
 			// Without a write deadline here the one of a previous request on the connection would
 			// still apply: the server sets none itself.
@@ -152,10 +187,26 @@ func (l *Limiter) Handler(next http.Handler) http.Handler {
 	})
 }
 
-func (l *Limiter) acquire(client string) bool {
+// acquire takes a slot for one request of client. Below PerClient every request gets one; past it
+// only requests whose credentials verify, up to PerClientVerified. The lookup runs outside the lock
+// and the count is checked again after it, so the ceiling holds under concurrency.
+func (l *Limiter) acquire(r *http.Request, client string) bool {
+	l.mu.Lock()
+	if n := l.active[client]; n < l.cfg.PerClient {
+		l.active[client]++
+		l.mu.Unlock()
+		return true
+	} else if n >= l.cfg.PerClientVerified {
+		l.mu.Unlock()
+		return false
+	}
+	l.mu.Unlock()
+	if !l.cfg.Verify(r) {
+		return false
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.active[client] >= l.cfg.PerClient {
+	if l.active[client] >= l.cfg.PerClientVerified {
 		return false
 	}
 	l.active[client]++
@@ -169,6 +220,70 @@ func (l *Limiter) release(client string) {
 		delete(l.active, client)
 	}
 }
+
+// trackedBody notes whether a request body has been read to its end.
+type trackedBody struct {
+	io.ReadCloser
+	mu   sync.Mutex
+	done bool
+}
+
+func (b *trackedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.mu.Lock()
+		b.done = true
+		b.mu.Unlock()
+	}
+	return n, err
+}
+
+func (b *trackedBody) finished() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.done
+}
+
+// answerWriter closes the connection after a refusal given before the request's body was read (a
+// refused token, a bad form): net/http would otherwise wait for the rest of the body, up to 256 KiB,
+// before it sends the answer, so a client could hold the connection by never sending it. Successful
+// answers keep the connection: their handlers read what they need.
+type answerWriter struct {
+	http.ResponseWriter
+	body    *trackedBody
+	started bool
+}
+
+func (w *answerWriter) WriteHeader(code int) {
+	if !w.started && code >= 200 {
+		w.started = true
+		if code >= 400 && !w.body.finished() {
+			w.Header().Set("Connection", "close")
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *answerWriter) Write(p []byte) (int, error) {
+	w.started = true
+	return w.ResponseWriter.Write(p)
+}
+
+// ReadFrom keeps the sendfile path of the writer underneath.
+func (w *answerWriter) ReadFrom(src io.Reader) (int64, error) {
+	w.started = true
+	return io.Copy(w.ResponseWriter, src)
+}
+
+// Flush serves handlers that flush through the http.Flusher interface rather than a
+// ResponseController.
+func (w *answerWriter) Flush() {
+	w.started = true
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *answerWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -264,17 +379,3 @@ func (w *progressWriter) ReadFrom(src io.Reader) (int64, error) {
 
 // Unwrap lets http.ResponseController reach the connection.
 func (w *progressWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// Bearer reports whether a request carries an Authorization header; HasCookie whether it carries one
-// of the named cookies. Together they make a Config.Credentialed.
-func Bearer(r *http.Request) bool { return strings.TrimSpace(r.Header.Get("Authorization")) != "" }
-
-// HasCookie reports whether r carries a cookie with one of the names.
-func HasCookie(r *http.Request, names ...string) bool {
-	for _, n := range names {
-		if _, err := r.Cookie(n); err == nil {
-			return true
-		}
-	}
-	return false
-}

@@ -212,3 +212,128 @@ func TestShareServerStreamingRoutes(t *testing.T) {
 		}
 	}
 }
+
+// trickle opens a connection that sends a request's headers (with extra, CRLF-terminated) and then a
+// body byte every 200 ms until stop is closed; it returns the connection.
+func trickle(t *testing.T, addr, method, path, extra string, stop <-chan struct{}, writers *sync.WaitGroup) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n%sContent-Length: 1000\r\n\r\nauth=0&password=", method, path, addr, extra)
+	writers.Add(1)
+	go func() {
+		defer writers.Done()
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if _, err := conn.Write([]byte("x")); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	return conn
+}
+
+// TestMadeUpCredentialsAreCapped: credentials that are merely present (a made-up portal cookie or
+// bearer token) do not lift the per-client cap, and requests refused for their credentials are
+// answered at once instead of waiting for their body; live credentials still get past the cap.
+func TestMadeUpCredentialsAreCapped(t *testing.T) {
+	lim := testLimits()
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true, Limits: lim})
+	ctx := context.Background()
+	f := sharetest.Must(e.Client.Put(ctx, api.PutRequest{Name: "a.txt"}, "a.txt", strings.NewReader("alpha")))(t).Object
+	link := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{f.ID},
+		Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "trickle trickle"}}}}}))(t).ShareLinkObjects[0]
+	path := strings.TrimPrefix(link.Link, e.URL)
+	addr := e.Server.Listener.Addr().String()
+
+	const n = 40
+	tests := []struct {
+		name, method, path, header string
+		maxHeld                    int // connections still open, unanswered, after the wait
+	}{
+		{"made-up portal cookie on the password form", "POST", path + "/password", "Cookie: __Host-sd-portal=garbagegarbage\r\n", lim.PerClient},
+		{"made-up plain portal cookie on the password form", "POST", path + "/password", "Cookie: sd-portal=garbage\r\n", lim.PerClient},
+		{"made-up bearer on the password form", "POST", path + "/password", "Authorization: Bearer shd_fake\r\n", lim.PerClient},
+		{"made-up bearer on put", "POST", "/v1/put", "Authorization: Bearer shd_fakefakefakefakefakefakefakefake\r\n", 0},
+		{"made-up bearer on link list", "POST", "/v1/share/link/list", "Authorization: Bearer x\r\n", 0},
+		{"made-up cookie on the portal upload", "POST", "/p/upload/pos_x", "Cookie: __Host-sd-portal=garbage\r\n", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stop := make(chan struct{})
+			var writers sync.WaitGroup
+			results := make([]int, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				conn := trickle(t, addr, tt.method, tt.path, tt.header, stop, &writers)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// Well inside the read deadline: whatever is answered now was not cut by it.
+					results[i] = answerWithin(conn, lim.Read-500*time.Millisecond)
+				}()
+			}
+			wg.Wait()
+			close(stop)
+			writers.Wait()
+			counts := map[int]int{}
+			for _, r := range results {
+				counts[r]++
+			}
+			if counts[-1] > tt.maxHeld {
+				t.Errorf("%d connections from one address: got %d held open, want at most %d (outcomes %v)", n, counts[-1], tt.maxHeld, counts)
+			}
+			// Where the handler refuses the credentials itself, every connection is answered at once.
+			if tt.maxHeld > 0 && counts[http.StatusTooManyRequests] < n-lim.PerClient {
+				t.Errorf("got %d refused with 429, want at least %d (outcomes %v)", counts[http.StatusTooManyRequests], n-lim.PerClient, counts)
+			}
+		})
+	}
+
+	// With the address's unverified slots taken, a live API token and a live portal session get in.
+	stop := make(chan struct{})
+	var writers sync.WaitGroup
+	defer func() { close(stop); writers.Wait() }()
+	for range lim.PerClient {
+		trickle(t, addr, "POST", path+"/password", "", stop, &writers)
+	}
+	l, err := e.Svc.OpenLink(ctx, strings.TrimPrefix(path, "/s/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := e.Svc.StartSession(ctx, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the tricklers' headers are in
+	for _, tc := range []struct {
+		name, method, path, header, value string
+		want                              int
+	}{
+		{"no credentials", "GET", "/p/", "", "", http.StatusTooManyRequests},
+		{"live portal session", "GET", "/p/", "Cookie", "__Host-sd-portal=" + secret, http.StatusOK},
+		{"live API token", "POST", "/v1/buckets", "Authorization", "Bearer " + e.Token, http.StatusOK},
+	} {
+		req, _ := http.NewRequest(tc.method, e.URL+tc.path, nil)
+		if tc.header != "" {
+			req.Header.Set(tc.header, tc.value)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s past the cap: got %d, want %d", tc.name, resp.StatusCode, tc.want)
+		}
+	}
+}

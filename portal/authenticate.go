@@ -29,6 +29,10 @@ func (h *Handler) authFailed(w http.ResponseWriter, r *http.Request, l share.Lin
 	switch {
 	case share.IsCode(err, share.CodeGone), share.IsCode(err, share.CodeNotFound):
 		h.fail(w, r, err)
+	case share.IsCode(err, share.CodeBusy):
+		// Not the recipient's mistake: other sign-ins were still being checked.
+		w.Header().Set("Retry-After", "2")
+		h.renderOpen(w, r, l, http.StatusTooManyRequests, openState{sent: -1, errIndex: i, err: share.ErrorMessage(err)})
 	case share.IsCode(err, share.CodeTooMany):
 		h.renderOpen(w, r, l, http.StatusTooManyRequests, openState{sent: -1, errIndex: i, err: share.ErrorMessage(err)})
 	case share.IsCode(err, share.CodeAuthFailed):

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/share"
@@ -144,6 +148,64 @@ func TestConcurrentCodeGuesses(t *testing.T) {
 		}
 		if _, err := e.Svc.VerifyCode(context.Background(), l, 0, code, "192.0.2.1"); !share.IsCode(err, share.CodeAuthFailed) {
 			t.Errorf("right code after the burst: got %v, want %s", err, share.CodeAuthFailed)
+		}
+	})
+}
+
+// TestConcurrentRightPasswords: right passwords typed at once by more people than the per-link limit
+// allows (each from an address of their own) all sign in, on both databases: attempts still being
+// checked are not wrong attempts.
+func TestConcurrentRightPasswords(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		tr := makeTree(t, e)
+		max := 1000
+		l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("the right one"), MaxAccessCount: &max}))
+		const n = 3 * share.MaxFailuresPerLink
+		got := fire(n, func(i int) error {
+			_, err := e.Svc.CheckPassword(context.Background(), l, 0, "the right one", fmt.Sprintf("198.51.100.%d", i))
+			return err
+		})
+		if want := map[string]int{"": n}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%d concurrent right passwords: got %v, want %v", n, got, want)
+		}
+	})
+}
+
+// TestPendingAttemptsAnswerBusy: when only attempts still being checked fill the link's limit, a
+// sign-in is answered 429 "try again in a moment" with Retry-After, not "too many wrong attempts";
+// attempts left pending past a minute (their check never finished) count as wrong ones.
+func TestPendingAttemptsAnswerBusy(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.AttemptWait = 200 * time.Millisecond }})
+		tr := makeTree(t, e)
+		link := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("the right one")})
+		l := mustOpen(t, e, link)
+		now := e.Clock.Now()
+		for i := range share.MaxFailuresPerLink {
+			res, err := e.Store.ReserveAuthAttempt(context.Background(), l.ID, fmt.Sprintf("192.0.2.%d", i), share.Micros(now),
+				share.Micros(now.Add(-share.FailureWindow)), share.Micros(now.Add(-time.Minute)), share.MaxFailuresPerLink, share.MaxFailuresPerIP)
+			if err != nil || res != share.Reserved {
+				t.Fatalf("reserve %d: got %v, %v", i, res, err)
+			}
+		}
+		tests := []struct {
+			name       string
+			advance    time.Duration
+			status     int
+			retryAfter bool
+			message    string
+		}{
+			{"attempts being checked", 0, http.StatusTooManyRequests, true, "Try again in a moment"},
+			{"attempts pending for two minutes", 2 * time.Minute, http.StatusTooManyRequests, false, "Too many wrong attempts"},
+		}
+		for _, tt := range tests {
+			e.Clock.Advance(tt.advance)
+			p := newRecipient(t, e).post(linkPath(e, link)+"/password", url.Values{"auth": {"0"}, "password": {"the right one"}})
+			if p.status != tt.status || (p.header.Get("Retry-After") != "") != tt.retryAfter || !strings.Contains(p.body, tt.message) {
+				t.Errorf("%s: got %d, Retry-After %q, want %d, Retry-After %v, %q in:\n%s", tt.name, p.status, p.header.Get("Retry-After"),
+					tt.status, tt.retryAfter, tt.message, p.body)
+			}
 		}
 	})
 }

@@ -166,6 +166,8 @@ func clientErrorStatus(code string) (int, string) {
 		return http.StatusForbidden, "Not allowed"
 	case share.CodeTooMany:
 		return http.StatusTooManyRequests, "Too many requests"
+	case share.CodeBusy:
+		return http.StatusTooManyRequests, "Please try again"
 	case share.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge, "Too large"
 	case share.CodeObjectExists, share.CodeUpdatedAt:

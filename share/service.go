@@ -29,6 +29,9 @@ type Config struct {
 	SMS              notify.Sender
 	Logger           *slog.Logger
 	Now              func() time.Time
+	// AttemptWait is how long a sign-in waits for other attempts on the same link or address that are
+	// still being checked, when only they stand in its way, before it is answered Busy (5 s).
+	AttemptWait time.Duration
 	// OnEvents is told of link events once they are stored (metrics, waking webhook delivery).
 	OnEvents func([]Event)
 	// OnBytes is told of file bytes stored (up) and served (down).
@@ -46,6 +49,7 @@ type Service struct {
 	cfg           Config
 	defaultBucket Bucket
 	kdfSlots      chan struct{}
+	settled       signal       // attempts settled (see reserveAttempt)
 	checks        atomic.Int64 // secrets compared, see SecretChecks
 }
 
@@ -62,6 +66,9 @@ func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
 	}
 	if cfg.SMS == nil {
 		cfg.SMS = notify.Outbox{Store: store}
+	}
+	if cfg.AttemptWait <= 0 {
+		cfg.AttemptWait = 5 * time.Second
 	}
 	if cfg.MinFreeSpace <= 0 {
 		cfg.MinFreeSpace = 32 << 20

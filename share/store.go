@@ -54,9 +54,13 @@ type Store interface {
 	// TryOTP counts a try against a live code before it is compared (atomically, at most maxAttempts).
 	TryOTP(ctx context.Context, id string, now int64, maxAttempts int) (tries int, ok bool, err error)
 	UseOTP(ctx context.Context, id string, now int64) (bool, error)
-	// ReserveAuthAttempt records an attempt before the secret is checked, unless the link or the
-	// client already reached its limit since a time (atomically, across instances).
-	ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since int64, perLink, perClient int) (bool, error)
+	// ReserveAuthAttempt records an attempt, pending, before the secret is checked, unless the link or
+	// the client already has its limit of attempts since a time (atomically, across instances); a
+	// refusal says whether failures fill the limit or attempts still pending (those reserved before
+	// stale count as failures).
+	ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since, stale int64, perLink, perClient int) (Reservation, error)
+	// FailAuthAttempt turns a pending attempt into a failure; ReleaseAuthAttempt removes it.
+	FailAuthAttempt(ctx context.Context, linkID, client string, at int64) error
 	ReleaseAuthAttempt(ctx context.Context, linkID, client string, at int64) error
 	InsertPortalSession(ctx context.Context, p PortalSession) error
 	PortalSession(ctx context.Context, idHash string) (PortalSession, error)
@@ -121,3 +125,13 @@ type PortalSession struct {
 	CreatedAt int64
 	ExpiresAt int64
 }
+
+// Reservation is the outcome of ReserveAuthAttempt.
+type Reservation int
+
+// The outcomes of ReserveAuthAttempt.
+const (
+	Reserved        Reservation = iota // the attempt may go ahead
+	ReservedBusy                       // refused: attempts still being checked fill a limit, failures do not
+	ReservedRefused                    // refused: failures fill a limit
+)

@@ -189,7 +189,9 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	e.Server = httptest.NewUnstartedServer(nil)
 	e.URL = "http://" + e.Server.Listener.Addr().String()
 	cfg := share.Config{PublicURL: e.URL, DefaultMaxAccess: 10, MaxAccessLimit: 1000, DefaultExpiry: 7 * 24 * time.Hour,
-		MaxExpiry: 90 * 24 * time.Hour, MaxUploadSize: 64 << 20, Logger: log, Now: e.Clock.Now}
+		MaxExpiry: 90 * 24 * time.Hour, MaxUploadSize: 64 << 20, Logger: log, Now: e.Clock.Now,
+		// Under the race detector one argon2 check can take seconds: bursts settle slowly.
+		AttemptWait: 30 * time.Second}
 	if !opt.NoSMTP {
 		e.Mail = StartSMTP(t)
 		sender, err := notify.NewSMTP("smtp://" + e.Mail.Addr + "?from=share@example.com")
@@ -215,7 +217,17 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	portal.New(e.Svc, log, portal.Options{PublicURL: e.URL, MaxUploadSize: cfg.MaxUploadSize}).Register(mux)
 	e.Server.Config.Handler = srv.Middleware(mux)
 	if opt.Limits != nil {
-		lim := httplimit.New(*opt.Limits)
+		lc := *opt.Limits
+		if lc.Verify == nil {
+			lc.Verify = httplimit.VerifyShare(func(ctx context.Context, secret string) error {
+				_, err := e.Svc.Authenticate(ctx, secret)
+				return err
+			}, func(ctx context.Context, secret string) error {
+				_, err := e.Svc.Session(ctx, secret)
+				return err
+			})
+		}
+		lim := httplimit.New(lc)
 		lim.Configure(e.Server.Config)
 		e.Server.Config.Handler = lim.Handler(e.Server.Config.Handler)
 	}

@@ -119,12 +119,18 @@ func (s *DB) UseOTP(ctx context.Context, id string, now int64) (bool, error) {
 	return n == 1, err
 }
 
-// ReserveAuthAttempt records one authentication attempt against the link from the client unless the
-// link already has perLink, or the client perClient, attempts recorded since a time; it reports
-// whether the attempt was recorded. The attempt is recorded before the secret is checked, so a burst
-// can never get more checks than the limits allow; a successful attempt is released afterwards.
-func (s *DB) ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since int64, perLink, perClient int) (bool, error) {
-	reserved := false
+// ReserveAuthAttempt records one pending authentication attempt against the link from the client
+// unless the link already has perLink, or the client perClient, attempts (failed or pending) recorded
+// since a time. The attempt is recorded before the secret is checked, so a burst can never get more
+// checks than the limits allow; afterwards FailAuthAttempt keeps it as a failure and
+// ReleaseAuthAttempt removes it. A refusal tells apart limits filled by failures (including pending
+// attempts reserved before stale, whose check never finished) from limits filled by attempts still
+// being checked, which may well turn out right.
+//
+// A pending attempt is stored with its time negated, so rows written before pending attempts existed
+// read as failures and no schema change is needed: failures are at > since, pending attempts at < -since.
+func (s *DB) ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since, stale int64, perLink, perClient int) (share.Reservation, error) {
+	result := share.ReservedRefused
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		// Always link first, then client: see lockKeys.
 		if err := s.lockKeys(ctx, tx, "auth-link:"+linkID, "auth-client:"+client); err != nil {
@@ -132,29 +138,50 @@ func (s *DB) ReserveAuthAttempt(ctx context.Context, linkID, client string, at, 
 		}
 		res, err := s.exec(ctx, tx, `INSERT INTO auth_failures (link_id, client, at)
 			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)
-			WHERE (SELECT COUNT(*) FROM auth_failures WHERE link_id = ? AND at > ?) < ?
-			AND (SELECT COUNT(*) FROM auth_failures WHERE client = ? AND at > ?) < ?`,
-			linkID, client, at, linkID, since, perLink, client, since, perClient)
+			WHERE (SELECT COUNT(*) FROM auth_failures WHERE link_id = ? AND (at > ? OR at < ?)) < ?
+			AND (SELECT COUNT(*) FROM auth_failures WHERE client = ? AND (at > ? OR at < ?)) < ?`,
+			linkID, client, -at, linkID, since, -since, perLink, client, since, -since, perClient)
 		if err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		reserved = n == 1
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			result = share.Reserved
+			return err
+		}
+		var full bool
+		err = tx.QueryRowContext(ctx, s.q(`SELECT
+			(SELECT COUNT(*) FROM auth_failures WHERE link_id = ? AND (at > ? OR (at < ? AND at > ?))) >= ?
+			OR (SELECT COUNT(*) FROM auth_failures WHERE client = ? AND (at > ? OR (at < ? AND at > ?))) >= ?`),
+			linkID, since, -since, -stale, perLink, client, since, -since, -stale, perClient).Scan(&full)
+		if err == nil && !full {
+			result = share.ReservedBusy
+		}
 		return err
 	})
-	return reserved && err == nil, err
+	return result, err
 }
 
-// ReleaseAuthAttempt removes one attempt recorded by ReserveAuthAttempt (the rows are
+// FailAuthAttempt keeps one pending attempt recorded by ReserveAuthAttempt as a failure (the rows are
 // interchangeable, so any one with the same link, client and time will do).
-func (s *DB) ReleaseAuthAttempt(ctx context.Context, linkID, client string, at int64) error {
-	row := "rowid"
-	if s.d.postgres {
-		row = "ctid"
-	}
-	_, err := s.exec(ctx, s.db, "DELETE FROM auth_failures WHERE "+row+" = (SELECT "+row+
-		" FROM auth_failures WHERE link_id = ? AND client = ? AND at = ? LIMIT 1)", linkID, client, at)
+func (s *DB) FailAuthAttempt(ctx context.Context, linkID, client string, at int64) error {
+	_, err := s.exec(ctx, s.db, "UPDATE auth_failures SET at = ? WHERE "+s.onePendingAttempt(), at, linkID, client, -at)
 	return err
+}
+
+// ReleaseAuthAttempt removes one pending attempt recorded by ReserveAuthAttempt.
+func (s *DB) ReleaseAuthAttempt(ctx context.Context, linkID, client string, at int64) error {
+	_, err := s.exec(ctx, s.db, "DELETE FROM auth_failures WHERE "+s.onePendingAttempt(), linkID, client, -at)
+	return err
+}
+
+// onePendingAttempt picks one row with a given link, client and (negated) time. On PostgreSQL
+// concurrent settlings of equal rows must not pick the same one: the second would then find its row
+// changed and settle nothing, leaving an attempt pending. SQLite runs one writer at a time.
+func (s *DB) onePendingAttempt() string {
+	if s.d.postgres {
+		return "ctid = (SELECT ctid FROM auth_failures WHERE link_id = ? AND client = ? AND at = ? LIMIT 1 FOR UPDATE SKIP LOCKED)"
+	}
+	return "rowid = (SELECT rowid FROM auth_failures WHERE link_id = ? AND client = ? AND at = ? LIMIT 1)"
 }
 
 // InsertPortalSession stores a recipient session (the hash of its cookie value).
@@ -183,14 +210,15 @@ func (s *DB) DeletePortalSession(ctx context.Context, idHash string) error {
 // PurgeExpired removes expired sessions, codes and old failure records.
 func (s *DB) PurgeExpired(ctx context.Context, now, failuresBefore int64) error {
 	for _, q := range []struct {
-		sql string
-		arg int64
+		sql  string
+		args []any
 	}{
-		{"DELETE FROM portal_sessions WHERE expires_at <= ?", now},
-		{"DELETE FROM otp_codes WHERE expires_at <= ?", now - 3600_000_000},
-		{"DELETE FROM auth_failures WHERE at <= ?", failuresBefore},
+		{"DELETE FROM portal_sessions WHERE expires_at <= ?", []any{now}},
+		{"DELETE FROM otp_codes WHERE expires_at <= ?", []any{now - 3600_000_000}},
+		// Pending attempts have their time negated (see ReserveAuthAttempt).
+		{"DELETE FROM auth_failures WHERE (at > 0 AND at <= ?) OR (at < 0 AND at >= ?)", []any{failuresBefore, -failuresBefore}},
 	} {
-		if _, err := s.exec(ctx, s.db, q.sql, q.arg); err != nil {
+		if _, err := s.exec(ctx, s.db, q.sql, q.args...); err != nil {
 			return err
 		}
 	}
