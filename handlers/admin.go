@@ -12,11 +12,11 @@ import (
 
 	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/consoledb"
-	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
-func auditFilter(ec *echo.Context) (consoledb.AuditFilter, views.AuditVM) {
-	vm := views.AuditVM{Actor: ec.QueryParam("actor"), Action: ec.QueryParam("action"), From: ec.QueryParam("from"), To: ec.QueryParam("to")}
+func auditFilter(ec *echo.Context) (consoledb.AuditFilter, console.AuditVM) {
+	vm := console.AuditVM{Actor: ec.QueryParam("actor"), Action: ec.QueryParam("action"), From: ec.QueryParam("from"), To: ec.QueryParam("to")}
 	f := consoledb.AuditFilter{Actor: vm.Actor, Action: vm.Action, Target: ec.QueryParam("target"), Limit: 100}
 	if t, err := time.Parse("2006-01-02", vm.From); err == nil {
 		f.From = t
@@ -43,7 +43,7 @@ func (c *Console) listAudit(ec *echo.Context) error {
 		return err
 	}
 	for _, e := range entries {
-		vm.Rows = append(vm.Rows, views.AuditRow{At: e.At, Actor: e.ActorEmail, Action: e.Action, Target: e.Target, Detail: e.Detail, Outcome: e.Outcome})
+		vm.Rows = append(vm.Rows, console.AuditRow{At: e.At, Actor: e.ActorEmail, Action: e.Action, Target: e.Target, Detail: e.Detail, Outcome: e.Outcome})
 	}
 	q := ec.QueryParams()
 	q.Del("before")
@@ -54,7 +54,7 @@ func (c *Console) listAudit(ec *echo.Context) error {
 		q.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
 		vm.NextURL = "/audit?" + q.Encode()
 	}
-	return c.render(ec, http.StatusOK, views.Audit(vm))
+	return c.render(ec, http.StatusOK, console.Audit(vm))
 }
 
 // exportAudit streams the filtered audit log as CSV.
@@ -93,16 +93,16 @@ func (c *Console) listSessions(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := views.SessionsVM{Page: c.page(ec, "Sessions", "sessions")}
+	vm := console.SessionsVM{Page: c.page(ec, "Sessions", "sessions")}
 	mine := ""
 	if ck, err := ec.Cookie(c.auth.SessionCookie); err == nil {
 		mine = auth.HashID(ck.Value)
 	}
 	for _, s := range rows {
-		vm.Rows = append(vm.Rows, views.SessionRow{IDHash: s.IDHash, Name: s.Name, Email: s.Email, Role: s.Role, Client: s.Client, Agent: s.UserAgent,
+		vm.Rows = append(vm.Rows, console.SessionRow{IDHash: s.IDHash, Name: s.Name, Email: s.Email, Role: s.Role, Client: s.Client, Agent: s.UserAgent,
 			Created: time.UnixMicro(s.CreatedAt), LastSeen: time.UnixMicro(s.LastSeenAt), Current: s.IDHash == mine})
 	}
-	return c.render(ec, http.StatusOK, views.Sessions(vm))
+	return c.render(ec, http.StatusOK, console.Sessions(vm))
 }
 
 // endSession handles POST /admin/sessions/:id/end.
@@ -120,17 +120,17 @@ var linkPattern = regexp.MustCompile(`https?://\S+/s/[a-z2-7]{32}`)
 
 // listOutbox handles GET /outbox (demo): what the share server would have sent.
 func (c *Console) listOutbox(ec *echo.Context) error {
-	vm := views.OutboxVM{Page: c.page(ec, "Outbox", "outbox")}
+	vm := console.OutboxVM{Page: c.page(ec, "Outbox", "outbox")}
 	if c.opt.Outbox == nil {
-		return c.render(ec, http.StatusOK, views.Outbox(vm))
+		return c.render(ec, http.StatusOK, console.Outbox(vm))
 	}
 	msgs, err := c.opt.Outbox.Messages(ec.Request().Context(), 100)
 	if err != nil {
 		return err
 	}
 	for _, m := range msgs {
-		vm.Messages = append(vm.Messages, views.OutboxMessage{Kind: m.Kind, To: m.To, Subject: m.Subject, Text: m.Text, At: m.CreatedAt,
+		vm.Messages = append(vm.Messages, console.OutboxMessage{Kind: m.Kind, To: m.To, Subject: m.Subject, Text: m.Text, At: m.CreatedAt,
 			Link: linkPattern.FindString(m.Text)})
 	}
-	return c.render(ec, http.StatusOK, views.Outbox(vm))
+	return c.render(ec, http.StatusOK, console.Outbox(vm))
 }

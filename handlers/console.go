@@ -20,7 +20,7 @@ import (
 	"github.com/sharedesk/sharedesk/consoledb"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/static"
-	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 // OutboxReader lists the messages the share server kept instead of sending (demo only).
@@ -127,14 +127,14 @@ func (c *Console) render(ec *echo.Context, status int, comp templ.Component) err
 }
 
 // page fills the frame every page shares: who is signed in, flashes, the form token.
-func (c *Console) page(ec *echo.Context, title, section string) views.Page {
-	p := views.Page{Title: title, Section: section, Demo: c.opt.Demo, HTMXSrc: c.htmx}
+func (c *Console) page(ec *echo.Context, title, section string) console.Page {
+	p := console.Page{Title: title, Section: section, Demo: c.opt.Demo, HTMXSrc: c.htmx}
 	s := staffOf(ec)
 	if s == nil {
 		return p
 	}
 	p.CSRF = s.CSRF
-	p.Staff = views.StaffVM{Name: s.Name, Email: s.Email, Role: s.Role, CanRevoke: auth.CanRevoke(s.Role), CanSend: s.Can(auth.Send),
+	p.Staff = console.StaffVM{Name: s.Name, Email: s.Email, Role: s.Role, CanRevoke: auth.CanRevoke(s.Role), CanSend: s.Can(auth.Send),
 		CanCreate: s.Can(auth.Create), CanDeleteFiles: s.Can(auth.DeleteFile), CanAdmin: s.Can(auth.Admin)}
 	if sess := sessionOf(ec); sess != nil {
 		for _, f := range sess.Flashes() {

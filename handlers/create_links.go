@@ -11,11 +11,11 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
-	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
-func (c *Console) newLinkVM(ec *echo.Context, form views.NewLinkForm) (views.NewLinkVM, error) {
-	vm := views.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, Errors: map[string]string{},
+func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm) (console.NewLinkVM, error) {
+	vm := console.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, Errors: map[string]string{},
 		MaxDays: c.opt.MaxExpiryDays, MaxAccesses: c.opt.MaxAccess, Search: ec.QueryParam("search"), In: ec.QueryParam("in")}
 	req := api.ListRequest{Filter: map[string]any{"parent_id": vm.In}, OrderBy: "name", Size: 200}
 	vm.ChoicesIn = "the top folder"
@@ -36,7 +36,7 @@ func (c *Console) newLinkVM(ec *echo.Context, form views.NewLinkForm) (views.New
 		return vm, err
 	}
 	for _, o := range res.Objects {
-		vm.Choices = append(vm.Choices, views.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt})
+		vm.Choices = append(vm.Choices, console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt})
 	}
 	// Targets chosen elsewhere (Share from the Files page) stay choosable here.
 	have := map[string]bool{}
@@ -55,7 +55,7 @@ func (c *Console) newLinkVM(ec *echo.Context, form views.NewLinkForm) (views.New
 			return vm, err
 		}
 		for _, o := range extra.Objects {
-			vm.Choices = append([]views.FileRow{{ID: o.ID, Name: o.Name + " (in " + o.Folder + ")", Type: o.Type, Size: o.Size}}, vm.Choices...)
+			vm.Choices = append([]console.FileRow{{ID: o.ID, Name: o.Name + " (in " + o.Folder + ")", Type: o.Type, Size: o.Size}}, vm.Choices...)
 		}
 	}
 	return vm, nil
@@ -63,13 +63,13 @@ func (c *Console) newLinkVM(ec *echo.Context, form views.NewLinkForm) (views.New
 
 // newLinkForm handles GET /links/new.
 func (c *Console) newLinkForm(ec *echo.Context) error {
-	form := views.NewLinkForm{Type: "download", Expiry: "7", MaxAccess: "10", SendNow: true, SenderName: staffOf(ec).Name}
+	form := console.NewLinkForm{Type: "download", Expiry: "7", MaxAccess: "10", SendNow: true, SenderName: staffOf(ec).Name}
 	form.Targets = ec.QueryParams()["target"]
 	vm, err := c.newLinkVM(ec, form)
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, views.NewLink(vm))
+	return c.render(ec, http.StatusOK, console.NewLink(vm))
 }
 
 // createLinks handles POST /links/new: one link per recipient (or one link when there is none), each
@@ -79,7 +79,7 @@ func (c *Console) createLinks(ec *echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
-	form := views.NewLinkForm{Targets: fv["target"], Type: fv.Get("type"), Expiry: fv.Get("expiry"), ExpiresAt: fv.Get("expires_at"),
+	form := console.NewLinkForm{Targets: fv["target"], Type: fv.Get("type"), Expiry: fv.Get("expiry"), ExpiresAt: fv.Get("expires_at"),
 		MaxAccess: fv.Get("max_access"), Recipients: fv.Get("recipients"), Phone: strings.TrimSpace(fv.Get("phone")),
 		Password: fv.Get("password"), Title: strings.TrimSpace(fv.Get("title")), Message: fv.Get("message"), Tags: fv.Get("tags"),
 		SendNow: fv.Get("send_now") == "1", SenderName: staffOf(ec).Name}
@@ -134,12 +134,12 @@ func (c *Console) createLinks(ec *echo.Context) error {
 			return err
 		}
 		if len(apiErrs) == 0 {
-			vm, err := c.newLinkVM(ec, views.NewLinkForm{Type: "download", Expiry: "7", MaxAccess: "10", SendNow: true, SenderName: form.SenderName})
+			vm, err := c.newLinkVM(ec, console.NewLinkForm{Type: "download", Expiry: "7", MaxAccess: "10", SendNow: true, SenderName: form.SenderName})
 			if err != nil {
 				return err
 			}
 			vm.Created, vm.CreatedURLs = created, urls
-			return c.render(ec, http.StatusOK, views.NewLink(vm))
+			return c.render(ec, http.StatusOK, console.NewLink(vm))
 		}
 		errs = apiErrs
 	}
@@ -149,11 +149,11 @@ func (c *Console) createLinks(ec *echo.Context) error {
 	}
 	vm.Errors = errs
 	vm.Page.Error = "The link was not created. Check the marked fields."
-	return c.render(ec, http.StatusBadRequest, views.NewLink(vm))
+	return c.render(ec, http.StatusBadRequest, console.NewLink(vm))
 }
 
 // callCreate creates the links and sends them. API validation errors come back keyed by form field.
-func (c *Console) callCreate(ec *echo.Context, form views.NewLinkForm, recipients []string, expires time.Time, maxAccess int) ([]views.LinkRow, []string, map[string]string, error) {
+func (c *Console) callCreate(ec *echo.Context, form console.NewLinkForm, recipients []string, expires time.Time, maxAccess int) ([]console.LinkRow, []string, map[string]string, error) {
 	base := func() api.LinkCreateItem {
 		item := api.LinkCreateItem{Targets: form.Targets, LinkType: form.Type, ExpiresAt: &expires, MaxAccessCount: &maxAccess,
 			Title: form.Title, Message: form.Message, Tags: splitList(form.Tags)}

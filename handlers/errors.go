@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
-	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 // handleError is the one place an error becomes a status and a page. Errors from the share API are
@@ -61,11 +61,11 @@ func (c *Console) handleError(ec *echo.Context, err error) {
 	}
 	// The request log line records the error with the status (one line per request).
 	p := c.page(ec, heading, "")
-	vm := views.MessageVM{Page: p, Heading: heading, Message: msg}
+	vm := console.MessageVM{Page: p, Heading: heading, Message: msg}
 	if staffOf(ec) != nil {
 		vm.Action, vm.URL = "Back to links", "/links"
 	}
-	if rerr := c.render(ec, status, views.Message(vm)); rerr != nil {
+	if rerr := c.render(ec, status, console.Message(vm)); rerr != nil {
 		c.log.ErrorContext(ec.Request().Context(), "render error page", "err", rerr)
 		_ = ec.String(status, msg)
 	}

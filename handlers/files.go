@@ -15,6 +15,7 @@ import (
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 func folderURL(id string) string {
@@ -28,7 +29,7 @@ func folderURL(id string) string {
 func (c *Console) listFiles(ec *echo.Context) error {
 	ctx := ec.Request().Context()
 	folder := ec.QueryParam("folder")
-	vm := views.FilesVM2{Page: c.page(ec, "Files", "files"), FolderID: folder, FolderName: "the top folder", Selected: ec.QueryParam("selected")}
+	vm := console.FilesVM2{Page: c.page(ec, "Files", "files"), FolderID: folder, FolderName: "the top folder", Selected: ec.QueryParam("selected")}
 	// The path from the top, one lookup per level.
 	var trail []views.Crumb
 	for id, depth := folder, 0; id != "" && depth < 64; depth++ {
@@ -53,10 +54,10 @@ func (c *Console) listFiles(ec *echo.Context) error {
 	}
 	vm.Count = res.Count
 	for _, o := range res.Objects {
-		vm.Rows = append(vm.Rows, views.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt})
+		vm.Rows = append(vm.Rows, console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt})
 	}
 	if res.Last != "" {
-		vm.NextURL = views.WithParam(folderURL(folder), "last", res.Last)
+		vm.NextURL = console.WithParam(folderURL(folder), "last", res.Last)
 	}
 	if vm.Selected != "" {
 		links, err := c.api.LinkList(ctx, api.LinkListRequest{Filter: map[string]any{"target_id": vm.Selected}, OrderBy: "created_at", Order: "desc", Size: 50})
@@ -67,7 +68,7 @@ func (c *Console) listFiles(ec *echo.Context) error {
 			return err
 		}
 	}
-	return c.render(ec, http.StatusOK, views.Files(vm))
+	return c.render(ec, http.StatusOK, console.Files(vm))
 }
 
 // uploadFiles handles POST /files/upload: each file streams straight through to the share API.

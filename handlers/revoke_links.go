@@ -10,7 +10,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/auth"
-	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 // revocable loads the links and checks that this person may revoke each: any link for helpdesk and
@@ -78,7 +78,7 @@ func (c *Console) confirmRevoke(ec *echo.Context) error {
 			back = backOrLinks(ec.Request().Referer()[i:])
 		}
 	}
-	return c.render(ec, http.StatusOK, views.RevokeConfirm(views.RevokeVM{Page: c.page(ec, "Revoke links", "links"), Links: rows, Back: back}))
+	return c.render(ec, http.StatusOK, console.RevokeConfirm(console.RevokeVM{Page: c.page(ec, "Revoke links", "links"), Links: rows, Back: back}))
 }
 
 // revokeLinks handles POST /links/revoke.

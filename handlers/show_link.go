@@ -10,20 +10,20 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/auth"
-	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
-func (c *Console) linkDetail(ec *echo.Context, id string) (views.LinkDetailVM, error) {
+func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM, error) {
 	res, err := c.api.LinkGet(ec.Request().Context(), api.LinkGetRequest{ID: id})
 	if err != nil {
-		return views.LinkDetailVM{}, err
+		return console.LinkDetailVM{}, err
 	}
 	l := res.ShareLinkObject
 	names, err := c.objectNames(ec, []api.ShareLink{l})
 	if err != nil {
-		return views.LinkDetailVM{}, err
+		return console.LinkDetailVM{}, err
 	}
-	vm := views.LinkDetailVM{Page: c.page(ec, "Link: "+orTitle(l.Title), "links"), ID: l.ID, Title: l.Title, Message: l.Message,
+	vm := console.LinkDetailVM{Page: c.page(ec, "Link: "+orTitle(l.Title), "links"), ID: l.ID, Title: l.Title, Message: l.Message,
 		Type: l.LinkType, Status: linkStatus(l, c.opt.Now()), URL: l.Link, Recipient: l.RecipientEmail, SenderEmail: l.SenderEmail,
 		SenderName: l.SenderName, Accesses: l.AccessCount, MaxAccesses: l.MaxAccessCount, CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt,
 		Tags: l.Tags, SendTo: l.RecipientEmail}
@@ -32,7 +32,7 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (views.LinkDetailVM, e
 	}
 	for _, t := range l.Targets {
 		o, ok := names[t]
-		vm.Targets = append(vm.Targets, views.TargetVM{ID: t, Name: o.Name, Type: o.Type, Missing: !ok})
+		vm.Targets = append(vm.Targets, console.TargetVM{ID: t, Name: o.Name, Type: o.Type, Missing: !ok})
 	}
 	for _, a := range l.Authenticators {
 		switch a.AuthType {
@@ -50,7 +50,7 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (views.LinkDetailVM, e
 	vm.SendName = s.Name
 	handles, err := c.mayHandle(ec, l.ID)
 	if err != nil {
-		return views.LinkDetailVM{}, err
+		return console.LinkDetailVM{}, err
 	}
 	vm.CanRevokeThis = handles && auth.CanRevoke(s.Role)
 	vm.CanSendThis = handles && s.Can(auth.Send)
@@ -70,7 +70,7 @@ func (c *Console) showLink(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, views.LinkDetail(vm))
+	return c.render(ec, http.StatusOK, console.LinkDetail(vm))
 }
 
 // sendLink handles POST /links/:id/send: email the link (again) to one or more addresses, from the
@@ -107,7 +107,7 @@ func (c *Console) sendLink(ec *echo.Context) error {
 			return derr
 		}
 		vm.SendTo, vm.SendName, vm.SendError = raw, name, sendProblem(ae, emails)
-		return c.render(ec, http.StatusBadRequest, views.LinkDetail(vm))
+		return c.render(ec, http.StatusBadRequest, console.LinkDetail(vm))
 	}
 	if err != nil {
 		c.audit(ec, "send", id, "to "+strings.Join(emails, ", "), "failed")

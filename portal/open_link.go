@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/sharedesk/sharedesk/share"
-	"github.com/sharedesk/sharedesk/views"
+	pages "github.com/sharedesk/sharedesk/views/portal"
 )
 
 // openLink handles GET /s/{token}: what was shared, by whom, and how to prove who you are.
@@ -36,7 +36,7 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 		return
 	}
 	token := r.PathValue("token")
-	vm := views.OpenVM{Token: token, Title: share.Displayable(l.Title), Message: share.Displayable(l.Message), Sender: share.Displayable(l.SenderName), ExpiresAt: l.ExpiresAt,
+	vm := pages.OpenVM{Token: token, Title: share.Displayable(l.Title), Message: share.Displayable(l.Message), Sender: share.Displayable(l.SenderName), ExpiresAt: l.ExpiresAt,
 		OpensLeft: l.MaxAccessCount - l.AccessCount}
 	if vm.Sender == "" {
 		vm.Sender = l.SenderEmail
@@ -51,7 +51,7 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 		vm.Title = vm.Grants
 	}
 	for i, a := range l.Authenticators {
-		opt := views.AuthOption{Index: i, Type: a.Type, CodeSent: i == st.sent, Outbox: i == st.sent && st.outbox}
+		opt := pages.AuthOption{Index: i, Type: a.Type, CodeSent: i == st.sent, Outbox: i == st.sent && st.outbox}
 		switch a.Type {
 		case share.AuthEmailOTP:
 			opt.Masked = share.MaskEmail(a.Context)
@@ -69,7 +69,7 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 	if st.errIndex < 0 {
 		vm.Error = st.err
 	}
-	h.render(w, r, status, views.PortalOpen(vm))
+	h.render(w, r, status, pages.PortalOpen(vm))
 }
 
 // grants says in plain words what the link lets the recipient do.

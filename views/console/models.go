@@ -1,8 +1,11 @@
-package views
+// Package console holds the admin console's pages and the view models they take.
+package console
 
 import (
 	"net/url"
 	"time"
+
+	"github.com/sharedesk/sharedesk/views"
 )
 
 // Page is what every console page shows around its content.
@@ -102,7 +105,7 @@ type FilesVM2 struct {
 	Page
 	FolderID   string
 	FolderName string
-	Crumbs     []Crumb
+	Crumbs     []views.Crumb
 	Rows       []FileRow
 	Count      int
 	NextURL    string

@@ -1,8 +1,11 @@
-// Package views holds the templ components of the recipient portal (and later the console) and the
-// typed view models they take.
-package views
+// Package portal holds the recipient portal's pages and the view models they take.
+package portal
 
-import "time"
+import (
+	"time"
+
+	"github.com/sharedesk/sharedesk/views"
+)
 
 // AuthOption is one way to prove who you are on the open-link page.
 type AuthOption struct {
@@ -44,12 +47,6 @@ type Item struct {
 	Editable bool // editor links: rename and delete (not on the shared items themselves)
 }
 
-// Crumb is one step of the folder path.
-type Crumb struct {
-	Name string
-	URL  string
-}
-
 // FilesVM is the portal after sign-in.
 type FilesVM struct {
 	Title       string
@@ -58,7 +55,7 @@ type FilesVM struct {
 	CanDownload bool
 	CanUpload   bool
 	CanEdit     bool
-	Crumbs      []Crumb
+	Crumbs      []views.Crumb
 	FolderID    string // "" at the top level (the list of shared items)
 	Items       []Item
 	UploadTo    string // folder id uploads go to; "" when uploads are not possible here
@@ -68,4 +65,16 @@ type FilesVM struct {
 	Error       string
 	CSRF        string
 	ExpiresAt   time.Time
+}
+
+func authHeading(kind string) string {
+	switch kind {
+	case "password":
+		return "Enter the password"
+	case "email_otp":
+		return "Get a code by email"
+	case "sms_otp":
+		return "Get a code by text message"
+	}
+	return kind
 }
