@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -144,11 +145,6 @@ func (a *Auth) Current(r *http.Request) (*Staff, *sessions.Session, error) {
 	}
 	str := func(k string) string { v, _ := sess.Values[k].(string); return v }
 	return &Staff{Subject: sub, Email: str(keyEmail), Name: str(keyName), Role: role, CSRF: str(keyCSRF)}, sess, nil
-}
-
-// ValidCSRF compares a submitted form token with the session's, in constant time.
-func (s *Staff) ValidCSRF(token string) bool {
-	return s != nil && s.CSRF != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) == 1
 }
 
 // BeginLogin records a sign-in attempt (state, nonce and PKCE verifier, bound to this browser by a
@@ -343,12 +339,21 @@ func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
 	if a.endSession == "" {
 		return "/signed-out", nil
 	}
-	u := a.endSession + "?client_id=" + urlQuery(a.cfg.ClientID)
+	u := a.endSession + "?client_id=" + url.QueryEscape(a.cfg.ClientID)
 	if idToken != "" {
-		u += "&id_token_hint=" + urlQuery(idToken)
+		u += "&id_token_hint=" + url.QueryEscape(idToken)
 	}
 	if a.cfg.PostLogoutURL != "" {
-		u += "&post_logout_redirect_uri=" + urlQuery(a.cfg.PostLogoutURL)
+		u += "&post_logout_redirect_uri=" + url.QueryEscape(a.cfg.PostLogoutURL)
 	}
 	return u, nil
+}
+
+// clientAddr is the peer address without its port, kept with a session for the sessions page.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/sharedesk/sharedesk/consoledb"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/static"
+	"github.com/sharedesk/sharedesk/views"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
@@ -116,13 +117,19 @@ func (c *Console) router() *echo.Echo {
 	return e
 }
 
-// render writes a component through a buffer, so a render error can still become an error page.
-func (c *Console) render(ec *echo.Context, status int, comp templ.Component) error {
+// render writes a whole page.
+func (c *Console) render(ec *echo.Context, status int, page templ.Component) error {
+	return c.renderWholeOrPart(ec, status, page, nil)
+}
+
+// renderWholeOrPart writes the page, or the part of it htmx asked for, through a buffer, so a render
+// error can still become an error page.
+func (c *Console) renderWholeOrPart(ec *echo.Context, status int, whole, part templ.Component) error {
+	comp := views.WholeOrPart(ec.Response().Header(), ec.Request(), whole, part)
 	var buf bytes.Buffer
 	if err := comp.Render(ec.Request().Context(), &buf); err != nil {
 		return err
 	}
-	ec.Response().Header().Set("Vary", "HX-Request")
 	return ec.HTMLBlob(status, buf.Bytes())
 }
 

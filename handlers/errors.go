@@ -70,3 +70,6 @@ func (c *Console) handleError(ec *echo.Context, err error) {
 		_ = ec.String(status, msg)
 	}
 }
+
+// asAPIError reports whether err is (or wraps) an error the share service answered with.
+func asAPIError(err error, target **api.Error) bool { return err != nil && errors.As(err, target) }

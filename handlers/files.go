@@ -29,7 +29,7 @@ func folderURL(id string) string {
 func (c *Console) listFiles(ec *echo.Context) error {
 	ctx := ec.Request().Context()
 	folder := ec.QueryParam("folder")
-	vm := console.FilesVM2{Page: c.page(ec, "Files", "files"), FolderID: folder, FolderName: "the top folder", Selected: ec.QueryParam("selected")}
+	vm := console.FilesVM{Page: c.page(ec, "Files", "files"), FolderID: folder, FolderName: "the top folder", Selected: ec.QueryParam("selected")}
 	// The path from the top, one lookup per level.
 	var trail []views.Crumb
 	for id, depth := folder, 0; id != "" && depth < 64; depth++ {
@@ -130,7 +130,7 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 		}
 	}
 	if len(saved) > 0 {
-		c.flash(ec, fmt.Sprintf("Uploaded %d %s: %s.", len(saved), pluralWord(len(saved), "file", "files"), joinNames(saved)), false)
+		c.flash(ec, fmt.Sprintf("Uploaded %d %s: %s.", len(saved), views.Plural(len(saved), "file", "files"), joinNames(saved)), false)
 	}
 	if problem != "" {
 		c.flash(ec, problem, true)

@@ -284,8 +284,5 @@ func (c *Console) listLinks(ec *echo.Context) error {
 		}
 		vm.PrevURL = filterURL(back)
 	}
-	if ec.Request().Header.Get("HX-Request") == "true" && ec.Request().Header.Get("HX-Boosted") == "" {
-		return c.render(ec, http.StatusOK, console.LinkResults(vm))
-	}
-	return c.render(ec, http.StatusOK, console.Links(vm))
+	return c.renderWholeOrPart(ec, http.StatusOK, console.Links(vm), console.LinkResults(vm))
 }

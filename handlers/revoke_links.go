@@ -10,6 +10,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/auth"
+	"github.com/sharedesk/sharedesk/views"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
@@ -102,7 +103,7 @@ func (c *Console) revokeLinks(ec *echo.Context) error {
 	for _, l := range res.ShareLinkObjects {
 		c.audit(ec, "revoke", l.ID, fmt.Sprintf("%q to %s", l.Title, l.RecipientEmail), "ok")
 	}
-	c.flash(ec, fmt.Sprintf("Revoked %d %s. %s", len(links), pluralWord(len(links), "link", "links"), titles(links)), false)
+	c.flash(ec, fmt.Sprintf("Revoked %d %s. %s", len(links), views.Plural(len(links), "link", "links"), titles(links)), false)
 	return seeOther(ec, backOrLinks(form.Get("back")))
 }
 
@@ -117,11 +118,4 @@ func titles(links []api.ShareLink) string {
 		t = append(t[:5], "…")
 	}
 	return strings.Join(t, ", ")
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -83,6 +83,6 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, l share.Link, 
 	}
 	h.clearSession(w)
 	h.log.InfoContext(r.Context(), "recipient signed out", "link", l.ID)
-	h.render(w, r, http.StatusOK, pages.PortalGone(pages.GoneVM{Heading: "You are signed out",
+	h.render(w, r, http.StatusOK, pages.Gone(pages.GoneVM{Heading: "You are signed out",
 		Message: "To see the files again, open the link from your email (it counts as another opening)."}))
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/views"
 	pages "github.com/sharedesk/sharedesk/views/portal"
 )
 
@@ -69,7 +70,7 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 	if st.errIndex < 0 {
 		vm.Error = st.err
 	}
-	h.render(w, r, status, pages.PortalOpen(vm))
+	h.render(w, r, status, pages.Open(vm))
 }
 
 // grants says in plain words what the link lets the recipient do.
@@ -93,7 +94,7 @@ func grants(l share.Link, targets []share.Object) string {
 	case files == 0:
 		what = fmt.Sprintf("%d folders", folders)
 	default:
-		what = fmt.Sprintf("%d %s and %d %s", files, pluralize(files, "file", "files"), folders, pluralize(folders, "folder", "folders"))
+		what = fmt.Sprintf("%d %s and %d %s", files, views.Plural(files, "file", "files"), folders, views.Plural(folders, "folder", "folders"))
 	}
 	switch {
 	case len(targets) == 0:
@@ -105,11 +106,4 @@ func grants(l share.Link, targets []share.Object) string {
 	default:
 		return "Download " + what
 	}
-}
-
-func pluralize(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -152,20 +152,20 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			status = http.StatusInsufficientStorage
 		}
 		w.Header().Set("Retry-After", "5")
-		h.render(w, r, status, pages.PortalGone(pages.GoneVM{Heading: "Please try again in a moment", Message: share.ErrorMessage(err)}))
+		h.render(w, r, status, pages.Gone(pages.GoneVM{Heading: "Please try again in a moment", Message: share.ErrorMessage(err)}))
 	case share.IsCode(err, share.CodeNotFound):
-		h.render(w, r, http.StatusNotFound, pages.PortalGone(pages.GoneVM{Heading: "This link is not available", Message: gentle(err, "The link may have been revoked, or mistyped.")}))
+		h.render(w, r, http.StatusNotFound, pages.Gone(pages.GoneVM{Heading: "This link is not available", Message: gentle(err, "The link may have been revoked, or mistyped.")}))
 	case share.IsCode(err, share.CodeGone):
-		h.render(w, r, http.StatusGone, pages.PortalGone(pages.GoneVM{Heading: "This link can no longer be opened", Message: share.ErrorMessage(err)}))
+		h.render(w, r, http.StatusGone, pages.Gone(pages.GoneVM{Heading: "This link can no longer be opened", Message: share.ErrorMessage(err)}))
 	case errors.Is(err, context.Canceled):
 		h.log.InfoContext(r.Context(), "client went away")
 	case errors.As(err, &e) && e.Code != share.CodeInternal:
 		status, heading := clientErrorStatus(e.Code)
 		h.log.InfoContext(r.Context(), "portal request refused", "code", e.Code)
-		h.render(w, r, status, pages.PortalGone(pages.GoneVM{Heading: heading, Message: e.Message}))
+		h.render(w, r, status, pages.Gone(pages.GoneVM{Heading: heading, Message: e.Message}))
 	default:
 		h.log.ErrorContext(r.Context(), "portal error", "err", err)
-		h.render(w, r, http.StatusInternalServerError, pages.PortalGone(pages.GoneVM{Heading: "Something went wrong",
+		h.render(w, r, http.StatusInternalServerError, pages.Gone(pages.GoneVM{Heading: "Something went wrong",
 			Message: "This is our fault, not yours. Please try again in a minute. Reference: " + applog.RequestID(r.Context())}))
 	}
 }

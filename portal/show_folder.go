@@ -44,7 +44,7 @@ func (h *Handler) showHome(w http.ResponseWriter, r *http.Request, l share.Link,
 	if len(targets) == 0 {
 		vm.Error = "The shared files have been removed by the sender."
 	}
-	h.render(w, r, http.StatusOK, pages.PortalFiles(vm))
+	h.render(w, r, http.StatusOK, pages.Files(vm))
 }
 
 // showFolder handles GET /p/f/{id}.
@@ -88,5 +88,5 @@ func (h *Handler) showFolderOf(w http.ResponseWriter, r *http.Request, l share.L
 	if l.CanUpload() {
 		vm.UploadTo, vm.UploadName = folder.ID, share.Displayable(folder.Name)
 	}
-	h.render(w, r, http.StatusOK, pages.PortalFiles(vm))
+	h.render(w, r, http.StatusOK, pages.Files(vm))
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/go-openapi/jsonpointer"
 	"github.com/sharedesk/sharedesk/share"
 )
 
@@ -164,7 +165,7 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 		sort.Strings(keys)
 		for _, k := range keys {
 			if _, known := f.props[k]; !known {
-				errs.Add("UnexpectedProperty", ptr+"/"+escape(k), fmt.Sprintf("unknown property %q", k))
+				errs.Add("UnexpectedProperty", ptr+"/"+jsonpointer.Escape(k), fmt.Sprintf("unknown property %q", k))
 			}
 		}
 		names := make([]string, 0, len(f.props))
@@ -174,9 +175,9 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 		sort.Strings(names)
 		for _, k := range names {
 			if val, present := m[k]; present {
-				m[k] = f.props[k].check(val, ptr+"/"+escape(k), errs, changed)
+				m[k] = f.props[k].check(val, ptr+"/"+jsonpointer.Escape(k), errs, changed)
 			} else {
-				f.props[k].check(nil, ptr+"/"+escape(k), errs, changed)
+				f.props[k].check(nil, ptr+"/"+jsonpointer.Escape(k), errs, changed)
 			}
 		}
 	case kStringMap:
@@ -190,7 +191,7 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 		}
 		for k, val := range m {
 			if s, ok := val.(string); !ok || len(s) > 1024 || len(k) > 128 {
-				errs.Add("InvalidString", ptr+"/"+escape(k), "must be a string of at most 1024 bytes with a key of at most 128")
+				errs.Add("InvalidString", ptr+"/"+jsonpointer.Escape(k), "must be a string of at most 1024 bytes with a key of at most 128")
 			}
 		}
 	case kFilter:
@@ -199,21 +200,6 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 		}
 	}
 	return v
-}
-
-func escape(s string) string {
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '~':
-			out = append(out, '~', '0')
-		case '/':
-			out = append(out, '~', '1')
-		default:
-			out = append(out, s[i])
-		}
-	}
-	return string(out)
 }
 
 var (

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-openapi/jsonpointer"
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/share"
@@ -388,7 +389,7 @@ func rejectNUL(v any, ptr string, errs *share.Validation) {
 				errs.Add("InvalidString", ptr, "property names must not contain NUL characters")
 				continue
 			}
-			rejectNUL(item, ptr+"/"+escape(k), errs)
+			rejectNUL(item, ptr+"/"+jsonpointer.Escape(k), errs)
 		}
 	}
 }

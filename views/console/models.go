@@ -101,7 +101,7 @@ type FileRow struct {
 }
 
 // FilesVM is the Files page.
-type FilesVM2 struct {
+type FilesVM struct {
 	Page
 	FolderID   string
 	FolderName string
