@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,87 +20,121 @@ import (
 
 // uploadFiles handles POST /files/upload: each file streams straight through to the share API.
 func (c *Console) uploadFiles(ec *echo.Context) error {
-	r := ec.Request()
-	mr, err := r.MultipartReader()
+	mr, err := ec.Request().MultipartReader()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "Choose one or more files to upload.")
 	}
-	s := staffOf(ec)
-	folder, back, csrfOK := "", "", false
-	var saved, savedIDs []string
-	var problem string
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			problem = "The upload was interrupted; files listed as saved are stored."
-			break
-		}
-		switch part.FormName() {
-		case "csrf":
-			v, _ := io.ReadAll(io.LimitReader(part, 256))
-			csrfOK = subtle.ConstantTimeCompare(v, []byte(s.CSRF)) == 1
-		case "folder":
-			v, _ := io.ReadAll(io.LimitReader(part, 256))
-			folder = string(v)
-		case "return":
-			v, _ := io.ReadAll(io.LimitReader(part, 4096))
-			back = string(v)
-		case "files":
-			if !csrfOK {
-				return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
-			}
-			if part.FileName() == "" {
-				continue
-			}
-			o, err := c.api.Put(r.Context(), api.PutRequest{ParentID: folder, Name: part.FileName()}, part.FileName(), part)
-			if err != nil {
-				c.audit(ec, "upload", folder, part.FileName()+": "+err.Error(), "failed")
-				var ae *api.Error
-				if asAPIError(err, &ae) && ae.Status == "SharePutObjectExists" {
-					problem = fmt.Sprintf("%s was not saved: a file with that name is already in this folder.", part.FileName())
-				} else if asAPIError(err, &ae) {
-					problem = fmt.Sprintf("%s was not saved: %s", part.FileName(), ae.Summary)
-				} else {
-					return err
-				}
-			} else {
-				saved = append(saved, o.Object.Name)
-				savedIDs = append(savedIDs, o.Object.ID)
-				c.audit(ec, "upload", o.Object.ID, o.Object.Name+" in "+o.Object.Folder, "ok")
-			}
-		}
-		if problem != "" {
-			break
-		}
+	up := upload{csrf: staffOf(ec).CSRF}
+	if err := c.receiveUpload(ec, mr, &up); err != nil {
+		return err
 	}
-	if len(saved) > 0 {
-		c.flash(ec, fmt.Sprintf("Uploaded %d %s: %s.", len(saved), views.Plural(len(saved), "file", "files"), joinNames(saved)), false)
-	}
-	if problem != "" {
-		c.flash(ec, problem, true)
-	} else if len(saved) == 0 {
-		c.flash(ec, "Choose one or more files to upload.", true)
-	}
-	next := folderURL(folder)
-	if back, ok := auth.SafeReturnPath(back); ok && (back == "/links/new" || strings.HasPrefix(back, "/links/new?")) {
-		// Uploaded from the New link page: back there, with the new files chosen.
-		next = back
-		for _, id := range savedIDs {
-			sep := "&"
-			if !strings.Contains(next, "?") {
-				sep = "?"
-			}
-			next += sep + "target=" + url.QueryEscape(id)
-		}
-	}
-	if r.Header.Get("X-Upload-Progress") == "1" {
+	c.reportUpload(ec, up)
+	next := up.nextURL()
+	if ec.Request().Header.Get("X-Upload-Progress") == "1" {
 		ec.Response().Header().Set("Content-Type", "application/json")
 		return json.NewEncoder(ec.Response()).Encode(map[string]string{"location": next})
 	}
 	return seeOther(ec, next)
+}
+
+// upload is what one multipart upload has said and done so far.
+type upload struct {
+	csrf            string // the session's form token the post must carry before any file
+	csrfOK          bool
+	folder, back    string
+	saved, savedIDs []string
+	problem         string // why the upload stopped early, for the person
+}
+
+// receiveUpload reads the parts in order, storing each file as it arrives. The form token comes first
+// in the form, so a file before a valid token is refused rather than buffered.
+func (c *Console) receiveUpload(ec *echo.Context, mr *multipart.Reader, up *upload) error {
+	for up.problem == "" {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			up.problem = "The upload was interrupted; files listed as saved are stored."
+			return nil
+		}
+		switch part.FormName() {
+		case "csrf":
+			v, _ := io.ReadAll(io.LimitReader(part, 256))
+			up.csrfOK = subtle.ConstantTimeCompare(v, []byte(up.csrf)) == 1
+		case "folder":
+			v, _ := io.ReadAll(io.LimitReader(part, 256))
+			up.folder = string(v)
+		case "return":
+			v, _ := io.ReadAll(io.LimitReader(part, 4096))
+			up.back = string(v)
+		case "files":
+			if !up.csrfOK {
+				return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
+			}
+			if err := c.putFile(ec, part, up); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// putFile streams one file to the share API. A refusal the person can act on stops the upload with a
+// problem to show; anything else is an error.
+func (c *Console) putFile(ec *echo.Context, part *multipart.Part, up *upload) error {
+	name := part.FileName()
+	if name == "" {
+		return nil
+	}
+	o, err := c.api.Put(ec.Request().Context(), api.PutRequest{ParentID: up.folder, Name: name}, name, part)
+	if err == nil {
+		up.saved = append(up.saved, o.Object.Name)
+		up.savedIDs = append(up.savedIDs, o.Object.ID)
+		c.audit(ec, "upload", o.Object.ID, o.Object.Name+" in "+o.Object.Folder, "ok")
+		return nil
+	}
+	c.audit(ec, "upload", up.folder, name+": "+err.Error(), "failed")
+	var ae *api.Error
+	switch {
+	case asAPIError(err, &ae) && ae.Status == "SharePutObjectExists":
+		up.problem = fmt.Sprintf("%s was not saved: a file with that name is already in this folder.", name)
+	case asAPIError(err, &ae):
+		up.problem = fmt.Sprintf("%s was not saved: %s", name, ae.Summary)
+	default:
+		return err
+	}
+	return nil
+}
+
+// reportUpload says what was saved and what stopped the upload, on the next page.
+func (c *Console) reportUpload(ec *echo.Context, up upload) {
+	if n := len(up.saved); n > 0 {
+		c.flash(ec, fmt.Sprintf("Uploaded %d %s: %s.", n, views.Plural(n, "file", "files"), joinNames(up.saved)), false)
+	}
+	if up.problem != "" {
+		c.flash(ec, up.problem, true)
+	} else if len(up.saved) == 0 {
+		c.flash(ec, "Choose one or more files to upload.", true)
+	}
+}
+
+// nextURL is the folder uploaded to or, when the upload came from the New link page, back there with
+// the new files chosen.
+func (up upload) nextURL() string {
+	back, ok := auth.SafeReturnPath(up.back)
+	if !ok || (back != "/links/new" && !strings.HasPrefix(back, "/links/new?")) {
+		return folderURL(up.folder)
+	}
+	next := back
+	for _, id := range up.savedIDs {
+		sep := "&"
+		if !strings.Contains(next, "?") {
+			sep = "?"
+		}
+		next += sep + "target=" + url.QueryEscape(id)
+	}
+	return next
 }
 
 func joinNames(names []string) string {
