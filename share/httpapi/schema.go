@@ -71,133 +71,179 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 	}
 	switch f.kind {
 	case kString:
-		s, ok := v.(string)
-		if !ok {
-			errs.Add("InvalidString", ptr, "must be a string")
-			return v
-		}
-		n := utf8.RuneCountInString(s)
-		if len(f.enum) > 0 {
-			for _, e := range f.enum {
-				if s == e {
-					return v
-				}
-			}
-			errs.Add("NotEnumMember", ptr, fmt.Sprintf("must be one of %v", f.enum))
-			return v
-		}
-		if n < f.min {
-			if n == 0 && f.required {
-				errs.Add("FieldRequired", ptr, "must not be empty")
-			} else {
-				errs.Add("BelowMinLength", ptr, fmt.Sprintf("must have at least %d characters", f.min))
-			}
-		} else if f.max > 0 && n > f.max {
-			errs.Add("AboveMaxLength", ptr, fmt.Sprintf("must have at most %d characters", f.max))
-		}
+		return f.checkString(v, ptr, errs)
 	case kInt:
-		n, ok := v.(json.Number)
-		if str, isStr := v.(string); isStr {
-			if _, err := strconv.ParseInt(str, 10, 64); err == nil {
-				n, ok = json.Number(str), true
-				v, *changed = n, true
-			}
-		}
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an integer")
-			return v
-		}
-		bits := 32
-		if f.wide {
-			bits = 64
-		}
-		i, err := strconv.ParseInt(string(n), 10, bits)
-		if err != nil {
-			errs.Add("BadFormat", ptr, fmt.Sprintf("must be a whole number that fits in %d bits", bits))
-			return v
-		}
-		if i < int64(f.min) {
-			errs.Add("BadFormat", ptr, fmt.Sprintf("must be at least %d", f.min))
-		}
+		return f.checkInt(v, ptr, errs, changed)
 	case kBool:
-		if _, ok := v.(bool); !ok {
-			errs.Add("BadFormat", ptr, "must be true or false")
-		}
+		return f.checkBool(v, ptr, errs)
 	case kTime:
-		s, ok := v.(string)
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an RFC 3339 date-time string")
-			return v
-		}
-		if _, err := share.ParseTime(s); err != nil {
-			errs.Add("BadFormat", ptr, err.Error())
-		}
+		return f.checkTime(v, ptr, errs)
 	case kArray:
-		list, ok := v.([]any)
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an array")
-			return v
-		}
-		if len(list) < f.min {
-			errs.Add("BelowMinItems", ptr, fmt.Sprintf("must have at least %d items", f.min))
-		}
-		if f.max > 0 && len(list) > f.max {
-			errs.Add("AboveMaxItems", ptr, fmt.Sprintf("must have at most %d items", f.max))
-			return v
-		}
-		for i, item := range list {
-			if item == nil {
-				errs.Add("FieldRequired", fmt.Sprintf("%s/%d", ptr, i), "must not be null")
-				continue
-			}
-			list[i] = f.items.check(item, fmt.Sprintf("%s/%d", ptr, i), errs, changed)
-		}
+		return f.checkArray(v, ptr, errs, changed)
 	case kObject:
-		m, ok := v.(map[string]any)
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an object")
-			return v
-		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if _, known := f.props[k]; !known {
-				errs.Add("UnexpectedProperty", ptr+"/"+jsonpointer.Escape(k), fmt.Sprintf("unknown property %q", k))
-			}
-		}
-		names := make([]string, 0, len(f.props))
-		for k := range f.props {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			if val, present := m[k]; present {
-				m[k] = f.props[k].check(val, ptr+"/"+jsonpointer.Escape(k), errs, changed)
-			} else {
-				f.props[k].check(nil, ptr+"/"+jsonpointer.Escape(k), errs, changed)
-			}
-		}
+		return f.checkObject(v, ptr, errs, changed)
 	case kStringMap:
-		m, ok := v.(map[string]any)
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an object of strings")
-			return v
-		}
-		if len(m) > 64 {
-			errs.Add("AboveMaxItems", ptr, "at most 64 entries")
-		}
-		for k, val := range m {
-			if s, ok := val.(string); !ok || len(s) > 1024 || len(k) > 128 {
-				errs.Add("InvalidString", ptr+"/"+jsonpointer.Escape(k), "must be a string of at most 1024 bytes with a key of at most 128")
+		return f.checkStringMap(v, ptr, errs)
+	case kFilter:
+		return f.checkFilter(v, ptr, errs)
+	}
+	return v
+}
+
+// checkString checks length in characters, or membership of an enum.
+func (f *field) checkString(v any, ptr string, errs *share.Validation) any {
+	s, ok := v.(string)
+	if !ok {
+		errs.Add("InvalidString", ptr, "must be a string")
+		return v
+	}
+	n := utf8.RuneCountInString(s)
+	if len(f.enum) > 0 {
+		for _, e := range f.enum {
+			if s == e {
+				return v
 			}
 		}
-	case kFilter:
-		if _, ok := v.(map[string]any); !ok {
-			errs.Add("BadFormat", ptr, "must be an object")
+		errs.Add("NotEnumMember", ptr, fmt.Sprintf("must be one of %v", f.enum))
+		return v
+	}
+	if n < f.min {
+		if n == 0 && f.required {
+			errs.Add("FieldRequired", ptr, "must not be empty")
+		} else {
+			errs.Add("BelowMinLength", ptr, fmt.Sprintf("must have at least %d characters", f.min))
 		}
+	} else if f.max > 0 && n > f.max {
+		errs.Add("AboveMaxLength", ptr, fmt.Sprintf("must have at most %d characters", f.max))
+	}
+	return v
+}
+
+// checkInt takes a JSON number or a string of digits, rewriting the latter as a number.
+func (f *field) checkInt(v any, ptr string, errs *share.Validation, changed *bool) any {
+	n, ok := v.(json.Number)
+	if str, isStr := v.(string); isStr {
+		if _, err := strconv.ParseInt(str, 10, 64); err == nil {
+			n, ok = json.Number(str), true
+			v, *changed = n, true
+		}
+	}
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an integer")
+		return v
+	}
+	bits := 32
+	if f.wide {
+		bits = 64
+	}
+	i, err := strconv.ParseInt(string(n), 10, bits)
+	if err != nil {
+		errs.Add("BadFormat", ptr, fmt.Sprintf("must be a whole number that fits in %d bits", bits))
+		return v
+	}
+	if i < int64(f.min) {
+		errs.Add("BadFormat", ptr, fmt.Sprintf("must be at least %d", f.min))
+	}
+	return v
+}
+
+func (f *field) checkBool(v any, ptr string, errs *share.Validation) any {
+	if _, ok := v.(bool); !ok {
+		errs.Add("BadFormat", ptr, "must be true or false")
+	}
+	return v
+}
+
+func (f *field) checkTime(v any, ptr string, errs *share.Validation) any {
+	s, ok := v.(string)
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an RFC 3339 date-time string")
+		return v
+	}
+	if _, err := share.ParseTime(s); err != nil {
+		errs.Add("BadFormat", ptr, err.Error())
+	}
+	return v
+}
+
+// checkArray checks the item count, then every item.
+func (f *field) checkArray(v any, ptr string, errs *share.Validation, changed *bool) any {
+	list, ok := v.([]any)
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an array")
+		return v
+	}
+	if len(list) < f.min {
+		errs.Add("BelowMinItems", ptr, fmt.Sprintf("must have at least %d items", f.min))
+	}
+	if f.max > 0 && len(list) > f.max {
+		errs.Add("AboveMaxItems", ptr, fmt.Sprintf("must have at most %d items", f.max))
+		return v
+	}
+	for i, item := range list {
+		if item == nil {
+			errs.Add("FieldRequired", fmt.Sprintf("%s/%d", ptr, i), "must not be null")
+			continue
+		}
+		list[i] = f.items.check(item, fmt.Sprintf("%s/%d", ptr, i), errs, changed)
+	}
+	return v
+}
+
+// checkObject reports unknown properties, then checks every known one in name order (so errors come
+// in a stable order), present or not.
+func (f *field) checkObject(v any, ptr string, errs *share.Validation, changed *bool) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an object")
+		return v
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if _, known := f.props[k]; !known {
+			errs.Add("UnexpectedProperty", ptr+"/"+jsonpointer.Escape(k), fmt.Sprintf("unknown property %q", k))
+		}
+	}
+	names := make([]string, 0, len(f.props))
+	for k := range f.props {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if val, present := m[k]; present {
+			m[k] = f.props[k].check(val, ptr+"/"+jsonpointer.Escape(k), errs, changed)
+		} else {
+			f.props[k].check(nil, ptr+"/"+jsonpointer.Escape(k), errs, changed)
+		}
+	}
+	return v
+}
+
+// checkStringMap bounds a metadata-style object of strings.
+func (f *field) checkStringMap(v any, ptr string, errs *share.Validation) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an object of strings")
+		return v
+	}
+	if len(m) > 64 {
+		errs.Add("AboveMaxItems", ptr, "at most 64 entries")
+	}
+	for k, val := range m {
+		if s, ok := val.(string); !ok || len(s) > 1024 || len(k) > 128 {
+			errs.Add("InvalidString", ptr+"/"+jsonpointer.Escape(k), "must be a string of at most 1024 bytes with a key of at most 128")
+		}
+	}
+	return v
+}
+
+func (f *field) checkFilter(v any, ptr string, errs *share.Validation) any {
+	if _, ok := v.(map[string]any); !ok {
+		errs.Add("BadFormat", ptr, "must be an object")
 	}
 	return v
 }
