@@ -55,9 +55,9 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 		opt := pages.AuthOption{Index: i, Type: a.Type, CodeSent: i == st.sent, Outbox: i == st.sent && st.outbox}
 		switch a.Type {
 		case share.AuthEmailOTP:
-			opt.Masked = share.MaskEmail(a.Context)
+			opt.Masked = pages.MaskEmail(a.Context)
 		case share.AuthSMSOTP:
-			opt.Masked = share.MaskPhone(a.Context)
+			opt.Masked = pages.MaskPhone(a.Context)
 		}
 		if i == st.errIndex {
 			opt.Error = st.err

@@ -16,6 +16,26 @@ import (
 	"github.com/sharedesk/sharedesk/notify"
 )
 
+// accessStore keeps what a recipient does to open a link: accesses, codes, attempts and sessions, each
+// limit reserved in one conditional statement.
+type accessStore interface {
+	LinkByTokenHash(ctx context.Context, hash string) (Link, error)
+	ConsumeAccess(ctx context.Context, linkID string, now int64) (bool, error)
+	// InsertOTP stores a code unless limit codes were issued for the link since a time (atomically).
+	InsertOTP(ctx context.Context, c OTP, since int64, limit int) (bool, error)
+	LatestOTP(ctx context.Context, linkID string, authIndex int) (OTP, error)
+	// TryOTP counts a try against a live code before it is compared (atomically, at most maxAttempts).
+	TryOTP(ctx context.Context, id string, now int64, maxAttempts int) (tries int, ok bool, err error)
+	UseOTP(ctx context.Context, id string, now int64) (bool, error)
+	// ReserveAuthAttempt records an attempt before the secret is checked, unless the link or the
+	// client already reached its limit since a time (atomically, across instances).
+	ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since int64, perLink, perClient int) (bool, error)
+	ReleaseAuthAttempt(ctx context.Context, linkID, client string, at int64) error
+	InsertPortalSession(ctx context.Context, p PortalSession) error
+	PortalSession(ctx context.Context, idHash string) (PortalSession, error)
+	DeletePortalSession(ctx context.Context, idHash string) error
+}
+
 // Recipient access rules.
 const (
 	OTPLifetime        = 10 * time.Minute
@@ -90,8 +110,7 @@ func (s *Service) otpHash(linkID string, authIndex int, code string) string {
 
 // CodeDelivery says where a code went, for the page that asks for it.
 type CodeDelivery struct {
-	Masked string // j***@example.com or +1•••••0123
-	Outbox bool   // no sender is configured: the code is in the outbox (demo)
+	Outbox bool // no sender is configured: the code is in the outbox (demo)
 }
 
 // SendCode issues a new 6-digit code for an email or SMS authenticator and delivers it.
@@ -124,11 +143,10 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 	text := fmt.Sprintf("Your code to open %q is %s. It works once, for 10 minutes. If you did not ask for it, ignore this message.", what, code)
 	msg := notify.Message{Kind: notify.KindEmail, To: a.Context, Subject: oneLine(fmt.Sprintf("Your code to open %q", what)), Text: text} // never the code: subjects show on lock screens and in mail logs
 	sender := s.cfg.Sender
-	d := CodeDelivery{Masked: MaskEmail(a.Context)}
+	var d CodeDelivery
 	if a.Type == AuthSMSOTP {
 		msg = notify.Message{Kind: notify.KindSMS, To: a.Context, Text: text}
 		sender = s.cfg.SMS
-		d.Masked = MaskPhone(a.Context)
 	}
 	_, d.Outbox = sender.(notify.Outbox)
 	if err := sender.Send(ctx, msg); err != nil {
@@ -349,28 +367,6 @@ func (s *Service) linkAnyBucket(ctx context.Context, id string) (Link, error) {
 // EndSession signs a recipient out.
 func (s *Service) EndSession(ctx context.Context, secret string) error {
 	return s.store.DeletePortalSession(ctx, hashToken(secret))
-}
-
-// MaskEmail shows enough of an address to recognise it: j***@example.com.
-func MaskEmail(addr string) string {
-	local, domain, ok := strings.Cut(addr, "@")
-	if !ok || local == "" {
-		return "***"
-	}
-	r := []rune(local)
-	return string(r[0]) + "***@" + domain
-}
-
-// MaskPhone keeps the country code and the last four digits: +1•••••0123.
-func MaskPhone(p string) string {
-	if len(p) < 7 {
-		return "•••"
-	}
-	cc := 2
-	if len(p) > 12 {
-		cc = 3
-	}
-	return p[:cc] + strings.Repeat("•", len(p)-cc-4) + p[len(p)-4:]
 }
 
 // errorCode returns the code of a *Error, or "".

@@ -7,6 +7,16 @@ import (
 	"slices"
 )
 
+// KeyStore keeps the secret key's fingerprint and reseals link tokens when the key rotates.
+type KeyStore interface {
+	// The secret key's fingerprint and rotation (see CheckKey).
+	Setting(ctx context.Context, name string) (string, error) // ErrNotFound when unset
+	SetSetting(ctx context.Context, name, value string) error
+	SampleSealedToken(ctx context.Context) (linkID string, sealed []byte, err error) // ErrNotFound without links
+	// ResealLinkTokens calls reseal for every link and stores the new sealed token when it says so.
+	ResealLinkTokens(ctx context.Context, reseal func(linkID string, sealed []byte) ([]byte, bool)) (int, error)
+}
+
 // SettingKeyFingerprint is where the database keeps the fingerprint of the secret key its links are
 // sealed with.
 const SettingKeyFingerprint = "secret_key_fingerprint"
@@ -19,7 +29,7 @@ var ErrKeyMismatch = errors.New("the secret key does not match this database")
 // anything. The first start records the key's fingerprint. A start with another key is refused,
 // unless the recorded key is given as a previous key: that is a rotation, and every link token is
 // re-sealed under the new key before the new fingerprint is recorded.
-func CheckKey(ctx context.Context, store Store, keys *Keys, logf func(msg string, args ...any)) error {
+func CheckKey(ctx context.Context, store KeyStore, keys *Keys, logf func(msg string, args ...any)) error {
 	stored, err := store.Setting(ctx, SettingKeyFingerprint)
 	switch {
 	case errors.Is(err, ErrNotFound):

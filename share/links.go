@@ -10,6 +10,16 @@ import (
 	"time"
 )
 
+// linkStore keeps share links.
+type linkStore interface {
+	InsertLinks(ctx context.Context, links []Link) error // all or nothing
+	Link(ctx context.Context, bucketID, id string) (Link, error)
+	LinksByID(ctx context.Context, bucketID string, ids []string) ([]Link, error)
+	ListLinks(ctx context.Context, q ListQuery) ([]Link, int, error)
+	DeleteLinks(ctx context.Context, bucketID string, ids []string) ([]Link, error) // all or nothing
+	SetLinkRecipients(ctx context.Context, bucketID string, updates []LinkRecipient) ([]Link, error)
+}
+
 // LinkInput is one link to create. Nil pointers take the configured defaults.
 type LinkInput struct {
 	Targets        []string

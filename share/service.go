@@ -15,6 +15,13 @@ import (
 	"github.com/sharedesk/sharedesk/share/blob"
 )
 
+// bucketStore is what the service needs at start and for its readiness check.
+type bucketStore interface {
+	Ping(ctx context.Context) error
+	EnsureDefaultBucket(ctx context.Context, b Bucket) (Bucket, error)
+	Buckets(ctx context.Context) ([]Bucket, error)
+}
+
 // Config holds the service's limits and collaborators.
 type Config struct {
 	PublicURL        string        // external base URL of the share server; link URLs are PublicURL/s/{token}
@@ -25,7 +32,7 @@ type Config struct {
 	MaxUploadSize    int64         // largest file accepted
 	MinFreeSpace     int64         // uploads are refused and /readyz fails below this much free disk; default 32 MiB
 	ReserveSpace     int64         // a file this large is kept on the blob disk and given up for deletes when it is full; default 8 MiB
-	Sender           notify.Sender // email
+	Sender           notify.Sender // email; without one, every email fails (pass a notify.Outbox to keep them)
 	SMS              notify.Sender
 	Logger           *slog.Logger
 	Now              func() time.Time
@@ -51,10 +58,10 @@ func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Sender == nil {
-		cfg.Sender = notify.Outbox{Store: store}
+		cfg.Sender = notify.Unconfigured{}
 	}
 	if cfg.SMS == nil {
-		cfg.SMS = notify.Outbox{Store: store}
+		cfg.SMS = notify.Unconfigured{}
 	}
 	if cfg.MinFreeSpace <= 0 {
 		cfg.MinFreeSpace = 32 << 20

@@ -7,6 +7,14 @@ import (
 	"strings"
 )
 
+// tokenStore keeps API tokens (hashed).
+type tokenStore interface {
+	InsertToken(ctx context.Context, t Token) error
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+	Tokens(ctx context.Context) ([]Token, error)
+	RevokeToken(ctx context.Context, idOrName string, at int64) (int, error)
+}
+
 // TokenPrefix marks sharedesk API tokens, so secret scanners and people recognise a leaked one.
 const TokenPrefix = "shd_"
 

@@ -8,6 +8,14 @@ import (
 	"time"
 )
 
+// expiryStore keeps when files expire and finds those that have.
+type expiryStore interface {
+	// SetObjectExpiry writes o's FileTTLEffective, FileTTLFrom and ExpiresAt only.
+	SetObjectExpiry(ctx context.Context, o Object) error
+	// ExpiredObjects returns up to limit files whose ExpiresAt is at or before now (Micros).
+	ExpiredObjects(ctx context.Context, now int64, limit int) ([]Object, error)
+}
+
 // MaxFileTTL is the longest file_ttl accepted: long enough for any retention rule, short enough that
 // now + ttl never overflows.
 const MaxFileTTL = 100 * 365 * 24 * time.Hour

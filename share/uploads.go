@@ -8,6 +8,15 @@ import (
 	"time"
 )
 
+// uploadStore keeps uploads announced by a signed URL until their bytes arrive.
+type uploadStore interface {
+	InsertPendingUpload(ctx context.Context, p PendingUpload) error
+	PendingUpload(ctx context.Context, id string) (PendingUpload, error)
+	// ClaimPendingUpload moves an unexpired pending upload to uploading; false when it was not pending.
+	ClaimPendingUpload(ctx context.Context, id string, now int64) (bool, error)
+	FinishPendingUpload(ctx context.Context, id, state string, refusal *Error) error
+}
+
 // States of a pending upload.
 const (
 	UploadPending   = "pending"   // the URL was handed out; nothing arrived yet

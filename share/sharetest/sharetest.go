@@ -189,7 +189,8 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	e.Server = httptest.NewUnstartedServer(nil)
 	e.URL = "http://" + e.Server.Listener.Addr().String()
 	cfg := share.Config{PublicURL: e.URL, DefaultMaxAccess: 10, MaxAccessLimit: 1000, DefaultExpiry: 7 * 24 * time.Hour,
-		MaxExpiry: 90 * 24 * time.Hour, MaxUploadSize: 64 << 20, Logger: log, Now: e.Clock.Now}
+		MaxExpiry: 90 * 24 * time.Hour, MaxUploadSize: 64 << 20, Logger: log, Now: e.Clock.Now,
+		Sender: notify.Outbox{Store: e.Store}, SMS: notify.Outbox{Store: e.Store}}
 	if !opt.NoSMTP {
 		e.Mail = StartSMTP(t)
 		sender, err := notify.NewSMTP("smtp://" + e.Mail.Addr + "?from=share@example.com")
