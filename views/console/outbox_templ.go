@@ -41,7 +41,7 @@ func Outbox(vm OutboxVM) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Outbox</h1><p class=\"muted\">In the demo no email or text leaves this machine. This is what recipients would have received, newest first.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 data-testid=\"page-heading\">Outbox</h1><p class=\"muted\">In the demo no email or text leaves this machine. This is what recipients would have received, newest first.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
