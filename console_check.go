@@ -41,10 +41,16 @@ type apiCheck struct {
 func validateAPIURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
-		return &apiProblem{Setting: "--api-url", Problem: fmt.Sprintf("%q is not an http:// or https:// address (e.g. https://share.example.com)", raw)}
+		return &apiProblem{
+			Setting: "--api-url",
+			Problem: fmt.Sprintf("%q is not an http:// or https:// address (e.g. https://share.example.com)", raw),
+		}
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return &apiProblem{Setting: "--api-url", Problem: "must be a plain base address, without credentials, query or fragment"}
+		return &apiProblem{
+			Setting: "--api-url",
+			Problem: "must be a plain base address, without credentials, query or fragment",
+		}
 	}
 	return nil
 }
@@ -54,7 +60,12 @@ func validateAPIURL(raw string) error {
 func (c apiCheck) run(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.client.BaseURL+"/v1/buckets", strings.NewReader("{}"))
+	req, err := http.NewRequestWithContext(
+		ctx,
+		http.MethodPost,
+		c.client.BaseURL+"/v1/buckets",
+		strings.NewReader("{}"),
+	)
 	if err != nil {
 		return &apiProblem{Setting: c.urlSetting, Problem: "is not a usable address", Detail: err.Error()}
 	}
@@ -75,16 +86,31 @@ func (c apiCheck) run(ctx context.Context) error {
 		Status    string `json:"status"`
 	}
 	if json.Unmarshal(raw, &env) != nil || env.Status == "" || env.RequestID == "" {
-		return &apiProblem{Setting: c.urlSetting, Problem: "does not answer as a Share API (the token was not sent to it)",
-			Detail: fmt.Sprintf("POST %s/v1/buckets answered HTTP %d %s", c.client.BaseURL, resp.StatusCode, resp.Header.Get("Content-Type"))}
+		return &apiProblem{
+			Setting: c.urlSetting,
+			Problem: "does not answer as a Share API (the token was not sent to it)",
+			Detail: fmt.Sprintf(
+				"POST %s/v1/buckets answered HTTP %d %s",
+				c.client.BaseURL,
+				resp.StatusCode,
+				resp.Header.Get("Content-Type"),
+			),
+		}
 	}
 	if _, err := c.client.Buckets(ctx); err != nil {
 		var ae *api.Error
 		if errors.As(err, &ae) && ae.HTTPStatus == http.StatusUnauthorized {
-			return &apiProblem{Setting: c.tokenSetting, Problem: "the share API refused the service token (unknown or revoked): create one with `sharedesk token create --name console`",
-				Detail: "token " + c.fingerprint()}
+			return &apiProblem{
+				Setting: c.tokenSetting,
+				Problem: "the share API refused the service token (unknown or revoked): create one with `sharedesk token create --name console`",
+				Detail:  "token " + c.fingerprint(),
+			}
 		}
-		return &apiProblem{Setting: c.urlSetting, Problem: "the share API failed the first request", Detail: err.Error()}
+		return &apiProblem{
+			Setting: c.urlSetting,
+			Problem: "the share API failed the first request",
+			Detail:  err.Error(),
+		}
 	}
 	return nil
 }

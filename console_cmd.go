@@ -21,8 +21,16 @@ func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var cf consoleFlags
 	cf.register(fs)
-	dataDir := fs.String("data-dir", "./sharedesk-data", "directory for the console's own SQLite tables (sessions, audit)")
-	apiURL := fs.String("api-url", "", "base URL of the Share API: the share server, or https://share.aws.us.pangea.cloud")
+	dataDir := fs.String(
+		"data-dir",
+		"./sharedesk-data",
+		"directory for the console's own SQLite tables (sessions, audit)",
+	)
+	apiURL := fs.String(
+		"api-url",
+		"",
+		"base URL of the Share API: the share server, or https://share.aws.us.pangea.cloud",
+	)
 	tokenFile := fs.String("api-token-file", "", "file holding the service token (or set SHAREDESK_API_TOKEN)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
@@ -32,7 +40,9 @@ func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	if *apiURL == "" {
-		return errors.New("the console needs --api-url: the share server's address, or https://share.aws.us.pangea.cloud")
+		return errors.New(
+			"the console needs --api-url: the share server's address, or https://share.aws.us.pangea.cloud",
+		)
 	}
 	if err := validateAPIURL(*apiURL); err != nil {
 		return err
@@ -69,7 +79,11 @@ func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeConsole()
-	return serveAll(ctx, log, listener{"console", cf.listen, withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})})
+	return serveAll(
+		ctx,
+		log,
+		listener{"console", cf.listen, withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})},
+	)
 }
 
 // reloadOnHangup re-reads the token file on every SIGHUP until ctx ends (it is also re-read when it

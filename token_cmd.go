@@ -68,7 +68,15 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if !t.RevokedAt.IsZero() {
 				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Fingerprint(), t.CreatedAt.Format(time.RFC3339), state)
+			fmt.Fprintf(
+				tw,
+				"%s\t%s\t%s\t%s\t%s\n",
+				t.ID,
+				t.Name,
+				t.Fingerprint(),
+				t.CreatedAt.Format(time.RFC3339),
+				state,
+			)
 		}
 		return tw.Flush()
 	case "revoke":

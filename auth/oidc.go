@@ -97,7 +97,13 @@ func New(ctx context.Context, cfg Config, db *consoledb.DB, log *slog.Logger) (*
 	}
 	_ = p.Claims(&meta) // go-oidc has no RP-initiated logout helper: read the endpoint ourselves
 	a := &Auth{cfg: cfg, provider: p, endSession: meta.EndSession, db: db, log: log,
-		oauth:    oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Endpoint: p.Endpoint(), RedirectURL: cfg.RedirectURL, Scopes: cfg.Scopes},
+		oauth: oauth2.Config{
+			ClientID:     cfg.ClientID,
+			ClientSecret: cfg.ClientSecret,
+			Endpoint:     p.Endpoint(),
+			RedirectURL:  cfg.RedirectURL,
+			Scopes:       cfg.Scopes,
+		},
 		verifier: p.Verifier(&oidc.Config{ClientID: cfg.ClientID, Now: cfg.Now}),
 		store:    NewDBStore(db, cfg.Secure, cfg.Now)}
 	a.SessionCookie, a.loginCookie = "sd-console", "sd-login"
@@ -162,8 +168,11 @@ func (a *Auth) BeginLogin(w http.ResponseWriter, r *http.Request, returnTo strin
 		return "", err
 	}
 	// Lax, not Strict: the provider's redirect back is a cross-site top-level GET.
-	http.SetCookie(w, &http.Cookie{Name: a.loginCookie, Value: binding, Path: "/", MaxAge: int(loginLifetime / time.Second),
-		HttpOnly: true, Secure: a.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(
+		w,
+		&http.Cookie{Name: a.loginCookie, Value: binding, Path: "/", MaxAge: int(loginLifetime / time.Second),
+			HttpOnly: true, Secure: a.cfg.Secure, SameSite: http.SameSiteLaxMode},
+	)
 	return a.oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), nil
 }
 
@@ -188,7 +197,10 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
 		// Both come from the query string, so anyone can send any length: keep a readable prefix.
-		return nil, "", refuse("provider error: "+applog.Clip(e, 64)+" "+applog.Clip(q.Get("error_description"), 256), "The sign-in was cancelled or refused by your identity provider.")
+		return nil, "", refuse(
+			"provider error: "+applog.Clip(e, 64)+" "+applog.Clip(q.Get("error_description"), 256),
+			"The sign-in was cancelled or refused by your identity provider.",
+		)
 	}
 	state, code := q.Get("state"), q.Get("code")
 	if state == "" || code == "" {
@@ -197,15 +209,32 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	// Taking the attempt deletes it, so a state works once whatever happens next.
 	login, err := a.db.TakeLogin(r.Context(), hashID(state))
 	if errors.Is(err, consoledb.ErrNotFound) {
-		return nil, "", refuse("unknown or reused state", "That sign-in has already been used or has expired. Start again.")
+		return nil, "", refuse(
+			"unknown or reused state",
+			"That sign-in has already been used or has expired. Start again.",
+		)
 	}
 	if err != nil {
 		return nil, "", err
 	}
-	http.SetCookie(w, &http.Cookie{Name: a.loginCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: a.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(
+		w,
+		&http.Cookie{
+			Name:     a.loginCookie,
+			Value:    "",
+			Path:     "/",
+			MaxAge:   -1,
+			HttpOnly: true,
+			Secure:   a.cfg.Secure,
+			SameSite: http.SameSiteLaxMode,
+		},
+	)
 	binding, err := r.Cookie(a.loginCookie)
 	if err != nil || subtle.ConstantTimeCompare([]byte(hashID(binding.Value)), []byte(login.BindingHash)) != 1 {
-		return nil, "", refuse("state not bound to this browser", "That sign-in was started in another browser. Start again here.")
+		return nil, "", refuse(
+			"state not bound to this browser",
+			"That sign-in was started in another browser. Start again here.",
+		)
 	}
 	if a.cfg.Now().Sub(time.UnixMicro(login.CreatedAt)) > loginLifetime {
 		return nil, "", refuse("sign-in attempt expired", "The sign-in took too long. Start again.")
@@ -216,7 +245,10 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	}
 	tok, err := a.oauth.Exchange(ctx, code, oauth2.VerifierOption(login.Verifier))
 	if err != nil {
-		return nil, "", refuse("code exchange: "+applog.Clip(err.Error(), 256), "Your identity provider did not confirm the sign-in. Start again.")
+		return nil, "", refuse(
+			"code exchange: "+applog.Clip(err.Error(), 256),
+			"Your identity provider did not confirm the sign-in. Start again.",
+		)
 	}
 	raw, ok := tok.Extra("id_token").(string)
 	if !ok {
@@ -249,7 +281,10 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) {
 	idt, err := a.verifier.Verify(ctx, raw)
 	if err != nil {
-		return nil, refuse("id token: "+applog.Clip(err.Error(), 256), "Your identity provider's answer could not be verified. Start again.")
+		return nil, refuse(
+			"id token: "+applog.Clip(err.Error(), 256),
+			"Your identity provider's answer could not be verified. Start again.",
+		)
 	}
 	// go-oidc does not check the nonce; without this a token from another sign-in could be replayed.
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
@@ -261,11 +296,18 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 	}
 	str := func(k string) string { v, _ := claims[k].(string); return v }
 	if len(idt.Subject) > maxSubject {
-		return nil, refuse("subject longer than 255 characters", "Your identity provider's answer could not be used. Ask an administrator.")
+		return nil, refuse(
+			"subject longer than 255 characters",
+			"Your identity provider's answer could not be used. Ask an administrator.",
+		)
 	}
 	// Email and name are stored with the session and in the audit log: bounded like every other
 	// field that comes from outside.
-	s := &Staff{Subject: idt.Subject, Email: applog.Clip(strings.ToLower(str("email")), maxEmail), Name: applog.Clip(str("name"), maxName)}
+	s := &Staff{
+		Subject: idt.Subject,
+		Email:   applog.Clip(strings.ToLower(str("email")), maxEmail),
+		Name:    applog.Clip(str("name"), maxName),
+	}
 	if s.Name == "" {
 		s.Name = applog.Clip(str("preferred_username"), maxName)
 	}
@@ -277,19 +319,28 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 		// email_verified anyone could register any address at a provider that does not check it.
 		_, domain, _ := strings.Cut(s.Email, "@")
 		if !emailVerified(claims["email_verified"]) {
-			e := refuse("email not verified: "+s.Email, "Your identity provider has not confirmed your email address, so it cannot be checked against the domains allowed here.")
+			e := refuse(
+				"email not verified: "+s.Email,
+				"Your identity provider has not confirmed your email address, so it cannot be checked against the domains allowed here.",
+			)
 			e.Subject, e.Email = s.Subject, s.Email
 			return nil, e
 		}
 		if !slices.ContainsFunc(a.cfg.AllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
-			e := refuse("email domain not allowed: "+s.Email, "Your account's email address is not from a domain allowed here.")
+			e := refuse(
+				"email domain not allowed: "+s.Email,
+				"Your account's email address is not from a domain allowed here.",
+			)
 			e.Subject, e.Email = s.Subject, s.Email
 			return nil, e
 		}
 	}
 	s.Role = RoleFor(groupsOf(claims[a.cfg.RoleClaim]), a.cfg.RoleMap, a.cfg.DefaultRole)
 	if s.Role == "" {
-		e := refuse("no role for groups "+applog.Clip(fmt.Sprint(claims[a.cfg.RoleClaim]), 256), "You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a sharedesk group.")
+		e := refuse(
+			"no role for groups "+applog.Clip(fmt.Sprint(claims[a.cfg.RoleClaim]), 256),
+			"You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a sharedesk group.",
+		)
 		e.Subject, e.Email = s.Subject, s.Email
 		return nil, e
 	}

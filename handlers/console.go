@@ -141,8 +141,16 @@ func (c *Console) page(ec *echo.Context, title, section string) console.Page {
 		return p
 	}
 	p.CSRF = s.CSRF
-	p.Staff = console.StaffVM{Name: s.Name, Email: s.Email, Role: s.Role, CanRevoke: auth.CanRevoke(s.Role), CanSend: s.Can(auth.Send),
-		CanCreate: s.Can(auth.Create), CanDeleteFiles: s.Can(auth.DeleteFile), CanAdmin: s.Can(auth.Admin)}
+	p.Staff = console.StaffVM{
+		Name:           s.Name,
+		Email:          s.Email,
+		Role:           s.Role,
+		CanRevoke:      auth.CanRevoke(s.Role),
+		CanSend:        s.Can(auth.Send),
+		CanCreate:      s.Can(auth.Create),
+		CanDeleteFiles: s.Can(auth.DeleteFile),
+		CanAdmin:       s.Can(auth.Admin),
+	}
 	if sess := sessionOf(ec); sess != nil {
 		for _, f := range sess.Flashes() {
 			if m, ok := f.(string); ok {
@@ -184,7 +192,14 @@ func (c *Console) flash(ec *echo.Context, msg string, isError bool) {
 // audit records a staff action; a failure to record is logged, never shown as the action failing.
 func (c *Console) audit(ec *echo.Context, action, target, detail, outcome string) {
 	s := staffOf(ec)
-	e := consoledb.Entry{Action: action, Target: target, Detail: detail, Outcome: outcome, Client: ec.RealIP(), At: c.opt.Now().UTC()}
+	e := consoledb.Entry{
+		Action:  action,
+		Target:  target,
+		Detail:  detail,
+		Outcome: outcome,
+		Client:  ec.RealIP(),
+		At:      c.opt.Now().UTC(),
+	}
 	if s != nil {
 		e.ActorSub, e.ActorEmail = s.Subject, s.Email
 	}

@@ -34,7 +34,10 @@ func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm) (console
 		return vm, err
 	}
 	for _, o := range res.Objects {
-		vm.Choices = append(vm.Choices, console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt})
+		vm.Choices = append(
+			vm.Choices,
+			console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt},
+		)
 	}
 	// Targets chosen elsewhere (Share from the Files page) stay choosable here.
 	have := map[string]bool{}
@@ -48,12 +51,17 @@ func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm) (console
 		}
 	}
 	if len(missing) > 0 {
-		extra, err := c.api.List(ec.Request().Context(), api.ListRequest{Filter: map[string]any{"id__in": missing}, Size: len(missing)})
+		extra, err := c.api.List(
+			ec.Request().Context(),
+			api.ListRequest{Filter: map[string]any{"id__in": missing}, Size: len(missing)},
+		)
 		if err != nil {
 			return vm, err
 		}
 		for _, o := range extra.Objects {
-			vm.Choices = append([]console.FileRow{{ID: o.ID, Name: o.Name + " (in " + o.Folder + ")", Type: o.Type, Size: o.Size}}, vm.Choices...)
+			vm.Choices = append(
+				[]console.FileRow{{ID: o.ID, Name: o.Name + " (in " + o.Folder + ")", Type: o.Type, Size: o.Size}},
+				vm.Choices...)
 		}
 	}
 	return vm, nil
@@ -61,7 +69,13 @@ func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm) (console
 
 // newLinkForm handles GET /links/new.
 func (c *Console) newLinkForm(ec *echo.Context) error {
-	form := console.NewLinkForm{Type: "download", Expiry: "7", MaxAccess: "10", SendNow: true, SenderName: staffOf(ec).Name}
+	form := console.NewLinkForm{
+		Type:       "download",
+		Expiry:     "7",
+		MaxAccess:  "10",
+		SendNow:    true,
+		SenderName: staffOf(ec).Name,
+	}
 	form.Targets = ec.QueryParams()["target"]
 	vm, err := c.newLinkVM(ec, form)
 	if err != nil {
@@ -78,7 +92,9 @@ func (c *Console) createLinks(ec *echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
 	form := parseLinkForm(fv, staffOf(ec).Name)
-	order, errs := form.Validate(linkLimits{Now: c.opt.Now(), MaxExpiryDays: c.opt.MaxExpiryDays, MaxAccess: c.opt.MaxAccess})
+	order, errs := form.Validate(
+		linkLimits{Now: c.opt.Now(), MaxExpiryDays: c.opt.MaxExpiryDays, MaxAccess: c.opt.MaxAccess},
+	)
 	if len(errs) > 0 {
 		return c.reshowLinkForm(ec, form, errs)
 	}
@@ -103,7 +119,7 @@ func (c *Console) reshowLinkForm(ec *echo.Context, form linkForm, errs fieldErro
 		return err
 	}
 	vm.Errors = errs
-	vm.Page.Error = "The link was not created. Check the marked fields."
+	vm.Error = "The link was not created. Check the marked fields."
 	return c.render(ec, http.StatusBadRequest, console.NewLink(vm))
 }
 
@@ -136,7 +152,10 @@ func linkItems(form linkForm, order linkOrder) []api.LinkCreateItem {
 		item := api.LinkCreateItem{Targets: form.Targets, LinkType: form.Type, ExpiresAt: &order.ExpiresAt,
 			MaxAccessCount: &order.MaxAccess, Title: form.Title, Message: form.Message, Tags: splitList(form.Tags)}
 		if form.Phone != "" {
-			item.Authenticators = append(item.Authenticators, api.Authenticator{AuthType: "sms_otp", AuthContext: form.Phone})
+			item.Authenticators = append(
+				item.Authenticators,
+				api.Authenticator{AuthType: "sms_otp", AuthContext: form.Phone},
+			)
 		}
 		if form.Password != "" {
 			item.Authenticators = append(item.Authenticators,
@@ -147,7 +166,9 @@ func linkItems(form linkForm, order linkOrder) []api.LinkCreateItem {
 	var items []api.LinkCreateItem
 	for _, r := range order.Recipients {
 		item := base()
-		item.Authenticators = append([]api.Authenticator{{AuthType: "email_otp", AuthContext: r}}, item.Authenticators...)
+		item.Authenticators = append(
+			[]api.Authenticator{{AuthType: "email_otp", AuthContext: r}},
+			item.Authenticators...)
 		items = append(items, item)
 	}
 	if len(items) == 0 {
@@ -194,7 +215,11 @@ func (c *Console) sendCreated(ec *echo.Context, links []api.ShareLink, recipient
 		for _, s := range send {
 			c.audit(ec, "send", s.ID, "to "+s.Email+": "+err.Error(), "failed")
 		}
-		c.flash(ec, "The links were created, but the emails could not be sent. Use Send on each link to try again.", true)
+		c.flash(
+			ec,
+			"The links were created, but the emails could not be sent. Use Send on each link to try again.",
+			true,
+		)
 		return links
 	}
 	for _, s := range send {

@@ -26,7 +26,17 @@ func (c *Console) exportAudit(ec *echo.Context, f consoledb.AuditFilter) error {
 	w := csv.NewWriter(ec.Response())
 	_ = w.Write([]string{"time", "person", "action", "target", "detail", "outcome", "client"})
 	for _, e := range entries {
-		_ = w.Write([]string{e.At.Format(time.RFC3339), cell(e.ActorEmail), cell(e.Action), cell(e.Target), cell(e.Detail), cell(e.Outcome), cell(e.Client)})
+		_ = w.Write(
+			[]string{
+				e.At.Format(time.RFC3339),
+				cell(e.ActorEmail),
+				cell(e.Action),
+				cell(e.Target),
+				cell(e.Detail),
+				cell(e.Outcome),
+				cell(e.Client),
+			},
+		)
 	}
 	w.Flush()
 	c.audit(ec, "export-audit", "", strconv.Itoa(len(entries))+" rows", "ok")

@@ -44,10 +44,23 @@ type linkOrder struct {
 
 // parseLinkForm reads the New link form; sender is the signed-in person the emails are sent as.
 func parseLinkForm(fv url.Values, sender string) linkForm {
-	return linkForm{Targets: fv["target"], Type: fv.Get("type"), Expiry: fv.Get("expiry"), ExpiresAt: fv.Get("expires_at"),
-		MaxAccess: fv.Get("max_access"), Recipients: fv.Get("recipients"), Phone: strings.TrimSpace(fv.Get("phone")),
-		Password: fv.Get("password"), Title: strings.TrimSpace(fv.Get("title")), Message: fv.Get("message"), Tags: fv.Get("tags"),
-		SendNow: fv.Get("send_now") == "1", SenderName: sender}
+	return linkForm{
+		Targets:    fv["target"],
+		Type:       fv.Get("type"),
+		Expiry:     fv.Get("expiry"),
+		ExpiresAt:  fv.Get("expires_at"),
+		MaxAccess:  fv.Get("max_access"),
+		Recipients: fv.Get("recipients"),
+		Phone:      strings.TrimSpace(fv.Get("phone")),
+		Password: fv.Get(
+			"password",
+		),
+		Title:      strings.TrimSpace(fv.Get("title")),
+		Message:    fv.Get("message"),
+		Tags:       fv.Get("tags"),
+		SendNow:    fv.Get("send_now") == "1",
+		SenderName: sender,
+	}
 }
 
 // Validate checks every field against lim; when it returns no errors the order is complete.

@@ -12,7 +12,12 @@ import (
 )
 
 func auditFilter(ec *echo.Context) (consoledb.AuditFilter, console.AuditVM) {
-	vm := console.AuditVM{Actor: ec.QueryParam("actor"), Action: ec.QueryParam("action"), From: ec.QueryParam("from"), To: ec.QueryParam("to")}
+	vm := console.AuditVM{
+		Actor:  ec.QueryParam("actor"),
+		Action: ec.QueryParam("action"),
+		From:   ec.QueryParam("from"),
+		To:     ec.QueryParam("to"),
+	}
 	f := consoledb.AuditFilter{Actor: vm.Actor, Action: vm.Action, Target: ec.QueryParam("target"), Limit: 100}
 	if t, err := time.Parse("2006-01-02", vm.From); err == nil {
 		f.From = t
@@ -39,7 +44,17 @@ func (c *Console) listAudit(ec *echo.Context) error {
 		return err
 	}
 	for _, e := range entries {
-		vm.Rows = append(vm.Rows, console.AuditRow{At: e.At, Actor: e.ActorEmail, Action: e.Action, Target: e.Target, Detail: e.Detail, Outcome: e.Outcome})
+		vm.Rows = append(
+			vm.Rows,
+			console.AuditRow{
+				At:      e.At,
+				Actor:   e.ActorEmail,
+				Action:  e.Action,
+				Target:  e.Target,
+				Detail:  e.Detail,
+				Outcome: e.Outcome,
+			},
+		)
 	}
 	q := ec.QueryParams()
 	q.Del("before")

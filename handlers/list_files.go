@@ -22,7 +22,12 @@ func folderURL(id string) string {
 func (c *Console) listFiles(ec *echo.Context) error {
 	ctx := ec.Request().Context()
 	folder := ec.QueryParam("folder")
-	vm := console.FilesVM{Page: c.page(ec, "Files", "files"), FolderID: folder, FolderName: "the top folder", Selected: ec.QueryParam("selected")}
+	vm := console.FilesVM{
+		Page:       c.page(ec, "Files", "files"),
+		FolderID:   folder,
+		FolderName: "the top folder",
+		Selected:   ec.QueryParam("selected"),
+	}
 	// The path from the top, one lookup per level.
 	var trail []views.Crumb
 	for id, depth := folder, 0; id != "" && depth < 64; depth++ {
@@ -41,19 +46,38 @@ func (c *Console) listFiles(ec *echo.Context) error {
 	}
 	vm.Crumbs = append([]views.Crumb{{Name: "All files", URL: "/files"}}, trail...)
 	vm.Crumbs[len(vm.Crumbs)-1].URL = ""
-	res, err := c.api.List(ctx, api.ListRequest{Filter: map[string]any{"parent_id": folder}, OrderBy: "name", Size: 100, Last: ec.QueryParam("last")})
+	res, err := c.api.List(
+		ctx,
+		api.ListRequest{
+			Filter:  map[string]any{"parent_id": folder},
+			OrderBy: "name",
+			Size:    100,
+			Last:    ec.QueryParam("last"),
+		},
+	)
 	if err != nil {
 		return err
 	}
 	vm.Count = res.Count
 	for _, o := range res.Objects {
-		vm.Rows = append(vm.Rows, console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt})
+		vm.Rows = append(
+			vm.Rows,
+			console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt},
+		)
 	}
 	if res.Last != "" {
 		vm.NextURL = console.WithParam(folderURL(folder), "last", res.Last)
 	}
 	if vm.Selected != "" {
-		links, err := c.api.LinkList(ctx, api.LinkListRequest{Filter: map[string]any{"target_id": vm.Selected}, OrderBy: "created_at", Order: "desc", Size: 50})
+		links, err := c.api.LinkList(
+			ctx,
+			api.LinkListRequest{
+				Filter:  map[string]any{"target_id": vm.Selected},
+				OrderBy: "created_at",
+				Order:   "desc",
+				Size:    50,
+			},
+		)
 		if err != nil {
 			return err
 		}

@@ -17,9 +17,11 @@ import (
 // left out of the query, so a typo narrows nothing by surprise.
 func parseLinkFilter(q url.Values) (console.LinkFilter, map[string]string) {
 	f := console.LinkFilter{Status: q.Get("status"), Type: q.Get("type"), Q: strings.TrimSpace(q.Get("q")),
-		Recipient: strings.TrimSpace(q.Get("recipient")), Target: strings.TrimSpace(q.Get("target")), Tags: q.Get("tags"),
-		CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"), ExpiresFrom: q.Get("expires_from"), ExpiresTo: q.Get("expires_to"),
-		MinAccess: q.Get("min_access"), MaxAccess: q.Get("max_access"), Sort: q.Get("sort"), Order: q.Get("order"), Last: q.Get("last"), Prev: q["prev"]}
+		Recipient: strings.TrimSpace(q.Get("recipient")), Target: strings.TrimSpace(q.Get("target")),
+		Tags: q.Get("tags"), CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"),
+		ExpiresFrom: q.Get("expires_from"), ExpiresTo: q.Get("expires_to"),
+		MinAccess: q.Get("min_access"), MaxAccess: q.Get("max_access"), Sort: q.Get("sort"), Order: q.Get("order"),
+		Last: q.Get("last"), Prev: q["prev"]}
 	errs := map[string]string{}
 	switch f.Sort {
 	case "created_at", "expires_at", "last_accessed_at", "access_count", "title", "recipient_email", "link_type":
@@ -203,8 +205,17 @@ func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]console.L
 	now := c.opt.Now()
 	rows := make([]console.LinkRow, len(links))
 	for i, l := range links {
-		r := console.LinkRow{ID: l.ID, Status: linkStatus(l, now), Title: l.Title, Type: l.LinkType, Recipient: l.RecipientEmail,
-			Accesses: l.AccessCount, MaxAccesses: l.MaxAccessCount, ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt}
+		r := console.LinkRow{
+			ID:          l.ID,
+			Status:      linkStatus(l, now),
+			Title:       l.Title,
+			Type:        l.LinkType,
+			Recipient:   l.RecipientEmail,
+			Accesses:    l.AccessCount,
+			MaxAccesses: l.MaxAccessCount,
+			ExpiresAt:   l.ExpiresAt,
+			CreatedAt:   l.CreatedAt,
+		}
 		if l.LastAccessedAt != nil {
 			r.LastAccess = *l.LastAccessedAt
 		}
@@ -236,7 +247,10 @@ func (c *Console) objectNames(ec *echo.Context, links []api.ShareLink) (map[stri
 	if len(ids) == 0 {
 		return names, nil
 	}
-	res, err := c.api.List(ec.Request().Context(), api.ListRequest{Filter: map[string]any{"id__in": ids}, Size: len(ids)})
+	res, err := c.api.List(
+		ec.Request().Context(),
+		api.ListRequest{Filter: map[string]any{"id__in": ids}, Size: len(ids)},
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +279,14 @@ func (c *Console) listLinks(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := console.LinksVM{Page: c.page(ec, "Links", "links"), Filter: f, Rows: rows, Count: res.Count, Now: c.opt.Now(), Errors: errs}
+	vm := console.LinksVM{
+		Page:   c.page(ec, "Links", "links"),
+		Filter: f,
+		Rows:   rows,
+		Count:  res.Count,
+		Now:    c.opt.Now(),
+		Errors: errs,
+	}
 	// Back goes through the cursors already seen, kept in the URL; "-" stands for the first page.
 	if res.Last != "" {
 		next := f

@@ -22,8 +22,11 @@ func (c *Console) listOutbox(ec *echo.Context) error {
 		return err
 	}
 	for _, m := range msgs {
-		vm.Messages = append(vm.Messages, console.OutboxMessage{Kind: m.Kind, To: m.To, Subject: m.Subject, Text: m.Text, At: m.CreatedAt,
-			Link: linkPattern.FindString(m.Text)})
+		vm.Messages = append(
+			vm.Messages,
+			console.OutboxMessage{Kind: m.Kind, To: m.To, Subject: m.Subject, Text: m.Text, At: m.CreatedAt,
+				Link: linkPattern.FindString(m.Text)},
+		)
 	}
 	return c.render(ec, http.StatusOK, console.Outbox(vm))
 }

@@ -13,7 +13,11 @@ import (
 // listSessions handles GET /admin/sessions.
 func (c *Console) listSessions(ec *echo.Context) error {
 	now := c.opt.Now()
-	rows, err := c.db.Sessions(ec.Request().Context(), now.Add(-auth.IdleTimeout).UnixMicro(), now.Add(-auth.AbsoluteTimeout).UnixMicro())
+	rows, err := c.db.Sessions(
+		ec.Request().Context(),
+		now.Add(-auth.IdleTimeout).UnixMicro(),
+		now.Add(-auth.AbsoluteTimeout).UnixMicro(),
+	)
 	if err != nil {
 		return err
 	}
@@ -23,8 +27,22 @@ func (c *Console) listSessions(ec *echo.Context) error {
 		mine = auth.HashID(ck.Value)
 	}
 	for _, s := range rows {
-		vm.Rows = append(vm.Rows, console.SessionRow{IDHash: s.IDHash, Name: s.Name, Email: s.Email, Role: s.Role, Client: s.Client, Agent: s.UserAgent,
-			Created: time.UnixMicro(s.CreatedAt), LastSeen: time.UnixMicro(s.LastSeenAt), Current: s.IDHash == mine})
+		vm.Rows = append(
+			vm.Rows,
+			console.SessionRow{
+				IDHash: s.IDHash,
+				Name:   s.Name,
+				Email:  s.Email,
+				Role:   s.Role,
+				Client: s.Client,
+				Agent:  s.UserAgent,
+				Created: time.UnixMicro(
+					s.CreatedAt,
+				),
+				LastSeen: time.UnixMicro(s.LastSeenAt),
+				Current:  s.IDHash == mine,
+			},
+		)
 	}
 	return c.render(ec, http.StatusOK, console.Sessions(vm))
 }

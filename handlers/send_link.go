@@ -23,7 +23,10 @@ func (c *Console) sendLink(ec *echo.Context) error {
 	}
 	if !ok {
 		logDetail(ec, slog.String("refused", "not the creator of "+id))
-		return echo.NewHTTPError(http.StatusForbidden, "You can only send links you created. Ask the helpdesk to send this one.")
+		return echo.NewHTTPError(
+			http.StatusForbidden,
+			"You can only send links you created. Ask the helpdesk to send this one.",
+		)
 	}
 	raw, name := ec.FormValue("email"), s.Name
 	emails := splitList(raw)
@@ -31,12 +34,18 @@ func (c *Console) sendLink(ec *echo.Context) error {
 	for i, e := range emails {
 		items[i] = api.LinkSendItem{ID: id, Email: e}
 	}
-	if len(items) == 0 {
-		err = &api.Error{Status: "ValidationError", Summary: "Enter at least one email address.", Errors: []api.FieldError{{Source: "/links/0/email"}}}
-	} else if len(items) > 100 {
+	switch {
+	case len(items) == 0:
+		err = &api.Error{
+			Status:  "ValidationError",
+			Summary: "Enter at least one email address.",
+			Errors:  []api.FieldError{{Source: "/links/0/email"}},
+		}
+	case len(items) > 100:
 		err = &api.Error{Status: "ValidationError", Summary: "Send to at most 100 addresses at a time."}
-	} else {
-		_, err = c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: items, SenderEmail: s.Email, SenderName: name})
+	default:
+		_, err = c.api.LinkSend(ec.Request().Context(),
+			api.LinkSendRequest{Links: items, SenderEmail: s.Email, SenderName: name})
 	}
 	var ae *api.Error
 	if asAPIError(err, &ae) && (ae.Status == "ValidationError" || ae.Status == "ProviderError") {

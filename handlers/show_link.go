@@ -20,10 +20,24 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM,
 	if err != nil {
 		return console.LinkDetailVM{}, err
 	}
-	vm := console.LinkDetailVM{Page: c.page(ec, "Link: "+orTitle(l.Title), "links"), ID: l.ID, Title: l.Title, Message: l.Message,
-		Type: l.LinkType, Status: linkStatus(l, c.opt.Now()), URL: l.Link, Recipient: l.RecipientEmail, SenderEmail: l.SenderEmail,
-		SenderName: l.SenderName, Accesses: l.AccessCount, MaxAccesses: l.MaxAccessCount, CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt,
-		Tags: l.Tags, SendTo: l.RecipientEmail}
+	vm := console.LinkDetailVM{
+		Page:        c.page(ec, "Link: "+orTitle(l.Title), "links"),
+		ID:          l.ID,
+		Title:       l.Title,
+		Message:     l.Message,
+		Type:        l.LinkType,
+		Status:      linkStatus(l, c.opt.Now()),
+		URL:         l.Link,
+		Recipient:   l.RecipientEmail,
+		SenderEmail: l.SenderEmail,
+		SenderName:  l.SenderName,
+		Accesses:    l.AccessCount,
+		MaxAccesses: l.MaxAccessCount,
+		CreatedAt:   l.CreatedAt,
+		ExpiresAt:   l.ExpiresAt,
+		Tags:        l.Tags,
+		SendTo:      l.RecipientEmail,
+	}
 	if l.LastAccessedAt != nil {
 		vm.LastAccess = *l.LastAccessedAt
 	}

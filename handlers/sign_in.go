@@ -39,8 +39,12 @@ func (c *Console) finishSignIn(ec *echo.Context) error {
 		} else {
 			logDetail(ec, slog.Bool("audit_skipped", true))
 		}
-		return c.render(ec, http.StatusForbidden, console.Message(console.MessageVM{Page: c.page(ec, "Sign-in refused", ""),
-			Heading: "You could not be signed in", Message: le.Message, Action: "Try again", URL: "/login"}))
+		return c.render(
+			ec,
+			http.StatusForbidden,
+			console.Message(console.MessageVM{Page: c.page(ec, "Sign-in refused", ""),
+				Heading: "You could not be signed in", Message: le.Message, Action: "Try again", URL: "/login"}),
+		)
 	}
 	if err != nil {
 		return err

@@ -70,7 +70,10 @@ func (c *Console) receiveUpload(ec *echo.Context, mr *multipart.Reader, up *uplo
 			up.back = string(v)
 		case "files":
 			if !up.csrfOK {
-				return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
+				return echo.NewHTTPError(
+					http.StatusForbidden,
+					"This form has expired. Go back, reload the page and try again.",
+				)
 			}
 			if err := c.putFile(ec, part, up); err != nil {
 				return err

@@ -37,8 +37,14 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 		return
 	}
 	token := r.PathValue("token")
-	vm := pages.OpenVM{Token: token, Title: share.Displayable(l.Title), Message: share.Displayable(l.Message), Sender: share.Displayable(l.SenderName), ExpiresAt: l.ExpiresAt,
-		OpensLeft: l.MaxAccessCount - l.AccessCount}
+	vm := pages.OpenVM{
+		Token:     token,
+		Title:     share.Displayable(l.Title),
+		Message:   share.Displayable(l.Message),
+		Sender:    share.Displayable(l.SenderName),
+		ExpiresAt: l.ExpiresAt,
+		OpensLeft: l.MaxAccessCount - l.AccessCount,
+	}
 	if vm.Sender == "" {
 		vm.Sender = l.SenderEmail
 	}
@@ -94,7 +100,13 @@ func grants(l share.Link, targets []share.Object) string {
 	case files == 0:
 		what = fmt.Sprintf("%d folders", folders)
 	default:
-		what = fmt.Sprintf("%d %s and %d %s", files, views.Plural(files, "file", "files"), folders, views.Plural(folders, "folder", "folders"))
+		what = fmt.Sprintf(
+			"%d %s and %d %s",
+			files,
+			views.Plural(files, "file", "files"),
+			folders,
+			views.Plural(folders, "folder", "folders"),
+		)
 	}
 	switch {
 	case len(targets) == 0:

@@ -9,8 +9,17 @@ import (
 )
 
 func (h *Handler) filesVM(w http.ResponseWriter, r *http.Request, l share.Link, secret string) pages.FilesVM {
-	vm := pages.FilesVM{Title: share.Displayable(l.Title), Sender: share.Displayable(l.SenderName), LinkType: l.LinkType, CanDownload: l.CanDownload(),
-		CanUpload: l.CanUpload(), CanEdit: l.CanEdit(), MaxUpload: h.maxUpload, CSRF: csrfToken(secret), ExpiresAt: l.ExpiresAt}
+	vm := pages.FilesVM{
+		Title:       share.Displayable(l.Title),
+		Sender:      share.Displayable(l.SenderName),
+		LinkType:    l.LinkType,
+		CanDownload: l.CanDownload(),
+		CanUpload:   l.CanUpload(),
+		CanEdit:     l.CanEdit(),
+		MaxUpload:   h.maxUpload,
+		CSRF:        csrfToken(secret),
+		ExpiresAt:   l.ExpiresAt,
+	}
 	if vm.Title == "" {
 		vm.Title = "Shared with you"
 	}
@@ -23,7 +32,14 @@ func (h *Handler) filesVM(w http.ResponseWriter, r *http.Request, l share.Link, 
 }
 
 func item(o share.Object, editable bool) pages.Item {
-	return pages.Item{ID: o.ID, Name: share.Displayable(o.Name), IsFolder: o.Type == share.TypeFolder, Size: o.Size, Modified: o.UpdatedAt, Editable: editable}
+	return pages.Item{
+		ID:       o.ID,
+		Name:     share.Displayable(o.Name),
+		IsFolder: o.Type == share.TypeFolder,
+		Size:     o.Size,
+		Modified: o.UpdatedAt,
+		Editable: editable,
+	}
 }
 
 // showHome handles GET /p/: the shared items. A single shared folder opens straight away.

@@ -29,7 +29,12 @@ type accessStore interface {
 	UseOTP(ctx context.Context, id string, now int64) (bool, error)
 	// ReserveAuthAttempt records an attempt before the secret is checked, unless the link or the
 	// client already reached its limit since a time (atomically, across instances).
-	ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since int64, perLink, perClient int) (bool, error)
+	ReserveAuthAttempt(
+		ctx context.Context,
+		linkID, client string,
+		at, since int64,
+		perLink, perClient int,
+	) (bool, error)
 	ReleaseAuthAttempt(ctx context.Context, linkID, client string, at int64) error
 	InsertPortalSession(ctx context.Context, p PortalSession) error
 	PortalSession(ctx context.Context, idHash string) (PortalSession, error)
@@ -80,7 +85,12 @@ func (s *Service) Usable(l Link) error {
 	case "expired":
 		return expiredError(l)
 	case "exhausted":
-		return Errf(CodeGone, "This link has already been opened the %d %s it allows.", l.MaxAccessCount, plural(l.MaxAccessCount, "time", "times"))
+		return Errf(
+			CodeGone,
+			"This link has already been opened the %d %s it allows.",
+			l.MaxAccessCount,
+			plural(l.MaxAccessCount, "time", "times"),
+		)
 	}
 	return nil
 }
@@ -128,20 +138,35 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 		return CodeDelivery{}, err
 	}
 	code := fmt.Sprintf("%06d", num.Int64())
-	stored, err := s.store.InsertOTP(ctx, OTP{ID: NewID("otp_"), LinkID: l.ID, AuthIndex: authIndex, CodeHash: s.otpHash(l.ID, authIndex, code),
-		CreatedAt: Micros(now), ExpiresAt: Micros(now.Add(OTPLifetime))}, Micros(now.Add(-time.Hour)), OTPPerLinkPerHour)
+	otp := OTP{ID: NewID("otp_"), LinkID: l.ID, AuthIndex: authIndex, CodeHash: s.otpHash(l.ID, authIndex, code),
+		CreatedAt: Micros(now), ExpiresAt: Micros(now.Add(OTPLifetime))}
+	stored, err := s.store.InsertOTP(ctx, otp, Micros(now.Add(-time.Hour)), OTPPerLinkPerHour)
 	if err != nil {
 		return CodeDelivery{}, err
 	}
 	if !stored {
-		return CodeDelivery{}, Errf(CodeTooMany, "%d codes have been sent for this link in the last hour, the most allowed. Try again later.", OTPPerLinkPerHour)
+		return CodeDelivery{}, Errf(
+			CodeTooMany,
+			"%d codes have been sent for this link in the last hour, the most allowed. Try again later.",
+			OTPPerLinkPerHour,
+		)
 	}
 	what := Displayable(l.Title)
 	if what == "" {
 		what = "your shared files"
 	}
-	text := fmt.Sprintf("Your code to open %q is %s. It works once, for 10 minutes. If you did not ask for it, ignore this message.", what, code)
-	msg := notify.Message{Kind: notify.KindEmail, To: a.Context, Subject: oneLine(fmt.Sprintf("Your code to open %q", what)), Text: text} // never the code: subjects show on lock screens and in mail logs
+	text := fmt.Sprintf(
+		"Your code to open %q is %s. It works once, for 10 minutes. If you did not ask for it, ignore this message.",
+		what,
+		code,
+	)
+	// Never the code in the subject: subjects show on lock screens and in mail logs.
+	msg := notify.Message{
+		Kind:    notify.KindEmail,
+		To:      a.Context,
+		Subject: oneLine(fmt.Sprintf("Your code to open %q", what)),
+		Text:    text,
+	}
 	sender := s.cfg.Sender
 	var d CodeDelivery
 	if a.Type == AuthSMSOTP {
@@ -171,7 +196,15 @@ type attempt struct {
 func (s *Service) reserveAttempt(ctx context.Context, l Link, client string) (attempt, error) {
 	now := s.now()
 	a := attempt{linkID: l.ID, client: client, at: Micros(now)}
-	ok, err := s.store.ReserveAuthAttempt(ctx, a.linkID, a.client, a.at, Micros(now.Add(-FailureWindow)), MaxFailuresPerLink, MaxFailuresPerIP)
+	ok, err := s.store.ReserveAuthAttempt(
+		ctx,
+		a.linkID,
+		a.client,
+		a.at,
+		Micros(now.Add(-FailureWindow)),
+		MaxFailuresPerLink,
+		MaxFailuresPerIP,
+	)
 	if err != nil {
 		return attempt{}, err
 	}

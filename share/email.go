@@ -42,7 +42,8 @@ var linkEmailHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype 
 </td></tr></table></td></tr></table>
 </body></html>`))
 
-var linkEmailText = texttemplate.Must(texttemplate.New("text").Parse(`{{.Sender}} shared {{.What}} with you{{if .Names}}: {{.Names}}{{end}}.
+var linkEmailText = texttemplate.Must(
+	texttemplate.New("text").Parse(`{{.Sender}} shared {{.What}} with you{{if .Names}}: {{.Names}}{{end}}.
 
 {{.Title}}
 {{if .Message}}
@@ -51,7 +52,8 @@ var linkEmailText = texttemplate.Must(texttemplate.New("text").Parse(`{{.Sender}
 Open: {{.URL}}
 
 The link works until {{.Expires}}. You will be asked to prove who you are before you can open it.
-`))
+`),
+)
 
 // maxNamedTargets bounds the lookups one email makes: links with more targets are described by count.
 const maxNamedTargets = 20
@@ -138,8 +140,11 @@ func (s *Service) sendLinkEmail(ctx context.Context, l Link) error {
 	if err := linkEmailText.Execute(&text, data); err != nil {
 		return err
 	}
-	return s.cfg.Sender.Send(ctx, notify.Message{Kind: notify.KindEmail, To: l.RecipientEmail, Subject: oneLine(subject),
-		Text: text.String(), HTML: html.String(), ReplyTo: l.SenderEmail})
+	return s.cfg.Sender.Send(
+		ctx,
+		notify.Message{Kind: notify.KindEmail, To: l.RecipientEmail, Subject: oneLine(subject),
+			Text: text.String(), HTML: html.String(), ReplyTo: l.SenderEmail},
+	)
 }
 
 func mustJSON(v any) []byte {

@@ -70,7 +70,11 @@ func (e *Error) Error() string {
 
 // Invalid returns a ValidationError about one field.
 func Invalid(code, source, detail string) *Error {
-	return &Error{Code: CodeValidation, Message: "There was an error validating the payload", Fields: []FieldError{{Code: code, Detail: detail, Source: source}}}
+	return &Error{
+		Code:    CodeValidation,
+		Message: "There was an error validating the payload",
+		Fields:  []FieldError{{Code: code, Detail: detail, Source: source}},
+	}
 }
 
 // Errf returns an Error with the given code and message.

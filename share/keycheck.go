@@ -37,7 +37,11 @@ func CheckKey(ctx context.Context, store KeyStore, keys *Keys, logf func(msg str
 		id, sealed, err := store.SampleSealedToken(ctx)
 		if err == nil {
 			if _, err := keys.openOwnToken(sealed, id); err != nil && !opensWithPrevious(keys, sealed, id) {
-				return fmt.Errorf("%w: its links were sealed with another key (link %s does not open). Restore the original secret key file", ErrKeyMismatch, id)
+				return fmt.Errorf(
+					"%w: its links were sealed with another key (link %s does not open). Restore the original secret key file",
+					ErrKeyMismatch,
+					id,
+				)
 			}
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
@@ -46,8 +50,13 @@ func CheckKey(ctx context.Context, store KeyStore, keys *Keys, logf func(msg str
 		return err
 	case stored == keys.Fingerprint():
 	case !slices.ContainsFunc(keys.previous, func(p *Keys) bool { return p.Fingerprint() == stored }):
-		return fmt.Errorf("%w (key fingerprint %s, the database expects %s). Restore the secret key file this database was used with; "+
-			"to change keys, give the new key as the secret key and the old one with --previous-secret-key-file", ErrKeyMismatch, keys.Fingerprint(), stored)
+		return fmt.Errorf(
+			"%w (key fingerprint %s, the database expects %s). Restore the secret key file this database was used with; "+
+				"to change keys, give the new key as the secret key and the old one with --previous-secret-key-file",
+			ErrKeyMismatch,
+			keys.Fingerprint(),
+			stored,
+		)
 	}
 	if len(keys.previous) > 0 {
 		n, err := store.ResealLinkTokens(ctx, func(id string, sealed []byte) ([]byte, bool) {
@@ -63,7 +72,13 @@ func CheckKey(ctx context.Context, store KeyStore, keys *Keys, logf func(msg str
 		if err != nil {
 			return fmt.Errorf("re-seal link tokens under the new secret key: %w", err)
 		}
-		logf("secret key rotation: link tokens re-sealed under the new key", "links", n, "fingerprint", keys.Fingerprint())
+		logf(
+			"secret key rotation: link tokens re-sealed under the new key",
+			"links",
+			n,
+			"fingerprint",
+			keys.Fingerprint(),
+		)
 	}
 	if stored != keys.Fingerprint() {
 		return store.SetSetting(ctx, SettingKeyFingerprint, keys.Fingerprint())

@@ -200,7 +200,13 @@ func hashPasswords(links []Link) {
 	}
 }
 
-func (s *Service) checkTargets(ctx context.Context, bucketID, linkType string, targets []string, src string, v *Validation) {
+func (s *Service) checkTargets(
+	ctx context.Context,
+	bucketID, linkType string,
+	targets []string,
+	src string,
+	v *Validation,
+) {
 	for j, id := range targets {
 		o, err := s.store.Object(ctx, bucketID, id)
 		tsrc := fmt.Sprintf("%s/targets/%d", src, j)
@@ -274,7 +280,11 @@ func (s *Service) ListLinks(ctx context.Context, r ListRequest) (Page[Link], err
 			}
 			if c.Op == OpContains {
 				// Link tokens are stored hashed, so a substring of one cannot be searched.
-				v.Add("UnexpectedProperty", "/filter/link__contains", "link URLs are stored hashed: filter by the whole URL with link or link__in")
+				v.Add(
+					"UnexpectedProperty",
+					"/filter/link__contains",
+					"link URLs are stored hashed: filter by the whole URL with link or link__in",
+				)
 				continue
 			}
 			hashed := make([]any, len(c.Values))
@@ -415,7 +425,12 @@ type SendResult struct {
 // some emails go out and others fail, it still succeeds and says which failed: an error would make
 // Pangea's SDKs retry the whole request (they retry 5xx) and email the good addresses again. Only when
 // no email went out at all is it an error (ProviderError), so a retry duplicates nothing.
-func (s *Service) SendLinks(ctx context.Context, bucketID string, items []SendItem, senderEmail, senderName string) ([]Link, []SendResult, error) {
+func (s *Service) SendLinks(
+	ctx context.Context,
+	bucketID string,
+	items []SendItem,
+	senderEmail, senderName string,
+) ([]Link, []SendResult, error) {
 	bucketID, err := s.bucket(ctx, bucketID)
 	if err != nil {
 		return nil, nil, err
@@ -434,7 +449,12 @@ func (s *Service) SendLinks(ctx context.Context, bucketID string, items []SendIt
 			v.Add("BadFormat", fmt.Sprintf("/links/%d/email", i), "must be an email address")
 		}
 		ids[i] = it.ID
-		updates[i] = LinkRecipient{ID: it.ID, RecipientEmail: it.Email, SenderEmail: senderEmail, SenderName: senderName}
+		updates[i] = LinkRecipient{
+			ID:             it.ID,
+			RecipientEmail: it.Email,
+			SenderEmail:    senderEmail,
+			SenderName:     senderName,
+		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, nil, err
@@ -464,7 +484,11 @@ func (s *Service) SendLinks(ctx context.Context, bucketID string, items []SendIt
 		results = append(results, res)
 	}
 	if len(failed) == len(items) {
-		return nil, nil, Errf(CodeProvider, "The email could not be delivered to %s; the links were recorded, try sending again.", strings.Join(failed, ", "))
+		return nil, nil, Errf(
+			CodeProvider,
+			"The email could not be delivered to %s; the links were recorded, try sending again.",
+			strings.Join(failed, ", "),
+		)
 	}
 	return out, results, nil
 }

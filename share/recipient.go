@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// What recipients may do, by link type.
+// CanDownload reports whether recipients may download (what recipients may do depends on the link type).
 func (l Link) CanDownload() bool { return l.LinkType == LinkDownload || l.LinkType == LinkEditor }
 
 // CanUpload reports whether recipients may add files.
@@ -136,7 +136,11 @@ func (s *Service) Upload(ctx context.Context, l Link, folderID, name string, bod
 	if err != nil {
 		return Object{}, err
 	}
-	o, err := s.PutObject(ctx, PutInput{BucketID: l.BucketID, ParentID: f.ID, Name: free, Metadata: map[string]string{"uploaded_via": l.ID}}, body)
+	o, err := s.PutObject(
+		ctx,
+		PutInput{BucketID: l.BucketID, ParentID: f.ID, Name: free, Metadata: map[string]string{"uploaded_via": l.ID}},
+		body,
+	)
 	if err != nil {
 		return Object{}, err
 	}
@@ -172,7 +176,11 @@ func (s *Service) editable(ctx context.Context, l Link, id string) (Object, erro
 		return Object{}, err
 	}
 	if slices.Contains(l.Targets, o.ID) {
-		return Object{}, Errf(CodeNotAllowed, "%q is what was shared with you; it cannot be renamed or deleted from here.", o.Name)
+		return Object{}, Errf(
+			CodeNotAllowed,
+			"%q is what was shared with you; it cannot be renamed or deleted from here.",
+			o.Name,
+		)
 	}
 	return o, nil
 }

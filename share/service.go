@@ -70,7 +70,13 @@ func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
 		cfg.ReserveSpace = 8 << 20
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return &Service{store: store, blobs: blobs, keys: keys, cfg: cfg, kdfSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+	return &Service{
+		store:    store,
+		blobs:    blobs,
+		keys:     keys,
+		cfg:      cfg,
+		kdfSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
+	}
 }
 
 // Start makes sure the default bucket exists.
@@ -107,7 +113,11 @@ func (s *Service) roomToWrite() error {
 		return fmt.Errorf("free disk space: %w", err)
 	}
 	if free < s.cfg.MinFreeSpace {
-		return &Error{Code: CodeStorageFull, Message: msgStorageFull, cause: fmt.Errorf("%d bytes free, %d needed: %w", free, s.cfg.MinFreeSpace, blob.ErrNoSpace)}
+		return &Error{
+			Code:    CodeStorageFull,
+			Message: msgStorageFull,
+			cause:   fmt.Errorf("%d bytes free, %d needed: %w", free, s.cfg.MinFreeSpace, blob.ErrNoSpace),
+		}
 	}
 	return nil
 }

@@ -75,14 +75,21 @@ func (s *Server) linkSend(ctx context.Context, req *api.LinkSendRequest) (any, s
 	res := api.LinksResult{ShareLinkObjects: wireLinks(links)}
 	var failed []string
 	for _, r := range results {
-		res.SendResults = append(res.SendResults, api.SendResult{ID: r.ID, Email: r.Email, Sent: r.Sent, Detail: r.Detail})
+		res.SendResults = append(
+			res.SendResults,
+			api.SendResult{ID: r.ID, Email: r.Email, Sent: r.Sent, Detail: r.Detail},
+		)
 		if !r.Sent {
 			failed = append(failed, r.Email)
 		}
 	}
 	if len(failed) > 0 {
-		return res, fmt.Sprintf("%d of %d email(s) sent; not delivered to %s (see ext_send_results; send only those again)",
-			len(results)-len(failed), len(results), strings.Join(failed, ", ")), nil
+		return res, fmt.Sprintf(
+			"%d of %d email(s) sent; not delivered to %s (see ext_send_results; send only those again)",
+			len(results)-len(failed),
+			len(results),
+			strings.Join(failed, ", "),
+		), nil
 	}
 	return res, fmt.Sprintf("%d share link(s) sent", len(links)), nil
 }
@@ -99,7 +106,12 @@ func (s *Server) buckets(ctx context.Context, _ *struct {
 	}
 	out := api.BucketsResult{Buckets: make([]api.Bucket, len(bs))}
 	for i, b := range bs {
-		out.Buckets[i] = api.Bucket{ID: b.ID, Name: b.Name, Default: b.Default, TransferMethods: []string{api.TransferMultipart, api.TransferDestURL}}
+		out.Buckets[i] = api.Bucket{
+			ID:              b.ID,
+			Name:            b.Name,
+			Default:         b.Default,
+			TransferMethods: []string{api.TransferMultipart, api.TransferDestURL},
+		}
 	}
 	return out, fmt.Sprintf("%d bucket(s)", len(bs)), nil
 }

@@ -72,7 +72,14 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil || mt != "multipart/form-data" {
-		s.fail(w, r, share.Errf(share.CodeMissingPayload, "put takes multipart/form-data with a \"request\" JSON part and an \"upload\" file part, or JSON asking for an upload URL (transfer_method put-url or post-url)"))
+		s.fail(
+			w,
+			r,
+			share.Errf(
+				share.CodeMissingPayload,
+				"put takes multipart/form-data with a \"request\" JSON part and an \"upload\" file part, or JSON asking for an upload URL (transfer_method put-url or post-url)",
+			),
+		)
 		return
 	}
 	mr, err := r.MultipartReader()
@@ -102,7 +109,15 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if req.TransferMethod != "" && req.TransferMethod != api.TransferMultipart {
-				s.fail(w, r, share.Errf(share.CodeBadTransfer, "transfer_method %q sends no file with the request: send JSON alone to get an upload URL, or use multipart", req.TransferMethod))
+				s.fail(
+					w,
+					r,
+					share.Errf(
+						share.CodeBadTransfer,
+						"transfer_method %q sends no file with the request: send JSON alone to get an upload URL, or use multipart",
+						req.TransferMethod,
+					),
+				)
 				return
 			}
 		case "upload", "file":
@@ -124,7 +139,11 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 			s.ok(w, r, "Object uploaded", api.ObjectResult{Object: wireObject(o)})
 			return
 		default:
-			s.fail(w, r, share.Invalid("UnexpectedProperty", "", fmt.Sprintf("unexpected multipart part %q", part.FormName())))
+			s.fail(
+				w,
+				r,
+				share.Invalid("UnexpectedProperty", "", fmt.Sprintf("unexpected multipart part %q", part.FormName())),
+			)
 			return
 		}
 	}
@@ -132,7 +151,14 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, share.Invalid("FieldRequired", "", "the \"request\" part is missing"))
 		return
 	}
-	s.fail(w, r, share.Errf(share.CodeMissingPayload, "An API request was submitted without a file payload: add an \"upload\" part."))
+	s.fail(
+		w,
+		r,
+		share.Errf(
+			share.CodeMissingPayload,
+			"An API request was submitted without a file payload: add an \"upload\" part.",
+		),
+	)
 }
 
 func putInput(req *api.PutRequest) share.PutInput {
@@ -148,14 +174,24 @@ func refuseUnsupportedPut(req *api.PutRequest) error {
 	case req.Password != "" || req.PasswordAlgorithm != "":
 		return errNoFilePasswords
 	case req.Format != "":
-		return share.Invalid("UnexpectedProperty", "/format", "this server does not verify file formats: omit format (mimetype is stored as given)")
+		return share.Invalid(
+			"UnexpectedProperty",
+			"/format",
+			"this server does not verify file formats: omit format (mimetype is stored as given)",
+		)
 	case req.TransferMethod == api.TransferSourceURL || req.SourceURL != "":
-		return share.Errf(share.CodeBadTransfer, "transfer_method source-url is not supported: the server does not fetch URLs on a client's behalf (that would let callers reach internal addresses); upload the bytes with multipart, put-url or post-url")
+		return share.Errf(
+			share.CodeBadTransfer,
+			"transfer_method source-url is not supported: the server does not fetch URLs on a client's behalf (that would let callers reach internal addresses); upload the bytes with multipart, put-url or post-url",
+		)
 	}
 	return nil
 }
 
-var errNoFilePasswords = share.Errf(share.CodeVaultMissing, "Files cannot be password protected on this server (there is no vault to keep their keys); protect the share link with a password authenticator instead.")
+var errNoFilePasswords = share.Errf(
+	share.CodeVaultMissing,
+	"Files cannot be password protected on this server (there is no vault to keep their keys); protect the share link with a password authenticator instead.",
+)
 
 // putRequestURL answers a JSON put: an upload URL for put-url and post-url, a refusal otherwise.
 func (s *Server) putRequestURL(w http.ResponseWriter, r *http.Request) {
@@ -171,14 +207,29 @@ func (s *Server) putRequestURL(w http.ResponseWriter, r *http.Request) {
 	switch req.TransferMethod {
 	case api.TransferPutURL, api.TransferPostURL:
 	case "", api.TransferMultipart:
-		s.fail(w, r, share.Errf(share.CodeMissingPayload, "An API request was submitted without a file payload: send multipart/form-data with an \"upload\" part, or ask for an upload URL with transfer_method put-url or post-url."))
+		s.fail(
+			w,
+			r,
+			share.Errf(
+				share.CodeMissingPayload,
+				"An API request was submitted without a file payload: send multipart/form-data with an \"upload\" part, or ask for an upload URL with transfer_method put-url or post-url.",
+			),
+		)
 		return
 	default:
 		s.fail(w, r, share.Errf(share.CodeBadTransfer, "transfer_method must be multipart, put-url or post-url"))
 		return
 	}
 	if req.Name == "" {
-		s.fail(w, r, share.Invalid("FieldRequired", "/name", "name is required with an upload URL (there is no file part to take it from)"))
+		s.fail(
+			w,
+			r,
+			share.Invalid(
+				"FieldRequired",
+				"/name",
+				"name is required with an upload URL (there is no file part to take it from)",
+			),
+		)
 		return
 	}
 	p, err := s.svc.RequestUpload(r.Context(), info(r).id, req.TransferMethod, putInput(&req), s.uploadTTL)
@@ -200,7 +251,16 @@ func (s *Server) accepted(w http.ResponseWriter, r *http.Request, p share.Pendin
 	} else {
 		res.PutURL = u
 	}
-	s.writeJSON(w, http.StatusAccepted, s.envelope(r, api.StatusAccepted, "Upload URL created: send the file to it, then poll location for the result", res))
+	s.writeJSON(
+		w,
+		http.StatusAccepted,
+		s.envelope(
+			r,
+			api.StatusAccepted,
+			"Upload URL created: send the file to it, then poll location for the result",
+			res,
+		),
+	)
 }
 
 // upload handles PUT /v1/upload/{token} (put-url: the body is the file) and POST /v1/upload/{token}
@@ -231,7 +291,10 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 func filePart(r *http.Request) (io.Reader, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
-		return nil, share.Errf(share.CodeMissingPayload, "a post-url upload is multipart/form-data with a \"file\" part")
+		return nil, share.Errf(
+			share.CodeMissingPayload,
+			"a post-url upload is multipart/form-data with a \"file\" part",
+		)
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -240,7 +303,10 @@ func filePart(r *http.Request) (io.Reader, error) {
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, share.Errf(share.CodeMissingPayload, "An API request was submitted without a file payload: add a \"file\" part.")
+			return nil, share.Errf(
+				share.CodeMissingPayload,
+				"An API request was submitted without a file payload: add a \"file\" part.",
+			)
 		}
 		if err != nil {
 			return nil, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error())
@@ -346,7 +412,14 @@ func (s *Server) destURL(g share.DownloadGrant) string {
 
 // writeMultipart answers with the envelope as the first part and the file as the second, the way
 // Pangea's SDKs read transfer_method multipart.
-func (s *Server) writeMultipart(w http.ResponseWriter, r *http.Request, summary string, result any, filename, contentType string, write func(io.Writer) error) {
+func (s *Server) writeMultipart(
+	w http.ResponseWriter,
+	r *http.Request,
+	summary string,
+	result any,
+	filename, contentType string,
+	write func(io.Writer) error,
+) {
 	mw := multipart.NewWriter(w)
 	w.Header().Set("Content-Type", mw.FormDataContentType())
 	w.Header().Set("Cache-Control", "no-store")
@@ -360,7 +433,10 @@ func (s *Server) writeMultipart(w http.ResponseWriter, r *http.Request, summary 
 	}
 	if err == nil {
 		h = textproto.MIMEHeader{}
-		h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": "file", "filename": filename}))
+		h.Set(
+			"Content-Disposition",
+			mime.FormatMediaType("form-data", map[string]string{"name": "file", "filename": filename}),
+		)
 		h.Set("Content-Type", contentType)
 		pw, err = mw.CreatePart(h)
 	}

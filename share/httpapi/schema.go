@@ -36,16 +36,16 @@ const (
 	kFilter    // object checked later by the listing's own filter parser
 )
 
-func str(min, max int) *field      { return &field{kind: kString, min: min, max: max} }
-func integer(min int) *field       { return &field{kind: kInt, min: min} }
+func str(lo, hi int) *field        { return &field{kind: kString, min: lo, max: hi} }
+func integer(lo int) *field        { return &field{kind: kInt, min: lo} }
 func byteCount() *field            { return &field{kind: kInt, wide: true} }
 func boolean() *field              { return &field{kind: kBool} }
 func datetime() *field             { return &field{kind: kTime} }
 func stringMap() *field            { return &field{kind: kStringMap} }
 func filterObject() *field         { return &field{kind: kFilter} }
 func enum(values ...string) *field { return &field{kind: kString, enum: values} }
-func array(items *field, min, max int) *field {
-	return &field{kind: kArray, items: items, min: min, max: max}
+func array(items *field, lo, hi int) *field {
+	return &field{kind: kArray, items: items, min: lo, max: hi}
 }
 func object(props map[string]*field) *field { return &field{kind: kObject, props: props} }
 func (f *field) req() *field                { c := *f; c.required = true; return &c }
@@ -235,7 +235,11 @@ func (f *field) checkStringMap(v any, ptr string, errs *share.Validation) any {
 	}
 	for k, val := range m {
 		if s, ok := val.(string); !ok || len(s) > 1024 || len(k) > 128 {
-			errs.Add("InvalidString", ptr+"/"+jsonpointer.Escape(k), "must be a string of at most 1024 bytes with a key of at most 128")
+			errs.Add(
+				"InvalidString",
+				ptr+"/"+jsonpointer.Escape(k),
+				"must be a string of at most 1024 bytes with a key of at most 128",
+			)
 		}
 	}
 	return v
@@ -251,8 +255,13 @@ func (f *field) checkFilter(v any, ptr string, errs *share.Validation) any {
 var (
 	tagList    = array(str(1, 64), 0, 32)
 	objectID   = str(1, 64)
-	authSchema = object(map[string]*field{"auth_type": enum(share.AuthEmailOTP, share.AuthSMSOTP, share.AuthPassword).req(), "auth_context": str(1, 320).req()})
-	linkItem   = object(map[string]*field{
+	authSchema = object(
+		map[string]*field{
+			"auth_type":    enum(share.AuthEmailOTP, share.AuthSMSOTP, share.AuthPassword).req(),
+			"auth_context": str(1, 320).req(),
+		},
+	)
+	linkItem = object(map[string]*field{
 		"targets":          array(objectID, 1, 1000).req(),
 		"link_type":        enum(share.LinkDownload, share.LinkUpload, share.LinkEditor),
 		"expires_at":       datetime(),
@@ -267,7 +276,13 @@ var (
 		"notify_email": str(0, 254),
 	})
 	listProps = func() map[string]*field {
-		return map[string]*field{"filter": filterObject(), "last": str(1, 4096), "order": enum("asc", "desc"), "order_by": str(1, 64), "size": integer(1)}
+		return map[string]*field{
+			"filter":   filterObject(),
+			"last":     str(1, 4096),
+			"order":    enum("asc", "desc"),
+			"order_by": str(1, 64),
+			"size":     integer(1),
+		}
 	}
 )
 
@@ -279,23 +294,38 @@ func schemas() map[string]*field {
 		"share/link/list":   withCommon(listProps()),
 		"share/link/delete": withCommon(map[string]*field{"ids": array(str(1, 64), 1, 100).req()}),
 		"share/link/send": withCommon(map[string]*field{
-			"links":        array(object(map[string]*field{"id": str(1, 64).req(), "email": str(1, 254).req()}), 1, 100).req(),
+			"links": array(
+				object(map[string]*field{"id": str(1, 64).req(), "email": str(1, 254).req()}),
+				1,
+				100,
+			).req(),
 			"sender_email": str(1, 254).req(),
 			"sender_name":  str(0, 256),
 		}),
 		"buckets": withCommon(map[string]*field{}),
 		"folder/create": withCommon(map[string]*field{
-			"name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096), "metadata": stringMap(), "tags": tagList,
+			"name": str(
+				0,
+				255,
+			), "parent_id": str(0, 64), "folder": str(0, 4096), "metadata": stringMap(), "tags": tagList,
 			"file_ttl": str(0, 32),
 		}),
 		"put": withCommon(map[string]*field{
 			"transfer_method": str(1, 32), "name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096),
 			"size": byteCount(), "sha1": str(40, 40), "sha256": str(64, 64), "sha512": str(128, 128), "md5": str(32, 32),
-			"crc32c": str(1, 8), "mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList, "file_ttl": str(0, 32),
+			"crc32c": str(
+				1,
+				8,
+			), "mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList, "file_ttl": str(0, 32),
 			// Accepted by the schema so the refusal can say why (see refuseUnsupported).
-			"format": str(0, 32), "password": str(0, 1024), "password_algorithm": str(0, 64), "source_url": str(0, 4096),
+			"format": str(
+				0,
+				32,
+			), "password": str(0, 1024), "password_algorithm": str(0, 64), "source_url": str(0, 4096),
 		}),
-		"get": withCommon(map[string]*field{"id": objectID.req(), "transfer_method": str(1, 32), "password": str(0, 1024)}),
+		"get": withCommon(
+			map[string]*field{"id": objectID.req(), "transfer_method": str(1, 32), "password": str(0, 1024)},
+		),
 		"list": withCommon(func() map[string]*field {
 			p := listProps()
 			p["include_external_bucket_key"] = boolean()

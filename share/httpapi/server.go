@@ -123,7 +123,14 @@ func (s *Server) Register(mux *http.ServeMux) {
 func (s *Server) methodNotAllowed() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "POST")
-		s.writeError(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "Share API endpoints take POST with a JSON body", nil)
+		s.writeError(
+			w,
+			r,
+			http.StatusMethodNotAllowed,
+			"MethodNotAllowed",
+			"Share API endpoints take POST with a JSON body",
+			nil,
+		)
 	})
 }
 
@@ -247,7 +254,13 @@ func (s *Server) ok(w http.ResponseWriter, r *http.Request, summary string, resu
 	s.writeJSON(w, http.StatusOK, s.envelope(r, api.StatusSuccess, summary, result))
 }
 
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, code int, status, summary string, fields []share.FieldError) {
+func (s *Server) writeError(
+	w http.ResponseWriter,
+	r *http.Request,
+	code int,
+	status, summary string,
+	fields []share.FieldError,
+) {
 	res := api.ErrorResult{}
 	for _, f := range fields {
 		res.Errors = append(res.Errors, api.FieldError{Code: f.Code, Detail: f.Detail, Source: f.Source})
@@ -305,7 +318,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.log.ErrorContext(r.Context(), "internal error", "err", err)
-	s.writeError(w, r, http.StatusInternalServerError, share.CodeInternal, "Internal error; quote request "+info(r).id+" when reporting it", nil)
+	s.writeError(
+		w,
+		r,
+		http.StatusInternalServerError,
+		share.CodeInternal,
+		"Internal error; quote request "+info(r).id+" when reporting it",
+		nil,
+	)
 }
 
 // decode reads a request whose whole body is JSON: one declaring a length over maxJSON is refused
@@ -407,7 +427,11 @@ func jsonErrorText(err error) string {
 }
 
 // jsonEndpoint adapts a typed handler: decode and validate, call, write the envelope or the error.
-func jsonEndpoint[T any](s *Server, schema string, fn func(ctx context.Context, req *T) (any, string, error)) http.HandlerFunc {
+func jsonEndpoint[T any](
+	s *Server,
+	schema string,
+	fn func(ctx context.Context, req *T) (any, string, error),
+) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		req := new(T)
 		if err := s.decode(r, schema, req); err != nil {

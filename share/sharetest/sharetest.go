@@ -163,17 +163,18 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	ctx := context.Background()
 	e := &Env{Kind: kind, Clock: &Clock{now: time.Now().UTC()}, Logs: &SyncBuffer{}}
 	dataDir := opt.DataDir
-	if dataDir == "" {
+	switch {
+	case dataDir == "":
 		dataDir = t.TempDir()
 		e.Store = OpenStore(t, kind)
-	} else if kind == "sqlite" {
+	case kind == "sqlite":
 		db, err := store.OpenSQLite(ctx, filepath.Join(dataDir, "sharedesk.db"))
 		if err != nil {
 			t.Fatalf("open sqlite: %v", err)
 		}
 		t.Cleanup(func() { db.Close() })
 		e.Store = db
-	} else {
+	default:
 		e.Store = OpenStore(t, kind)
 	}
 	log := applog.New(e.Logs, slog.LevelDebug)

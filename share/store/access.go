@@ -63,7 +63,14 @@ func (s *DB) InsertOTP(ctx context.Context, c share.OTP, since int64, limit int)
 			return err
 		}
 		stored = true
-		_, err = s.exec(ctx, tx, "UPDATE otp_codes SET superseded = 1 WHERE link_id = ? AND auth_index = ? AND superseded = 0 AND id <> ?", c.LinkID, c.AuthIndex, c.ID)
+		_, err = s.exec(
+			ctx,
+			tx,
+			"UPDATE otp_codes SET superseded = 1 WHERE link_id = ? AND auth_index = ? AND superseded = 0 AND id <> ?",
+			c.LinkID,
+			c.AuthIndex,
+			c.ID,
+		)
 		return err
 	})
 	return stored && err == nil, err
@@ -98,7 +105,14 @@ func (s *DB) TryOTP(ctx context.Context, id string, now int64, maxAttempts int) 
 // UseOTP marks a code used if it is still the latest, unused and unexpired; it reports whether this
 // call was the one that used it.
 func (s *DB) UseOTP(ctx context.Context, id string, now int64) (bool, error) {
-	res, err := s.exec(ctx, s.db, "UPDATE otp_codes SET used_at = ? WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ?", now, id, now)
+	res, err := s.exec(
+		ctx,
+		s.db,
+		"UPDATE otp_codes SET used_at = ? WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ?",
+		now,
+		id,
+		now,
+	)
 	if err != nil {
 		return false, err
 	}
@@ -110,7 +124,12 @@ func (s *DB) UseOTP(ctx context.Context, id string, now int64) (bool, error) {
 // link already has perLink, or the client perClient, attempts recorded since a time; it reports
 // whether the attempt was recorded. The attempt is recorded before the secret is checked, so a burst
 // can never get more checks than the limits allow; a successful attempt is released afterwards.
-func (s *DB) ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since int64, perLink, perClient int) (bool, error) {
+func (s *DB) ReserveAuthAttempt(
+	ctx context.Context,
+	linkID, client string,
+	at, since int64,
+	perLink, perClient int,
+) (bool, error) {
 	reserved := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		// Always link first, then client: see lockKeys.
@@ -146,7 +165,15 @@ func (s *DB) ReleaseAuthAttempt(ctx context.Context, linkID, client string, at i
 
 // InsertPortalSession stores a recipient session (the hash of its cookie value).
 func (s *DB) InsertPortalSession(ctx context.Context, p share.PortalSession) error {
-	_, err := s.exec(ctx, s.db, "INSERT INTO portal_sessions (id_hash, link_id, created_at, expires_at) VALUES (?, ?, ?, ?)", p.IDHash, p.LinkID, p.CreatedAt, p.ExpiresAt)
+	_, err := s.exec(
+		ctx,
+		s.db,
+		"INSERT INTO portal_sessions (id_hash, link_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+		p.IDHash,
+		p.LinkID,
+		p.CreatedAt,
+		p.ExpiresAt,
+	)
 	return err
 }
 

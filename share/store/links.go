@@ -16,8 +16,26 @@ func scanLink(sc scanner) (share.Link, error) {
 	var l share.Link
 	var targets, auths, tags string
 	var created, expires, accessed int64
-	err := sc.Scan(&l.ID, &l.BucketID, &l.TokenHash, &l.TokenSealed, &l.LinkType, &targets, &l.AccessCount, &l.MaxAccessCount,
-		&created, &expires, &accessed, &auths, &l.Title, &l.Message, &l.RecipientEmail, &l.SenderEmail, &l.SenderName, &tags)
+	err := sc.Scan(
+		&l.ID,
+		&l.BucketID,
+		&l.TokenHash,
+		&l.TokenSealed,
+		&l.LinkType,
+		&targets,
+		&l.AccessCount,
+		&l.MaxAccessCount,
+		&created,
+		&expires,
+		&accessed,
+		&auths,
+		&l.Title,
+		&l.Message,
+		&l.RecipientEmail,
+		&l.SenderEmail,
+		&l.SenderName,
+		&tags,
+	)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return l, share.ErrNotFound
@@ -32,7 +50,9 @@ func scanLink(sc scanner) (share.Link, error) {
 			return l, fmt.Errorf("link %s: %w", l.ID, err)
 		}
 	}
-	l.CreatedAt, l.ExpiresAt, l.LastAccessedAt = share.FromMicros(created), share.FromMicros(expires), share.FromMicros(accessed)
+	l.CreatedAt = share.FromMicros(created)
+	l.ExpiresAt = share.FromMicros(expires)
+	l.LastAccessedAt = share.FromMicros(accessed)
 	return l, nil
 }
 
@@ -40,10 +60,31 @@ func scanLink(sc scanner) (share.Link, error) {
 func (s *DB) InsertLinks(ctx context.Context, links []share.Link) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, l := range links {
-			_, err := s.exec(ctx, tx, "INSERT INTO links ("+linkCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				l.ID, l.BucketID, l.TokenHash, l.TokenSealed, l.LinkType, jsonText(l.Targets), l.AccessCount, l.MaxAccessCount,
-				share.Micros(l.CreatedAt), share.Micros(l.ExpiresAt), share.Micros(l.LastAccessedAt), jsonText(l.Authenticators),
-				l.Title, l.Message, l.RecipientEmail, l.SenderEmail, l.SenderName, jsonText(nonNilSlice(l.Tags)))
+			_, err := s.exec(
+				ctx,
+				tx,
+				"INSERT INTO links ("+linkCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				l.ID,
+				l.BucketID,
+				l.TokenHash,
+				l.TokenSealed,
+				l.LinkType,
+				jsonText(l.Targets),
+				l.AccessCount,
+				l.MaxAccessCount,
+				share.Micros(
+					l.CreatedAt,
+				),
+				share.Micros(l.ExpiresAt),
+				share.Micros(l.LastAccessedAt),
+				jsonText(l.Authenticators),
+				l.Title,
+				l.Message,
+				l.RecipientEmail,
+				l.SenderEmail,
+				l.SenderName,
+				jsonText(nonNilSlice(l.Tags)),
+			)
 			if err != nil {
 				return err
 			}
@@ -62,7 +103,9 @@ func (s *DB) InsertLinks(ctx context.Context, links []share.Link) error {
 
 // Link returns one link.
 func (s *DB) Link(ctx context.Context, bucketID, id string) (share.Link, error) {
-	return scanLink(s.db.QueryRowContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id = ?"), bucketID, id))
+	return scanLink(
+		s.db.QueryRowContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id = ?"), bucketID, id),
+	)
 }
 
 // LinksByID returns the links with the given ids that exist, in no particular order.
@@ -75,7 +118,10 @@ func (s *DB) linksByID(ctx context.Context, ex execer, bucketID string, ids []st
 		return nil, nil
 	}
 	args := append([]any{bucketID}, toAny(ids)...)
-	rows, err := ex.QueryContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")"), args...)
+	rows, err := ex.QueryContext(
+		ctx,
+		s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")"),
+		args...)
 	if err != nil {
 		return nil, err
 	}
@@ -116,20 +162,36 @@ func (s *DB) DeleteLinks(ctx context.Context, bucketID string, ids []string) ([]
 			return share.ErrNotFound
 		}
 		args := append([]any{bucketID}, toAny(ids)...)
-		_, err = s.exec(ctx, tx, "DELETE FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")", args...)
+		_, err = s.exec(
+			ctx,
+			tx,
+			"DELETE FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")",
+			args...)
 		return err
 	})
 	return out, err
 }
 
 // SetLinkRecipients records who a link was sent to and by whom, all or nothing.
-func (s *DB) SetLinkRecipients(ctx context.Context, bucketID string, updates []share.LinkRecipient) ([]share.Link, error) {
+func (s *DB) SetLinkRecipients(
+	ctx context.Context,
+	bucketID string,
+	updates []share.LinkRecipient,
+) ([]share.Link, error) {
 	ids := make([]string, len(updates))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for i, u := range updates {
 			ids[i] = u.ID
-			res, err := s.exec(ctx, tx, "UPDATE links SET recipient_email = ?, sender_email = ?, sender_name = ? WHERE bucket_id = ? AND id = ?",
-				u.RecipientEmail, u.SenderEmail, u.SenderName, bucketID, u.ID)
+			res, err := s.exec(
+				ctx,
+				tx,
+				"UPDATE links SET recipient_email = ?, sender_email = ?, sender_name = ? WHERE bucket_id = ? AND id = ?",
+				u.RecipientEmail,
+				u.SenderEmail,
+				u.SenderName,
+				bucketID,
+				u.ID,
+			)
 			if err != nil {
 				return err
 			}

@@ -16,8 +16,19 @@ func (s *DB) InsertPendingUpload(ctx context.Context, p share.PendingUpload) err
 	if err != nil {
 		return err
 	}
-	_, err = s.exec(ctx, s.db, "INSERT INTO pending_uploads (id, bucket_id, object_id, transfer_method, request, created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		p.ID, p.BucketID, p.ObjectID, p.TransferMethod, string(req), share.Micros(p.CreatedAt), share.Micros(p.ExpiresAt), share.UploadPending)
+	_, err = s.exec(
+		ctx,
+		s.db,
+		"INSERT INTO pending_uploads (id, bucket_id, object_id, transfer_method, request, created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		p.ID,
+		p.BucketID,
+		p.ObjectID,
+		p.TransferMethod,
+		string(req),
+		share.Micros(p.CreatedAt),
+		share.Micros(p.ExpiresAt),
+		share.UploadPending,
+	)
 	return err
 }
 
