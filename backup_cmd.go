@@ -27,7 +27,8 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if sf.databaseURL != "" {
 		return errors.New(
-			"backup copies the SQLite data directory; for PostgreSQL use pg_dump or point-in-time recovery (see the README's Backup section)",
+			"backup copies the SQLite data directory; for PostgreSQL use pg_dump or point-in-time recovery (see the " +
+				"README's Backup section)",
 		)
 	}
 	if *out == "" {

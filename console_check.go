@@ -102,8 +102,9 @@ func (c apiCheck) run(ctx context.Context) error {
 		if errors.As(err, &ae) && ae.HTTPStatus == http.StatusUnauthorized {
 			return &apiProblem{
 				Setting: c.tokenSetting,
-				Problem: "the share API refused the service token (unknown or revoked): create one with `sharedesk token create --name console`",
-				Detail:  "token " + c.fingerprint(),
+				Problem: "the share API refused the service token (unknown or revoked): create one with `sharedesk " +
+					"token create --name console`",
+				Detail: "token " + c.fingerprint(),
 			}
 		}
 		return &apiProblem{

@@ -121,7 +121,9 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	fmt.Fprintf(
 		stderr,
-		"  Sign-in:    %s (development provider, loopback only)\n  Share API:  %s/v1/…   token: %s\n  Outbox:     %s/outbox (emails and texts stay on this machine)\n\n",
+		"  Sign-in:    %s (development provider, loopback only)\n"+
+			"  Share API:  %s/v1/…   token: %s\n"+
+			"  Outbox:     %s/outbox (emails and texts stay on this machine)\n\n",
 		issuer,
 		srv.url,
 		apiToken,

@@ -44,7 +44,8 @@ func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rep, err := svc.Sweep(ctx, share.SweepOptions{TempAge: *tempAge, LinkRetention: *retention})
 	fmt.Fprintf(
 		stdout,
-		"removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links, %d expired upload URLs\n",
+		"removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links, %d expired "+
+			"upload URLs\n",
 		rep.TempFiles,
 		rep.OrphanBlobs,
 		rep.FreedBytes,

@@ -163,8 +163,9 @@ func (a *Auth) BeginLogin(w http.ResponseWriter, r *http.Request, returnTo strin
 	if err := a.db.PurgeLogins(r.Context(), now.Add(-loginLifetime).UnixMicro()); err != nil {
 		a.log.WarnContext(r.Context(), "purge sign-in attempts", "err", err)
 	}
-	if err := a.db.SaveLogin(r.Context(), consoledb.Login{StateHash: hashID(state), BindingHash: hashID(binding), Nonce: nonce,
-		Verifier: verifier, ReturnTo: returnTo, CreatedAt: now.UnixMicro()}); err != nil {
+	login := consoledb.Login{StateHash: hashID(state), BindingHash: hashID(binding), Nonce: nonce,
+		Verifier: verifier, ReturnTo: returnTo, CreatedAt: now.UnixMicro()}
+	if err := a.db.SaveLogin(r.Context(), login); err != nil {
 		return "", err
 	}
 	// Lax, not Strict: the provider's redirect back is a cross-site top-level GET.
@@ -268,7 +269,8 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	opts := a.store.options
 	sess.Options = &opts
 	staff.CSRF = randomID()
-	sess.Values[keySubject], sess.Values[keyEmail], sess.Values[keyName], sess.Values[keyRole] = staff.Subject, staff.Email, staff.Name, staff.Role
+	sess.Values[keySubject], sess.Values[keyEmail] = staff.Subject, staff.Email
+	sess.Values[keyName], sess.Values[keyRole] = staff.Name, staff.Role
 	sess.Values[keyIDToken], sess.Values[keyCSRF] = raw, staff.CSRF
 	sess.Values[keyClient], sess.Values[keyAgent] = clientAddr(r), applog.Clip(r.UserAgent(), 200)
 	if err := a.store.create(r, w, sess); err != nil {
@@ -321,7 +323,8 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 		if !emailVerified(claims["email_verified"]) {
 			e := refuse(
 				"email not verified: "+s.Email,
-				"Your identity provider has not confirmed your email address, so it cannot be checked against the domains allowed here.",
+				"Your identity provider has not confirmed your email address, so it cannot be checked against the "+
+					"domains allowed here.",
 			)
 			e.Subject, e.Email = s.Subject, s.Email
 			return nil, e
@@ -339,7 +342,8 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 	if s.Role == "" {
 		e := refuse(
 			"no role for groups "+applog.Clip(fmt.Sprint(claims[a.cfg.RoleClaim]), 256),
-			"You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a sharedesk group.",
+			"You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a "+
+				"sharedesk group.",
 		)
 		e.Subject, e.Email = s.Subject, s.Email
 		return nil, e

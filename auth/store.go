@@ -102,7 +102,8 @@ func (s *DBStore) New(r *http.Request, name string) (*sessions.Session, error) {
 	for k, v := range values {
 		sess.Values[k] = v
 	}
-	sess.Values[keySubject], sess.Values[keyEmail], sess.Values[keyName], sess.Values[keyRole] = row.Subject, row.Email, row.Name, row.Role
+	sess.Values[keySubject], sess.Values[keyEmail] = row.Subject, row.Email
+	sess.Values[keyName], sess.Values[keyRole] = row.Name, row.Role
 	sess.Values[keyIDToken] = row.IDToken
 	sess.ID, sess.IsNew = c.Value, false
 	// Activity is recorded at most once a minute: the idle limit is 30 minutes, and a write on every

@@ -77,6 +77,12 @@ type Session struct {
 	LastSeenAt int64
 }
 
+// fields are where a row of sessionCols is scanned to, in that order.
+func (s *Session) fields() []any {
+	return []any{&s.IDHash, &s.Subject, &s.Email, &s.Name, &s.Role, &s.IDToken, &s.Client, &s.UserAgent, &s.Data,
+		&s.CreatedAt, &s.LastSeenAt}
+}
+
 const sessionCols = "id_hash, subject, email, name, role, id_token, client, user_agent, data, created_at, last_seen_at"
 
 // CreateSession inserts a new session; only a sign-in creates one.
@@ -127,7 +133,7 @@ func (d *DB) UpdateSession(ctx context.Context, idHash, data string, lastSeenAt 
 func (d *DB) Session(ctx context.Context, idHash string) (Session, error) {
 	var s Session
 	err := d.db.QueryRowContext(ctx, d.q("SELECT "+sessionCols+" FROM console_sessions WHERE id_hash = ?"), idHash).
-		Scan(&s.IDHash, &s.Subject, &s.Email, &s.Name, &s.Role, &s.IDToken, &s.Client, &s.UserAgent, &s.Data, &s.CreatedAt, &s.LastSeenAt)
+		Scan(s.fields()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, ErrNotFound
 	}
@@ -151,7 +157,8 @@ func (d *DB) Sessions(ctx context.Context, idleSince, createdSince int64) ([]Ses
 	rows, err := d.db.QueryContext(
 		ctx,
 		d.q(
-			"SELECT "+sessionCols+" FROM console_sessions WHERE last_seen_at > ? AND created_at > ? ORDER BY last_seen_at DESC",
+			"SELECT "+sessionCols+" FROM console_sessions WHERE last_seen_at > ? AND created_at > ? ORDER BY "+
+				"last_seen_at DESC",
 		),
 		idleSince,
 		createdSince,
@@ -163,7 +170,7 @@ func (d *DB) Sessions(ctx context.Context, idleSince, createdSince int64) ([]Ses
 	var out []Session
 	for rows.Next() {
 		var s Session
-		if err := rows.Scan(&s.IDHash, &s.Subject, &s.Email, &s.Name, &s.Role, &s.IDToken, &s.Client, &s.UserAgent, &s.Data, &s.CreatedAt, &s.LastSeenAt); err != nil {
+		if err := rows.Scan(s.fields()...); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -197,7 +204,8 @@ func (d *DB) SaveLogin(ctx context.Context, l Login) error {
 	_, err := d.db.ExecContext(
 		ctx,
 		d.q(
-			"INSERT INTO console_logins (state_hash, binding_hash, nonce, verifier, return_to, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			"INSERT INTO console_logins (state_hash, binding_hash, nonce, verifier, return_to, created_at) VALUES "+
+				"(?, ?, ?, ?, ?, ?)",
 		),
 		l.StateHash,
 		l.BindingHash,
@@ -259,7 +267,8 @@ func (d *DB) Record(ctx context.Context, e Entry) error {
 	_, err := d.db.ExecContext(
 		ctx,
 		d.q(
-			"INSERT INTO console_audit (at, actor_sub, actor_email, action, target, detail, outcome, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			"INSERT INTO console_audit (at, actor_sub, actor_email, action, target, detail, outcome, client) VALUES "+
+				"(?, ?, ?, ?, ?, ?, ?, ?)",
 		),
 		e.At.UnixMicro(),
 		e.ActorSub,
@@ -324,7 +333,8 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 	for rows.Next() {
 		var e Entry
 		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.ActorSub, &e.ActorEmail, &e.Action, &e.Target, &e.Detail, &e.Outcome, &e.Client); err != nil {
+		err := rows.Scan(&e.ID, &at, &e.ActorSub, &e.ActorEmail, &e.Action, &e.Target, &e.Detail, &e.Outcome, &e.Client)
+		if err != nil {
 			return nil, err
 		}
 		e.At = time.UnixMicro(at).UTC()
@@ -336,7 +346,8 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 // CreatedBy reports whether the audit log says subject created link id (sharers may revoke those).
 func (d *DB) CreatedBy(ctx context.Context, subject, linkID string) (bool, error) {
 	var n int
-	err := d.db.QueryRowContext(ctx, d.q("SELECT COUNT(*) FROM console_audit WHERE action = 'create' AND outcome = 'ok' AND target = ? AND actor_sub = ?"), linkID, subject).
+	err := d.db.QueryRowContext(ctx, d.q("SELECT COUNT(*) FROM console_audit "+
+		"WHERE action = 'create' AND outcome = 'ok' AND target = ? AND actor_sub = ?"), linkID, subject).
 		Scan(&n)
 	return n > 0, err
 }

@@ -65,8 +65,8 @@ func New(client *api.Client, db *consoledb.DB, a *auth.Auth, log *slog.Logger, o
 	}
 	c := &Console{api: client, db: db, auth: a, log: log, opt: opt, anonAudit: newAnonAuditLimit()}
 	// form-action also names the identity provider: signing out redirects the form there.
-	c.csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self' " +
-		a.EndSessionOrigin() + "; frame-ancestors 'none'; base-uri 'none'"
+	c.csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+		"form-action 'self' " + a.EndSessionOrigin() + "; frame-ancestors 'none'; base-uri 'none'"
 	if c.opt.Assets == nil {
 		c.opt.Assets = static.FS
 	}

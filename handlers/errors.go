@@ -20,7 +20,8 @@ func (c *Console) handleError(ec *echo.Context, err error) {
 	if r, _ := echo.UnwrapResponse(ec.Response()); r != nil && r.Committed {
 		return
 	}
-	status, heading, msg := http.StatusInternalServerError, "Something went wrong", "This is our fault. Please try again in a minute."
+	status, heading := http.StatusInternalServerError, "Something went wrong"
+	msg := "This is our fault. Please try again in a minute."
 	var he *echo.HTTPError
 	var sc echo.HTTPStatusCoder
 	var ae *api.Error
@@ -48,14 +49,16 @@ func (c *Console) handleError(ec *echo.Context, err error) {
 		case "NotFound":
 			status, heading, msg = http.StatusNotFound, "Not found", "It may have been revoked or deleted already."
 		case "Unauthorized":
-			status, heading, msg = http.StatusBadGateway, "The share service refused the console", "The console's service token was not accepted. An administrator needs to check it."
+			status, heading = http.StatusBadGateway, "The share service refused the console"
+			msg = "The console's service token was not accepted. An administrator needs to check it."
 		case "ValidationError":
 			status, heading, msg = http.StatusBadRequest, "That request was not accepted", ae.Summary
 		default:
 			status, heading, msg = http.StatusBadGateway, "The share service could not do that", ae.Summary
 		}
 	case errors.As(err, &ue), errors.As(err, &ne):
-		status, heading, msg = http.StatusServiceUnavailable, "The share service is unreachable", "The console cannot reach the share service right now. Nothing was changed; try again in a minute."
+		status, heading = http.StatusServiceUnavailable, "The share service is unreachable"
+		msg = "The console cannot reach the share service right now. Nothing was changed; try again in a minute."
 	case errors.Is(err, context.Canceled):
 		return
 	}

@@ -51,7 +51,10 @@ func parseLinkFilter(q url.Values) (console.LinkFilter, map[string]string) {
 	for _, d := range []struct {
 		name string
 		val  *string
-	}{{"created_from", &f.CreatedFrom}, {"created_to", &f.CreatedTo}, {"expires_from", &f.ExpiresFrom}, {"expires_to", &f.ExpiresTo}} {
+	}{
+		{"created_from", &f.CreatedFrom}, {"created_to", &f.CreatedTo},
+		{"expires_from", &f.ExpiresFrom}, {"expires_to", &f.ExpiresTo},
+	} {
 		if *d.val == "" {
 			continue
 		}

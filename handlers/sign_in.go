@@ -32,8 +32,9 @@ func (c *Console) finishSignIn(ec *echo.Context) error {
 	if errors.As(err, &le) {
 		logDetail(ec, slog.String("refused", le.Reason), slog.String("email", le.Email))
 		if c.anonAudit.allow(ec.RealIP()) {
-			if err := c.db.Record(ec.Request().Context(), consoledb.Entry{ActorSub: le.Subject, ActorEmail: le.Email, Action: "sign-in",
-				Detail: le.Reason, Outcome: "denied", Client: ec.RealIP(), At: c.opt.Now().UTC()}); err != nil {
+			entry := consoledb.Entry{ActorSub: le.Subject, ActorEmail: le.Email, Action: "sign-in",
+				Detail: le.Reason, Outcome: "denied", Client: ec.RealIP(), At: c.opt.Now().UTC()}
+			if err := c.db.Record(ec.Request().Context(), entry); err != nil {
 				logDetail(ec, slog.String("audit_error", err.Error()))
 			}
 		} else {
@@ -70,5 +71,6 @@ func (c *Console) signOut(ec *echo.Context) error {
 // showSignedOut handles GET /signed-out.
 func (c *Console) showSignedOut(ec *echo.Context) error {
 	return c.render(ec, http.StatusOK, console.Message(console.MessageVM{Page: c.page(ec, "Signed out", ""),
-		Heading: "You are signed out", Message: "Your console session has ended.", Action: "Sign in again", URL: "/login"}))
+		Heading: "You are signed out", Message: "Your console session has ended.",
+		Action: "Sign in again", URL: "/login"}))
 }

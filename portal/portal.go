@@ -115,7 +115,8 @@ func (h *Handler) headers(next http.Handler) http.Handler {
 		hd := w.Header()
 		hd.Set(
 			"Content-Security-Policy",
-			"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+			"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "+
+				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 		)
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "no-referrer") // the link token must not leak through Referer

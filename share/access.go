@@ -342,7 +342,8 @@ func (s *Service) StartSession(ctx context.Context, l Link) (string, error) {
 	if l.ExpiresAt.Before(expires) {
 		expires = l.ExpiresAt
 	}
-	if err := s.store.InsertPortalSession(ctx, PortalSession{IDHash: hashToken(secret), LinkID: l.ID, CreatedAt: Micros(now), ExpiresAt: Micros(expires)}); err != nil {
+	ps := PortalSession{IDHash: hashToken(secret), LinkID: l.ID, CreatedAt: Micros(now), ExpiresAt: Micros(expires)}
+	if err := s.store.InsertPortalSession(ctx, ps); err != nil {
 		return "", err
 	}
 	s.cfg.Logger.InfoContext(ctx, "recipient signed in", "link", l.ID)

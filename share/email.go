@@ -3,6 +3,7 @@ package share
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	htmltemplate "html/template"
@@ -24,23 +25,11 @@ type linkEmail struct {
 
 // The HTML part is one fluid column of at most 560 px: it fills a phone's width without sideways
 // scrolling, and the button is a large tap target. Styles are inline because mail clients drop <style>.
-var linkEmailHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="x-apple-disable-message-reformatting"><title>{{.Title}}</title></head>
-<body style="margin:0;padding:0;background:#f4f5f7;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1f2937;-webkit-text-size-adjust:100%">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;border-collapse:collapse"><tr><td align="center" style="padding:16px 8px">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;max-width:560px;border-collapse:collapse;background:#ffffff;border-radius:8px">
-<tr><td style="padding:24px 20px;overflow-wrap:anywhere;word-break:break-word">
-<p style="margin:0 0 8px;font-size:14px;line-height:1.4;color:#4b5563">{{.Sender}} shared {{.What}} with you{{if .Names}}: {{.Names}}{{end}}</p>
-<h1 style="margin:0 0 16px;font-size:22px;line-height:1.3">{{.Title}}</h1>
-{{if .Message}}<p style="margin:0 0 24px;font-size:16px;line-height:1.5;white-space:pre-line">{{.Message}}</p>{{end}}
-<table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 24px;border-collapse:separate"><tr><td style="border-radius:6px;background:#1d4ed8">
-<a href="{{.URL}}" style="display:inline-block;min-width:120px;padding:14px 28px;font-size:16px;line-height:20px;color:#ffffff;text-align:center;text-decoration:none;font-weight:600;border-radius:6px">Open</a>
-</td></tr></table>
-<p style="margin:0 0 8px;font-size:13px;line-height:1.4;color:#4b5563">The link works until {{.Expires}}. You will be asked to prove who you are before you can open it.</p>
-<p style="margin:0;font-size:13px;line-height:1.4;color:#4b5563;word-break:break-all">If the button does not work, copy this address into your browser: {{.URL}}</p>
-</td></tr></table></td></tr></table>
-</body></html>`))
+//
+//go:embed email.html
+var linkEmailHTMLSource string
+
+var linkEmailHTML = htmltemplate.Must(htmltemplate.New("html").Parse(linkEmailHTMLSource))
 
 var linkEmailText = texttemplate.Must(
 	texttemplate.New("text").Parse(`{{.Sender}} shared {{.What}} with you{{if .Names}}: {{.Names}}{{end}}.

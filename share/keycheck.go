@@ -38,7 +38,8 @@ func CheckKey(ctx context.Context, store KeyStore, keys *Keys, logf func(msg str
 		if err == nil {
 			if _, err := keys.openOwnToken(sealed, id); err != nil && !opensWithPrevious(keys, sealed, id) {
 				return fmt.Errorf(
-					"%w: its links were sealed with another key (link %s does not open). Restore the original secret key file",
+					"%w: its links were sealed with another key (link %s does not open). "+
+						"Restore the original secret key file",
 					ErrKeyMismatch,
 					id,
 				)
@@ -51,7 +52,8 @@ func CheckKey(ctx context.Context, store KeyStore, keys *Keys, logf func(msg str
 	case stored == keys.Fingerprint():
 	case !slices.ContainsFunc(keys.previous, func(p *Keys) bool { return p.Fingerprint() == stored }):
 		return fmt.Errorf(
-			"%w (key fingerprint %s, the database expects %s). Restore the secret key file this database was used with; "+
+			"%w (key fingerprint %s, the database expects %s). "+
+				"Restore the secret key file this database was used with; "+
 				"to change keys, give the new key as the secret key and the old one with --previous-secret-key-file",
 			ErrKeyMismatch,
 			keys.Fingerprint(),

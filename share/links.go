@@ -106,7 +106,8 @@ func (s *Service) maxAccessCount(asked *int, src string, v *Validation) int {
 	if *asked < 1 {
 		v.Add("BadFormat", src+"/max_access_count", "must be at least 1")
 	} else if *asked > s.cfg.MaxAccessLimit {
-		v.Add("BadState", src+"/max_access_count", fmt.Sprintf("must be at most %d on this server", s.cfg.MaxAccessLimit))
+		v.Add("BadState", src+"/max_access_count",
+			fmt.Sprintf("must be at most %d on this server", s.cfg.MaxAccessLimit))
 	}
 	return *asked
 }
@@ -459,7 +460,8 @@ func (s *Service) SendLinks(
 	if err := v.Err(); err != nil {
 		return nil, nil, err
 	}
-	if err := s.requireLinks(ctx, bucketID, dedupe(ids), func(i int) string { return fmt.Sprintf("/links/%d/id", i) }); err != nil {
+	idSource := func(i int) string { return fmt.Sprintf("/links/%d/id", i) }
+	if err := s.requireLinks(ctx, bucketID, dedupe(ids), idSource); err != nil {
 		return nil, nil, err
 	}
 	if _, err := s.store.SetLinkRecipients(ctx, bucketID, updates); err != nil {

@@ -31,11 +31,13 @@ type Config struct {
 	MaxExpiry        time.Duration // the latest expires_at a request may ask for, from now
 	MaxUploadSize    int64         // largest file accepted
 	MinFreeSpace     int64         // uploads are refused and /readyz fails below this much free disk; default 32 MiB
-	ReserveSpace     int64         // a file this large is kept on the blob disk and given up for deletes when it is full; default 8 MiB
-	Sender           notify.Sender // email; without one, every email fails (pass a notify.Outbox to keep them)
-	SMS              notify.Sender
-	Logger           *slog.Logger
-	Now              func() time.Time
+	// ReserveSpace: a file this large is kept on the blob disk and given up for deletes when it is full;
+	// default 8 MiB.
+	ReserveSpace int64
+	Sender       notify.Sender // email; without one, every email fails (pass a notify.Outbox to keep them)
+	SMS          notify.Sender
+	Logger       *slog.Logger
+	Now          func() time.Time
 }
 
 // Service is the share service.

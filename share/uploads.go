@@ -132,7 +132,8 @@ func (s *Service) UploadStatus(ctx context.Context, id string) (PendingUpload, O
 	if isNotFound(err) {
 		return p, Object{}, Errf(
 			CodeNotFound,
-			"There is no pending request %s: only uploads through upload URLs answer here, for as long as their URL lives.",
+			"There is no pending request %s: only uploads through upload URLs answer here, for as long as their URL "+
+				"lives.",
 			id,
 		)
 	}

@@ -14,7 +14,8 @@ func (s *Server) linkCreate(ctx context.Context, req *api.LinkCreateRequest) (an
 	items := make([]share.LinkInput, len(req.Links))
 	for i, l := range req.Links {
 		in := share.LinkInput{Targets: l.Targets, LinkType: l.LinkType, ExpiresAt: timePtr(l.ExpiresAt),
-			MaxAccessCount: l.MaxAccessCount, Title: l.Title, Message: l.Message, Tags: l.Tags, RecipientEmail: l.NotifyEmail}
+			MaxAccessCount: l.MaxAccessCount, Title: l.Title, Message: l.Message, Tags: l.Tags,
+			RecipientEmail: l.NotifyEmail}
 		if p := l.SendParams; p != nil {
 			if p.RecipientEmail != "" {
 				in.RecipientEmail = p.RecipientEmail

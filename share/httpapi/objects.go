@@ -77,7 +77,8 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 			r,
 			share.Errf(
 				share.CodeMissingPayload,
-				"put takes multipart/form-data with a \"request\" JSON part and an \"upload\" file part, or JSON asking for an upload URL (transfer_method put-url or post-url)",
+				"put takes multipart/form-data with a \"request\" JSON part and an \"upload\" file part, or JSON "+
+					"asking for an upload URL (transfer_method put-url or post-url)",
 			),
 		)
 		return
@@ -114,7 +115,8 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 					r,
 					share.Errf(
 						share.CodeBadTransfer,
-						"transfer_method %q sends no file with the request: send JSON alone to get an upload URL, or use multipart",
+						"transfer_method %q sends no file with the request: send JSON alone to get an upload URL, or "+
+							"use multipart",
 						req.TransferMethod,
 					),
 				)
@@ -182,7 +184,8 @@ func refuseUnsupportedPut(req *api.PutRequest) error {
 	case req.TransferMethod == api.TransferSourceURL || req.SourceURL != "":
 		return share.Errf(
 			share.CodeBadTransfer,
-			"transfer_method source-url is not supported: the server does not fetch URLs on a client's behalf (that would let callers reach internal addresses); upload the bytes with multipart, put-url or post-url",
+			"transfer_method source-url is not supported: the server does not fetch URLs on a client's behalf (that "+
+				"would let callers reach internal addresses); upload the bytes with multipart, put-url or post-url",
 		)
 	}
 	return nil
@@ -190,7 +193,8 @@ func refuseUnsupportedPut(req *api.PutRequest) error {
 
 var errNoFilePasswords = share.Errf(
 	share.CodeVaultMissing,
-	"Files cannot be password protected on this server (there is no vault to keep their keys); protect the share link with a password authenticator instead.",
+	"Files cannot be password protected on this server (there is no vault to keep their keys); protect the share "+
+		"link with a password authenticator instead.",
 )
 
 // putRequestURL answers a JSON put: an upload URL for put-url and post-url, a refusal otherwise.
@@ -212,7 +216,8 @@ func (s *Server) putRequestURL(w http.ResponseWriter, r *http.Request) {
 			r,
 			share.Errf(
 				share.CodeMissingPayload,
-				"An API request was submitted without a file payload: send multipart/form-data with an \"upload\" part, or ask for an upload URL with transfer_method put-url or post-url.",
+				"An API request was submitted without a file payload: send multipart/form-data with an \"upload\" "+
+					"part, or ask for an upload URL with transfer_method put-url or post-url.",
 			),
 		)
 		return

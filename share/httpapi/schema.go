@@ -312,7 +312,8 @@ func schemas() map[string]*field {
 		}),
 		"put": withCommon(map[string]*field{
 			"transfer_method": str(1, 32), "name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096),
-			"size": byteCount(), "sha1": str(40, 40), "sha256": str(64, 64), "sha512": str(128, 128), "md5": str(32, 32),
+			"size": byteCount(), "sha1": str(40, 40), "sha256": str(64, 64), "sha512": str(128, 128),
+			"md5": str(32, 32),
 			"crc32c": str(
 				1,
 				8,

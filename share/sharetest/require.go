@@ -46,7 +46,8 @@ func RequirePostgres(t testing.TB) {
 		missing(
 			t,
 			"PostgreSQL",
-			"start PostgreSQL 15 on 127.0.0.1:5432 with a database test (trust auth), or set SHAREDESK_TEST_DATABASE_URL",
+			"start PostgreSQL 15 on 127.0.0.1:5432 with a database test (trust auth), or set "+
+				"SHAREDESK_TEST_DATABASE_URL",
 			err,
 		)
 	}

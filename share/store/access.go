@@ -18,7 +18,8 @@ func (s *DB) LinkByTokenHash(ctx context.Context, hash string) (share.Link, erro
 func (s *DB) ConsumeAccess(ctx context.Context, linkID string, now int64) (bool, error) {
 	var n int64
 	err := s.db.QueryRowContext(ctx, s.q(`UPDATE links SET access_count = access_count + 1, last_accessed_at = ?
-		WHERE id = ? AND access_count < max_access_count AND expires_at > ? RETURNING access_count`), now, linkID, now).Scan(&n)
+		WHERE id = ? AND access_count < max_access_count AND expires_at > ?
+		RETURNING access_count`), now, linkID, now).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -53,7 +54,8 @@ func (s *DB) InsertOTP(ctx context.Context, c share.OTP, since int64, limit int)
 			return err
 		}
 		res, err := s.exec(ctx, tx, `INSERT INTO otp_codes (id, link_id, auth_index, code_hash, created_at, expires_at)
-			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT)
+			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),
+				CAST(? AS BIGINT), CAST(? AS BIGINT)
 			WHERE (SELECT COUNT(*) FROM otp_codes WHERE link_id = ? AND created_at > ?) < ?`,
 			c.ID, c.LinkID, c.AuthIndex, c.CodeHash, c.CreatedAt, c.ExpiresAt, c.LinkID, since, limit)
 		if err != nil {
@@ -80,7 +82,8 @@ func (s *DB) InsertOTP(ctx context.Context, c share.OTP, since int64, limit int)
 func (s *DB) LatestOTP(ctx context.Context, linkID string, authIndex int) (share.OTP, error) {
 	var c share.OTP
 	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, link_id, auth_index, code_hash, created_at, expires_at, attempts, used_at
-		FROM otp_codes WHERE link_id = ? AND auth_index = ? AND superseded = 0 ORDER BY created_at DESC, id DESC LIMIT 1`), linkID, authIndex).
+		FROM otp_codes WHERE link_id = ? AND auth_index = ? AND superseded = 0
+		ORDER BY created_at DESC, id DESC LIMIT 1`), linkID, authIndex).
 		Scan(&c.ID, &c.LinkID, &c.AuthIndex, &c.CodeHash, &c.CreatedAt, &c.ExpiresAt, &c.Attempts, &c.UsedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, share.ErrNotFound
@@ -95,7 +98,8 @@ func (s *DB) LatestOTP(ctx context.Context, linkID string, authIndex int) (share
 func (s *DB) TryOTP(ctx context.Context, id string, now int64, maxAttempts int) (int, bool, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, s.q(`UPDATE otp_codes SET attempts = attempts + 1
-		WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ? AND attempts < ? RETURNING attempts`), id, now, maxAttempts).Scan(&n)
+		WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ? AND attempts < ?
+		RETURNING attempts`), id, now, maxAttempts).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -180,7 +184,8 @@ func (s *DB) InsertPortalSession(ctx context.Context, p share.PortalSession) err
 // PortalSession returns the session with this hash.
 func (s *DB) PortalSession(ctx context.Context, idHash string) (share.PortalSession, error) {
 	var p share.PortalSession
-	err := s.db.QueryRowContext(ctx, s.q("SELECT id_hash, link_id, created_at, expires_at FROM portal_sessions WHERE id_hash = ?"), idHash).
+	err := s.db.QueryRowContext(ctx,
+		s.q("SELECT id_hash, link_id, created_at, expires_at FROM portal_sessions WHERE id_hash = ?"), idHash).
 		Scan(&p.IDHash, &p.LinkID, &p.CreatedAt, &p.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, share.ErrNotFound

@@ -10,7 +10,9 @@ import (
 	"github.com/sharedesk/sharedesk/share"
 )
 
-const linkCols = "id, bucket_id, token_hash, token_sealed, link_type, targets, access_count, max_access_count, created_at, expires_at, last_accessed_at, authenticators, title, message, recipient_email, sender_email, sender_name, tags"
+const linkCols = "id, bucket_id, token_hash, token_sealed, link_type, targets, access_count, max_access_count, " +
+	"created_at, expires_at, last_accessed_at, authenticators, title, message, recipient_email, sender_email, " +
+	"sender_name, tags"
 
 func scanLink(sc scanner) (share.Link, error) {
 	var l share.Link
@@ -89,7 +91,8 @@ func (s *DB) InsertLinks(ctx context.Context, links []share.Link) error {
 				return err
 			}
 			for _, t := range l.Targets {
-				if _, err := s.exec(ctx, tx, "INSERT INTO link_targets (link_id, object_id) VALUES (?, ?) ON CONFLICT DO NOTHING", l.ID, t); err != nil {
+				const q = "INSERT INTO link_targets (link_id, object_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+				if _, err := s.exec(ctx, tx, q, l.ID, t); err != nil {
 					return err
 				}
 			}
@@ -185,7 +188,8 @@ func (s *DB) SetLinkRecipients(
 			res, err := s.exec(
 				ctx,
 				tx,
-				"UPDATE links SET recipient_email = ?, sender_email = ?, sender_name = ? WHERE bucket_id = ? AND id = ?",
+				"UPDATE links SET recipient_email = ?, sender_email = ?, sender_name = ? WHERE bucket_id = ? AND id "+
+					"= ?",
 				u.RecipientEmail,
 				u.SenderEmail,
 				u.SenderName,

@@ -63,15 +63,16 @@ func (s *DB) Buckets(ctx context.Context) ([]share.Bucket, error) {
 	return out, rows.Err()
 }
 
-const objectCols = "id, bucket_id, parent_id, name, type, size, mimetype, sha256, sha512, md5, metadata, tags, created_at, updated_at, file_ttl, file_ttl_effective, file_ttl_from, expires_at"
+const objectCols = "id, bucket_id, parent_id, name, type, size, mimetype, sha256, sha512, md5, metadata, tags, " +
+	"created_at, updated_at, file_ttl, file_ttl_effective, file_ttl_from, expires_at"
 
 func scanObject(sc scanner) (share.Object, error) {
 	var o share.Object
 	var meta, tags string
 	var created, updated int64
 	var expires sql.NullInt64
-	if err := sc.Scan(&o.ID, &o.BucketID, &o.ParentID, &o.Name, &o.Type, &o.Size, &o.MimeType, &o.SHA256, &o.SHA512, &o.MD5, &meta, &tags, &created, &updated,
-		&o.FileTTL, &o.FileTTLEffective, &o.FileTTLFrom, &expires); err != nil {
+	if err := sc.Scan(&o.ID, &o.BucketID, &o.ParentID, &o.Name, &o.Type, &o.Size, &o.MimeType, &o.SHA256, &o.SHA512,
+		&o.MD5, &meta, &tags, &created, &updated, &o.FileTTL, &o.FileTTLEffective, &o.FileTTLFrom, &expires); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return o, share.ErrNotFound
 		}
@@ -100,7 +101,8 @@ func (s *DB) setTags(ctx context.Context, tx *sql.Tx, table, owner, id string, t
 		return err
 	}
 	for _, t := range tags {
-		if _, err := s.exec(ctx, tx, "INSERT INTO "+table+" ("+owner+", tag) VALUES (?, ?) ON CONFLICT DO NOTHING", id, t); err != nil {
+		q := "INSERT INTO " + table + " (" + owner + ", tag) VALUES (?, ?) ON CONFLICT DO NOTHING"
+		if _, err := s.exec(ctx, tx, q, id, t); err != nil {
 			return err
 		}
 	}
@@ -211,7 +213,9 @@ func (s *DB) UpdateObject(ctx context.Context, o share.Object, prevUpdatedAt int
 		res, err := s.exec(
 			ctx,
 			tx,
-			"UPDATE objects SET parent_id = ?, name = ?, metadata = ?, tags = ?, updated_at = ?, file_ttl = ?, file_ttl_effective = ?, file_ttl_from = ?, expires_at = ? WHERE bucket_id = ? AND id = ? AND updated_at = ?",
+			"UPDATE objects SET parent_id = ?, name = ?, metadata = ?, tags = ?, updated_at = ?, file_ttl = ?, "+
+				"file_ttl_effective = ?, file_ttl_from = ?, expires_at = ? "+
+				"WHERE bucket_id = ? AND id = ? AND updated_at = ?",
 			o.ParentID,
 			o.Name,
 			jsonText(nonNilMap(o.Metadata)),
@@ -245,7 +249,8 @@ func (s *DB) DeleteObjects(ctx context.Context, bucketID string, ids []string) e
 		for start := 0; start < len(ids); start += 500 {
 			chunk := ids[start:min(start+500, len(ids))]
 			args := append([]any{bucketID}, toAny(chunk)...)
-			if _, err := s.exec(ctx, tx, "DELETE FROM objects WHERE bucket_id = ? AND id IN ("+placeholders(len(chunk))+")", args...); err != nil {
+			q := "DELETE FROM objects WHERE bucket_id = ? AND id IN (" + placeholders(len(chunk)) + ")"
+			if _, err := s.exec(ctx, tx, q, args...); err != nil {
 				return err
 			}
 		}
@@ -305,7 +310,8 @@ func (s *DB) ExpiredObjects(ctx context.Context, now int64, limit int) ([]share.
 	rows, err := s.db.QueryContext(
 		ctx,
 		s.q(
-			"SELECT "+objectCols+" FROM objects WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?",
+			"SELECT "+objectCols+" FROM objects WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY "+
+				"expires_at, id LIMIT ?",
 		),
 		now,
 		limit,

@@ -75,7 +75,8 @@ func (s *DB) ResealLinkTokens(ctx context.Context, reseal func(string, []byte) (
 			}
 			for _, r := range batch {
 				if sealed, ok := reseal(r.id, r.sealed); ok {
-					if _, err := s.exec(ctx, tx, "UPDATE links SET token_sealed = ? WHERE id = ?", sealed, r.id); err != nil {
+					const q = "UPDATE links SET token_sealed = ? WHERE id = ?"
+					if _, err := s.exec(ctx, tx, q, sealed, r.id); err != nil {
 						return err
 					}
 					changed++

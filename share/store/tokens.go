@@ -27,7 +27,8 @@ func (s *DB) InsertToken(ctx context.Context, t share.Token) error {
 func (s *DB) TokenByHash(ctx context.Context, hash string) (share.Token, error) {
 	var t share.Token
 	var created, revoked int64
-	err := s.db.QueryRowContext(ctx, s.q("SELECT id, name, hash, created_at, revoked_at FROM api_tokens WHERE hash = ?"), hash).
+	err := s.db.QueryRowContext(ctx,
+		s.q("SELECT id, name, hash, created_at, revoked_at FROM api_tokens WHERE hash = ?"), hash).
 		Scan(&t.ID, &t.Name, &t.Hash, &created, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, share.ErrNotFound
@@ -97,7 +98,8 @@ func (s *DB) Messages(ctx context.Context, limit int) ([]notify.Message, error) 
 	rows, err := s.db.QueryContext(
 		ctx,
 		s.q(
-			"SELECT id, kind, recipient, subject, body_text, body_html, created_at FROM outbox ORDER BY id DESC LIMIT ?",
+			"SELECT id, kind, recipient, subject, body_text, body_html, created_at FROM outbox ORDER BY id DESC "+
+				"LIMIT ?",
 		),
 		limit,
 	)

@@ -26,7 +26,8 @@ func (s *DB) EnqueueWebhook(
 ) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, e := range endpoints {
-			if _, err := s.exec(ctx, tx, "INSERT INTO webhook_outbox (endpoint, event_id, link_id, created_at, payload) VALUES (?, ?, ?, ?, ?)",
+			if _, err := s.exec(ctx, tx,
+				"INSERT INTO webhook_outbox (endpoint, event_id, link_id, created_at, payload) VALUES (?, ?, ?, ?, ?)",
 				e, eventID, linkID, share.Micros(at), string(payload)); err != nil {
 				return err
 			}
@@ -46,7 +47,8 @@ func (s *DB) NextWebhook(
 	var created, next, locked int64
 	var payload string
 	err := s.db.QueryRowContext(ctx, s.q(`SELECT seq, event_id, created_at, payload, attempts, next_attempt_at, locked_until
-		FROM webhook_outbox WHERE endpoint = ? AND state = ? ORDER BY seq LIMIT 1`), endpoint, webhookPending).
+		FROM webhook_outbox WHERE endpoint = ? AND state = ?
+		ORDER BY seq LIMIT 1`), endpoint, webhookPending).
 		Scan(&d.Seq, &d.EventID, &created, &payload, &d.Attempts, &next, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, false, time.Time{}, false, nil
@@ -106,7 +108,8 @@ func (s *DB) WebhookFailed(
 	_, err := s.exec(
 		ctx,
 		s.db,
-		"UPDATE webhook_outbox SET state = ?, attempts = ?, next_attempt_at = ?, locked_until = 0, last_error = ? WHERE seq = ?",
+		"UPDATE webhook_outbox SET state = ?, attempts = ?, next_attempt_at = ?, locked_until = 0, last_error = ? "+
+			"WHERE seq = ?",
 		state,
 		attempts,
 		share.Micros(next),
