@@ -29,6 +29,7 @@ import (
 	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/share/store"
 	"github.com/sharedesk/sharedesk/static"
+	"github.com/sharedesk/sharedesk/views/email"
 )
 
 type consoleDeps struct {
@@ -161,7 +162,7 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 		sms = notify.Webhook{URL: f.smsURL, Secret: bytes.TrimSpace(secret)}
 	}
 	svc := share.New(db, blobs, keys, share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
-		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Logger: log})
+		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Composer: email.Composer{}, Logger: log})
 	if err := svc.Start(ctx); err != nil {
 		return fail(err)
 	}

@@ -151,28 +151,17 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 			OTPPerLinkPerHour,
 		)
 	}
-	what := Displayable(l.Title)
-	if what == "" {
-		what = "your shared files"
+	if s.cfg.Composer == nil {
+		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "err", errNoComposer)
+		return CodeDelivery{}, Errf(CodeProvider, "The code could not be sent just now. Try again in a minute.")
 	}
-	text := fmt.Sprintf(
-		"Your code to open %q is %s. It works once, for 10 minutes. If you did not ask for it, ignore this message.",
-		what,
-		code,
-	)
-	// Never the code in the subject: subjects show on lock screens and in mail logs.
-	msg := notify.Message{
-		Kind:    notify.KindEmail,
-		To:      a.Context,
-		Subject: oneLine(fmt.Sprintf("Your code to open %q", what)),
-		Text:    text,
-	}
+	cm := CodeMessage{Kind: notify.KindEmail, To: a.Context, LinkTitle: Displayable(l.Title), Code: code}
 	sender := s.cfg.Sender
-	var d CodeDelivery
 	if a.Type == AuthSMSOTP {
-		msg = notify.Message{Kind: notify.KindSMS, To: a.Context, Text: text}
-		sender = s.cfg.SMS
+		cm.Kind, sender = notify.KindSMS, s.cfg.SMS
 	}
+	msg := s.cfg.Composer.CodeMessage(cm)
+	var d CodeDelivery
 	_, d.Outbox = sender.(notify.Outbox)
 	if err := sender.Send(ctx, msg); err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "kind", msg.Kind, "err", err)

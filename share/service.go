@@ -36,6 +36,7 @@ type Config struct {
 	ReserveSpace int64
 	Sender       notify.Sender // email; without one, every email fails (pass a notify.Outbox to keep them)
 	SMS          notify.Sender
+	Composer     Composer // words emails and texts; without one, nothing is sent (views/email.Composer)
 	Logger       *slog.Logger
 	Now          func() time.Time
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/sharedesk/sharedesk/share/blob"
 	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/share/store"
+	"github.com/sharedesk/sharedesk/views/email"
 )
 
 // Kinds are the databases every store test runs against.
@@ -191,7 +192,7 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	e.URL = "http://" + e.Server.Listener.Addr().String()
 	cfg := share.Config{PublicURL: e.URL, DefaultMaxAccess: 10, MaxAccessLimit: 1000, DefaultExpiry: 7 * 24 * time.Hour,
 		MaxExpiry: 90 * 24 * time.Hour, MaxUploadSize: 64 << 20, Logger: log, Now: e.Clock.Now,
-		Sender: notify.Outbox{Store: e.Store}, SMS: notify.Outbox{Store: e.Store}}
+		Sender: notify.Outbox{Store: e.Store}, SMS: notify.Outbox{Store: e.Store}, Composer: email.Composer{}}
 	if !opt.NoSMTP {
 		e.Mail = StartSMTP(t)
 		sender, err := notify.NewSMTP("smtp://" + e.Mail.Addr + "?from=share@example.com")

@@ -1,4 +1,4 @@
-package share_test
+package email_test
 
 import (
 	"context"
