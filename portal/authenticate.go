@@ -41,12 +41,12 @@ func (h *Handler) authFailed(w http.ResponseWriter, r *http.Request, l share.Lin
 			r,
 			l,
 			http.StatusTooManyRequests,
-			openState{sent: -1, errIndex: i, err: share.ErrorMessage(err)},
+			openState{sent: -1, errIndex: i, err: say(err)},
 		)
 	case share.IsCode(err, share.CodeAuthFailed):
-		h.renderOpen(w, r, l, http.StatusUnauthorized, openState{sent: -1, errIndex: i, err: share.ErrorMessage(err)})
+		h.renderOpen(w, r, l, http.StatusUnauthorized, openState{sent: -1, errIndex: i, err: say(err)})
 	case share.IsCode(err, share.CodeProvider):
-		h.renderOpen(w, r, l, http.StatusBadGateway, openState{sent: -1, errIndex: i, err: share.ErrorMessage(err)})
+		h.renderOpen(w, r, l, http.StatusBadGateway, openState{sent: -1, errIndex: i, err: say(err)})
 	default:
 		h.fail(w, r, err)
 	}

@@ -62,11 +62,11 @@ func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, l share.L
 }
 
 func (h *Handler) editFailed(w http.ResponseWriter, r *http.Request, back string, err error) {
-	if share.IsCode(err, share.CodeNotFound) || share.ErrorMessage(err) == "" {
+	if share.IsCode(err, share.CodeNotFound) || say(err) == "" {
 		h.fail(w, r, err)
 		return
 	}
-	h.setFlash(w, flash{Err: share.ErrorMessage(err)})
+	h.setFlash(w, flash{Err: say(err)})
 	redirect(w, r, back)
 }
 

@@ -160,7 +160,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			w,
 			r,
 			status,
-			pages.Gone(pages.GoneVM{Heading: "Please try again in a moment", Message: share.ErrorMessage(err)}),
+			pages.Gone(pages.GoneVM{Heading: "Please try again in a moment", Message: say(err)}),
 		)
 	case share.IsCode(err, share.CodeNotFound):
 		h.render(
@@ -179,20 +179,19 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			w,
 			r,
 			http.StatusGone,
-			pages.Gone(pages.GoneVM{Heading: "This link can no longer be opened", Message: share.ErrorMessage(err)}),
+			pages.Gone(pages.GoneVM{Heading: "This link can no longer be opened", Message: say(err)}),
 		)
 	case errors.Is(err, context.Canceled):
 		h.log.InfoContext(r.Context(), "client went away")
 	case errors.As(err, &e) && e.Code != share.CodeInternal:
 		status, heading := clientErrorStatus(e.Code)
 		h.log.InfoContext(r.Context(), "portal request refused", "code", e.Code)
-		h.render(w, r, status, pages.Gone(pages.GoneVM{Heading: heading, Message: e.Message}))
+		h.render(w, r, status, pages.Gone(pages.GoneVM{Heading: heading, Message: say(err)}))
 	default:
 		h.log.ErrorContext(r.Context(), "portal error", "err", err)
 		h.render(w, r, http.StatusInternalServerError, pages.Gone(pages.GoneVM{Heading: "Something went wrong",
-			Message: "This is our fault, not yours. Please try again in a minute. Reference: " + applog.RequestID(
-				r.Context(),
-			)}))
+			Message: "This is our fault, not yours. Please try again in a minute. Reference: " +
+				applog.RequestID(r.Context())}))
 	}
 }
 
@@ -216,7 +215,7 @@ func clientErrorStatus(code string) (int, string) {
 }
 
 func gentle(err error, fallback string) string {
-	if m := share.ErrorMessage(err); m != "" && m != "no such link" {
+	if m := say(err); m != "" {
 		return m
 	}
 	return fallback

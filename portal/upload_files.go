@@ -87,8 +87,8 @@ func (h *Handler) uploadFiles(w http.ResponseWriter, r *http.Request, l share.Li
 		case share.IsCode(err, share.CodeNotFound), share.IsCode(err, share.CodeNotAllowed):
 			h.fail(w, r, err)
 			return
-		case share.ErrorMessage(err) != "":
-			f.Err = fmt.Sprintf("%s was not saved: %s", shown, share.ErrorMessage(err))
+		case say(err) != "":
+			f.Err = fmt.Sprintf("%s was not saved: %s", shown, say(err))
 		default:
 			h.log.ErrorContext(r.Context(), "portal upload", "err", err)
 			f.Err = fmt.Sprintf("%s was not saved because of a problem on our side. Please try again.", shown)

@@ -64,11 +64,11 @@ const (
 // links their own page. Unknown and revoked links are NotFound.
 func (s *Service) OpenLink(ctx context.Context, token string) (Link, error) {
 	if token == "" || len(token) > 64 {
-		return Link{}, Errf(CodeNotFound, "no such link")
+		return Link{}, refuse(CodeNotFound, ReasonNoSuchLink)
 	}
 	l, err := s.store.LinkByTokenHash(ctx, hashToken(token))
 	if isNotFound(err) {
-		return Link{}, Errf(CodeNotFound, "no such link")
+		return Link{}, refuse(CodeNotFound, ReasonNoSuchLink)
 	}
 	if err != nil {
 		return Link{}, err
@@ -85,23 +85,22 @@ func (s *Service) Usable(l Link) error {
 	case "expired":
 		return expiredError(l)
 	case "exhausted":
-		return Errf(
-			CodeGone,
-			"This link has already been opened the %d %s it allows.",
-			l.MaxAccessCount,
-			plural(l.MaxAccessCount, "time", "times"),
-		)
+		e := refuse(CodeGone, ReasonUsedUp)
+		e.Count = l.MaxAccessCount
+		return e
 	}
 	return nil
 }
 
 func expiredError(l Link) error {
-	return Errf(CodeGone, "This link expired on %s.", l.ExpiresAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+	e := refuse(CodeGone, ReasonExpired)
+	e.At = l.ExpiresAt
+	return e
 }
 
 func (s *Service) authenticator(l Link, i int, types ...string) (Authenticator, error) {
 	if i < 0 || i >= len(l.Authenticators) {
-		return Authenticator{}, Errf(CodeAuthFailed, "Choose one of the ways to prove who you are.")
+		return Authenticator{}, refuse(CodeAuthFailed, ReasonChooseAuth)
 	}
 	a := l.Authenticators[i]
 	for _, t := range types {
@@ -109,7 +108,7 @@ func (s *Service) authenticator(l Link, i int, types ...string) (Authenticator, 
 			return a, nil
 		}
 	}
-	return Authenticator{}, Errf(CodeAuthFailed, "Choose one of the ways to prove who you are.")
+	return Authenticator{}, refuse(CodeAuthFailed, ReasonChooseAuth)
 }
 
 func (s *Service) otpHash(linkID string, authIndex int, code string) string {
@@ -145,15 +144,11 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 		return CodeDelivery{}, err
 	}
 	if !stored {
-		return CodeDelivery{}, Errf(
-			CodeTooMany,
-			"%d codes have been sent for this link in the last hour, the most allowed. Try again later.",
-			OTPPerLinkPerHour,
-		)
+		return CodeDelivery{}, refuse(CodeTooMany, ReasonTooManyCodes)
 	}
 	if s.cfg.Composer == nil {
 		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "err", errNoComposer)
-		return CodeDelivery{}, Errf(CodeProvider, "The code could not be sent just now. Try again in a minute.")
+		return CodeDelivery{}, refuse(CodeProvider, ReasonCodeNotSent)
 	}
 	cm := CodeMessage{Kind: notify.KindEmail, To: a.Context, LinkTitle: Displayable(l.Title), Code: code}
 	sender := s.cfg.Sender
@@ -165,7 +160,7 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 	_, d.Outbox = sender.(notify.Outbox)
 	if err := sender.Send(ctx, msg); err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "kind", msg.Kind, "err", err)
-		return CodeDelivery{}, Errf(CodeProvider, "The code could not be sent just now. Try again in a minute.")
+		return CodeDelivery{}, refuse(CodeProvider, ReasonCodeNotSent)
 	}
 	s.cfg.Logger.InfoContext(ctx, "code sent", "link", l.ID, "auth_index", authIndex, "kind", msg.Kind)
 	return d, nil
@@ -199,7 +194,7 @@ func (s *Service) reserveAttempt(ctx context.Context, l Link, client string) (at
 	}
 	if !ok {
 		s.cfg.Logger.WarnContext(ctx, "recipient authentication throttled", "link", l.ID, "client", client)
-		return attempt{}, Errf(CodeTooMany, "Too many wrong attempts. Wait 15 minutes and try again.")
+		return attempt{}, refuse(CodeTooMany, ReasonTooManyTries)
 	}
 	return a, nil
 }
@@ -230,7 +225,7 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	}
 	c, err := s.store.LatestOTP(ctx, l.ID, authIndex)
 	if isNotFound(err) {
-		return "", Errf(CodeAuthFailed, "Ask for a code first.")
+		return "", refuse(CodeAuthFailed, ReasonNoCode)
 	}
 	if err != nil {
 		return "", err
@@ -249,22 +244,24 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 		s.release(ctx, a)
 		switch {
 		case c.UsedAt != 0:
-			return "", Errf(CodeAuthFailed, "That code has been used. Ask for a new one.")
+			return "", refuse(CodeAuthFailed, ReasonCodeUsed)
 		case now >= c.ExpiresAt:
-			return "", Errf(CodeAuthFailed, "That code has expired. Ask for a new one.")
+			return "", refuse(CodeAuthFailed, ReasonCodeExpired)
 		case c.Attempts < OTPMaxAttempts:
-			return "", Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
+			return "", refuse(CodeAuthFailed, ReasonCodeDead)
 		}
-		return "", Errf(CodeAuthFailed, "Too many wrong tries for that code. Ask for a new one.")
+		return "", refuse(CodeAuthFailed, ReasonCodeTriesUsed)
 	}
 	s.checks.Add(1)
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
 	if subtle.ConstantTimeCompare([]byte(s.otpHash(l.ID, authIndex, code)), []byte(c.CodeHash)) != 1 {
 		s.failed(ctx, l, client, "code")
 		if left := OTPMaxAttempts - tries; left > 0 {
-			return "", Errf(CodeAuthFailed, "That code is not right. %d %s left.", left, plural(left, "try", "tries"))
+			e := refuse(CodeAuthFailed, ReasonWrongCode)
+			e.Count = left
+			return "", e
 		}
-		return "", Errf(CodeAuthFailed, "That code is not right, and it has now been blocked. Ask for a new one.")
+		return "", refuse(CodeAuthFailed, ReasonCodeBlocked)
 	}
 	s.release(ctx, a)
 	used, err := s.store.UseOTP(ctx, c.ID, now)
@@ -272,16 +269,9 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 		return "", err
 	}
 	if !used {
-		return "", Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
+		return "", refuse(CodeAuthFailed, ReasonCodeDead)
 	}
 	return s.StartSession(ctx, l)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // CheckPassword checks a password and, when right, counts an access and starts a portal session.
@@ -308,7 +298,7 @@ func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, pass
 	<-s.kdfSlots
 	if !ok {
 		s.failed(ctx, l, client, "password")
-		return "", Errf(CodeAuthFailed, "That password is not right.")
+		return "", refuse(CodeAuthFailed, ReasonWrongPassword)
 	}
 	s.release(ctx, att)
 	return s.StartSession(ctx, l)
@@ -342,7 +332,7 @@ func (s *Service) StartSession(ctx context.Context, l Link) (string, error) {
 // Session returns the link of a live portal session. A revoked link, an expired link or an expired
 // session all end it.
 func (s *Service) Session(ctx context.Context, secret string) (Link, error) {
-	gone := Errf(CodeNotFound, "Your session has ended. Open the link from your email again.")
+	gone := refuse(CodeNotFound, ReasonSessionEnded)
 	if secret == "" {
 		return Link{}, gone
 	}
@@ -358,7 +348,7 @@ func (s *Service) Session(ctx context.Context, secret string) (Link, error) {
 		l, err = s.linkAnyBucket(ctx, p.LinkID)
 	}
 	if isNotFound(err) {
-		return Link{}, Errf(CodeNotFound, "This link has been revoked by the sender.")
+		return Link{}, refuse(CodeNotFound, ReasonRevoked)
 	}
 	if err != nil {
 		return Link{}, err

@@ -105,7 +105,7 @@ func (s *Service) LinkChildren(ctx context.Context, l Link, folderID string) (Ob
 // LinkArchive prepares a zip of reachable objects.
 func (s *Service) LinkArchive(ctx context.Context, l Link, ids []string) (*Archive, error) {
 	if !l.CanDownload() {
-		return nil, Errf(CodeNotAllowed, "This link lets you upload files, not download them.")
+		return nil, refuse(CodeNotAllowed, ReasonUploadOnly)
 	}
 	for _, id := range ids {
 		if _, err := s.LinkObject(ctx, l, id); err != nil {
@@ -119,7 +119,7 @@ func (s *Service) LinkArchive(ctx context.Context, l Link, ids []string) (*Archi
 // the stored object says which.
 func (s *Service) Upload(ctx context.Context, l Link, folderID, name string, body io.Reader) (Object, error) {
 	if !l.CanUpload() {
-		return Object{}, Errf(CodeNotAllowed, "This link lets you download files, not upload them.")
+		return Object{}, refuse(CodeNotAllowed, ReasonDownloadOnly)
 	}
 	f, err := s.LinkObject(ctx, l, folderID)
 	if err != nil {
@@ -169,7 +169,7 @@ func (s *Service) freeName(ctx context.Context, bucketID, parentID, name string)
 // (renaming or deleting what was shared would break the link for everyone).
 func (s *Service) editable(ctx context.Context, l Link, id string) (Object, error) {
 	if !l.CanEdit() {
-		return Object{}, Errf(CodeNotAllowed, "This link does not let you rename or delete files.")
+		return Object{}, refuse(CodeNotAllowed, ReasonNoEditing)
 	}
 	o, err := s.LinkObject(ctx, l, id)
 	if err != nil {
