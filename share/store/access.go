@@ -81,7 +81,8 @@ func (s *DB) InsertOTP(ctx context.Context, c share.OTP, since int64, limit int)
 // LatestOTP returns the newest code issued for one authenticator of a link.
 func (s *DB) LatestOTP(ctx context.Context, linkID string, authIndex int) (share.OTP, error) {
 	var c share.OTP
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, link_id, auth_index, code_hash, created_at, expires_at, attempts, used_at
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, link_id, auth_index, code_hash, created_at, expires_at,
+		attempts, used_at
 		FROM otp_codes WHERE link_id = ? AND auth_index = ? AND superseded = 0
 		ORDER BY created_at DESC, id DESC LIMIT 1`), linkID, authIndex).
 		Scan(&c.ID, &c.LinkID, &c.AuthIndex, &c.CodeHash, &c.CreatedAt, &c.ExpiresAt, &c.Attempts, &c.UsedAt)

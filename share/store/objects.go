@@ -72,7 +72,8 @@ func scanObject(sc scanner) (share.Object, error) {
 	var created, updated int64
 	var expires sql.NullInt64
 	if err := sc.Scan(&o.ID, &o.BucketID, &o.ParentID, &o.Name, &o.Type, &o.Size, &o.MimeType, &o.SHA256, &o.SHA512,
-		&o.MD5, &meta, &tags, &created, &updated, &o.FileTTL, &o.FileTTLEffective, &o.FileTTLFrom, &expires); err != nil {
+		&o.MD5, &meta, &tags, &created, &updated, &o.FileTTL, &o.FileTTLEffective, &o.FileTTLFrom, &expires,
+	); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return o, share.ErrNotFound
 		}

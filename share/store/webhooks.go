@@ -46,7 +46,8 @@ func (s *DB) NextWebhook(
 	d := webhooks.Delivery{Endpoint: endpoint}
 	var created, next, locked int64
 	var payload string
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT seq, event_id, created_at, payload, attempts, next_attempt_at, locked_until
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT seq, event_id, created_at, payload, attempts, next_attempt_at,
+		locked_until
 		FROM webhook_outbox WHERE endpoint = ? AND state = ?
 		ORDER BY seq LIMIT 1`), endpoint, webhookPending).
 		Scan(&d.Seq, &d.EventID, &created, &payload, &d.Attempts, &next, &locked)
