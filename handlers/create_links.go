@@ -13,7 +13,7 @@ import (
 )
 
 func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm) (console.NewLinkVM, error) {
-	vm := console.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, Errors: map[string]string{},
+	vm := console.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, Errors: fieldErrors{},
 		MaxDays: c.opt.MaxExpiryDays, MaxAccesses: c.opt.MaxAccess,
 		Search: ec.QueryParam("search"), In: ec.QueryParam("in")}
 	req := api.ListRequest{Filter: map[string]any{"parent_id": vm.In}, OrderBy: "name", Size: 200}

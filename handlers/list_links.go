@@ -15,14 +15,14 @@ import (
 
 // parseLinkFilter reads the Links view from the query string. Bad values are reported per field and
 // left out of the query, so a typo narrows nothing by surprise.
-func parseLinkFilter(q url.Values) (console.LinkFilter, map[string]string) {
+func parseLinkFilter(q url.Values) (console.LinkFilter, fieldErrors) {
 	f := console.LinkFilter{Status: q.Get("status"), Type: q.Get("type"), Q: strings.TrimSpace(q.Get("q")),
 		Recipient: strings.TrimSpace(q.Get("recipient")), Target: strings.TrimSpace(q.Get("target")),
 		Tags: q.Get("tags"), CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"),
 		ExpiresFrom: q.Get("expires_from"), ExpiresTo: q.Get("expires_to"),
 		MinAccess: q.Get("min_access"), MaxAccess: q.Get("max_access"), Sort: q.Get("sort"), Order: q.Get("order"),
 		Last: q.Get("last"), Prev: q["prev"]}
-	errs := map[string]string{}
+	errs := fieldErrors{}
 	switch f.Sort {
 	case "created_at", "expires_at", "last_accessed_at", "access_count", "title", "recipient_email", "link_type":
 	default:
@@ -80,7 +80,7 @@ func parseLinkFilter(q url.Values) (console.LinkFilter, map[string]string) {
 }
 
 // linkListRequest turns the view into a share/link/list request.
-func linkListRequest(f console.LinkFilter, errs map[string]string, now time.Time) api.LinkListRequest {
+func linkListRequest(f console.LinkFilter, errs fieldErrors, now time.Time) api.LinkListRequest {
 	filter := map[string]any{}
 	day := func(s string) string {
 		t, _ := time.Parse("2006-01-02", s)
