@@ -293,12 +293,4 @@ type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
-func asError(err error, target **api.Error) bool {
-	e, ok := err.(*api.Error)
-	if ok {
-		*target = e
-	}
-	return ok
-}
-
 var _ = fmt.Sprint
