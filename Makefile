@@ -40,13 +40,15 @@ vendor-check: web/node_modules/.package-lock.json
 	@cmp -s static/vendor/htmx.min.js web/node_modules/htmx.org/dist/htmx.min.js || (echo "static/vendor/htmx.min.js differs from the pinned npm htmx.org: copy web/node_modules/htmx.org/dist/htmx.min.js (never edit it by hand)"; exit 1)
 	@v=$$(node -p "require('./web/node_modules/htmx.org/package.json').version") && grep -q "| $$v |" static/vendor/README.md || (echo "static/vendor/README.md does not name the pinned htmx.org version"; exit 1)
 
-## lint: vendored code, formatting, vet and staticcheck
+## lint: vendored code, formatting, vet, staticcheck and the agreed golangci-lint set (.golangci.yml,
+## pinned in tools/golangci-lint/go.mod)
 lint: vendor-check
 	$(GO) tool templ generate -path views > /dev/null
 	@git diff --quiet -- '*_templ.go' || (echo "generated templ files were stale: commit the regenerated *_templ.go"; git diff --stat -- '*_templ.go'; exit 1)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "not gofmt-ed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
+	$(GO) tool -modfile=tools/golangci-lint/go.mod golangci-lint run $(PKGS)
 
 ## test: every test, under the race detector, against SQLite and PostgreSQL (127.0.0.1:5432, database test).
 ## SHAREDESK_TEST_REQUIRE_ALL=1 turns a missing PostgreSQL, Chromium or Node.js into a failure instead of a skip.

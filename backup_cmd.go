@@ -24,7 +24,10 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("backup takes no arguments (got %q): use --out FILE", fs.Args())
 	}
 	if sf.databaseURL != "" {
-		return errors.New("backup copies the SQLite data directory; for PostgreSQL use pg_dump or point-in-time recovery (see the README's Backup section)")
+		return errors.New(
+			"backup copies the SQLite data directory; for PostgreSQL use pg_dump or point-in-time recovery (see the " +
+				"README's Backup section)",
+		)
 	}
 	if *out == "" {
 		return errors.New("backup needs --out FILE")

@@ -37,12 +37,12 @@ func TestConfigPrecedence(t *testing.T) {
 			fs.SetOutput(io.Discard)
 			listen := fs.String("listen", "default:0", "")
 			url := fs.String("public-url", "", "")
-			max := fs.Int64("max-upload-size", 1, "")
+			maxUpload := fs.Int64("max-upload-size", 1, "")
 			if err := parse(fs, tt.args); err != nil {
 				t.Fatal(err)
 			}
-			if *listen != tt.wantListen || *url != tt.wantURL || *max != tt.wantMax {
-				t.Errorf("got listen=%q url=%q max=%d, want %q %q %d", *listen, *url, *max, tt.wantListen, tt.wantURL, tt.wantMax)
+			if *listen != tt.wantListen || *url != tt.wantURL || *maxUpload != tt.wantMax {
+				t.Errorf("got listen=%q url=%q max=%d, want %q %q %d", *listen, *url, *maxUpload, tt.wantListen, tt.wantURL, tt.wantMax)
 			}
 		})
 	}

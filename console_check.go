@@ -41,10 +41,16 @@ type apiCheck struct {
 func validateAPIURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
-		return &apiProblem{Setting: "--api-url", Problem: fmt.Sprintf("%q is not an http:// or https:// address (e.g. https://share.example.com)", raw)}
+		return &apiProblem{
+			Setting: "--api-url",
+			Problem: fmt.Sprintf("%q is not an http:// or https:// address (e.g. https://share.example.com)", raw),
+		}
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return &apiProblem{Setting: "--api-url", Problem: "must be a plain base address, without credentials, query or fragment"}
+		return &apiProblem{
+			Setting: "--api-url",
+			Problem: "must be a plain base address, without credentials, query or fragment",
+		}
 	}
 	return nil
 }
@@ -59,8 +65,12 @@ func (c apiCheck) run(ctx context.Context, probe bool) error {
 	defer cancel()
 	if c.client.TokenFile != nil {
 		if err := c.client.TokenFile.Err(); err != nil {
-			return &apiProblem{Setting: c.tokenSetting, Problem: "the service token file cannot be used (the token read earlier is still in use; a restart would fail)",
-				Detail: err.Error()}
+			return &apiProblem{
+				Setting: c.tokenSetting,
+				Problem: "the service token file cannot be used " +
+					"(the token read earlier is still in use; a restart would fail)",
+				Detail: err.Error(),
+			}
 		}
 	}
 	if probe {
@@ -71,13 +81,21 @@ func (c apiCheck) run(ctx context.Context, probe bool) error {
 	if _, err := c.client.Buckets(ctx); err != nil {
 		var ae *api.Error
 		if errors.As(err, &ae) && ae.HTTPStatus == http.StatusUnauthorized {
-			return &apiProblem{Setting: c.tokenSetting, Problem: "the share API refused the service token (unknown or revoked): create one with `sharedesk token create --name console`",
-				Detail: "token " + c.fingerprint()}
+			return &apiProblem{
+				Setting: c.tokenSetting,
+				Problem: "the share API refused the service token (unknown or revoked): create one with `sharedesk " +
+					"token create --name console`",
+				Detail: "token " + c.fingerprint(),
+			}
 		}
 		if !errors.As(err, &ae) {
 			return &apiProblem{Setting: c.urlSetting, Problem: unreachable(err), Detail: err.Error()}
 		}
-		return &apiProblem{Setting: c.urlSetting, Problem: "the share API failed the first request", Detail: err.Error()}
+		return &apiProblem{
+			Setting: c.urlSetting,
+			Problem: "the share API failed the first request",
+			Detail:  err.Error(),
+		}
 	}
 	return nil
 }
@@ -94,7 +112,12 @@ func unreachable(err error) string {
 // probe asks without the token and accepts only what a Share API answers: 401 Unauthorized in its
 // envelope, with a prq_ request id. A redirect is refused, not followed.
 func (c apiCheck) probe(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.client.BaseURL+"/v1/buckets", strings.NewReader("{}"))
+	req, err := http.NewRequestWithContext(
+		ctx,
+		http.MethodPost,
+		c.client.BaseURL+"/v1/buckets",
+		strings.NewReader("{}"),
+	)
 	if err != nil {
 		return &apiProblem{Setting: c.urlSetting, Problem: "is not a usable address", Detail: err.Error()}
 	}
@@ -106,8 +129,11 @@ func (c apiCheck) probe(ctx context.Context) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	if loc := resp.Header.Get("Location"); resp.StatusCode/100 == 3 {
-		return &apiProblem{Setting: c.urlSetting, Problem: "answers with a redirect; give the address it redirects to (the token was not sent)",
-			Detail: fmt.Sprintf("HTTP %d to %s", resp.StatusCode, loc)}
+		return &apiProblem{
+			Setting: c.urlSetting,
+			Problem: "answers with a redirect; give the address it redirects to (the token was not sent)",
+			Detail:  fmt.Sprintf("HTTP %d to %s", resp.StatusCode, loc),
+		}
 	}
 	var env struct {
 		RequestID string `json:"request_id"`
@@ -115,8 +141,16 @@ func (c apiCheck) probe(ctx context.Context) error {
 	}
 	if resp.StatusCode != http.StatusUnauthorized || json.Unmarshal(raw, &env) != nil || env.Status != "Unauthorized" ||
 		!strings.HasPrefix(env.RequestID, "prq_") {
-		return &apiProblem{Setting: c.urlSetting, Problem: "does not answer as a Share API (the token was not sent to it)",
-			Detail: fmt.Sprintf("POST %s/v1/buckets without a token answered HTTP %d %s", c.client.BaseURL, resp.StatusCode, resp.Header.Get("Content-Type"))}
+		return &apiProblem{
+			Setting: c.urlSetting,
+			Problem: "does not answer as a Share API (the token was not sent to it)",
+			Detail: fmt.Sprintf(
+				"POST %s/v1/buckets without a token answered HTTP %d %s",
+				c.client.BaseURL,
+				resp.StatusCode,
+				resp.Header.Get("Content-Type"),
+			),
+		}
 	}
 	return nil
 }

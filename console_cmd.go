@@ -20,11 +20,23 @@ func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("console", stdout)
 	var cf consoleFlags
 	cf.register(fs)
-	dataDir := fs.String("data-dir", "./sharedesk-data", "directory for the console's own SQLite tables (sessions, audit)")
-	apiURL := fs.String("api-url", "", "base URL of the Share API: the share server, or https://share.aws.us.pangea.cloud")
+	dataDir := fs.String(
+		"data-dir",
+		"./sharedesk-data",
+		"directory for the console's own SQLite tables (sessions, audit)",
+	)
+	apiURL := fs.String(
+		"api-url",
+		"",
+		"base URL of the Share API: the share server, or https://share.aws.us.pangea.cloud",
+	)
 	tokenFile := fs.String("api-token-file", "", "file holding the service token (or set SHAREDESK_API_TOKEN)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	metricsListen := fs.String("metrics-listen", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090; its own listener, off when empty")
+	metricsListen := fs.String(
+		"metrics-listen",
+		"",
+		"address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090; its own listener, off when empty",
+	)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -32,7 +44,9 @@ func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *apiURL == "" {
-		return errors.New("the console needs --api-url: the share server's address, or https://share.aws.us.pangea.cloud")
+		return errors.New(
+			"the console needs --api-url: the share server's address, or https://share.aws.us.pangea.cloud",
+		)
 	}
 	if err := validateAPIURL(*apiURL); err != nil {
 		return err
@@ -68,13 +82,28 @@ func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *metricsListen != "" {
 		m = metrics.New()
 	}
-	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: *dataDir, metrics: m}, log)
+	console, closeConsole, err := buildConsole(
+		ctx,
+		&cf,
+		consoleDeps{client: client, dataDir: *dataDir, metrics: m},
+		log,
+	)
 	if err != nil {
 		return err
 	}
 	defer closeConsole()
-	return serveAll(ctx, log, append([]listener{{name: "console", addr: cf.listen, handler: withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})}},
-		metricsListener(*metricsListen, m)...)...)
+	return serveAll(
+		ctx,
+		log,
+		append(
+			[]listener{
+				{
+					name:    "console",
+					addr:    cf.listen,
+					handler: withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second}),
+				},
+			},
+			metricsListener(*metricsListen, m)...)...)
 }
 
 // reloadOnHangup re-reads the token file on every SIGHUP until ctx ends (it is also re-read when it

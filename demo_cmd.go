@@ -21,7 +21,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var sf shareFlags
 	sf.register(fs, "share-listen")
 	listen := fs.String("listen", "localhost:8080", "address of the console (loopback only)")
-	idpListen := fs.String("idp-listen", "127.0.0.1:8082", "address of the development identity provider (loopback only)")
+	idpListen := fs.String(
+		"idp-listen",
+		"127.0.0.1:8082",
+		"address of the development identity provider (loopback only)",
+	)
 	logLevel := fs.String("log-level", "warn", "debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -65,13 +69,26 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	consoleURL := "http://" + *listen
 	issuer := "http://" + *idpListen
 	clientSecret := randomHex(24) // new at every start; only this process knows it
-	idp, err := devidp.New(issuer, []devidp.Client{{ID: "sharedesk-demo", Secret: clientSecret, RedirectURIs: []string{consoleURL + "/auth/callback"},
-		PostLogoutURIs: []string{consoleURL + "/signed-out"}}}, demoUsers)
+	idp, err := devidp.New(
+		issuer,
+		[]devidp.Client{
+			{ID: "sharedesk-demo", Secret: clientSecret, RedirectURIs: []string{consoleURL + "/auth/callback"},
+				PostLogoutURIs: []string{consoleURL + "/signed-out"}},
+		},
+		demoUsers,
+	)
 	if err != nil {
 		return err
 	}
-	cf := consoleFlags{listen: *listen, consoleURL: consoleURL, issuer: issuer, clientID: "sharedesk-demo", roleClaim: "groups",
-		roleMap: "share-admins=admin,helpdesk=helpdesk,staff=sharer,auditors=viewer", scopes: "openid,profile,email"}
+	cf := consoleFlags{
+		listen:     *listen,
+		consoleURL: consoleURL,
+		issuer:     issuer,
+		clientID:   "sharedesk-demo",
+		roleClaim:  "groups",
+		roleMap:    "share-admins=admin,helpdesk=helpdesk,staff=sharer,auditors=viewer",
+		scopes:     "openid,profile,email",
+	}
 	cf.clientSecret = clientSecret
 	// The provider must answer discovery before the console starts, so serve it first.
 	idpErr := make(chan error, 1)
@@ -83,14 +100,26 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	client := api.NewClient(srv.url, token)
-	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: sf.dataDir, shareDSN: sf.databaseURL,
-		outbox: srv.db, demo: true, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess, metrics: srv.metrics}, log)
+	console, closeConsole, err := buildConsole(
+		ctx,
+		&cf,
+		consoleDeps{client: client, dataDir: sf.dataDir, shareDSN: sf.databaseURL,
+			outbox: srv.db, demo: true, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess,
+			metrics: srv.metrics},
+		log,
+	)
 	if err != nil {
 		return err
 	}
 	defer closeConsole()
 	// The addresses are bound (see bind above): connections wait in the queue until serveAll accepts them.
-	fmt.Fprintf(stderr, "\nsharedesk demo is running. Stop it with Ctrl-C; delete %s to start again with fresh data.\n\n  Console:    %s   (sign in as any of the people below)\n", sf.dataDir, consoleURL)
+	fmt.Fprintf(
+		stderr,
+		"\nsharedesk demo is running. Stop it with Ctrl-C; delete %s to start again with fresh data.\n\n"+
+			"  Console:    %s   (sign in as any of the people below)\n",
+		sf.dataDir,
+		consoleURL,
+	)
 	for _, u := range demoUsers {
 		role := "no access"
 		switch {
@@ -105,13 +134,27 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stderr, "              %-16s %-18s %s\n", u.Name, u.Email, role)
 	}
-	fmt.Fprintf(stderr, "  Sign-in:    %s (development provider, loopback only)\n  Share API:  %s/v1/…   token: %s\n  Outbox:     %s/outbox (emails and texts stay on this machine)\n\n",
-		issuer, srv.url, apiToken, consoleURL)
-	ready := &readiness{check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"}, log: log, every: 5 * time.Second}
+	fmt.Fprintf(
+		stderr,
+		"  Sign-in:    %s (development provider, loopback only)\n  Share API:  %s/v1/…   token: %s\n"+
+			"  Outbox:     %s/outbox (emails and texts stay on this machine)\n\n",
+		issuer,
+		srv.url,
+		apiToken,
+		consoleURL,
+	)
+	ready := &readiness{
+		check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"},
+		log:   log,
+		every: 5 * time.Second,
+	}
 	shareL.handler, consoleL.handler = srv.handler, withProbes(console, ready)
-	err = serveAll(ctx, log, append([]listener{*shareL, *consoleL}, metricsListener(sf.metricsListen, srv.metrics)...)...)
+	err = serveAll(
+		ctx,
+		log,
+		append([]listener{*shareL, *consoleL}, metricsListener(sf.metricsListen, srv.metrics)...)...)
 	stopIdp()
-	<-idpErr
+	<-idpErr //nolint:errcheck // it stopped because it was asked to; its error says only that
 	return err
 }
 
@@ -178,18 +221,41 @@ func seedDemo(ctx context.Context, svc *share.Service) (string, error) {
 	in := func(d time.Duration) *time.Time { t := time.Now().Add(d); return &t }
 	three, two := 3, 2
 	links, err := svc.CreateLinks(ctx, "", []share.LinkInput{
-		{Targets: []string{contracts.ID}, LinkType: share.LinkDownload, Title: "Signed contracts", Message: "Here are the signed contracts.",
-			Authenticators: []share.Authenticator{{Type: share.AuthEmailOTP, Context: "jordan@example.com"}}, Tags: []string{"legal"}, ExpiresAt: in(7 * day)},
+		{
+			Targets:  []string{contracts.ID},
+			LinkType: share.LinkDownload,
+			Title:    "Signed contracts",
+			Message:  "Here are the signed contracts.",
+			Authenticators: []share.Authenticator{
+				{Type: share.AuthEmailOTP, Context: "jordan@example.com"},
+			},
+			Tags:      []string{"legal"},
+			ExpiresAt: in(7 * day),
+		},
 		{Targets: []string{ids[2]}, LinkType: share.LinkDownload, Title: "Q3 figures",
-			Authenticators: []share.Authenticator{{Type: share.AuthPassword, Context: "correct-horse-battery"}}, MaxAccessCount: &three, ExpiresAt: in(day)},
+			Authenticators: []share.Authenticator{
+				{Type: share.AuthPassword, Context: "correct-horse-battery"},
+			}, MaxAccessCount: &three, ExpiresAt: in(day)},
 		{Targets: []string{inbox.ID}, LinkType: share.LinkUpload, Title: "Send us your invoices",
-			Authenticators: []share.Authenticator{{Type: share.AuthSMSOTP, Context: "+15555550123"}}, Tags: []string{"finance"}, ExpiresAt: in(30 * day)},
+			Authenticators: []share.Authenticator{
+				{Type: share.AuthSMSOTP, Context: "+15555550123"},
+			}, Tags: []string{"finance"}, ExpiresAt: in(30 * day)},
 		// Shown as used up: both openings are spent below.
-		{Targets: []string{ids[0]}, LinkType: share.LinkDownload, Title: "Master agreement (draft)", MaxAccessCount: &two,
-			Authenticators: []share.Authenticator{{Type: share.AuthPassword, Context: "draft-agreement-42"}}, ExpiresAt: in(14 * day)},
+		{
+			Targets:        []string{ids[0]},
+			LinkType:       share.LinkDownload,
+			Title:          "Master agreement (draft)",
+			MaxAccessCount: &two,
+			Authenticators: []share.Authenticator{
+				{Type: share.AuthPassword, Context: "draft-agreement-42"},
+			},
+			ExpiresAt: in(14 * day),
+		},
 		// Expires seconds after the demo starts, to show an expired link.
 		{Targets: []string{ids[1]}, LinkType: share.LinkDownload, Title: "NDA (old)",
-			Authenticators: []share.Authenticator{{Type: share.AuthEmailOTP, Context: "morgan@example.com"}}, ExpiresAt: in(3 * time.Second)},
+			Authenticators: []share.Authenticator{
+				{Type: share.AuthEmailOTP, Context: "morgan@example.com"},
+			}, ExpiresAt: in(3 * time.Second)},
 	})
 	if err != nil {
 		return "", err
@@ -199,7 +265,13 @@ func seedDemo(ctx context.Context, svc *share.Service) (string, error) {
 			return "", err
 		}
 	}
-	_, _, err = svc.SendLinks(ctx, "", []share.SendItem{{ID: links[0].ID, Email: "jordan@example.com"}}, "ada@example.com", "Ada Admin")
+	_, _, err = svc.SendLinks(
+		ctx,
+		"",
+		[]share.SendItem{{ID: links[0].ID, Email: "jordan@example.com"}},
+		"ada@example.com",
+		"Ada Admin",
+	)
 	return token, err
 }
 

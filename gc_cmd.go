@@ -19,7 +19,11 @@ func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storageFlags
 	sf.register(fs)
 	retention := fs.Duration("expired-link-retention", 30*24*time.Hour, "how long expired links are kept")
-	tempAge := fs.Duration("temp-age", time.Hour, "age after which an unfinished upload's temp file (or a blob without a row) is removed")
+	tempAge := fs.Duration(
+		"temp-age",
+		time.Hour,
+		"age after which an unfinished upload's temp file (or a blob without a row) is removed",
+	)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -39,7 +43,16 @@ func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The sweeper never reads link tokens, so it needs no secret key.
 	svc := share.New(db, blobs, nil, share.Config{Logger: log})
 	rep, err := svc.Sweep(ctx, share.SweepOptions{TempAge: *tempAge, LinkRetention: *retention})
-	fmt.Fprintf(stdout, "removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links, %d expired upload URLs\n",
-		rep.TempFiles, rep.OrphanBlobs, rep.FreedBytes, rep.ExpiredFiles, rep.ExpiredLinks, rep.UploadURLs)
+	fmt.Fprintf(
+		stdout,
+		"removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links, %d expired "+
+			"upload URLs\n",
+		rep.TempFiles,
+		rep.OrphanBlobs,
+		rep.FreedBytes,
+		rep.ExpiredFiles,
+		rep.ExpiredLinks,
+		rep.UploadURLs,
+	)
 	return err
 }

@@ -14,7 +14,11 @@ import (
 func cmdHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("healthcheck", stdout)
 	timeout := fs.Duration("timeout", 5*time.Second, "how long to wait for an answer")
-	target, err := parseWithArg(fs, args, "usage: sharedesk healthcheck [--timeout 5s] URL (e.g. http://127.0.0.1:8081/readyz)")
+	target, err := parseWithArg(
+		fs,
+		args,
+		"usage: sharedesk healthcheck [--timeout 5s] URL (e.g. http://127.0.0.1:8081/readyz)",
+	)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,9 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if sf.databaseURL != "" {
-		return errors.New("restore writes a SQLite data directory; for PostgreSQL use pg_restore (see the README's Backup section)")
+		return errors.New(
+			"restore writes a SQLite data directory; for PostgreSQL use pg_restore (see the README's Backup section)",
+		)
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -31,6 +33,13 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	fmt.Fprintf(stdout, "Restored %d links and %d files (%d bytes, every one checked) into %s.\n", rep.Links, rep.Files, rep.Bytes, sf.dataDir)
+	fmt.Fprintf(
+		stdout,
+		"Restored %d links and %d files (%d bytes, every one checked) into %s.\n",
+		rep.Links,
+		rep.Files,
+		rep.Bytes,
+		sf.dataDir,
+	)
 	return nil
 }

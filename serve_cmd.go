@@ -47,12 +47,21 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 	client := api.NewClient(srv.url, token)
 	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: sf.dataDir,
-		shareDSN: sf.databaseURL, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess, metrics: srv.metrics}, log)
+		shareDSN: sf.databaseURL, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess,
+		metrics: srv.metrics}, log)
 	if err != nil {
 		return err
 	}
 	defer closeConsole()
-	ready := &readiness{check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"}, log: log, every: 5 * time.Second}
+	ready := &readiness{
+		check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"},
+		log:   log,
+		every: 5 * time.Second,
+	}
 	return serveAll(ctx, log, append([]listener{{name: "share server", addr: sf.listen, handler: srv.handler},
-		{name: "console", addr: cf.listen, handler: withProbes(console, ready)}}, metricsListener(sf.metricsListen, srv.metrics)...)...)
+		{
+			name:    "console",
+			addr:    cf.listen,
+			handler: withProbes(console, ready),
+		}}, metricsListener(sf.metricsListen, srv.metrics)...)...)
 }

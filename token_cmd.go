@@ -16,7 +16,8 @@ import (
 )
 
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "Usage: sharedesk token create --name NAME | token list | token revoke ID|NAME  [--data-dir D | --database-url URL]\n"
+	const usage = "Usage: sharedesk token create --name NAME | token list | token revoke ID|NAME\n" +
+		"       [--data-dir D | --database-url URL]\n"
 	if len(args) == 0 {
 		return errors.New("token needs a subcommand: create, list or revoke")
 	}
@@ -83,7 +84,15 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if !t.RevokedAt.IsZero() {
 				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Fingerprint(), t.CreatedAt.Format(time.RFC3339), state)
+			fmt.Fprintf(
+				tw,
+				"%s\t%s\t%s\t%s\t%s\n",
+				t.ID,
+				t.Name,
+				t.Fingerprint(),
+				t.CreatedAt.Format(time.RFC3339),
+				state,
+			)
 		}
 		return tw.Flush()
 	case "revoke":

@@ -30,6 +30,7 @@ import (
 	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/share/store"
 	"github.com/sharedesk/sharedesk/static"
+	"github.com/sharedesk/sharedesk/views/email"
 	"github.com/sharedesk/sharedesk/webhooks"
 )
 
@@ -299,7 +300,7 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 		m.WatchDB("share", db.SQL())
 	}
 	cfg := share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
-		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Logger: log,
+		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Composer: email.Composer{}, Logger: log,
 		OnEvents: func(evs []share.Event) {
 			hooks.Wake()
 			if m != nil {

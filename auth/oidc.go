@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -96,7 +97,13 @@ func New(ctx context.Context, cfg Config, db *consoledb.DB, log *slog.Logger) (*
 	}
 	_ = p.Claims(&meta) // go-oidc has no RP-initiated logout helper: read the endpoint ourselves
 	a := &Auth{cfg: cfg, provider: p, endSession: meta.EndSession, db: db, log: log,
-		oauth:    oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Endpoint: p.Endpoint(), RedirectURL: cfg.RedirectURL, Scopes: cfg.Scopes},
+		oauth: oauth2.Config{
+			ClientID:     cfg.ClientID,
+			ClientSecret: cfg.ClientSecret,
+			Endpoint:     p.Endpoint(),
+			RedirectURL:  cfg.RedirectURL,
+			Scopes:       cfg.Scopes,
+		},
 		verifier: p.Verifier(&oidc.Config{ClientID: cfg.ClientID, Now: cfg.Now}),
 		store:    NewDBStore(db, cfg.Secure, cfg.Now)}
 	a.SessionCookie, a.loginCookie = "sd-console", "sd-login"
@@ -146,11 +153,6 @@ func (a *Auth) Current(r *http.Request) (*Staff, *sessions.Session, error) {
 	return &Staff{Subject: sub, Email: str(keyEmail), Name: str(keyName), Role: role, CSRF: str(keyCSRF)}, sess, nil
 }
 
-// ValidCSRF compares a submitted form token with the session's, in constant time.
-func (s *Staff) ValidCSRF(token string) bool {
-	return s != nil && s.CSRF != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) == 1
-}
-
 // BeginLogin records a sign-in attempt (state, nonce and PKCE verifier, bound to this browser by a
 // cookie) and returns the provider's authorization URL.
 func (a *Auth) BeginLogin(w http.ResponseWriter, r *http.Request, returnTo string) (string, error) {
@@ -161,13 +163,17 @@ func (a *Auth) BeginLogin(w http.ResponseWriter, r *http.Request, returnTo strin
 	if err := a.db.PurgeLogins(r.Context(), now.Add(-loginLifetime).UnixMicro()); err != nil {
 		a.log.WarnContext(r.Context(), "purge sign-in attempts", "err", err)
 	}
-	if err := a.db.SaveLogin(r.Context(), consoledb.Login{StateHash: hashID(state), BindingHash: hashID(binding), Nonce: nonce,
-		Verifier: verifier, ReturnTo: returnTo, CreatedAt: now.UnixMicro()}); err != nil {
+	login := consoledb.Login{StateHash: hashID(state), BindingHash: hashID(binding), Nonce: nonce,
+		Verifier: verifier, ReturnTo: returnTo, CreatedAt: now.UnixMicro()}
+	if err := a.db.SaveLogin(r.Context(), login); err != nil {
 		return "", err
 	}
 	// Lax, not Strict: the provider's redirect back is a cross-site top-level GET.
-	http.SetCookie(w, &http.Cookie{Name: a.loginCookie, Value: binding, Path: "/", MaxAge: int(loginLifetime / time.Second),
-		HttpOnly: true, Secure: a.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(
+		w,
+		&http.Cookie{Name: a.loginCookie, Value: binding, Path: "/", MaxAge: int(loginLifetime / time.Second),
+			HttpOnly: true, Secure: a.cfg.Secure, SameSite: http.SameSiteLaxMode},
+	)
 	return a.oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), nil
 }
 
@@ -192,7 +198,10 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
 		// Both come from the query string, so anyone can send any length: keep a readable prefix.
-		return nil, "", refuse("provider error: "+applog.Clip(e, 64)+" "+applog.Clip(q.Get("error_description"), 256), "The sign-in was cancelled or refused by your identity provider.")
+		return nil, "", refuse(
+			"provider error: "+applog.Clip(e, 64)+" "+applog.Clip(q.Get("error_description"), 256),
+			"The sign-in was cancelled or refused by your identity provider.",
+		)
 	}
 	state, code := q.Get("state"), q.Get("code")
 	if state == "" || code == "" {
@@ -201,15 +210,32 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	// Taking the attempt deletes it, so a state works once whatever happens next.
 	login, err := a.db.TakeLogin(r.Context(), hashID(state))
 	if errors.Is(err, consoledb.ErrNotFound) {
-		return nil, "", refuse("unknown or reused state", "That sign-in has already been used or has expired. Start again.")
+		return nil, "", refuse(
+			"unknown or reused state",
+			"That sign-in has already been used or has expired. Start again.",
+		)
 	}
 	if err != nil {
 		return nil, "", err
 	}
-	http.SetCookie(w, &http.Cookie{Name: a.loginCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: a.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(
+		w,
+		&http.Cookie{
+			Name:     a.loginCookie,
+			Value:    "",
+			Path:     "/",
+			MaxAge:   -1,
+			HttpOnly: true,
+			Secure:   a.cfg.Secure,
+			SameSite: http.SameSiteLaxMode,
+		},
+	)
 	binding, err := r.Cookie(a.loginCookie)
 	if err != nil || subtle.ConstantTimeCompare([]byte(hashID(binding.Value)), []byte(login.BindingHash)) != 1 {
-		return nil, "", refuse("state not bound to this browser", "That sign-in was started in another browser. Start again here.")
+		return nil, "", refuse(
+			"state not bound to this browser",
+			"That sign-in was started in another browser. Start again here.",
+		)
 	}
 	if a.cfg.Now().Sub(time.UnixMicro(login.CreatedAt)) > loginLifetime {
 		return nil, "", refuse("sign-in attempt expired", "The sign-in took too long. Start again.")
@@ -220,7 +246,10 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	}
 	tok, err := a.oauth.Exchange(ctx, code, oauth2.VerifierOption(login.Verifier))
 	if err != nil {
-		return nil, "", refuse("code exchange: "+applog.Clip(err.Error(), 256), "Your identity provider did not confirm the sign-in. Start again.")
+		return nil, "", refuse(
+			"code exchange: "+applog.Clip(err.Error(), 256),
+			"Your identity provider did not confirm the sign-in. Start again.",
+		)
 	}
 	raw, ok := tok.Extra("id_token").(string)
 	if !ok {
@@ -240,7 +269,8 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	opts := a.store.options
 	sess.Options = &opts
 	staff.CSRF = randomID()
-	sess.Values[keySubject], sess.Values[keyEmail], sess.Values[keyName], sess.Values[keyRole] = staff.Subject, staff.Email, staff.Name, staff.Role
+	sess.Values[keySubject], sess.Values[keyEmail] = staff.Subject, staff.Email
+	sess.Values[keyName], sess.Values[keyRole] = staff.Name, staff.Role
 	sess.Values[keyIDToken], sess.Values[keyCSRF] = raw, staff.CSRF
 	sess.Values[keyClient], sess.Values[keyAgent] = clientAddr(r), applog.Clip(r.UserAgent(), 200)
 	if err := a.store.create(r, w, sess); err != nil {
@@ -253,7 +283,10 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) {
 	idt, err := a.verifier.Verify(ctx, raw)
 	if err != nil {
-		return nil, refuse("id token: "+applog.Clip(err.Error(), 256), "Your identity provider's answer could not be verified. Start again.")
+		return nil, refuse(
+			"id token: "+applog.Clip(err.Error(), 256),
+			"Your identity provider's answer could not be verified. Start again.",
+		)
 	}
 	// go-oidc does not check the nonce; without this a token from another sign-in could be replayed.
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
@@ -265,11 +298,18 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 	}
 	str := func(k string) string { v, _ := claims[k].(string); return v }
 	if len(idt.Subject) > maxSubject {
-		return nil, refuse("subject longer than 255 characters", "Your identity provider's answer could not be used. Ask an administrator.")
+		return nil, refuse(
+			"subject longer than 255 characters",
+			"Your identity provider's answer could not be used. Ask an administrator.",
+		)
 	}
 	// Email and name are stored with the session and in the audit log: bounded like every other
 	// field that comes from outside.
-	s := &Staff{Subject: idt.Subject, Email: applog.Clip(strings.ToLower(str("email")), maxEmail), Name: applog.Clip(str("name"), maxName)}
+	s := &Staff{
+		Subject: idt.Subject,
+		Email:   applog.Clip(strings.ToLower(str("email")), maxEmail),
+		Name:    applog.Clip(str("name"), maxName),
+	}
 	if s.Name == "" {
 		s.Name = applog.Clip(str("preferred_username"), maxName)
 	}
@@ -281,19 +321,30 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 		// email_verified anyone could register any address at a provider that does not check it.
 		_, domain, _ := strings.Cut(s.Email, "@")
 		if !emailVerified(claims["email_verified"]) {
-			e := refuse("email not verified: "+s.Email, "Your identity provider has not confirmed your email address, so it cannot be checked against the domains allowed here.")
+			e := refuse(
+				"email not verified: "+s.Email,
+				"Your identity provider has not confirmed your email address, so it cannot be checked against the "+
+					"domains allowed here.",
+			)
 			e.Subject, e.Email = s.Subject, s.Email
 			return nil, e
 		}
 		if !slices.ContainsFunc(a.cfg.AllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
-			e := refuse("email domain not allowed: "+s.Email, "Your account's email address is not from a domain allowed here.")
+			e := refuse(
+				"email domain not allowed: "+s.Email,
+				"Your account's email address is not from a domain allowed here.",
+			)
 			e.Subject, e.Email = s.Subject, s.Email
 			return nil, e
 		}
 	}
 	s.Role = RoleFor(groupsOf(claims[a.cfg.RoleClaim]), a.cfg.RoleMap, a.cfg.DefaultRole)
 	if s.Role == "" {
-		e := refuse("no role for groups "+applog.Clip(fmt.Sprint(claims[a.cfg.RoleClaim]), 256), "You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a sharedesk group.")
+		e := refuse(
+			"no role for groups "+applog.Clip(fmt.Sprint(claims[a.cfg.RoleClaim]), 256),
+			"You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a "+
+				"sharedesk group.",
+		)
 		e.Subject, e.Email = s.Subject, s.Email
 		return nil, e
 	}
@@ -343,12 +394,21 @@ func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
 	if a.endSession == "" {
 		return "/signed-out", nil
 	}
-	u := a.endSession + "?client_id=" + urlQuery(a.cfg.ClientID)
+	u := a.endSession + "?client_id=" + url.QueryEscape(a.cfg.ClientID)
 	if idToken != "" {
-		u += "&id_token_hint=" + urlQuery(idToken)
+		u += "&id_token_hint=" + url.QueryEscape(idToken)
 	}
 	if a.cfg.PostLogoutURL != "" {
-		u += "&post_logout_redirect_uri=" + urlQuery(a.cfg.PostLogoutURL)
+		u += "&post_logout_redirect_uri=" + url.QueryEscape(a.cfg.PostLogoutURL)
 	}
 	return u, nil
+}
+
+// clientAddr is the peer address without its port, kept with a session for the sessions page.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -81,7 +81,10 @@ func ParseRoleMap(s string) (map[string]string, error) {
 		group, role, ok := strings.Cut(pair, "=")
 		group, role = strings.TrimSpace(group), strings.TrimSpace(role)
 		if _, known := rank[role]; !ok || group == "" || !known {
-			return nil, fmt.Errorf("role map entry %q: want group=role with role one of viewer, helpdesk, sharer, admin", pair)
+			return nil, fmt.Errorf(
+				"role map entry %q: want group=role with role one of viewer, helpdesk, sharer, admin",
+				pair,
+			)
 		}
 		m[group] = role
 	}

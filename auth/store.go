@@ -49,7 +49,11 @@ func NewDBStore(db *consoledb.DB, secure bool, now func() time.Time) *DBStore {
 	if now == nil {
 		now = time.Now
 	}
-	return &DBStore{db: db, now: now, options: sessions.Options{Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}}
+	return &DBStore{
+		db:      db,
+		now:     now,
+		options: sessions.Options{Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode},
+	}
 }
 
 // HashID is how session ids are stored.
@@ -86,7 +90,8 @@ func (s *DBStore) New(r *http.Request, name string) (*sessions.Session, error) {
 		return sess, err
 	}
 	now := s.now()
-	if now.Sub(time.UnixMicro(row.LastSeenAt)) > IdleTimeout || now.Sub(time.UnixMicro(row.CreatedAt)) > AbsoluteTimeout {
+	if now.Sub(time.UnixMicro(row.LastSeenAt)) > IdleTimeout ||
+		now.Sub(time.UnixMicro(row.CreatedAt)) > AbsoluteTimeout {
 		_ = s.db.DeleteSession(r.Context(), row.IDHash)
 		return sess, nil
 	}
@@ -97,7 +102,8 @@ func (s *DBStore) New(r *http.Request, name string) (*sessions.Session, error) {
 	for k, v := range values {
 		sess.Values[k] = v
 	}
-	sess.Values[keySubject], sess.Values[keyEmail], sess.Values[keyName], sess.Values[keyRole] = row.Subject, row.Email, row.Name, row.Role
+	sess.Values[keySubject], sess.Values[keyEmail] = row.Subject, row.Email
+	sess.Values[keyName], sess.Values[keyRole] = row.Name, row.Role
 	sess.Values[keyIDToken] = row.IDToken
 	sess.ID, sess.IsNew = c.Value, false
 	// Activity is recorded at most once a minute: the idle limit is 30 minutes, and a write on every
@@ -156,8 +162,21 @@ func (s *DBStore) create(r *http.Request, w http.ResponseWriter, sess *sessions.
 	}
 	now := s.now().UnixMicro()
 	str := func(k string) string { v, _ := sess.Values[k].(string); return v }
-	row := consoledb.Session{IDHash: hashID(sess.ID), Subject: str(keySubject), Email: str(keyEmail), Name: str(keyName), Role: str(keyRole),
-		IDToken: str(keyIDToken), Client: str(keyClient), UserAgent: str(keyAgent), Data: raw, CreatedAt: now, LastSeenAt: now}
+	row := consoledb.Session{
+		IDHash:  hashID(sess.ID),
+		Subject: str(keySubject),
+		Email:   str(keyEmail),
+		Name:    str(keyName),
+		Role:    str(keyRole),
+		IDToken: str(
+			keyIDToken,
+		),
+		Client:     str(keyClient),
+		UserAgent:  str(keyAgent),
+		Data:       raw,
+		CreatedAt:  now,
+		LastSeenAt: now,
+	}
 	if err := s.db.CreateSession(r.Context(), row); err != nil {
 		return err
 	}

@@ -77,13 +77,33 @@ type Session struct {
 	LastSeenAt int64
 }
 
+// fields are where a row of sessionCols is scanned to, in that order.
+func (s *Session) fields() []any {
+	return []any{&s.IDHash, &s.Subject, &s.Email, &s.Name, &s.Role, &s.IDToken, &s.Client, &s.UserAgent, &s.Data,
+		&s.CreatedAt, &s.LastSeenAt}
+}
+
 const sessionCols = "id_hash, subject, email, name, role, id_token, client, user_agent, data, created_at, last_seen_at"
 
 // CreateSession inserts a new session; only a sign-in creates one.
 func (d *DB) CreateSession(ctx context.Context, s Session) error {
-	s.Email, s.Name, s.Client, s.UserAgent = applog.Clip(s.Email, 320), applog.Clip(s.Name, 200), applog.Clip(s.Client, 64), applog.Clip(s.UserAgent, 200)
-	_, err := d.db.ExecContext(ctx, d.q(`INSERT INTO console_sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		s.IDHash, s.Subject, s.Email, s.Name, s.Role, s.IDToken, s.Client, s.UserAgent, s.Data, s.CreatedAt, s.LastSeenAt)
+	s.Email, s.Name = applog.Clip(s.Email, 320), applog.Clip(s.Name, 200)
+	s.Client, s.UserAgent = applog.Clip(s.Client, 64), applog.Clip(s.UserAgent, 200)
+	_, err := d.db.ExecContext(
+		ctx,
+		d.q(`INSERT INTO console_sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		s.IDHash,
+		s.Subject,
+		s.Email,
+		s.Name,
+		s.Role,
+		s.IDToken,
+		s.Client,
+		s.UserAgent,
+		s.Data,
+		s.CreatedAt,
+		s.LastSeenAt,
+	)
 	return err
 }
 
@@ -91,7 +111,13 @@ func (d *DB) CreateSession(ctx context.Context, s Session) error {
 // sign-out or an admin deleted meanwhile stays deleted (ErrNotFound), so a request in flight cannot
 // bring it back.
 func (d *DB) UpdateSession(ctx context.Context, idHash, data string, lastSeenAt int64) error {
-	res, err := d.db.ExecContext(ctx, d.q("UPDATE console_sessions SET data = ?, last_seen_at = ? WHERE id_hash = ?"), data, lastSeenAt, idHash)
+	res, err := d.db.ExecContext(
+		ctx,
+		d.q("UPDATE console_sessions SET data = ?, last_seen_at = ? WHERE id_hash = ?"),
+		data,
+		lastSeenAt,
+		idHash,
+	)
 	if err != nil {
 		return err
 	}
@@ -107,7 +133,7 @@ func (d *DB) UpdateSession(ctx context.Context, idHash, data string, lastSeenAt 
 func (d *DB) Session(ctx context.Context, idHash string) (Session, error) {
 	var s Session
 	err := d.db.QueryRowContext(ctx, d.q("SELECT "+sessionCols+" FROM console_sessions WHERE id_hash = ?"), idHash).
-		Scan(&s.IDHash, &s.Subject, &s.Email, &s.Name, &s.Role, &s.IDToken, &s.Client, &s.UserAgent, &s.Data, &s.CreatedAt, &s.LastSeenAt)
+		Scan(s.fields()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, ErrNotFound
 	}
@@ -128,7 +154,15 @@ func (d *DB) DeleteSession(ctx context.Context, idHash string) error {
 
 // Sessions lists live sessions, most recently active first.
 func (d *DB) Sessions(ctx context.Context, idleSince, createdSince int64) ([]Session, error) {
-	rows, err := d.db.QueryContext(ctx, d.q("SELECT "+sessionCols+" FROM console_sessions WHERE last_seen_at > ? AND created_at > ? ORDER BY last_seen_at DESC"), idleSince, createdSince)
+	rows, err := d.db.QueryContext(
+		ctx,
+		d.q(
+			"SELECT "+sessionCols+" FROM console_sessions WHERE last_seen_at > ? AND created_at > ? ORDER BY "+
+				"last_seen_at DESC",
+		),
+		idleSince,
+		createdSince,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +170,7 @@ func (d *DB) Sessions(ctx context.Context, idleSince, createdSince int64) ([]Ses
 	var out []Session
 	for rows.Next() {
 		var s Session
-		if err := rows.Scan(&s.IDHash, &s.Subject, &s.Email, &s.Name, &s.Role, &s.IDToken, &s.Client, &s.UserAgent, &s.Data, &s.CreatedAt, &s.LastSeenAt); err != nil {
+		if err := rows.Scan(s.fields()...); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -146,7 +180,12 @@ func (d *DB) Sessions(ctx context.Context, idleSince, createdSince int64) ([]Ses
 
 // PurgeSessions removes sessions past their idle or absolute limit.
 func (d *DB) PurgeSessions(ctx context.Context, idleBefore, createdBefore int64) error {
-	_, err := d.db.ExecContext(ctx, d.q("DELETE FROM console_sessions WHERE last_seen_at <= ? OR created_at <= ?"), idleBefore, createdBefore)
+	_, err := d.db.ExecContext(
+		ctx,
+		d.q("DELETE FROM console_sessions WHERE last_seen_at <= ? OR created_at <= ?"),
+		idleBefore,
+		createdBefore,
+	)
 	return err
 }
 
@@ -162,8 +201,19 @@ type Login struct {
 
 // SaveLogin stores a sign-in attempt.
 func (d *DB) SaveLogin(ctx context.Context, l Login) error {
-	_, err := d.db.ExecContext(ctx, d.q("INSERT INTO console_logins (state_hash, binding_hash, nonce, verifier, return_to, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
-		l.StateHash, l.BindingHash, l.Nonce, l.Verifier, l.ReturnTo, l.CreatedAt)
+	_, err := d.db.ExecContext(
+		ctx,
+		d.q(
+			"INSERT INTO console_logins (state_hash, binding_hash, nonce, verifier, return_to, created_at) VALUES "+
+				"(?, ?, ?, ?, ?, ?)",
+		),
+		l.StateHash,
+		l.BindingHash,
+		l.Nonce,
+		l.Verifier,
+		l.ReturnTo,
+		l.CreatedAt,
+	)
 	return err
 }
 
@@ -214,8 +264,21 @@ func (d *DB) Record(ctx context.Context, e Entry) error {
 		*f = applog.Clip(*f, maxAuditShort)
 	}
 	e.Detail = applog.Clip(e.Detail, maxAuditDetail)
-	_, err := d.db.ExecContext(ctx, d.q("INSERT INTO console_audit (at, actor_sub, actor_email, action, target, detail, outcome, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-		e.At.UnixMicro(), e.ActorSub, e.ActorEmail, e.Action, e.Target, e.Detail, e.Outcome, e.Client)
+	_, err := d.db.ExecContext(
+		ctx,
+		d.q(
+			"INSERT INTO console_audit (at, actor_sub, actor_email, action, target, detail, outcome, client) VALUES "+
+				"(?, ?, ?, ?, ?, ?, ?, ?)",
+		),
+		e.At.UnixMicro(),
+		e.ActorSub,
+		e.ActorEmail,
+		e.Action,
+		e.Target,
+		e.Detail,
+		e.Outcome,
+		e.Client,
+	)
 	return err
 }
 
@@ -270,7 +333,8 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 	for rows.Next() {
 		var e Entry
 		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.ActorSub, &e.ActorEmail, &e.Action, &e.Target, &e.Detail, &e.Outcome, &e.Client); err != nil {
+		err := rows.Scan(&e.ID, &at, &e.ActorSub, &e.ActorEmail, &e.Action, &e.Target, &e.Detail, &e.Outcome, &e.Client)
+		if err != nil {
 			return nil, err
 		}
 		e.At = time.UnixMicro(at).UTC()
@@ -282,13 +346,18 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 // CreatedBy reports whether the audit log says subject created link id (sharers may revoke those).
 func (d *DB) CreatedBy(ctx context.Context, subject, linkID string) (bool, error) {
 	var n int
-	err := d.db.QueryRowContext(ctx, d.q("SELECT COUNT(*) FROM console_audit WHERE action = 'create' AND outcome = 'ok' AND target = ? AND actor_sub = ?"), linkID, subject).Scan(&n)
+	err := d.db.QueryRowContext(ctx, d.q("SELECT COUNT(*) FROM console_audit "+
+		"WHERE action = 'create' AND outcome = 'ok' AND target = ? AND actor_sub = ?"), linkID, subject).
+		Scan(&n)
 	return n > 0, err
 }
 
 // Actors lists the people who appear in the audit log, for the filter's choices.
 func (d *DB) Actors(ctx context.Context) ([]string, error) {
-	rows, err := d.db.QueryContext(ctx, "SELECT DISTINCT actor_email FROM console_audit WHERE actor_email <> '' ORDER BY actor_email")
+	rows, err := d.db.QueryContext(
+		ctx,
+		"SELECT DISTINCT actor_email FROM console_audit WHERE actor_email <> '' ORDER BY actor_email",
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -16,8 +16,12 @@ type anonAuditLimit struct {
 
 func newAnonAuditLimit() *anonAuditLimit {
 	return &anonAuditLimit{
-		perClient: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{Rate: 10.0 / 60, Burst: 10, ExpiresIn: 10 * time.Minute}),
-		all:       middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{Rate: 1, Burst: 60, ExpiresIn: 10 * time.Minute}),
+		perClient: middleware.NewRateLimiterMemoryStoreWithConfig(
+			middleware.RateLimiterMemoryStoreConfig{Rate: 10.0 / 60, Burst: 10, ExpiresIn: 10 * time.Minute},
+		),
+		all: middleware.NewRateLimiterMemoryStoreWithConfig(
+			middleware.RateLimiterMemoryStoreConfig{Rate: 1, Burst: 60, ExpiresIn: 10 * time.Minute},
+		),
 	}
 }
 

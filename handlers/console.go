@@ -21,6 +21,7 @@ import (
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/static"
 	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 // OutboxReader lists the messages the share server kept instead of sending (demo only).
@@ -64,8 +65,8 @@ func New(client *api.Client, db *consoledb.DB, a *auth.Auth, log *slog.Logger, o
 	}
 	c := &Console{api: client, db: db, auth: a, log: log, opt: opt, anonAudit: newAnonAuditLimit()}
 	// form-action also names the identity provider: signing out redirects the form there.
-	c.csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self' " +
-		a.EndSessionOrigin() + "; frame-ancestors 'none'; base-uri 'none'"
+	c.csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+		"form-action 'self' " + a.EndSessionOrigin() + "; frame-ancestors 'none'; base-uri 'none'"
 	if c.opt.Assets == nil {
 		c.opt.Assets = static.FS
 	}
@@ -116,26 +117,40 @@ func (c *Console) router() *echo.Echo {
 	return e
 }
 
-// render writes a component through a buffer, so a render error can still become an error page.
-func (c *Console) render(ec *echo.Context, status int, comp templ.Component) error {
+// render writes a whole page.
+func (c *Console) render(ec *echo.Context, status int, page templ.Component) error {
+	return c.renderWholeOrPart(ec, status, page, nil)
+}
+
+// renderWholeOrPart writes the page, or the part of it htmx asked for, through a buffer, so a render
+// error can still become an error page.
+func (c *Console) renderWholeOrPart(ec *echo.Context, status int, whole, part templ.Component) error {
+	comp := views.WholeOrPart(ec.Response().Header(), ec.Request(), whole, part)
 	var buf bytes.Buffer
 	if err := comp.Render(ec.Request().Context(), &buf); err != nil {
 		return err
 	}
-	ec.Response().Header().Set("Vary", "HX-Request")
 	return ec.HTMLBlob(status, buf.Bytes())
 }
 
 // page fills the frame every page shares: who is signed in, flashes, the form token.
-func (c *Console) page(ec *echo.Context, title, section string) views.Page {
-	p := views.Page{Title: title, Section: section, Demo: c.opt.Demo, HTMXSrc: c.htmx}
+func (c *Console) page(ec *echo.Context, title, section string) console.Page {
+	p := console.Page{Title: title, Section: section, Demo: c.opt.Demo, HTMXSrc: c.htmx}
 	s := staffOf(ec)
 	if s == nil {
 		return p
 	}
 	p.CSRF = s.CSRF
-	p.Staff = views.StaffVM{Name: s.Name, Email: s.Email, Role: s.Role, CanRevoke: auth.CanRevoke(s.Role), CanSend: s.Can(auth.Send),
-		CanCreate: s.Can(auth.Create), CanDeleteFiles: s.Can(auth.DeleteFile), CanAdmin: s.Can(auth.Admin)}
+	p.Staff = console.StaffVM{
+		Name:           s.Name,
+		Email:          s.Email,
+		Role:           s.Role,
+		CanRevoke:      auth.CanRevoke(s.Role),
+		CanSend:        s.Can(auth.Send),
+		CanCreate:      s.Can(auth.Create),
+		CanDeleteFiles: s.Can(auth.DeleteFile),
+		CanAdmin:       s.Can(auth.Admin),
+	}
 	if sess := sessionOf(ec); sess != nil {
 		for _, f := range sess.Flashes() {
 			if m, ok := f.(string); ok {
@@ -177,7 +192,14 @@ func (c *Console) flash(ec *echo.Context, msg string, isError bool) {
 // audit records a staff action; a failure to record is logged, never shown as the action failing.
 func (c *Console) audit(ec *echo.Context, action, target, detail, outcome string) {
 	s := staffOf(ec)
-	e := consoledb.Entry{Action: action, Target: target, Detail: detail, Outcome: outcome, Client: ec.RealIP(), At: c.opt.Now().UTC()}
+	e := consoledb.Entry{
+		Action:  action,
+		Target:  target,
+		Detail:  detail,
+		Outcome: outcome,
+		Client:  ec.RealIP(),
+		At:      c.opt.Now().UTC(),
+	}
 	if s != nil {
 		e.ActorSub, e.ActorEmail = s.Subject, s.Email
 	}

@@ -3,10 +3,9 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"html"
 	"net/http"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,22 +22,42 @@ func TestSignInAndLinks(t *testing.T) {
 	if p.status != http.StatusOK {
 		t.Fatalf("links page: %d\n%s", p.status, p.body)
 	}
-	for _, want := range []string{"Signed NDA", "Q3 board pack", "Supplier invoices", "3 links match", "nda.txt", "Ada Admin"} {
-		if !strings.Contains(p.body, want) {
-			t.Errorf("links page lacks %q", want)
+	if got, want := p.texts(t, "link-title"), []string{"Supplier invoices", "Q3 board pack", "Signed NDA"}; !sameSet(got, want) {
+		t.Errorf("link titles: got %q, want %q", got, want)
+	}
+	checks := []struct{ name, got, want string }{
+		{"count", p.text(t, "link-count"), "3 links match."},
+		{"who is signed in", p.text(t, "staff-name"), "Ada Admin admin"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, c.got, c.want)
 		}
+	}
+	if !strings.Contains(strings.Join(p.texts(t, "link-targets"), ","), "nda.txt") {
+		t.Errorf("shared items: got %q, want nda.txt among them", p.texts(t, "link-targets"))
 	}
 	if strings.Contains(p.body, e.share.Token) {
 		t.Error("the service token appears in the page")
 	}
 	filtered := ada.get("/links?q=board")
-	if !strings.Contains(filtered.body, "1 link matches") || strings.Contains(filtered.body, "Signed NDA") {
-		t.Errorf("filter by title: got %q", filtered.body)
+	if got := filtered.texts(t, "link-title"); filtered.text(t, "link-count") != "1 link matches." || !sameSet(got, []string{"Q3 board pack"}) {
+		t.Errorf("filter by title: count %q, titles %q", filtered.text(t, "link-count"), got)
 	}
 	detail := ada.get("/links/" + links[0].ID)
-	if !strings.Contains(detail.body, links[0].Link) || !strings.Contains(detail.body, "email code to rcpta@example.com") {
-		t.Errorf("detail page lacks the link or its authenticator")
+	if got, _ := detail.testid(t, "link-url").Attr("value"); got != links[0].Link {
+		t.Errorf("detail link URL: got %q, want %q", got, links[0].Link)
 	}
+	if got := detail.text(t, "authenticators"); !strings.Contains(got, "email code to rcpta@example.com") {
+		t.Errorf("detail authenticators: got %q", got)
+	}
+}
+
+func sameSet(got, want []string) bool {
+	g, w := slices.Clone(got), slices.Clone(want)
+	slices.Sort(g)
+	slices.Sort(w)
+	return slices.Equal(g, w)
 }
 
 func TestSendToSeveral(t *testing.T) {
@@ -47,8 +66,8 @@ func TestSendToSeveral(t *testing.T) {
 	hal := e.signIn(t, "hal@example.com")
 	hal.get("/links/" + links[0].ID)
 	p := hal.post("/links/"+links[0].ID+"/send", url.Values{"email": {"one@example.com, two@example.com"}, "sender_name": {"Hal"}})
-	if p.status != http.StatusOK || !strings.Contains(p.body, "Sent the link to one@example.com, two@example.com.") {
-		t.Fatalf("send to two: got %d", p.status)
+	if got, want := p.text(t, "flash"), "Sent the link to one@example.com, two@example.com."; p.status != http.StatusOK || got != want {
+		t.Fatalf("send to two: got %d %q, want 200 %q", p.status, got, want)
 	}
 	for _, to := range []string{"one@example.com", "two@example.com"} {
 		if m := e.share.Mail.Wait(t, to); !strings.Contains(m.Text, links[0].Link) || !strings.Contains(m.Text, "Hal") {
@@ -56,11 +75,12 @@ func TestSendToSeveral(t *testing.T) {
 		}
 	}
 	bad := hal.post("/links/"+links[0].ID+"/send", url.Values{"email": {"fine@example.com, not-an-email"}})
-	if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "&#34;not-an-email&#34; is not an email address") {
-		t.Errorf("bad address: got %d, want 400 naming it", bad.status)
+	if got, want := bad.text(t, "field-error-send"), `"not-an-email" is not an email address.`; bad.status != http.StatusBadRequest ||
+		!strings.HasPrefix(got, strings.TrimSuffix(want, ".")) {
+		t.Errorf("bad address: got %d %q, want 400 %q", bad.status, got, want)
 	}
-	if strings.Contains(bad.body, "fine@example.com") == false {
-		t.Errorf("the form lost what was typed")
+	if got, _ := bad.doc(t).Find(`input[name="email"]`).Attr("value"); !strings.Contains(got, "fine@example.com") {
+		t.Errorf("the form lost what was typed: %q", got)
 	}
 }
 
@@ -69,20 +89,25 @@ func TestAdminPages(t *testing.T) {
 	seedLinks(t, e)
 	ada := e.signIn(t, "ada@example.com")
 	tests := []struct {
-		path string
-		want []string
+		path    string
+		heading string   // the page's h1
+		want    []string // further text the page shows
 	}{
-		{"/outbox", []string{"Outbox", "Nothing sent yet"}},
-		{"/audit", []string{"Audit log", "sign-in", "ada@example.com", "Export CSV"}},
-		{"/admin/sessions", []string{"Signed-in staff", "Ada Admin", "This session"}},
-		{"/files", []string{"Contracts", "Upload files to the top folder", "New folder in the top folder"}},
-		{"/links?status=expired", []string{"No links match these filters"}},
-		{"/links/psl_doesnotexistdoesnotexistdoesnot", []string{"Not found"}},
+		{"/outbox", "Outbox", []string{"Nothing sent yet"}},
+		{"/audit", "Audit log", []string{"sign-in", "ada@example.com", "Export CSV"}},
+		{"/admin/sessions", "Signed-in staff", []string{"Ada Admin", "This session"}},
+		{"/files", "Files", []string{"Contracts", "Upload files to the top folder", "New folder in the top folder"}},
+		{"/links?status=expired", "Links", []string{"No links match these filters"}},
+		{"/links/psl_doesnotexistdoesnotexistdoesnot", "Not found", nil},
 	}
 	for _, tt := range tests {
 		p := ada.get(tt.path)
+		if got := p.text(t, "page-heading"); got != tt.heading {
+			t.Errorf("%s (%d): heading %q, want %q", tt.path, p.status, got, tt.heading)
+		}
+		text := p.doc(t).Find("main").Text()
 		for _, w := range tt.want {
-			if !strings.Contains(p.body, w) {
+			if !strings.Contains(text, w) {
 				t.Errorf("%s (%d): lacks %q", tt.path, p.status, w)
 			}
 		}
@@ -106,17 +131,13 @@ func TestPagingWithStatusFilter(t *testing.T) {
 	url := "/links?status=active&size=10&sort=title&order=asc"
 	for page := 0; page < 3 && url != ""; page++ {
 		p := ada.get(url)
-		for _, m := range regexp.MustCompile(`>Link (\d\d)<`).FindAllStringSubmatch(p.body, -1) {
-			if seen[m[1]] {
-				t.Fatalf("page %d repeats Link %s", page+1, m[1])
+		for _, title := range p.texts(t, "link-title") {
+			if seen[title] {
+				t.Fatalf("page %d repeats %s", page+1, title)
 			}
-			seen[m[1]] = true
+			seen[title] = true
 		}
-		next := regexp.MustCompile(`href="(/links\?[^"]+)"[^>]*>Next`).FindStringSubmatch(p.body)
-		url = ""
-		if next != nil {
-			url = html.UnescapeString(next[1])
-		}
+		url, _ = p.testid(t, "next-page").Attr("href")
 		time.Sleep(1100 * time.Millisecond) // "now" moves on between pages
 	}
 	if len(seen) != 12 {

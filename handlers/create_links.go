@@ -3,20 +3,19 @@ package handlers
 import (
 	"fmt"
 	"net/http"
-	"net/mail"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
-	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
-func (c *Console) newLinkVM(ec *echo.Context, form views.NewLinkForm) (views.NewLinkVM, error) {
-	vm := views.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, Errors: map[string]string{},
-		MaxDays: c.opt.MaxExpiryDays, MaxAccesses: c.opt.MaxAccess, Search: ec.QueryParam("search"), In: ec.QueryParam("in")}
+func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm) (console.NewLinkVM, error) {
+	vm := console.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, Errors: fieldErrors{},
+		MaxDays: c.opt.MaxExpiryDays, MaxAccesses: c.opt.MaxAccess,
+		Search: ec.QueryParam("search"), In: ec.QueryParam("in")}
 	req := api.ListRequest{Filter: map[string]any{"parent_id": vm.In}, OrderBy: "name", Size: 200}
 	vm.ChoicesIn = "the top folder"
 	if vm.In != "" {
@@ -36,7 +35,10 @@ func (c *Console) newLinkVM(ec *echo.Context, form views.NewLinkForm) (views.New
 		return vm, err
 	}
 	for _, o := range res.Objects {
-		vm.Choices = append(vm.Choices, views.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt})
+		vm.Choices = append(
+			vm.Choices,
+			console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt},
+		)
 	}
 	// Targets chosen elsewhere (Share from the Files page) stay choosable here.
 	have := map[string]bool{}
@@ -50,12 +52,17 @@ func (c *Console) newLinkVM(ec *echo.Context, form views.NewLinkForm) (views.New
 		}
 	}
 	if len(missing) > 0 {
-		extra, err := c.api.List(ec.Request().Context(), api.ListRequest{Filter: map[string]any{"id__in": missing}, Size: len(missing)})
+		extra, err := c.api.List(
+			ec.Request().Context(),
+			api.ListRequest{Filter: map[string]any{"id__in": missing}, Size: len(missing)},
+		)
 		if err != nil {
 			return vm, err
 		}
 		for _, o := range extra.Objects {
-			vm.Choices = append([]views.FileRow{{ID: o.ID, Name: o.Name + " (in " + o.Folder + ")", Type: o.Type, Size: o.Size}}, vm.Choices...)
+			vm.Choices = append(
+				[]console.FileRow{{ID: o.ID, Name: o.Name + " (in " + o.Folder + ")", Type: o.Type, Size: o.Size}},
+				vm.Choices...)
 		}
 	}
 	return vm, nil
@@ -63,13 +70,19 @@ func (c *Console) newLinkVM(ec *echo.Context, form views.NewLinkForm) (views.New
 
 // newLinkForm handles GET /links/new.
 func (c *Console) newLinkForm(ec *echo.Context) error {
-	form := views.NewLinkForm{Type: "download", Expiry: "7", MaxAccess: "10", SendNow: true, SenderName: staffOf(ec).Name}
+	form := console.NewLinkForm{
+		Type:       "download",
+		Expiry:     "7",
+		MaxAccess:  "10",
+		SendNow:    true,
+		SenderName: staffOf(ec).Name,
+	}
 	form.Targets = ec.QueryParams()["target"]
 	vm, err := c.newLinkVM(ec, form)
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, views.NewLink(vm))
+	return c.render(ec, http.StatusOK, console.NewLink(vm))
 }
 
 // createLinks handles POST /links/new: one link per recipient (or one link when there is none), each
@@ -79,140 +92,43 @@ func (c *Console) createLinks(ec *echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
-	form := views.NewLinkForm{Targets: fv["target"], Type: fv.Get("type"), Expiry: fv.Get("expiry"), ExpiresAt: fv.Get("expires_at"),
-		MaxAccess: fv.Get("max_access"), Recipients: fv.Get("recipients"), Phone: strings.TrimSpace(fv.Get("phone")),
-		Password: fv.Get("password"), Title: strings.TrimSpace(fv.Get("title")), Message: fv.Get("message"), Tags: fv.Get("tags"),
-		SendNow: fv.Get("send_now") == "1", SenderName: staffOf(ec).Name}
-	errs := map[string]string{}
-	if len(form.Targets) == 0 {
-		errs["targets"] = "Choose at least one file or folder."
+	form := parseLinkForm(fv, staffOf(ec).Name)
+	order, errs := form.Validate(
+		linkLimits{Now: c.opt.Now(), MaxExpiryDays: c.opt.MaxExpiryDays, MaxAccess: c.opt.MaxAccess},
+	)
+	if len(errs) > 0 {
+		return c.reshowLinkForm(ec, form, errs)
 	}
-	switch form.Type {
-	case "download", "upload", "editor":
-	default:
-		errs["type"] = "Choose what the recipient may do."
+	items := linkItems(form, order)
+	links, errs, err := c.createLinkItems(ec, items, order.Recipients)
+	if err != nil {
+		return err
 	}
-	now := c.opt.Now()
-	var expires time.Time
-	switch form.Expiry {
-	case "1", "7", "30":
-		d, _ := strconv.Atoi(form.Expiry)
-		expires = now.Add(time.Duration(d) * 24 * time.Hour)
-	default:
-		t, err := time.Parse("2006-01-02", form.ExpiresAt)
-		switch {
-		case err != nil:
-			errs["expires_at"] = "Choose a date, like 2026-03-31."
-		case !t.Add(24 * time.Hour).After(now):
-			errs["expires_at"] = "Choose a date in the future."
-		case t.After(now.Add(time.Duration(c.opt.MaxExpiryDays) * 24 * time.Hour)):
-			errs["expires_at"] = fmt.Sprintf("Links can last at most %d days here.", c.opt.MaxExpiryDays)
-		default:
-			expires = t.Add(24*time.Hour - time.Second) // through the end of that day
-		}
+	if len(errs) > 0 {
+		return c.reshowLinkForm(ec, form, errs)
 	}
-	maxAccess, err := strconv.Atoi(form.MaxAccess)
-	if err != nil || maxAccess < 1 || maxAccess > c.opt.MaxAccess {
-		errs["max_access"] = fmt.Sprintf("Use a number from 1 to %d.", c.opt.MaxAccess)
+	if form.SendNow && len(order.Recipients) > 0 {
+		links = c.sendCreated(ec, links, order.Recipients)
 	}
-	recipients := splitList(form.Recipients)
-	for _, r := range recipients {
-		if a, err := mail.ParseAddress(r); err != nil || a.Address != r {
-			errs["recipients"] = fmt.Sprintf("%q is not an email address.", r)
-			break
-		}
-	}
-	if len(recipients) == 0 && form.Phone == "" && form.Password == "" {
-		errs["auth"] = "Give at least one way to prove identity: a recipient's email, a mobile number or a password."
-	}
-	if len(recipients) > 50 {
-		errs["recipients"] = "At most 50 recipients at once."
-	}
-	if len(errs) == 0 {
-		created, urls, apiErrs, err := c.callCreate(ec, form, recipients, expires, maxAccess)
-		if err != nil {
-			return err
-		}
-		if len(apiErrs) == 0 {
-			vm, err := c.newLinkVM(ec, views.NewLinkForm{Type: "download", Expiry: "7", MaxAccess: "10", SendNow: true, SenderName: form.SenderName})
-			if err != nil {
-				return err
-			}
-			vm.Created, vm.CreatedURLs = created, urls
-			return c.render(ec, http.StatusOK, views.NewLink(vm))
-		}
-		errs = apiErrs
-	}
-	vm, err := c.newLinkVM(ec, form)
+	return c.showCreated(ec, form, links, order.Recipients)
+}
+
+// reshowLinkForm shows the form again as it was posted, with what is wrong next to each field.
+func (c *Console) reshowLinkForm(ec *echo.Context, form linkForm, errs fieldErrors) error {
+	vm, err := c.newLinkVM(ec, console.NewLinkForm(form))
 	if err != nil {
 		return err
 	}
 	vm.Errors = errs
-	vm.Page.Error = "The link was not created. Check the marked fields."
-	return c.render(ec, http.StatusBadRequest, views.NewLink(vm))
+	vm.Error = "The link was not created. Check the marked fields."
+	return c.render(ec, http.StatusBadRequest, console.NewLink(vm))
 }
 
-// callCreate creates the links and sends them. API validation errors come back keyed by form field.
-func (c *Console) callCreate(ec *echo.Context, form views.NewLinkForm, recipients []string, expires time.Time, maxAccess int) ([]views.LinkRow, []string, map[string]string, error) {
-	base := func() api.LinkCreateItem {
-		item := api.LinkCreateItem{Targets: form.Targets, LinkType: form.Type, ExpiresAt: &expires, MaxAccessCount: &maxAccess,
-			Title: form.Title, Message: form.Message, Tags: splitList(form.Tags)}
-		if form.Phone != "" {
-			item.Authenticators = append(item.Authenticators, api.Authenticator{AuthType: "sms_otp", AuthContext: form.Phone})
-		}
-		if form.Password != "" {
-			item.Authenticators = append(item.Authenticators, api.Authenticator{AuthType: "password", AuthContext: form.Password})
-		}
-		return item
-	}
-	var items []api.LinkCreateItem
-	for _, r := range recipients {
-		item := base()
-		item.Authenticators = append([]api.Authenticator{{AuthType: "email_otp", AuthContext: r}}, item.Authenticators...)
-		items = append(items, item)
-	}
-	if len(items) == 0 {
-		items = append(items, base())
-	}
-	res, err := c.api.LinkCreate(ec.Request().Context(), api.LinkCreateRequest{Links: items})
-	var ae *api.Error
-	if asAPIError(err, &ae) && ae.Status == "ValidationError" {
-		c.audit(ec, "create", "", ae.Summary, "failed")
-		return nil, nil, fieldErrors(ae, items), nil
-	}
-	if err != nil {
-		c.audit(ec, "create", "", err.Error(), "failed")
-		return nil, nil, nil, err
-	}
-	links := res.ShareLinkObjects
-	for i, l := range links {
-		to := ""
-		if i < len(recipients) {
-			to = recipients[i]
-		}
-		c.audit(ec, "create", l.ID, fmt.Sprintf("%s link %q for %s", l.LinkType, l.Title, orNobody(to)), "ok")
-	}
-	if form.SendNow && len(recipients) > 0 {
-		var send []api.LinkSendItem
-		for i, l := range links {
-			send = append(send, api.LinkSendItem{ID: l.ID, Email: recipients[i]})
-		}
-		sent, err := c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: send, SenderEmail: staffOf(ec).Email, SenderName: staffOf(ec).Name})
-		if err != nil {
-			for _, s := range send {
-				c.audit(ec, "send", s.ID, "to "+s.Email+": "+err.Error(), "failed")
-			}
-			c.flash(ec, "The links were created, but the emails could not be sent. Use Send on each link to try again.", true)
-		} else {
-			links = sent.ShareLinkObjects
-			for _, s := range send {
-				c.audit(ec, "send", s.ID, "to "+s.Email, "ok")
-			}
-		}
-	}
+// showCreated shows a fresh form with the links just made (and their URLs) above it.
+func (c *Console) showCreated(ec *echo.Context, form linkForm, links []api.ShareLink, recipients []string) error {
 	rows, err := c.linkRows(ec, links)
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
 	urls := make([]string, len(links))
 	for i, l := range links {
@@ -221,7 +137,96 @@ func (c *Console) callCreate(ec *echo.Context, form views.NewLinkForm, recipient
 			rows[i].Recipient = recipients[i]
 		}
 	}
-	return rows, urls, nil, nil
+	vm, err := c.newLinkVM(ec, console.NewLinkForm{Type: "download", Expiry: "7", MaxAccess: "10", SendNow: true,
+		SenderName: form.SenderName})
+	if err != nil {
+		return err
+	}
+	vm.Created, vm.CreatedURLs = rows, urls
+	return c.render(ec, http.StatusOK, console.NewLink(vm))
+}
+
+// linkItems is one link per recipient, each also openable by the form's phone and password; with no
+// recipient, one link openable by those alone.
+func linkItems(form linkForm, order linkOrder) []api.LinkCreateItem {
+	base := func() api.LinkCreateItem {
+		item := api.LinkCreateItem{Targets: form.Targets, LinkType: form.Type, ExpiresAt: &order.ExpiresAt,
+			MaxAccessCount: &order.MaxAccess, Title: form.Title, Message: form.Message, Tags: splitList(form.Tags)}
+		if form.Phone != "" {
+			item.Authenticators = append(
+				item.Authenticators,
+				api.Authenticator{AuthType: "sms_otp", AuthContext: form.Phone},
+			)
+		}
+		if form.Password != "" {
+			item.Authenticators = append(item.Authenticators,
+				api.Authenticator{AuthType: "password", AuthContext: form.Password})
+		}
+		return item
+	}
+	var items []api.LinkCreateItem
+	for _, r := range order.Recipients {
+		item := base()
+		item.Authenticators = append(
+			[]api.Authenticator{{AuthType: "email_otp", AuthContext: r}},
+			item.Authenticators...)
+		items = append(items, item)
+	}
+	if len(items) == 0 {
+		items = append(items, base())
+	}
+	return items
+}
+
+// createLinkItems asks the share API for the links and audits each. What the API rejects comes back
+// as field errors of the form.
+func (c *Console) createLinkItems(ec *echo.Context, items []api.LinkCreateItem, recipients []string,
+) ([]api.ShareLink, fieldErrors, error) {
+	res, err := c.api.LinkCreate(ec.Request().Context(), api.LinkCreateRequest{Links: items})
+	var ae *api.Error
+	if asAPIError(err, &ae) && ae.Status == "ValidationError" {
+		c.audit(ec, "create", "", ae.Summary, "failed")
+		return nil, fieldErrorsOf(ae, items), nil
+	}
+	if err != nil {
+		c.audit(ec, "create", "", err.Error(), "failed")
+		return nil, nil, err
+	}
+	for i, l := range res.ShareLinkObjects {
+		to := ""
+		if i < len(recipients) {
+			to = recipients[i]
+		}
+		c.audit(ec, "create", l.ID, fmt.Sprintf("%s link %q for %s", l.LinkType, l.Title, orNobody(to)), "ok")
+	}
+	return res.ShareLinkObjects, nil, nil
+}
+
+// sendCreated emails each recipient their link. The links exist whatever happens here, so a failure
+// is a flash with what to do next, and the links are shown as they were created.
+func (c *Console) sendCreated(ec *echo.Context, links []api.ShareLink, recipients []string) []api.ShareLink {
+	var send []api.LinkSendItem
+	for i, l := range links {
+		send = append(send, api.LinkSendItem{ID: l.ID, Email: recipients[i]})
+	}
+	s := staffOf(ec)
+	sent, err := c.api.LinkSend(ec.Request().Context(),
+		api.LinkSendRequest{Links: send, SenderEmail: s.Email, SenderName: s.Name})
+	if err != nil {
+		for _, s := range send {
+			c.audit(ec, "send", s.ID, "to "+s.Email+": "+err.Error(), "failed")
+		}
+		c.flash(
+			ec,
+			"The links were created, but the emails could not be sent. Use Send on each link to try again.",
+			true,
+		)
+		return links
+	}
+	for _, s := range send {
+		c.audit(ec, "send", s.ID, "to "+s.Email, "ok")
+	}
+	return sent.ShareLinkObjects
 }
 
 func orNobody(s string) string {
@@ -231,9 +236,9 @@ func orNobody(s string) string {
 	return s
 }
 
-// fieldErrors maps the API's JSON pointers onto the form's fields.
-func fieldErrors(ae *api.Error, items []api.LinkCreateItem) map[string]string {
-	out := map[string]string{}
+// fieldErrorsOf maps the API's JSON pointers onto the form's fields.
+func fieldErrorsOf(ae *api.Error, items []api.LinkCreateItem) fieldErrors {
+	out := fieldErrors{}
 	for _, fe := range ae.Errors {
 		parts := strings.Split(strings.TrimPrefix(fe.Source, "/"), "/")
 		field := "auth"

@@ -46,7 +46,7 @@ func TestParseLinkFilter(t *testing.T) {
 			if !reflect.DeepEqual(req.Filter, tt.wantFilter) {
 				t.Errorf("filter: got %#v, want %#v", req.Filter, tt.wantFilter)
 			}
-			if !reflect.DeepEqual(errs, tt.wantErrs) {
+			if !reflect.DeepEqual(map[string]string(errs), tt.wantErrs) {
 				t.Errorf("errors: got %v, want %v", errs, tt.wantErrs)
 			}
 			if got := [3]string{req.OrderBy, req.Order, strconv.Itoa(req.Size)}; got != tt.wantOrder {

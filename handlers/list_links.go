@@ -10,17 +10,19 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
-	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 // parseLinkFilter reads the Links view from the query string. Bad values are reported per field and
 // left out of the query, so a typo narrows nothing by surprise.
-func parseLinkFilter(q url.Values) (views.LinkFilter, map[string]string) {
-	f := views.LinkFilter{Status: q.Get("status"), Type: q.Get("type"), Q: strings.TrimSpace(q.Get("q")),
-		Recipient: strings.TrimSpace(q.Get("recipient")), Target: strings.TrimSpace(q.Get("target")), Tags: q.Get("tags"),
-		CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"), ExpiresFrom: q.Get("expires_from"), ExpiresTo: q.Get("expires_to"),
-		MinAccess: q.Get("min_access"), MaxAccess: q.Get("max_access"), Sort: q.Get("sort"), Order: q.Get("order"), Last: q.Get("last"), Prev: q["prev"]}
-	errs := map[string]string{}
+func parseLinkFilter(q url.Values) (console.LinkFilter, fieldErrors) {
+	f := console.LinkFilter{Status: q.Get("status"), Type: q.Get("type"), Q: strings.TrimSpace(q.Get("q")),
+		Recipient: strings.TrimSpace(q.Get("recipient")), Target: strings.TrimSpace(q.Get("target")),
+		Tags: q.Get("tags"), CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"),
+		ExpiresFrom: q.Get("expires_from"), ExpiresTo: q.Get("expires_to"),
+		MinAccess: q.Get("min_access"), MaxAccess: q.Get("max_access"), Sort: q.Get("sort"), Order: q.Get("order"),
+		Last: q.Get("last"), Prev: q["prev"]}
+	errs := fieldErrors{}
 	switch f.Sort {
 	case "created_at", "expires_at", "last_accessed_at", "access_count", "title", "recipient_email", "link_type":
 	default:
@@ -49,7 +51,10 @@ func parseLinkFilter(q url.Values) (views.LinkFilter, map[string]string) {
 	for _, d := range []struct {
 		name string
 		val  *string
-	}{{"created_from", &f.CreatedFrom}, {"created_to", &f.CreatedTo}, {"expires_from", &f.ExpiresFrom}, {"expires_to", &f.ExpiresTo}} {
+	}{
+		{"created_from", &f.CreatedFrom}, {"created_to", &f.CreatedTo},
+		{"expires_from", &f.ExpiresFrom}, {"expires_to", &f.ExpiresTo},
+	} {
 		if *d.val == "" {
 			continue
 		}
@@ -75,7 +80,7 @@ func parseLinkFilter(q url.Values) (views.LinkFilter, map[string]string) {
 }
 
 // linkListRequest turns the view into a share/link/list request.
-func linkListRequest(f views.LinkFilter, errs map[string]string, now time.Time) api.LinkListRequest {
+func linkListRequest(f console.LinkFilter, errs fieldErrors, now time.Time) api.LinkListRequest {
 	filter := map[string]any{}
 	day := func(s string) string {
 		t, _ := time.Parse("2006-01-02", s)
@@ -142,7 +147,7 @@ func splitList(s string) []string {
 }
 
 // filterURL is /links with the whole view in the query, so a view can be bookmarked or shared.
-func filterURL(f views.LinkFilter) string {
+func filterURL(f console.LinkFilter) string {
 	q := url.Values{}
 	set := func(k, v string) {
 		if v != "" {
@@ -195,16 +200,25 @@ func linkStatus(l api.ShareLink, now time.Time) string {
 }
 
 // linkRows turns links into rows, naming their targets with one listing call.
-func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]views.LinkRow, error) {
+func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]console.LinkRow, error) {
 	names, err := c.objectNames(ec, links)
 	if err != nil {
 		return nil, err
 	}
 	now := c.opt.Now()
-	rows := make([]views.LinkRow, len(links))
+	rows := make([]console.LinkRow, len(links))
 	for i, l := range links {
-		r := views.LinkRow{ID: l.ID, Status: linkStatus(l, now), Title: l.Title, Type: l.LinkType, Recipient: l.RecipientEmail,
-			Accesses: l.AccessCount, MaxAccesses: l.MaxAccessCount, ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt}
+		r := console.LinkRow{
+			ID:          l.ID,
+			Status:      linkStatus(l, now),
+			Title:       l.Title,
+			Type:        l.LinkType,
+			Recipient:   l.RecipientEmail,
+			Accesses:    l.AccessCount,
+			MaxAccesses: l.MaxAccessCount,
+			ExpiresAt:   l.ExpiresAt,
+			CreatedAt:   l.CreatedAt,
+		}
 		if l.LastAccessedAt != nil {
 			r.LastAccess = *l.LastAccessedAt
 		}
@@ -236,7 +250,10 @@ func (c *Console) objectNames(ec *echo.Context, links []api.ShareLink) (map[stri
 	if len(ids) == 0 {
 		return names, nil
 	}
-	res, err := c.api.List(ec.Request().Context(), api.ListRequest{Filter: map[string]any{"id__in": ids}, Size: len(ids)})
+	res, err := c.api.List(
+		ec.Request().Context(),
+		api.ListRequest{Filter: map[string]any{"id__in": ids}, Size: len(ids)},
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +282,14 @@ func (c *Console) listLinks(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := views.LinksVM{Page: c.page(ec, "Links", "links"), Filter: f, Rows: rows, Count: res.Count, Now: c.opt.Now(), Errors: errs}
+	vm := console.LinksVM{
+		Page:   c.page(ec, "Links", "links"),
+		Filter: f,
+		Rows:   rows,
+		Count:  res.Count,
+		Now:    c.opt.Now(),
+		Errors: errs,
+	}
 	// Back goes through the cursors already seen, kept in the URL; "-" stands for the first page.
 	if res.Last != "" {
 		next := f
@@ -284,8 +308,5 @@ func (c *Console) listLinks(ec *echo.Context) error {
 		}
 		vm.PrevURL = filterURL(back)
 	}
-	if ec.Request().Header.Get("HX-Request") == "true" && ec.Request().Header.Get("HX-Boosted") == "" {
-		return c.render(ec, http.StatusOK, views.LinkResults(vm))
-	}
-	return c.render(ec, http.StatusOK, views.Links(vm))
+	return c.renderWholeOrPart(ec, http.StatusOK, console.Links(vm), console.LinkResults(vm))
 }

@@ -71,15 +71,23 @@ func (c *Console) requestLog() echo.MiddlewareFunc {
 			case v.Status >= 400:
 				level = slog.LevelWarn
 			}
-			attrs := []slog.Attr{slog.String("method", v.Method), slog.String("path", v.URIPath), slog.Int("status", v.Status),
-				slog.Float64("duration_ms", float64(v.Latency.Microseconds())/1000)}
+			attrs := []slog.Attr{
+				slog.String("method", v.Method),
+				slog.String("path", v.URIPath),
+				slog.Int("status", v.Status),
+				slog.Float64("duration_ms", float64(v.Latency.Microseconds())/1000),
+			}
 			if s := staffOf(ec); s != nil {
 				attrs = append(attrs, slog.String("who", s.Email))
 			}
 			var pe *middleware.PanicStackError
 			switch {
 			case errors.As(v.Error, &pe):
-				attrs = append(attrs, slog.String("err", "panic: "+pe.Err.Error()), slog.String("stack", string(pe.Stack)))
+				attrs = append(
+					attrs,
+					slog.String("err", "panic: "+pe.Err.Error()),
+					slog.String("stack", string(pe.Stack)),
+				)
 			case v.Error != nil:
 				attrs = append(attrs, slog.String("err", v.Error.Error()))
 			}
@@ -108,7 +116,7 @@ const maxFormBody = 1 << 20
 func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(ec *echo.Context) error {
 		r := ec.Request()
-		if !(r.URL.Path == "/files/upload" && isMultipart(r)) {
+		if r.URL.Path != "/files/upload" || !isMultipart(r) {
 			r.Body = http.MaxBytesReader(ec.Response(), r.Body, maxFormBody)
 		}
 		defer func() {
@@ -195,7 +203,10 @@ func (c *Console) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // errForbidden is the one error for "your role cannot do this".
-var errForbidden = echo.NewHTTPError(http.StatusForbidden, "Your role does not allow this. Ask an administrator if you need it.")
+var errForbidden = echo.NewHTTPError(
+	http.StatusForbidden,
+	"Your role does not allow this. Ask an administrator if you need it.",
+)
 
 // require checks a permission on the server, whatever the page showed.
 func (c *Console) require(p auth.Permission) echo.MiddlewareFunc {
@@ -244,8 +255,16 @@ func (c *Console) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			token = r.PostFormValue("csrf")
 		}
 		if s == nil || s.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
-			logDetail(ec, slog.String("refused", "form token mismatch"), slog.Bool("signed_in", s != nil), slog.Bool("token_given", token != ""))
-			return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
+			logDetail(
+				ec,
+				slog.String("refused", "form token mismatch"),
+				slog.Bool("signed_in", s != nil),
+				slog.Bool("token_given", token != ""),
+			)
+			return echo.NewHTTPError(
+				http.StatusForbidden,
+				"This form has expired. Go back, reload the page and try again.",
+			)
 		}
 		return next(ec)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 // revocable loads the links and checks that this person may revoke each: any link for helpdesk and
@@ -34,7 +35,13 @@ func (c *Console) revocable(ec *echo.Context, ids []string) ([]api.ShareLink, er
 		}
 		if !ok {
 			logDetail(ec, slog.String("refused", "not the creator of "+id))
-			return nil, echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("You can only revoke links you created; %q was created by someone else.", res.ShareLinkObject.Title))
+			return nil, echo.NewHTTPError(
+				http.StatusForbidden,
+				fmt.Sprintf(
+					"You can only revoke links you created; %q was created by someone else.",
+					res.ShareLinkObject.Title,
+				),
+			)
 		}
 		links = append(links, res.ShareLinkObject)
 	}
@@ -56,7 +63,8 @@ func (c *Console) mayHandle(ec *echo.Context, linkID string) (bool, error) {
 
 // backOrLinks keeps a return address only when it is a safe local path into the links pages.
 func backOrLinks(b string) string {
-	if p, ok := auth.SafeReturnPath(b); ok && (p == "/links" || strings.HasPrefix(p, "/links?") || strings.HasPrefix(p, "/links/")) {
+	if p, ok := auth.SafeReturnPath(b); ok &&
+		(p == "/links" || strings.HasPrefix(p, "/links?") || strings.HasPrefix(p, "/links/")) {
 		return p
 	}
 	return "/links"
@@ -78,7 +86,11 @@ func (c *Console) confirmRevoke(ec *echo.Context) error {
 			back = backOrLinks(ec.Request().Referer()[i:])
 		}
 	}
-	return c.render(ec, http.StatusOK, views.RevokeConfirm(views.RevokeVM{Page: c.page(ec, "Revoke links", "links"), Links: rows, Back: back}))
+	return c.render(
+		ec,
+		http.StatusOK,
+		console.RevokeConfirm(console.RevokeVM{Page: c.page(ec, "Revoke links", "links"), Links: rows, Back: back}),
+	)
 }
 
 // revokeLinks handles POST /links/revoke.
@@ -102,7 +114,11 @@ func (c *Console) revokeLinks(ec *echo.Context) error {
 	for _, l := range res.ShareLinkObjects {
 		c.audit(ec, "revoke", l.ID, fmt.Sprintf("%q to %s", l.Title, l.RecipientEmail), "ok")
 	}
-	c.flash(ec, fmt.Sprintf("Revoked %d %s. %s", len(links), pluralWord(len(links), "link", "links"), titles(links)), false)
+	c.flash(
+		ec,
+		fmt.Sprintf("Revoked %d %s. %s", len(links), views.Plural(len(links), "link", "links"), titles(links)),
+		false,
+	)
 	return seeOther(ec, backOrLinks(form.Get("back")))
 }
 
@@ -117,11 +133,4 @@ func titles(links []api.ShareLink) string {
 		t = append(t[:5], "…")
 	}
 	return strings.Join(t, ", ")
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

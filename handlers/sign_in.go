@@ -9,7 +9,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/consoledb"
-	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 // beginSignIn handles GET /login: off to the identity provider.
@@ -32,15 +32,20 @@ func (c *Console) finishSignIn(ec *echo.Context) error {
 	if errors.As(err, &le) {
 		logDetail(ec, slog.String("refused", le.Reason), slog.String("email", le.Email))
 		if c.anonAudit.allow(ec.RealIP()) {
-			if err := c.db.Record(ec.Request().Context(), consoledb.Entry{ActorSub: le.Subject, ActorEmail: le.Email, Action: "sign-in",
-				Detail: le.Reason, Outcome: "denied", Client: ec.RealIP(), At: c.opt.Now().UTC()}); err != nil {
+			entry := consoledb.Entry{ActorSub: le.Subject, ActorEmail: le.Email, Action: "sign-in",
+				Detail: le.Reason, Outcome: "denied", Client: ec.RealIP(), At: c.opt.Now().UTC()}
+			if err := c.db.Record(ec.Request().Context(), entry); err != nil {
 				logDetail(ec, slog.String("audit_error", err.Error()))
 			}
 		} else {
 			logDetail(ec, slog.Bool("audit_skipped", true))
 		}
-		return c.render(ec, http.StatusForbidden, views.Message(views.MessageVM{Page: c.page(ec, "Sign-in refused", ""),
-			Heading: "You could not be signed in", Message: le.Message, Action: "Try again", URL: "/login"}))
+		return c.render(
+			ec,
+			http.StatusForbidden,
+			console.Message(console.MessageVM{Page: c.page(ec, "Sign-in refused", ""),
+				Heading: "You could not be signed in", Message: le.Message, Action: "Try again", URL: "/login"}),
+		)
 	}
 	if err != nil {
 		return err
@@ -65,6 +70,7 @@ func (c *Console) signOut(ec *echo.Context) error {
 
 // showSignedOut handles GET /signed-out.
 func (c *Console) showSignedOut(ec *echo.Context) error {
-	return c.render(ec, http.StatusOK, views.Message(views.MessageVM{Page: c.page(ec, "Signed out", ""),
-		Heading: "You are signed out", Message: "Your console session has ended.", Action: "Sign in again", URL: "/login"}))
+	return c.render(ec, http.StatusOK, console.Message(console.MessageVM{Page: c.page(ec, "Signed out", ""),
+		Heading: "You are signed out", Message: "Your console session has ended.",
+		Action: "Sign in again", URL: "/login"}))
 }

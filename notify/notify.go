@@ -4,6 +4,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -33,6 +34,15 @@ type Sender interface {
 // MessageSaver is where the outbox keeps messages.
 type MessageSaver interface {
 	SaveMessage(ctx context.Context, m Message) error
+}
+
+// Unconfigured is the sender of a service that was given none: it refuses every message, so a code or
+// link is never reported as sent when it went nowhere.
+type Unconfigured struct{}
+
+// Send refuses m.
+func (Unconfigured) Send(context.Context, Message) error {
+	return errors.New("no sender is configured for this kind of message")
 }
 
 // Outbox is a Sender that only records messages, for deployments without SMTP or SMS and for demo.

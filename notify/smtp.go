@@ -49,7 +49,8 @@ func NewSMTPFrom(rawURL, from string) (*SMTP, error) {
 	opts = append(opts, mail.WithPort(port))
 	if u.User != nil {
 		pass, _ := u.User.Password()
-		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(u.User.Username()), mail.WithPassword(pass))
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
+			mail.WithUsername(u.User.Username()), mail.WithPassword(pass))
 	}
 	c, err := mail.NewClient(u.Hostname(), opts...)
 	if err != nil {
@@ -79,7 +80,8 @@ func CheckFrom(from string) error {
 func parseFrom(setting, from string) (*netmail.Address, error) {
 	addr, err := netmail.ParseAddress(from)
 	if err != nil {
-		return nil, fmt.Errorf("%s %q: want an address such as share@example.com or \"Acme Files <share@example.com>\": %w", setting, from, err)
+		return nil, fmt.Errorf("%s %q: want an address such as share@example.com or "+
+			"\"Acme Files <share@example.com>\": %w", setting, from, err)
 	}
 	return addr, nil
 }

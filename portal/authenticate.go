@@ -18,7 +18,13 @@ func (h *Handler) authForm(w http.ResponseWriter, r *http.Request) (share.Link, 
 	}
 	i, err := strconv.Atoi(r.PostFormValue("auth"))
 	if err != nil || i < 0 || i >= len(l.Authenticators) {
-		h.renderOpen(w, r, l, http.StatusBadRequest, openState{sent: -1, errIndex: -1, err: "Choose one of the ways to prove who you are."})
+		h.renderOpen(
+			w,
+			r,
+			l,
+			http.StatusBadRequest,
+			openState{sent: -1, errIndex: -1, err: "Choose one of the ways to prove who you are."},
+		)
 		return l, 0, false
 	}
 	return l, i, true
@@ -32,13 +38,19 @@ func (h *Handler) authFailed(w http.ResponseWriter, r *http.Request, l share.Lin
 	case share.IsCode(err, share.CodeBusy):
 		// Not the recipient's mistake: other sign-ins were still being checked.
 		w.Header().Set("Retry-After", "2")
-		h.renderOpen(w, r, l, http.StatusTooManyRequests, openState{sent: -1, errIndex: i, err: share.ErrorMessage(err)})
+		h.renderOpen(w, r, l, http.StatusTooManyRequests, openState{sent: -1, errIndex: i, err: say(err)})
 	case share.IsCode(err, share.CodeTooMany):
-		h.renderOpen(w, r, l, http.StatusTooManyRequests, openState{sent: -1, errIndex: i, err: share.ErrorMessage(err)})
+		h.renderOpen(
+			w,
+			r,
+			l,
+			http.StatusTooManyRequests,
+			openState{sent: -1, errIndex: i, err: say(err)},
+		)
 	case share.IsCode(err, share.CodeAuthFailed):
-		h.renderOpen(w, r, l, http.StatusUnauthorized, openState{sent: -1, errIndex: i, err: share.ErrorMessage(err)})
+		h.renderOpen(w, r, l, http.StatusUnauthorized, openState{sent: -1, errIndex: i, err: say(err)})
 	case share.IsCode(err, share.CodeProvider):
-		h.renderOpen(w, r, l, http.StatusBadGateway, openState{sent: -1, errIndex: i, err: share.ErrorMessage(err)})
+		h.renderOpen(w, r, l, http.StatusBadGateway, openState{sent: -1, errIndex: i, err: say(err)})
 	default:
 		h.fail(w, r, err)
 	}

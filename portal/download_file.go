@@ -33,7 +33,16 @@ func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.L
 	hd.Set("Content-Type", o.MimeType)
 	hd.Set("Content-Disposition", httpapi.ContentDisposition("attachment", share.Displayable(o.Name)))
 	hd.Set("Content-Security-Policy", httpapi.SandboxCSP) // never render a shared file as a page
-	h.log.InfoContext(r.Context(), "recipient download", "link", l.ID, "object", o.ID, "range", r.Header.Get("Range") != "")
+	h.log.InfoContext(
+		r.Context(),
+		"recipient download",
+		"link",
+		l.ID,
+		"object",
+		o.ID,
+		"range",
+		r.Header.Get("Range") != "",
+	)
 	if !strings.HasPrefix(r.Header.Get("Range"), "bytes=") || strings.HasPrefix(r.Header.Get("Range"), "bytes=0-") {
 		// A resumed download (a Range not from the start) is the same download, not another one.
 		h.svc.FileDownloaded(r.Context(), l, o)

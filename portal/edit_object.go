@@ -6,7 +6,7 @@ import (
 	"net/http"
 
 	"github.com/sharedesk/sharedesk/share"
-	"github.com/sharedesk/sharedesk/views"
+	pages "github.com/sharedesk/sharedesk/views/portal"
 )
 
 // editForm checks the form token of a rename or delete and finds the page to return to.
@@ -62,11 +62,11 @@ func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, l share.L
 }
 
 func (h *Handler) editFailed(w http.ResponseWriter, r *http.Request, back string, err error) {
-	if share.IsCode(err, share.CodeNotFound) || share.ErrorMessage(err) == "" {
+	if share.IsCode(err, share.CodeNotFound) || say(err) == "" {
 		h.fail(w, r, err)
 		return
 	}
-	h.setFlash(w, flash{Err: share.ErrorMessage(err)})
+	h.setFlash(w, flash{Err: say(err)})
 	redirect(w, r, back)
 }
 
@@ -83,6 +83,6 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, l share.Link, 
 	}
 	h.clearSession(w)
 	h.log.InfoContext(r.Context(), "recipient signed out", "link", l.ID)
-	h.render(w, r, http.StatusOK, views.PortalGone(views.GoneVM{Heading: "You are signed out",
+	h.render(w, r, http.StatusOK, pages.Gone(pages.GoneVM{Heading: "You are signed out",
 		Message: "To see the files again, open the link from your email (it counts as another opening)."}))
 }

@@ -186,3 +186,8 @@ func mustOpen(t testing.TB, e *sharetest.Env, l api.ShareLink) share.Link {
 	}
 	return got
 }
+
+// Pages are read through their data-testid attributes (see sharetest.TestID).
+
+func (p page) texts(t *testing.T, id string) []string { return sharetest.Texts(t, p.body, id) }
+func (p page) text(t *testing.T, id string) string    { return sharetest.Text(t, p.body, id) }

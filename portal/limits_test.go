@@ -159,8 +159,8 @@ func TestConcurrentRightPasswords(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		tr := makeTree(t, e)
-		max := 1000
-		l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("the right one"), MaxAccessCount: &max}))
+		limit := 1000
+		l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("the right one"), MaxAccessCount: &limit}))
 		const n = 3 * share.MaxFailuresPerLink
 		got := fire(n, func(i int) error {
 			_, err := e.Svc.CheckPassword(context.Background(), l, 0, "the right one", fmt.Sprintf("198.51.100.%d", i))
@@ -208,4 +208,31 @@ func TestPendingAttemptsAnswerBusy(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCodeWithoutSenderOrComposer: a service given no sender, or nothing to word its messages, says
+// the code could not be sent, never that it was.
+func TestCodeWithoutSenderOrComposer(t *testing.T) {
+	tests := []struct {
+		name   string
+		config func(*share.Config)
+	}{
+		{"no sender", func(c *share.Config) { c.Sender, c.SMS = nil, nil }},
+		{"no composer", func(c *share.Config) { c.Composer = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true, Config: tt.config})
+			tr := makeTree(t, e)
+			l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID},
+				Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "nobody@example.com"}}}))
+			_, err := e.Svc.SendCode(context.Background(), l, 0)
+			if !share.IsCode(err, share.CodeProvider) {
+				t.Errorf("SendCode: got %v, want a %s error", err, share.CodeProvider)
+			}
+			if msgs, _ := e.Store.Messages(context.Background(), 10); len(msgs) != 0 {
+				t.Errorf("the outbox holds %d messages, want none", len(msgs))
+			}
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/views"
+	pages "github.com/sharedesk/sharedesk/views/portal"
 )
 
 // openLink handles GET /s/{token}: what was shared, by whom, and how to prove who you are.
@@ -40,8 +41,14 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 		return
 	}
 	token := r.PathValue("token")
-	vm := views.OpenVM{Token: token, Title: share.Displayable(l.Title), Message: share.Displayable(l.Message), Sender: share.Displayable(l.SenderName), ExpiresAt: l.ExpiresAt,
-		OpensLeft: l.MaxAccessCount - l.AccessCount}
+	vm := pages.OpenVM{
+		Token:     token,
+		Title:     share.Displayable(l.Title),
+		Message:   share.Displayable(l.Message),
+		Sender:    share.Displayable(l.SenderName),
+		ExpiresAt: l.ExpiresAt,
+		OpensLeft: l.MaxAccessCount - l.AccessCount,
+	}
 	if vm.Sender == "" {
 		vm.Sender = l.SenderEmail
 	}
@@ -55,7 +62,7 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 		vm.Title = vm.Grants
 	}
 	for i, a := range l.Authenticators {
-		opt := views.AuthOption{Index: i, Type: a.Type, CodeSent: i == st.sent, Outbox: i == st.sent && st.outbox}
+		opt := pages.AuthOption{Index: i, Type: a.Type, CodeSent: i == st.sent, Outbox: i == st.sent && st.outbox}
 		switch a.Type {
 		case share.AuthEmailOTP:
 			opt.Masked = share.MaskEmail(a.Context)
@@ -73,7 +80,7 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 	if st.errIndex < 0 {
 		vm.Error = st.err
 	}
-	h.render(w, r, status, views.PortalOpen(vm))
+	h.render(w, r, status, pages.Open(vm))
 }
 
 // grants says in plain words what the link lets the recipient do.
@@ -97,7 +104,13 @@ func grants(l share.Link, targets []share.Object) string {
 	case files == 0:
 		what = fmt.Sprintf("%d folders", folders)
 	default:
-		what = fmt.Sprintf("%d %s and %d %s", files, pluralize(files, "file", "files"), folders, pluralize(folders, "folder", "folders"))
+		what = fmt.Sprintf(
+			"%d %s and %d %s",
+			files,
+			views.Plural(files, "file", "files"),
+			folders,
+			views.Plural(folders, "folder", "folders"),
+		)
 	}
 	switch {
 	case len(targets) == 0:
@@ -109,11 +122,4 @@ func grants(l share.Link, targets []share.Object) string {
 	default:
 		return "Download " + what
 	}
-}
-
-func pluralize(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/static"
-	"github.com/sharedesk/sharedesk/views"
+	pages "github.com/sharedesk/sharedesk/views/portal"
 )
 
 // Handler serves the portal.
@@ -99,7 +99,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 func (h *Handler) headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		hd.Set(
+			"Content-Security-Policy",
+			"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "+
+				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+		)
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "no-referrer") // the link token must not leak through Referer
 		hd.Set("X-Frame-Options", "DENY")
@@ -139,21 +143,42 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			status = http.StatusInsufficientStorage
 		}
 		w.Header().Set("Retry-After", "5")
-		h.render(w, r, status, views.PortalGone(views.GoneVM{Heading: "Please try again in a moment", Message: share.ErrorMessage(err)}))
+		h.render(
+			w,
+			r,
+			status,
+			pages.Gone(pages.GoneVM{Heading: "Please try again in a moment", Message: say(err)}),
+		)
 	case share.IsCode(err, share.CodeNotFound):
-		h.render(w, r, http.StatusNotFound, views.PortalGone(views.GoneVM{Heading: "This link is not available", Message: gentle(err, "The link may have been revoked, or mistyped.")}))
+		h.render(
+			w,
+			r,
+			http.StatusNotFound,
+			pages.Gone(
+				pages.GoneVM{
+					Heading: "This link is not available",
+					Message: gentle(err, "The link may have been revoked, or mistyped."),
+				},
+			),
+		)
 	case share.IsCode(err, share.CodeGone):
-		h.render(w, r, http.StatusGone, views.PortalGone(views.GoneVM{Heading: "This link can no longer be opened", Message: share.ErrorMessage(err)}))
+		h.render(
+			w,
+			r,
+			http.StatusGone,
+			pages.Gone(pages.GoneVM{Heading: "This link can no longer be opened", Message: say(err)}),
+		)
 	case errors.Is(err, context.Canceled):
 		h.log.InfoContext(r.Context(), "client went away")
 	case errors.As(err, &e) && e.Code != share.CodeInternal:
 		status, heading := clientErrorStatus(e.Code)
 		h.log.InfoContext(r.Context(), "portal request refused", "code", e.Code)
-		h.render(w, r, status, views.PortalGone(views.GoneVM{Heading: heading, Message: e.Message}))
+		h.render(w, r, status, pages.Gone(pages.GoneVM{Heading: heading, Message: say(err)}))
 	default:
 		h.log.ErrorContext(r.Context(), "portal error", "err", err)
-		h.render(w, r, http.StatusInternalServerError, views.PortalGone(views.GoneVM{Heading: "Something went wrong",
-			Message: "This is our fault, not yours. Please try again in a minute. Reference: " + applog.RequestID(r.Context())}))
+		h.render(w, r, http.StatusInternalServerError, pages.Gone(pages.GoneVM{Heading: "Something went wrong",
+			Message: "This is our fault, not yours. Please try again in a minute. Reference: " +
+				applog.RequestID(r.Context())}))
 	}
 }
 
@@ -179,7 +204,7 @@ func clientErrorStatus(code string) (int, string) {
 }
 
 func gentle(err error, fallback string) string {
-	if m := share.ErrorMessage(err); m != "" && m != "no such link" {
+	if m := say(err); m != "" {
 		return m
 	}
 	return fallback
@@ -194,12 +219,26 @@ func clientAddr(r *http.Request) string {
 }
 
 func (h *Handler) setSession(w http.ResponseWriter, secret string) {
-	http.SetCookie(w, &http.Cookie{Name: h.cookie, Value: secret, Path: "/", MaxAge: int(share.PortalSessionMax / time.Second),
-		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(
+		w,
+		&http.Cookie{Name: h.cookie, Value: secret, Path: "/", MaxAge: int(share.PortalSessionMax / time.Second),
+			HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode},
+	)
 }
 
 func (h *Handler) clearSession(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: h.cookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(
+		w,
+		&http.Cookie{
+			Name:     h.cookie,
+			Value:    "",
+			Path:     "/",
+			MaxAge:   -1,
+			HttpOnly: true,
+			Secure:   h.secure,
+			SameSite: http.SameSiteLaxMode,
+		},
+	)
 }
 
 // csrfToken ties form posts to the session: only a page that saw the session can know it.
@@ -209,7 +248,11 @@ func csrfToken(secret string) string {
 }
 
 // withSession loads the recipient's session; a revoked or expired link ends it on the spot.
-func (h *Handler) withSession(w http.ResponseWriter, r *http.Request, next func(http.ResponseWriter, *http.Request, share.Link, string)) {
+func (h *Handler) withSession(
+	w http.ResponseWriter,
+	r *http.Request,
+	next func(http.ResponseWriter, *http.Request, share.Link, string),
+) {
 	c, err := r.Cookie(h.cookie)
 	secret := ""
 	if err == nil {
@@ -235,8 +278,11 @@ type flash struct {
 // setFlash keeps messages for the page after a redirect, in a short-lived cookie.
 func (h *Handler) setFlash(w http.ResponseWriter, f flash) {
 	raw, _ := json.Marshal(f)
-	http.SetCookie(w, &http.Cookie{Name: h.flash, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/", MaxAge: 60,
-		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(
+		w,
+		&http.Cookie{Name: h.flash, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/", MaxAge: 60,
+			HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode},
+	)
 }
 
 func (h *Handler) takeFlash(w http.ResponseWriter, r *http.Request) flash {
@@ -245,7 +291,18 @@ func (h *Handler) takeFlash(w http.ResponseWriter, r *http.Request) flash {
 	if err != nil {
 		return f
 	}
-	http.SetCookie(w, &http.Cookie{Name: h.flash, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(
+		w,
+		&http.Cookie{
+			Name:     h.flash,
+			Value:    "",
+			Path:     "/",
+			MaxAge:   -1,
+			HttpOnly: true,
+			Secure:   h.secure,
+			SameSite: http.SameSiteLaxMode,
+		},
+	)
 	if raw, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
 		_ = json.Unmarshal(raw, &f)
 	}

@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -26,10 +27,22 @@ func TestPasswordFlow(t *testing.T) {
 
 		r := newRecipient(t, e)
 		open := r.get(linkPath(e, l))
-		for _, want := range []string{"Quarterly files", "See the folder", "Download folder Docs", "Enter the password", `autocomplete="current-password"`, "10 openings left"} {
-			if !strings.Contains(open.body, want) {
-				t.Errorf("open page lacks %q", want)
+		openChecks := []struct{ testid, want string }{
+			{"link-title", "Quarterly files"},
+			{"link-message", "See the folder"},
+			{"grants", "Download folder Docs"},
+			{"auth-heading", "Enter the password"},
+		}
+		for _, c := range openChecks {
+			if got := open.text(t, c.testid); got != c.want {
+				t.Errorf("open page %s: got %q, want %q", c.testid, got, c.want)
 			}
+		}
+		if got := open.text(t, "availability"); !strings.HasSuffix(got, "10 openings left") {
+			t.Errorf("open page availability: got %q, want it to end with 10 openings left", got)
+		}
+		if !strings.Contains(open.body, `autocomplete="current-password"`) {
+			t.Error("the password field does not let password managers fill it")
 		}
 		for h, want := range map[string]string{"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"} {
 			if got := open.header.Get(h); got != want {
@@ -41,8 +54,8 @@ func TestPasswordFlow(t *testing.T) {
 		}
 
 		wrong := r.post(linkPath(e, l)+"/password", url.Values{"auth": {"0"}, "password": {"guess"}})
-		if wrong.status != http.StatusUnauthorized || !strings.Contains(wrong.body, "That password is not right") || !strings.Contains(wrong.body, `role="alert"`) {
-			t.Errorf("wrong password: got %d, want 401 with an announced error", wrong.status)
+		if got, want := wrong.text(t, "auth-error"), "That password is not right."; wrong.status != http.StatusUnauthorized || got != want {
+			t.Errorf("wrong password: got %d %q, want 401 %q (announced: role=alert)", wrong.status, got, want)
 		}
 		if got := sharetest.Must(e.Client.LinkGet(context.Background(), api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject; got.AccessCount != 0 {
 			t.Errorf("a wrong password counted an access: %d", got.AccessCount)
@@ -55,13 +68,14 @@ func TestPasswordFlow(t *testing.T) {
 		if home.status != http.StatusOK || strings.Contains(home.url, "/s/") {
 			t.Fatalf("right password: got %d at %s, want 200 off the token URL", home.status, home.url)
 		}
-		for _, want := range []string{"a.txt", "b.txt", "Sub", "Download selected as zip"} {
-			if !strings.Contains(home.body, want) {
-				t.Errorf("folder page lacks %q", want)
-			}
+		if got, want := home.texts(t, "item-name"), []string{"Sub", "a.txt", "b.txt"}; !slices.Equal(got, want) {
+			t.Errorf("folder page items: got %q, want %q", got, want)
 		}
-		if strings.Contains(home.body, "secret.txt") || strings.Contains(home.body, "Add files") {
-			t.Error("download link shows something it should not")
+		if home.text(t, "download-zip") == "" {
+			t.Error("folder page offers no zip download")
+		}
+		if got := home.text(t, "upload-heading"); got != "" || strings.Contains(home.body, "secret.txt") {
+			t.Errorf("download link shows an upload form (%q) or a file outside the share", got)
 		}
 		got := sharetest.Must(e.Client.LinkGet(context.Background(), api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject
 		if got.AccessCount != 1 || got.LastAccessedAt == nil {
@@ -78,7 +92,7 @@ func TestPasswordFlow(t *testing.T) {
 			t.Errorf("range: got %d %q, want 206 \"bravo\"", part.status, part.body)
 		}
 		sub := r.get("/p/f/" + tr.sub.ID)
-		if !strings.Contains(sub.body, "c.txt") || !strings.Contains(sub.body, `href="/p/f/`+tr.docs.ID+`"`) {
+		if !slices.Contains(sub.texts(t, "item-name"), "c.txt") || !strings.Contains(sub.body, `href="/p/f/`+tr.docs.ID+`"`) {
 			t.Errorf("subfolder: no c.txt or no way back to Docs")
 		}
 		zip := r.get("/p/zip?id=" + tr.docs.ID)

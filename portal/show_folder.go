@@ -5,11 +5,21 @@ import (
 
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/views"
+	pages "github.com/sharedesk/sharedesk/views/portal"
 )
 
-func (h *Handler) filesVM(w http.ResponseWriter, r *http.Request, l share.Link, secret string) views.FilesVM {
-	vm := views.FilesVM{Title: share.Displayable(l.Title), Sender: share.Displayable(l.SenderName), LinkType: l.LinkType, CanDownload: l.CanDownload(),
-		CanUpload: l.CanUpload(), CanEdit: l.CanEdit(), MaxUpload: h.maxUpload, CSRF: csrfToken(secret), ExpiresAt: l.ExpiresAt}
+func (h *Handler) filesVM(w http.ResponseWriter, r *http.Request, l share.Link, secret string) pages.FilesVM {
+	vm := pages.FilesVM{
+		Title:       share.Displayable(l.Title),
+		Sender:      share.Displayable(l.SenderName),
+		LinkType:    l.LinkType,
+		CanDownload: l.CanDownload(),
+		CanUpload:   l.CanUpload(),
+		CanEdit:     l.CanEdit(),
+		MaxUpload:   h.maxUpload,
+		CSRF:        csrfToken(secret),
+		ExpiresAt:   l.ExpiresAt,
+	}
 	if vm.Title == "" {
 		vm.Title = "Shared with you"
 	}
@@ -21,8 +31,15 @@ func (h *Handler) filesVM(w http.ResponseWriter, r *http.Request, l share.Link, 
 	return vm
 }
 
-func item(o share.Object, editable bool) views.Item {
-	return views.Item{ID: o.ID, Name: share.Displayable(o.Name), IsFolder: o.Type == share.TypeFolder, Size: o.Size, Modified: o.UpdatedAt, Editable: editable}
+func item(o share.Object, editable bool) pages.Item {
+	return pages.Item{
+		ID:       o.ID,
+		Name:     share.Displayable(o.Name),
+		IsFolder: o.Type == share.TypeFolder,
+		Size:     o.Size,
+		Modified: o.UpdatedAt,
+		Editable: editable,
+	}
 }
 
 // showHome handles GET /p/: the shared items. A single shared folder opens straight away.
@@ -43,7 +60,7 @@ func (h *Handler) showHome(w http.ResponseWriter, r *http.Request, l share.Link,
 	if len(targets) == 0 {
 		vm.Error = "The shared files have been removed by the sender."
 	}
-	h.render(w, r, http.StatusOK, views.PortalFiles(vm))
+	h.render(w, r, http.StatusOK, pages.Files(vm))
 }
 
 // showFolder handles GET /p/f/{id}.
@@ -87,5 +104,5 @@ func (h *Handler) showFolderOf(w http.ResponseWriter, r *http.Request, l share.L
 	if l.CanUpload() {
 		vm.UploadTo, vm.UploadName = folder.ID, share.Displayable(folder.Name)
 	}
-	h.render(w, r, http.StatusOK, views.PortalFiles(vm))
+	h.render(w, r, http.StatusOK, pages.Files(vm))
 }

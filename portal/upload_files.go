@@ -68,16 +68,27 @@ func (h *Handler) uploadFiles(w http.ResponseWriter, r *http.Request, l share.Li
 			// name the file was stored under.
 			f.OK = append(f.OK, fmt.Sprintf("Saved %s.", shown))
 		case err == nil && o.Name != baseName(part.FileName()):
-			f.OK = append(f.OK, fmt.Sprintf("Saved %s as %q, because a file with that name is already there.", shown, share.Displayable(o.Name)))
+			f.OK = append(
+				f.OK,
+				fmt.Sprintf(
+					"Saved %s as %q, because a file with that name is already there.",
+					shown,
+					share.Displayable(o.Name),
+				),
+			)
 		case err == nil:
 			f.OK = append(f.OK, fmt.Sprintf("Saved %s.", share.Displayable(o.Name)))
 		case share.IsCode(err, share.CodeTooLarge):
-			f.Err = fmt.Sprintf("%s is too large: files can be at most %s. It was not saved.", shown, views.Bytes(h.maxUpload))
+			f.Err = fmt.Sprintf(
+				"%s is too large: files can be at most %s. It was not saved.",
+				shown,
+				views.Bytes(h.maxUpload),
+			)
 		case share.IsCode(err, share.CodeNotFound), share.IsCode(err, share.CodeNotAllowed):
 			h.fail(w, r, err)
 			return
-		case share.ErrorMessage(err) != "":
-			f.Err = fmt.Sprintf("%s was not saved: %s", shown, share.ErrorMessage(err))
+		case say(err) != "":
+			f.Err = fmt.Sprintf("%s was not saved: %s", shown, say(err))
 		default:
 			h.log.ErrorContext(r.Context(), "portal upload", "err", err)
 			f.Err = fmt.Sprintf("%s was not saved because of a problem on our side. Please try again.", shown)

@@ -17,6 +17,37 @@ import (
 	"github.com/sharedesk/sharedesk/notify"
 )
 
+// accessStore keeps what a recipient does to open a link: accesses, codes, attempts and sessions, each
+// limit reserved in one conditional statement.
+type accessStore interface {
+	LinkByTokenHash(ctx context.Context, hash string) (Link, error)
+	// ConsumeAccess counts one access within the link's limit and expiry and, when it does, stores ev
+	// with it, and limitEv too when that access was the last one allowed.
+	ConsumeAccess(ctx context.Context, linkID string, now int64, ev, limitEv Event) (bool, error)
+	// InsertOTP stores a code unless limit codes were issued for the link since a time (atomically).
+	InsertOTP(ctx context.Context, c OTP, since int64, limit int) (bool, error)
+	LatestOTP(ctx context.Context, linkID string, authIndex int) (OTP, error)
+	// TryOTP counts a try against a live code before it is compared (atomically, at most maxAttempts).
+	TryOTP(ctx context.Context, id string, now int64, maxAttempts int) (tries int, ok bool, err error)
+	UseOTP(ctx context.Context, id string, now int64) (bool, error)
+	// ReserveAuthAttempt records an attempt, pending, before the secret is checked, unless the link or
+	// the client already has its limit of attempts since a time (atomically, across instances); a
+	// refusal says whether failures fill the limit or attempts still pending (those reserved before
+	// stale count as failures).
+	ReserveAuthAttempt(
+		ctx context.Context,
+		linkID, client string,
+		at, since, stale int64,
+		perLink, perClient int,
+	) (Reservation, error)
+	// FailAuthAttempt turns a pending attempt into a failure; ReleaseAuthAttempt removes it.
+	FailAuthAttempt(ctx context.Context, linkID, client string, at int64) error
+	ReleaseAuthAttempt(ctx context.Context, linkID, client string, at int64) error
+	InsertPortalSession(ctx context.Context, p PortalSession) error
+	PortalSession(ctx context.Context, idHash string) (PortalSession, error)
+	DeletePortalSession(ctx context.Context, idHash string) error
+}
+
 // Recipient access rules.
 const (
 	OTPLifetime        = 10 * time.Minute
@@ -41,11 +72,11 @@ const (
 // links their own page. Unknown and revoked links are NotFound.
 func (s *Service) OpenLink(ctx context.Context, token string) (Link, error) {
 	if token == "" || len(token) > 64 {
-		return Link{}, Errf(CodeNotFound, "no such link")
+		return Link{}, refuse(CodeNotFound, ReasonNoSuchLink)
 	}
 	l, err := s.store.LinkByTokenHash(ctx, hashToken(token))
 	if isNotFound(err) {
-		return Link{}, Errf(CodeNotFound, "no such link")
+		return Link{}, refuse(CodeNotFound, ReasonNoSuchLink)
 	}
 	if err != nil {
 		return Link{}, err
@@ -62,18 +93,22 @@ func (s *Service) Usable(l Link) error {
 	case "expired":
 		return expiredError(l)
 	case "exhausted":
-		return Errf(CodeGone, "This link has already been opened the %d %s it allows.", l.MaxAccessCount, plural(l.MaxAccessCount, "time", "times"))
+		e := refuse(CodeGone, ReasonUsedUp)
+		e.Count = l.MaxAccessCount
+		return e
 	}
 	return nil
 }
 
 func expiredError(l Link) error {
-	return Errf(CodeGone, "This link expired on %s.", l.ExpiresAt.Format("Mon 2 Jan 2006, 15:04 MST"))
+	e := refuse(CodeGone, ReasonExpired)
+	e.At = l.ExpiresAt
+	return e
 }
 
 func (s *Service) authenticator(l Link, i int, types ...string) (Authenticator, error) {
 	if i < 0 || i >= len(l.Authenticators) {
-		return Authenticator{}, Errf(CodeAuthFailed, "Choose one of the ways to prove who you are.")
+		return Authenticator{}, refuse(CodeAuthFailed, ReasonChooseAuth)
 	}
 	a := l.Authenticators[i]
 	for _, t := range types {
@@ -81,7 +116,7 @@ func (s *Service) authenticator(l Link, i int, types ...string) (Authenticator, 
 			return a, nil
 		}
 	}
-	return Authenticator{}, Errf(CodeAuthFailed, "Choose one of the ways to prove who you are.")
+	return Authenticator{}, refuse(CodeAuthFailed, ReasonChooseAuth)
 }
 
 func (s *Service) otpHash(linkID string, authIndex int, code string) string {
@@ -92,8 +127,7 @@ func (s *Service) otpHash(linkID string, authIndex int, code string) string {
 
 // CodeDelivery says where a code went, for the page that asks for it.
 type CodeDelivery struct {
-	Masked string // j***@example.com or +1•••••0123
-	Outbox bool   // no sender is configured: the code is in the outbox (demo)
+	Outbox bool // no sender is configured: the code is in the outbox (demo)
 }
 
 // SendCode issues a new 6-digit code for an email or SMS authenticator and delivers it.
@@ -112,8 +146,9 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 		return CodeDelivery{}, err
 	}
 	code := fmt.Sprintf("%06d", num.Int64())
-	stored, err := s.store.InsertOTP(ctx, OTP{ID: NewID("otp_"), LinkID: l.ID, AuthIndex: authIndex, CodeHash: s.otpHash(l.ID, authIndex, code),
-		CreatedAt: Micros(now), ExpiresAt: Micros(now.Add(OTPLifetime))}, Micros(now.Add(-time.Hour)), OTPPerLinkPerHour)
+	otp := OTP{ID: NewID("otp_"), LinkID: l.ID, AuthIndex: authIndex, CodeHash: s.otpHash(l.ID, authIndex, code),
+		CreatedAt: Micros(now), ExpiresAt: Micros(now.Add(OTPLifetime))}
+	stored, err := s.store.InsertOTP(ctx, otp, Micros(now.Add(-time.Hour)), OTPPerLinkPerHour)
 	if err != nil {
 		return CodeDelivery{}, err
 	}
@@ -125,27 +160,25 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 	if !stored {
 		ev.Outcome = OutcomeRefused
 		s.record(ctx, ev)
-		return CodeDelivery{}, Errf(CodeTooMany, "%d codes have been sent for this link in the last hour, the most allowed. Try again later.", OTPPerLinkPerHour)
+		return CodeDelivery{}, refuse(CodeTooMany, ReasonTooManyCodes)
 	}
-	what := Displayable(l.Title)
-	if what == "" {
-		what = "your shared files"
+	if s.cfg.Composer == nil {
+		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "err", errNoComposer)
+		return CodeDelivery{}, refuse(CodeProvider, ReasonCodeNotSent)
 	}
-	text := fmt.Sprintf("Your code to open %q is %s. It works once, for 10 minutes. If you did not ask for it, ignore this message.", what, code)
-	msg := notify.Message{Kind: notify.KindEmail, To: a.Context, Subject: oneLine(fmt.Sprintf("Your code to open %q", what)), Text: text} // never the code: subjects show on lock screens and in mail logs
+	cm := CodeMessage{Kind: notify.KindEmail, To: a.Context, LinkTitle: Displayable(l.Title), Code: code}
 	sender := s.cfg.Sender
-	d := CodeDelivery{Masked: MaskEmail(a.Context)}
 	if a.Type == AuthSMSOTP {
-		msg = notify.Message{Kind: notify.KindSMS, To: a.Context, Text: text}
-		sender = s.cfg.SMS
-		d.Masked = MaskPhone(a.Context)
+		cm.Kind, sender = notify.KindSMS, s.cfg.SMS
 	}
+	msg := s.cfg.Composer.CodeMessage(cm)
+	var d CodeDelivery
 	_, d.Outbox = sender.(notify.Outbox)
 	if err := sender.Send(ctx, msg); err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "kind", msg.Kind, "err", err)
 		ev.Outcome = OutcomeFailed
 		s.record(ctx, ev)
-		return CodeDelivery{}, Errf(CodeProvider, "The code could not be sent just now. Try again in a minute.")
+		return CodeDelivery{}, refuse(CodeProvider, ReasonCodeNotSent)
 	}
 	s.record(ctx, ev)
 	s.cfg.Logger.InfoContext(ctx, "code sent", "link", l.ID, "auth_index", authIndex, "kind", msg.Kind)
@@ -174,7 +207,12 @@ const staleAttempt = time.Minute
 //
 // recheck, when set, runs before each look after a wait: an error from it (the code died meanwhile)
 // ends the wait with that answer.
-func (s *Service) reserveAttempt(ctx context.Context, l Link, client, method string, recheck func() error) (attempt, error) {
+func (s *Service) reserveAttempt(
+	ctx context.Context,
+	l Link,
+	client, method string,
+	recheck func() error,
+) (attempt, error) {
 	giveUp := time.Now().Add(s.cfg.AttemptWait)
 	seen := s.settled.count()
 	waited := false
@@ -235,7 +273,7 @@ func (s *Service) reserveAttempt(ctx context.Context, l Link, client, method str
 			return a, nil
 		case res == ReservedBusy:
 			s.cfg.Logger.InfoContext(ctx, "recipient authentication busy", "link", l.ID, "client", client)
-			return attempt{}, Errf(CodeBusy, "Several people are signing in to this link right now. Try again in a moment.")
+			return attempt{}, refuse(CodeBusy, ReasonBusy)
 		}
 		s.cfg.Logger.WarnContext(ctx, "recipient authentication throttled", "link", l.ID, "client", client)
 		// Counted (metrics) but not stored: a flood of refused guesses must not turn into a flood of
@@ -243,7 +281,7 @@ func (s *Service) reserveAttempt(ctx context.Context, l Link, client, method str
 		ev := s.recipientEvent(ctx, l, EventFailedAttempt)
 		ev.Client, ev.Method, ev.Outcome, ev.Detail = client, method, OutcomeRefused, "too many wrong attempts"
 		s.written([]Event{ev})
-		return attempt{}, Errf(CodeTooMany, "Too many wrong attempts. Wait 15 minutes and try again.")
+		return attempt{}, refuse(CodeTooMany, ReasonTooManyTries)
 	}
 }
 
@@ -352,7 +390,7 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	}
 	c, err := s.store.LatestOTP(ctx, l.ID, authIndex)
 	if isNotFound(err) {
-		return "", Errf(CodeAuthFailed, "Ask for a code first.")
+		return "", refuse(CodeAuthFailed, ReasonNoCode)
 	}
 	if err != nil {
 		return "", err
@@ -364,7 +402,7 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 		case err != nil:
 			return err
 		case c.UsedAt != 0 || Micros(s.now()) >= c.ExpiresAt || c.Attempts >= OTPMaxAttempts:
-			return Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
+			return refuse(CodeAuthFailed, ReasonCodeDead)
 		}
 		return nil
 	}
@@ -384,22 +422,24 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 		wrong = false
 		switch {
 		case c.UsedAt != 0:
-			return "", Errf(CodeAuthFailed, "That code has been used. Ask for a new one.")
+			return "", refuse(CodeAuthFailed, ReasonCodeUsed)
 		case now >= c.ExpiresAt:
-			return "", Errf(CodeAuthFailed, "That code has expired. Ask for a new one.")
+			return "", refuse(CodeAuthFailed, ReasonCodeExpired)
 		case c.Attempts < OTPMaxAttempts:
-			return "", Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
+			return "", refuse(CodeAuthFailed, ReasonCodeDead)
 		}
-		return "", Errf(CodeAuthFailed, "Too many wrong tries for that code. Ask for a new one.")
+		return "", refuse(CodeAuthFailed, ReasonCodeTriesUsed)
 	}
 	s.checks.Add(1)
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
 	if subtle.ConstantTimeCompare([]byte(s.otpHash(l.ID, authIndex, code)), []byte(c.CodeHash)) != 1 {
 		s.failed(ctx, l, client, auth.Type, "wrong code")
 		if left := OTPMaxAttempts - tries; left > 0 {
-			return "", Errf(CodeAuthFailed, "That code is not right. %d %s left.", left, plural(left, "try", "tries"))
+			e := refuse(CodeAuthFailed, ReasonWrongCode)
+			e.Count = left
+			return "", e
 		}
-		return "", Errf(CodeAuthFailed, "That code is not right, and it has now been blocked. Ask for a new one.")
+		return "", refuse(CodeAuthFailed, ReasonCodeBlocked)
 	}
 	wrong = false
 	used, err := s.store.UseOTP(ctx, c.ID, now)
@@ -407,16 +447,9 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 		return "", err
 	}
 	if !used {
-		return "", Errf(CodeAuthFailed, "That code can no longer be used. Ask for a new one.")
+		return "", refuse(CodeAuthFailed, ReasonCodeDead)
 	}
 	return s.startSession(ctx, l, auth.Type, maskedIdentity(auth), client)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // CheckPassword checks a password and, when right, counts an access and starts a portal session.
@@ -446,7 +479,7 @@ func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, pass
 	<-s.kdfSlots
 	if !ok {
 		s.failed(ctx, l, client, AuthPassword, "wrong password")
-		return "", Errf(CodeAuthFailed, "That password is not right.")
+		return "", refuse(CodeAuthFailed, ReasonWrongPassword)
 	}
 	wrong = false
 	return s.startSession(ctx, l, AuthPassword, "", client)
@@ -500,7 +533,8 @@ func (s *Service) startSession(ctx context.Context, l Link, method, identity, cl
 	if l.ExpiresAt.Before(expires) {
 		expires = l.ExpiresAt
 	}
-	if err := s.store.InsertPortalSession(ctx, PortalSession{IDHash: hashToken(secret), LinkID: l.ID, CreatedAt: Micros(now), ExpiresAt: Micros(expires)}); err != nil {
+	ps := PortalSession{IDHash: hashToken(secret), LinkID: l.ID, CreatedAt: Micros(now), ExpiresAt: Micros(expires)}
+	if err := s.store.InsertPortalSession(ctx, ps); err != nil {
 		return "", err
 	}
 	s.cfg.Logger.InfoContext(ctx, "recipient signed in", "link", l.ID)
@@ -510,7 +544,7 @@ func (s *Service) startSession(ctx context.Context, l Link, method, identity, cl
 // Session returns the link of a live portal session. A revoked link, an expired link or an expired
 // session all end it.
 func (s *Service) Session(ctx context.Context, secret string) (Link, error) {
-	gone := Errf(CodeNotFound, "Your session has ended. Open the link from your email again.")
+	gone := refuse(CodeNotFound, ReasonSessionEnded)
 	if secret == "" {
 		return Link{}, gone
 	}
@@ -526,7 +560,7 @@ func (s *Service) Session(ctx context.Context, secret string) (Link, error) {
 		l, err = s.linkAnyBucket(ctx, p.LinkID)
 	}
 	if isNotFound(err) {
-		return Link{}, Errf(CodeNotFound, "This link has been revoked by the sender.")
+		return Link{}, refuse(CodeNotFound, ReasonRevoked)
 	}
 	if err != nil {
 		return Link{}, err
@@ -558,28 +592,6 @@ func (s *Service) linkAnyBucket(ctx context.Context, id string) (Link, error) {
 // EndSession signs a recipient out.
 func (s *Service) EndSession(ctx context.Context, secret string) error {
 	return s.store.DeletePortalSession(ctx, hashToken(secret))
-}
-
-// MaskEmail shows enough of an address to recognise it: j***@example.com.
-func MaskEmail(addr string) string {
-	local, domain, ok := strings.Cut(addr, "@")
-	if !ok || local == "" {
-		return "***"
-	}
-	r := []rune(local)
-	return string(r[0]) + "***@" + domain
-}
-
-// MaskPhone keeps the country code and the last four digits: +1•••••0123.
-func MaskPhone(p string) string {
-	if len(p) < 7 {
-		return "•••"
-	}
-	cc := 2
-	if len(p) > 12 {
-		cc = 3
-	}
-	return p[:cc] + strings.Repeat("•", len(p)-cc-4) + p[len(p)-4:]
 }
 
 // errorCode returns the code of a *Error, or "".

@@ -1,145 +1,75 @@
 package share
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	htmltemplate "html/template"
-	"strings"
-	texttemplate "text/template"
 
 	"github.com/sharedesk/sharedesk/notify"
 )
 
-type linkEmail struct {
-	Title   string
-	Message string
-	Sender  string
-	URL     string
-	Expires string
-	What    string // "1 file", "a folder", "2 files and a folder"
-	Names   string // "Q3 summary.csv", "a.csv, b.csv and 3 more"
+// Composer words the messages the service sends; the service supplies only the facts, so package
+// share holds no HTML and no sentences meant for a mailbox (views/email is the one in use).
+type Composer interface {
+	LinkEmail(m LinkMessage) (notify.Message, error)
+	CodeMessage(m CodeMessage) notify.Message
 }
 
-// The HTML part is one fluid column of at most 560 px: it fills a phone's width without sideways
-// scrolling, and the button is a large tap target. Styles are inline because mail clients drop <style>.
-var linkEmailHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="x-apple-disable-message-reformatting"><title>{{.Title}}</title></head>
-<body style="margin:0;padding:0;background:#f4f5f7;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1f2937;-webkit-text-size-adjust:100%">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;border-collapse:collapse"><tr><td align="center" style="padding:16px 8px">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;max-width:560px;border-collapse:collapse;background:#ffffff;border-radius:8px">
-<tr><td style="padding:24px 20px;overflow-wrap:anywhere;word-break:break-word">
-<p style="margin:0 0 8px;font-size:14px;line-height:1.4;color:#4b5563">{{.Sender}} shared {{.What}} with you{{if .Names}}: {{.Names}}{{end}}</p>
-<h1 style="margin:0 0 16px;font-size:22px;line-height:1.3">{{.Title}}</h1>
-{{if .Message}}<p style="margin:0 0 24px;font-size:16px;line-height:1.5;white-space:pre-line">{{.Message}}</p>{{end}}
-<table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 24px;border-collapse:separate"><tr><td style="border-radius:6px;background:#1d4ed8">
-<a href="{{.URL}}" style="display:inline-block;min-width:120px;padding:14px 28px;font-size:16px;line-height:20px;color:#ffffff;text-align:center;text-decoration:none;font-weight:600;border-radius:6px">Open</a>
-</td></tr></table>
-<p style="margin:0 0 8px;font-size:13px;line-height:1.4;color:#4b5563">The link works until {{.Expires}}. You will be asked to prove who you are before you can open it.</p>
-<p style="margin:0;font-size:13px;line-height:1.4;color:#4b5563;word-break:break-all">If the button does not work, copy this address into your browser: {{.URL}}</p>
-</td></tr></table></td></tr></table>
-</body></html>`))
+// LinkMessage is what a link email tells its recipient.
+type LinkMessage struct {
+	Link           Link     // with its human-readable text made Displayable
+	Files, Folders int      // what the link shares, by kind
+	Names          []string // the names of what it shares, in the link's order
+	Uncounted      int      // more targets than are looked up for one email: only their number is known
+	Unknown        int      // a target could not be looked up: only the number of targets is known
+}
 
-var linkEmailText = texttemplate.Must(texttemplate.New("text").Parse(`{{.Sender}} shared {{.What}} with you{{if .Names}}: {{.Names}}{{end}}.
+// CodeMessage is a one-time code for an email or phone authenticator.
+type CodeMessage struct {
+	Kind      string // notify.KindEmail or notify.KindSMS
+	To        string
+	LinkTitle string // Displayable, may be empty
+	Code      string
+}
 
-{{.Title}}
-{{if .Message}}
-{{.Message}}
-{{end}}
-Open: {{.URL}}
-
-The link works until {{.Expires}}. You will be asked to prove who you are before you can open it.
-`))
+// errNoComposer is what sending reports when the service was given no Composer.
+var errNoComposer = errors.New("no message composer is configured")
 
 // maxNamedTargets bounds the lookups one email makes: links with more targets are described by count.
 const maxNamedTargets = 20
 
-// describeTargets says what a link shares: counts by kind and up to three names.
-func (s *Service) describeTargets(ctx context.Context, l Link) (what, names string) {
+// linkMessage gathers the facts a link email states.
+func (s *Service) linkMessage(ctx context.Context, l Link) LinkMessage {
+	m := LinkMessage{Link: l}
 	if len(l.Targets) > maxNamedTargets {
-		return fmt.Sprintf("%d items", len(l.Targets)), ""
+		m.Uncounted = len(l.Targets)
+		return m
 	}
-	var files, folders int
-	var list []string
 	for _, id := range l.Targets {
 		o, err := s.store.Object(ctx, l.BucketID, id)
 		if err != nil {
-			return countOf(len(l.Targets), "item"), ""
+			return LinkMessage{Link: l, Unknown: len(l.Targets)}
 		}
 		if o.Type == TypeFolder {
-			folders++
+			m.Folders++
 		} else {
-			files++
+			m.Files++
 		}
-		list = append(list, o.Name)
+		m.Names = append(m.Names, o.Name)
 	}
-	var parts []string
-	if files > 0 {
-		parts = append(parts, countOf(files, "file"))
-	}
-	if folders > 0 {
-		parts = append(parts, countOf(folders, "folder"))
-	}
-	what = strings.Join(parts, " and ")
-	if len(list) > 3 {
-		names = strings.Join(list[:2], ", ") + fmt.Sprintf(" and %d more", len(list)-2)
-	} else {
-		names = strings.Join(list, ", ")
-	}
-	return what, names
+	return m
 }
-
-// countOf reads "1 file", "a folder", "3 files".
-func countOf(n int, noun string) string {
-	switch {
-	case n == 1 && noun == "file":
-		return "1 file"
-	case n == 1:
-		return "a " + noun
-	default:
-		return fmt.Sprintf("%d %ss", n, noun)
-	}
-}
-
-// oneLine keeps a header value on one line whatever the title holds.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func (s *Service) sendLinkEmail(ctx context.Context, l Link) error {
-	data := linkEmail{Title: l.Title, Message: l.Message, Sender: l.SenderName, URL: l.URL,
-		Expires: l.ExpiresAt.Format("Mon 2 Jan 2006 15:04 MST")}
-	if data.Sender == "" {
-		data.Sender = l.SenderEmail
+	if s.cfg.Composer == nil {
+		return errNoComposer
 	}
-	if data.Sender == "" {
-		data.Sender = "Someone"
+	msg, err := s.cfg.Composer.LinkEmail(s.linkMessage(ctx, l))
+	if err != nil {
+		return fmt.Errorf("compose link email: %w", err)
 	}
-	data.What, data.Names = s.describeTargets(ctx, l)
-	switch l.LinkType {
-	case LinkUpload:
-		data.What += " for your uploads"
-	case LinkEditor:
-		data.What += " you can edit"
-	}
-	subject := data.Sender + " shared " + data.What + " with you"
-	if data.Names != "" {
-		subject += ": " + data.Names
-	}
-	if l.Title != "" {
-		subject = data.Sender + " shared " + l.Title + " with you"
-	} else {
-		data.Title = subject
-	}
-	var html, text bytes.Buffer
-	if err := linkEmailHTML.Execute(&html, data); err != nil {
-		return err
-	}
-	if err := linkEmailText.Execute(&text, data); err != nil {
-		return err
-	}
-	return s.cfg.Sender.Send(ctx, notify.Message{Kind: notify.KindEmail, To: l.RecipientEmail, Subject: oneLine(subject),
-		Text: text.String(), HTML: html.String(), ReplyTo: l.SenderEmail})
+	return s.cfg.Sender.Send(ctx, msg)
 }
 
 func mustJSON(v any) []byte {

@@ -3,6 +3,7 @@ package share
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/sharedesk/sharedesk/dbutil"
 )
@@ -50,10 +51,46 @@ type FieldError struct {
 // Error is an error a client caused (or could act on). Anything else reaching the HTTP layer is a 500.
 type Error struct {
 	Code    string
-	Message string
+	Message string // for API clients (the envelope's summary) and logs; recipients are told Reason
 	Fields  []FieldError
-	cause   error // for the log only
+	// Reason says why a recipient was refused, with the facts below; the portal words it, so this
+	// package keeps no sentences meant for people.
+	Reason Reason
+	Count  int       // ReasonUsedUp: the link's opening limit; ReasonWrongCode: tries left
+	At     time.Time // ReasonExpired: when the link expired
+	cause  error     // for the log only
 }
+
+// Reason is why a recipient was refused.
+type Reason string
+
+// The reasons a recipient can be refused.
+const (
+	ReasonNoSuchLink    Reason = "no such link"
+	ReasonUsedUp        Reason = "link used up"
+	ReasonExpired       Reason = "link expired"
+	ReasonRevoked       Reason = "link revoked"
+	ReasonSessionEnded  Reason = "session ended"
+	ReasonChooseAuth    Reason = "no such way to prove identity"
+	ReasonTooManyCodes  Reason = "code quota reached"
+	ReasonCodeNotSent   Reason = "code not delivered"
+	ReasonTooManyTries  Reason = "attempt limit reached"
+	ReasonBusy          Reason = "attempts still being checked"
+	ReasonNoCode        Reason = "no code issued"
+	ReasonCodeUsed      Reason = "code used"
+	ReasonCodeExpired   Reason = "code expired"
+	ReasonCodeDead      Reason = "code unusable"
+	ReasonCodeTriesUsed Reason = "code tries used up"
+	ReasonCodeBlocked   Reason = "code blocked"
+	ReasonWrongCode     Reason = "wrong code"
+	ReasonWrongPassword Reason = "wrong password"
+	ReasonUploadOnly    Reason = "upload-only link"
+	ReasonDownloadOnly  Reason = "download-only link"
+	ReasonNoEditing     Reason = "link does not allow editing"
+)
+
+// refuse returns the Error for a refused recipient; Message repeats the reason for logs.
+func refuse(code string, r Reason) *Error { return &Error{Code: code, Message: string(r), Reason: r} }
 
 // Unwrap gives the underlying failure, if any, to errors.Is and the log.
 func (e *Error) Unwrap() error { return e.cause }
@@ -70,7 +107,11 @@ func (e *Error) Error() string {
 
 // Invalid returns a ValidationError about one field.
 func Invalid(code, source, detail string) *Error {
-	return &Error{Code: CodeValidation, Message: "There was an error validating the payload", Fields: []FieldError{{Code: code, Detail: detail, Source: source}}}
+	return &Error{
+		Code:    CodeValidation,
+		Message: "There was an error validating the payload",
+		Fields:  []FieldError{{Code: code, Detail: detail, Source: source}},
+	}
 }
 
 // Errf returns an Error with the given code and message.

@@ -2,8 +2,22 @@ package share
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
+
+// eventStore keeps link events (see Event). RecordEvents stores events that go with no other change;
+// RecordExpired stores a link's expiry event unless one was stored already, and says whether it did.
+type eventStore interface {
+	RecordEvents(ctx context.Context, evs []Event) error
+	RecordExpired(ctx context.Context, ev Event) (bool, error)
+	// LinkEvents returns up to limit events of a link with sequence after after, oldest first.
+	LinkEvents(ctx context.Context, bucketID, linkID string, after int64, limit int) ([]Event, error)
+	// UnnotedExpiredLinks returns up to limit links expired at now whose expiry is not recorded yet.
+	UnnotedExpiredLinks(ctx context.Context, now int64, limit int) ([]Link, error)
+	// PurgeEvents deletes events from before a time whose link no longer exists.
+	PurgeEvents(ctx context.Context, before int64) (int, error)
+}
 
 // Link event types: what happened to a link, for its history, webhooks and metrics.
 const (
@@ -26,7 +40,8 @@ const (
 // EventTypes lists every event type, in the order a link's life usually runs.
 func EventTypes() []string {
 	return []string{EventCreated, EventSent, EventOpened, EventCodeRequested, EventSignedIn, EventFailedAttempt,
-		EventDownloaded, EventZipDownloaded, EventUploaded, EventRenamed, EventDeleted, EventLimitReached, EventRevoked, EventExpired}
+		EventDownloaded, EventZipDownloaded, EventUploaded, EventRenamed, EventDeleted, EventLimitReached,
+		EventRevoked, EventExpired}
 }
 
 // Event outcomes, where an event can go more than one way.
@@ -72,7 +87,15 @@ func actorFrom(ctx context.Context) string  { v, _ := ctx.Value(actorKey{}).(str
 
 // event makes an event of l at now, filling in who and from where from ctx.
 func (s *Service) event(ctx context.Context, l Link, typ string) Event {
-	return Event{ID: NewID("evt_"), LinkID: l.ID, BucketID: l.BucketID, Type: typ, At: s.now(), Actor: actorFrom(ctx), Client: clientFrom(ctx)}
+	return Event{
+		ID:       NewID("evt_"),
+		LinkID:   l.ID,
+		BucketID: l.BucketID,
+		Type:     typ,
+		At:       s.now(),
+		Actor:    actorFrom(ctx),
+		Client:   clientFrom(ctx),
+	}
 }
 
 // recipientEvent is an event caused by the link's recipient in the portal.
@@ -89,7 +112,16 @@ func (s *Service) record(ctx context.Context, evs ...Event) {
 		return
 	}
 	if err := s.store.RecordEvents(context.WithoutCancel(ctx), evs); err != nil {
-		s.cfg.Logger.ErrorContext(ctx, "link event not recorded", "type", evs[0].Type, "link", evs[0].LinkID, "err", err)
+		s.cfg.Logger.ErrorContext(
+			ctx,
+			"link event not recorded",
+			"type",
+			evs[0].Type,
+			"link",
+			evs[0].LinkID,
+			"err",
+			err,
+		)
 		return
 	}
 	s.written(evs)
@@ -217,5 +249,20 @@ func (s *Service) LinkEvents(ctx context.Context, r EventsRequest) (evs []Event,
 func (s *Service) Served(n int64) {
 	if s.cfg.OnBytes != nil && n > 0 {
 		s.cfg.OnBytes(false, n)
+	}
+}
+
+// countOf reads "an item", "3 items", "2 more" in an event's detail.
+func countOf(n int, noun string) string {
+	switch {
+	case n == 1 && noun == "more":
+		return "1 more"
+	case n == 1:
+		return "an " + noun
+	default:
+		if noun == "more" {
+			return fmt.Sprintf("%d more", n)
+		}
+		return fmt.Sprintf("%d %ss", n, noun)
 	}
 }

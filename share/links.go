@@ -4,190 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
-	"regexp"
 	"strings"
-	"time"
-	"unicode"
 )
 
-// LinkInput is one link to create. Nil pointers take the configured defaults.
-type LinkInput struct {
-	Targets        []string
-	LinkType       string
-	ExpiresAt      *time.Time
-	MaxAccessCount *int
-	Authenticators []Authenticator
-	Title          string
-	Message        string
-	Tags           []string
-	RecipientEmail string
-	SenderEmail    string
-	SenderName     string
-}
-
-// SendItem asks for link ID to be emailed to Email.
-type SendItem struct {
-	ID    string
-	Email string
-}
-
-var phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-
-// ValidEmail reports whether s is a bare email address (no display name), with no control or invisible
-// formatting characters (direction controls, zero-width spaces), which would show it as another address.
-func ValidEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && len(s) <= 254 &&
-		!strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) })
-}
-
-// CreateLinks validates every item and creates all links, or none.
-func (s *Service) CreateLinks(ctx context.Context, bucketID string, items []LinkInput) ([]Link, error) {
-	bucketID, err := s.bucket(ctx, bucketID)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	var v Validation
-	links := make([]Link, 0, len(items))
-	for i, in := range items {
-		src := fmt.Sprintf("/links/%d", i)
-		l := Link{ID: NewID("psl_"), BucketID: bucketID, LinkType: in.LinkType, CreatedAt: now, Title: in.Title,
-			Message: in.Message, Tags: dedupe(in.Tags), RecipientEmail: in.RecipientEmail, SenderEmail: in.SenderEmail,
-			SenderName: in.SenderName, Targets: dedupe(in.Targets)}
-		if l.LinkType == "" {
-			l.LinkType = LinkDownload
-		}
-		s.checkTargets(ctx, bucketID, l.LinkType, in.Targets, src, &v)
-		l.MaxAccessCount = s.cfg.DefaultMaxAccess
-		if in.MaxAccessCount != nil {
-			l.MaxAccessCount = *in.MaxAccessCount
-			if l.MaxAccessCount < 1 {
-				v.Add("BadFormat", src+"/max_access_count", "must be at least 1")
-			} else if l.MaxAccessCount > s.cfg.MaxAccessLimit {
-				v.Add("BadState", src+"/max_access_count", fmt.Sprintf("must be at most %d on this server", s.cfg.MaxAccessLimit))
-			}
-		}
-		l.ExpiresAt = now.Add(s.cfg.DefaultExpiry)
-		if in.ExpiresAt != nil {
-			l.ExpiresAt = in.ExpiresAt.UTC().Truncate(time.Microsecond)
-			if !l.ExpiresAt.After(now) {
-				v.Add("BadState", src+"/expires_at", "must be in the future")
-			} else if l.ExpiresAt.After(now.Add(s.cfg.MaxExpiry)) {
-				v.Add("BadState", src+"/expires_at", fmt.Sprintf("must be at most %s from now on this server", humanDuration(s.cfg.MaxExpiry)))
-			}
-		}
-		for j, a := range in.Authenticators {
-			asrc := fmt.Sprintf("%s/authenticators/%d/auth_context", src, j)
-			switch a.Type {
-			case AuthEmailOTP:
-				if !ValidEmail(a.Context) {
-					v.Add("BadFormat", asrc, "must be an email address such as name@example.com")
-				}
-				l.Authenticators = append(l.Authenticators, Authenticator{Type: a.Type, Context: a.Context})
-			case AuthSMSOTP:
-				if !phonePattern.MatchString(a.Context) {
-					v.Add("BadFormat", asrc, "must be a phone number in international form, such as +15551234567")
-				}
-				l.Authenticators = append(l.Authenticators, Authenticator{Type: a.Type, Context: a.Context})
-			case AuthPassword:
-				if n := len([]rune(a.Context)); n < 8 {
-					v.Add("BelowMinLength", asrc, "a password must have at least 8 characters")
-					continue
-				} else if n > 128 {
-					v.Add("AboveMaxLength", asrc, "a password must have at most 128 characters")
-					continue
-				}
-				// Hashed below, once the whole batch is valid: argon2id is deliberately expensive.
-				l.Authenticators = append(l.Authenticators, Authenticator{Type: a.Type, Context: a.Context})
-			default:
-				v.Add("NotEnumMember", fmt.Sprintf("%s/authenticators/%d/auth_type", src, j), "must be email_otp, sms_otp or password")
-			}
-		}
-		for _, f := range []struct{ text, src string }{{in.Title, "/title"}, {in.Message, "/message"}, {in.SenderName, "/send_params/sender_name"}} {
-			if HasBidiControl(f.text) {
-				v.Add("BadFormat", src+f.src, BidiProblem)
-			}
-		}
-		for j, tag := range in.Tags {
-			if HasBidiControl(tag) {
-				v.Add("BadFormat", fmt.Sprintf("%s/tags/%d", src, j), BidiProblem)
-			}
-		}
-		if in.RecipientEmail != "" && !ValidEmail(in.RecipientEmail) {
-			v.Add("BadFormat", src+"/send_params/recipient_email", "must be an email address")
-		}
-		if in.SenderEmail != "" && !ValidEmail(in.SenderEmail) {
-			v.Add("BadFormat", src+"/send_params/sender_email", "must be an email address")
-		}
-		token, hash, sealed := s.keys.NewLinkToken(l.ID)
-		l.TokenHash, l.TokenSealed, l.URL = hash, sealed, s.linkURL(token)
-		links = append(links, l)
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	hashes := map[string]string{} // one hash per distinct password in the request bounds its cost
-	for i := range links {
-		for j, a := range links[i].Authenticators {
-			if a.Type != AuthPassword {
-				continue
-			}
-			h, ok := hashes[a.Context]
-			if !ok {
-				h = HashPassword(a.Context)
-				hashes[a.Context] = h
-			}
-			links[i].Authenticators[j] = Authenticator{Type: AuthPassword, Hash: h}
-		}
-	}
-	evs := make([]Event, len(links))
-	for i, l := range links {
-		evs[i] = s.event(ctx, l, EventCreated)
-		if evs[i].Actor == "" {
-			evs[i].Actor = l.SenderEmail
-		}
-		evs[i].Detail = l.LinkType
-	}
-	if err := s.store.InsertLinks(ctx, links, evs); err != nil {
-		return nil, err
-	}
-	s.written(evs)
-	for _, l := range links {
-		if l.RecipientEmail != "" {
-			err := s.sendLinkEmail(ctx, l.displayable())
-			if err != nil {
-				// The links exist and are returned; the sender can resend with link/send.
-				s.cfg.Logger.ErrorContext(ctx, "link email not sent", "link", l.ID, "err", err)
-			}
-			s.record(ctx, s.sentEvent(ctx, l, l.RecipientEmail, l.SenderEmail, err))
-		}
-	}
-	return links, nil
-}
-
-func (s *Service) checkTargets(ctx context.Context, bucketID, linkType string, targets []string, src string, v *Validation) {
-	for j, id := range targets {
-		o, err := s.store.Object(ctx, bucketID, id)
-		tsrc := fmt.Sprintf("%s/targets/%d", src, j)
-		switch {
-		case isNotFound(err):
-			v.Add("DoesNotExist", tsrc, fmt.Sprintf("no file or folder %s in this bucket", id))
-		case err != nil:
-			v.Add("DoesNotExist", tsrc, "could not be checked")
-			s.cfg.Logger.ErrorContext(ctx, "check link target", "target", id, "err", err)
-		case linkType == LinkUpload && o.Type != TypeFolder:
-			v.Add("BadState", tsrc, fmt.Sprintf("upload links can only target folders; %q is a file", o.Name))
-		}
-	}
-}
-
-func humanDuration(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		return fmt.Sprintf("%d days", d/(24*time.Hour))
-	}
-	return d.String()
+// linkStore keeps share links.
+type linkStore interface {
+	// InsertLinks stores links and their events, all or nothing.
+	InsertLinks(ctx context.Context, links []Link, evs []Event) error
+	Link(ctx context.Context, bucketID, id string) (Link, error)
+	LinksByID(ctx context.Context, bucketID string, ids []string) ([]Link, error)
+	ListLinks(ctx context.Context, q ListQuery) ([]Link, int, error)
+	// DeleteLinks deletes links and stores their events, all or nothing.
+	DeleteLinks(ctx context.Context, bucketID string, ids []string, evs []Event) ([]Link, error)
+	SetLinkRecipients(ctx context.Context, bucketID string, updates []LinkRecipient) ([]Link, error)
 }
 
 func (s *Service) linkURL(token string) string { return s.cfg.PublicURL + "/s/" + token }
@@ -241,7 +70,11 @@ func (s *Service) ListLinks(ctx context.Context, r ListRequest) (Page[Link], err
 			}
 			if c.Op == OpContains {
 				// Link tokens are stored hashed, so a substring of one cannot be searched.
-				v.Add("UnexpectedProperty", "/filter/link__contains", "link URLs are stored hashed: filter by the whole URL with link or link__in")
+				v.Add(
+					"UnexpectedProperty",
+					"/filter/link__contains",
+					"link URLs are stored hashed: filter by the whole URL with link or link__in",
+				)
 				continue
 			}
 			hashed := make([]any, len(c.Values))
@@ -373,148 +206,4 @@ func orderLike(links []Link, ids []string) []Link {
 		}
 	}
 	return out
-}
-
-// sentEvent is the event of emailing l to an address: recorded after the attempt, so it can say
-// whether the email went out.
-func (s *Service) sentEvent(ctx context.Context, l Link, to, sender string, err error) Event {
-	ev := s.event(ctx, l, EventSent)
-	if ev.Actor == "" {
-		ev.Actor = sender
-	}
-	ev.Method = "email"
-	ev.Detail = to
-	if err != nil {
-		ev.Outcome = OutcomeFailed
-	}
-	return ev
-}
-
-// SendResult is the outcome of emailing one link to one address.
-type SendResult struct {
-	ID     string
-	Email  string
-	Sent   bool
-	Detail string // why it was not sent
-}
-
-// SendLinks records recipient and sender on each link and emails the recipient, once per item. When
-// some emails go out and others fail, it still succeeds and says which failed: an error would make
-// Pangea's SDKs retry the whole request (they retry 5xx) and email the good addresses again. Only when
-// no email went out at all is it an error (ProviderError), so a retry duplicates nothing.
-func (s *Service) SendLinks(ctx context.Context, bucketID string, items []SendItem, senderEmail, senderName string) ([]Link, []SendResult, error) {
-	bucketID, err := s.bucket(ctx, bucketID)
-	if err != nil {
-		return nil, nil, err
-	}
-	var v Validation
-	if !ValidEmail(senderEmail) {
-		v.Add("BadFormat", "/sender_email", "must be an email address")
-	}
-	if HasBidiControl(senderName) {
-		v.Add("BadFormat", "/sender_name", BidiProblem)
-	}
-	ids := make([]string, len(items))
-	updates := make([]LinkRecipient, len(items))
-	for i, it := range items {
-		if !ValidEmail(it.Email) {
-			v.Add("BadFormat", fmt.Sprintf("/links/%d/email", i), "must be an email address")
-		}
-		ids[i] = it.ID
-		updates[i] = LinkRecipient{ID: it.ID, RecipientEmail: it.Email, SenderEmail: senderEmail, SenderName: senderName}
-	}
-	if err := v.Err(); err != nil {
-		return nil, nil, err
-	}
-	if err := s.requireLinks(ctx, bucketID, dedupe(ids), func(i int) string { return fmt.Sprintf("/links/%d/id", i) }); err != nil {
-		return nil, nil, err
-	}
-	if _, err := s.store.SetLinkRecipients(ctx, bucketID, updates); err != nil {
-		return nil, nil, err
-	}
-	out := make([]Link, len(items))
-	for i, it := range items {
-		l, err := s.GetLink(ctx, bucketID, it.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		l.RecipientEmail = it.Email // the same link may be sent to several people in one request
-		out[i] = l
-	}
-	results := s.sendEmails(ctx, out, senderEmail)
-	var failed []string
-	for _, r := range results {
-		if r.Detail == notDelivered {
-			failed = append(failed, r.Email)
-		}
-	}
-	// Only when every email certainly failed is it an error (which SDKs retry); one that may still be
-	// delivered makes it a 200 with per-address results, so nothing is sent twice by a retry.
-	if len(failed) == len(items) {
-		return nil, nil, Errf(CodeProvider, "The email could not be delivered to %s; the links were recorded, try sending again.", strings.Join(failed, ", "))
-	}
-	return out, results, nil
-}
-
-// What SendResult.Detail says of an email that did not go out.
-const (
-	notDelivered = "the email could not be delivered; send this one again"
-	notAnswered  = "the mail server did not answer in time; it may still deliver it: check with the recipient before sending again"
-)
-
-// sendEmails emails each link's recipient, a few at a time, within a budget, and says per address
-// whether it went out.
-//
-// The budget (Config.SendBudget) keeps the answer, with its per-address results, ahead of the server's
-// own write deadline: a client that never got the answer would retry and email again the addresses
-// that did go out.
-func (s *Service) sendEmails(ctx context.Context, links []Link, senderEmail string) []SendResult {
-	budget := s.cfg.SendBudget
-	if budget <= 0 {
-		budget = 40 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, budget)
-	defer cancel()
-	type done struct {
-		i   int
-		res SendResult
-	}
-	finished := make(chan done, len(links)) // buffered: a sender that finishes after the answer still exits
-	sem := make(chan struct{}, 16)
-	for i, l := range links {
-		go func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			res := SendResult{ID: l.ID, Email: l.RecipientEmail, Sent: true}
-			err := ctx.Err()
-			if err == nil {
-				err = s.sendLinkEmail(ctx, l.displayable())
-			}
-			if err != nil {
-				res.Sent, res.Detail = false, notDelivered
-				s.cfg.Logger.ErrorContext(ctx, "link email not sent", "link", l.ID, "err", err)
-			}
-			s.record(context.WithoutCancel(ctx), s.sentEvent(ctx, l, l.RecipientEmail, senderEmail, err))
-			finished <- done{i, res}
-		}()
-	}
-	results := make([]SendResult, len(links))
-	got := make([]bool, len(links))
-	for range links {
-		select {
-		case d := <-finished:
-			results[d.i], got[d.i] = d.res, true
-			continue
-		case <-ctx.Done():
-		}
-		break
-	}
-	// Mail servers that have not answered within the budget (an SMTP conversation does not always
-	// notice the deadline) are reported as such; their senders finish in the background.
-	for i, l := range links {
-		if !got[i] {
-			results[i] = SendResult{ID: l.ID, Email: l.RecipientEmail, Detail: notAnswered}
-		}
-	}
-	return results
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-openapi/jsonpointer"
 )
 
 // FieldKind says how a list field is filtered and how its cursor value is typed.
@@ -123,7 +125,7 @@ func (s ListSpec) ParseFilter(raw map[string]any, base string, v *Validation) []
 	sort.Strings(keys)
 	var conds []Cond
 	for _, key := range keys {
-		src := base + "/" + escapePointer(key)
+		src := base + "/" + jsonpointer.Escape(key)
 		field, op := key, OpEq
 		if i := strings.LastIndex(key, "__"); i > 0 {
 			field, op = key[:i], key[i+2:]
@@ -242,10 +244,6 @@ func ParseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("must be an RFC 3339 date-time such as 2026-01-02T15:04:05Z")
 	}
 	return t.UTC(), nil
-}
-
-func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
 }
 
 type cursorBody struct {

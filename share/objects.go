@@ -23,6 +23,18 @@ import (
 	"github.com/sharedesk/sharedesk/share/blob"
 )
 
+// objectStore keeps the rows of files and folders (their bytes are in share/blob).
+type objectStore interface {
+	InsertObject(ctx context.Context, o Object) error // ErrExists when the name is taken in the folder
+	Object(ctx context.Context, bucketID, id string) (Object, error)
+	ObjectByName(ctx context.Context, bucketID, parentID, name string) (Object, error)
+	Children(ctx context.Context, bucketID, parentID string) ([]Object, error)
+	ListObjects(ctx context.Context, q ListQuery) ([]Object, int, error)
+	// UpdateObject writes o if the stored updated_at still equals prevUpdatedAt (ErrConflict if not).
+	UpdateObject(ctx context.Context, o Object, prevUpdatedAt int64) error
+	DeleteObjects(ctx context.Context, bucketID string, ids []string) error
+}
+
 // FolderInput creates a folder: Name inside ParentID, or inside the path Folder, or the path Folder
 // itself when Name is empty (every missing folder on the way is created).
 type FolderInput struct {

@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// What recipients may do, by link type.
+// CanDownload reports whether recipients may download (what recipients may do depends on the link type).
 func (l Link) CanDownload() bool { return l.LinkType == LinkDownload || l.LinkType == LinkEditor }
 
 // CanUpload reports whether recipients may add files.
@@ -105,7 +105,7 @@ func (s *Service) LinkChildren(ctx context.Context, l Link, folderID string) (Ob
 // LinkArchive prepares a zip of reachable objects.
 func (s *Service) LinkArchive(ctx context.Context, l Link, ids []string) (*Archive, error) {
 	if !l.CanDownload() {
-		return nil, Errf(CodeNotAllowed, "This link lets you upload files, not download them.")
+		return nil, refuse(CodeNotAllowed, ReasonUploadOnly)
 	}
 	for _, id := range ids {
 		if _, err := s.LinkObject(ctx, l, id); err != nil {
@@ -119,7 +119,7 @@ func (s *Service) LinkArchive(ctx context.Context, l Link, ids []string) (*Archi
 // the stored object says which.
 func (s *Service) Upload(ctx context.Context, l Link, folderID, name string, body io.Reader) (Object, error) {
 	if !l.CanUpload() {
-		return Object{}, Errf(CodeNotAllowed, "This link lets you download files, not upload them.")
+		return Object{}, refuse(CodeNotAllowed, ReasonDownloadOnly)
 	}
 	f, err := s.LinkObject(ctx, l, folderID)
 	if err != nil {
@@ -136,7 +136,11 @@ func (s *Service) Upload(ctx context.Context, l Link, folderID, name string, bod
 	if err != nil {
 		return Object{}, err
 	}
-	o, err := s.PutObject(ctx, PutInput{BucketID: l.BucketID, ParentID: f.ID, Name: free, Metadata: map[string]string{"uploaded_via": l.ID}}, body)
+	o, err := s.PutObject(
+		ctx,
+		PutInput{BucketID: l.BucketID, ParentID: f.ID, Name: free, Metadata: map[string]string{"uploaded_via": l.ID}},
+		body,
+	)
 	if err != nil {
 		return Object{}, err
 	}
@@ -168,14 +172,18 @@ func (s *Service) freeName(ctx context.Context, bucketID, parentID, name string)
 // (renaming or deleting what was shared would break the link for everyone).
 func (s *Service) editable(ctx context.Context, l Link, id string) (Object, error) {
 	if !l.CanEdit() {
-		return Object{}, Errf(CodeNotAllowed, "This link does not let you rename or delete files.")
+		return Object{}, refuse(CodeNotAllowed, ReasonNoEditing)
 	}
 	o, err := s.LinkObject(ctx, l, id)
 	if err != nil {
 		return Object{}, err
 	}
 	if slices.Contains(l.Targets, o.ID) {
-		return Object{}, Errf(CodeNotAllowed, "%q is what was shared with you; it cannot be renamed or deleted from here.", o.Name)
+		return Object{}, Errf(
+			CodeNotAllowed,
+			"%q is what was shared with you; it cannot be renamed or deleted from here.",
+			o.Name,
+		)
 	}
 	return o, nil
 }

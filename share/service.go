@@ -15,6 +15,13 @@ import (
 	"github.com/sharedesk/sharedesk/share/blob"
 )
 
+// bucketStore is what the service needs at start and for its readiness check.
+type bucketStore interface {
+	Ping(ctx context.Context) error
+	EnsureDefaultBucket(ctx context.Context, b Bucket) (Bucket, error)
+	Buckets(ctx context.Context) ([]Bucket, error)
+}
+
 // Config holds the service's limits and collaborators.
 type Config struct {
 	PublicURL        string        // external base URL of the share server; link URLs are PublicURL/s/{token}
@@ -24,11 +31,14 @@ type Config struct {
 	MaxExpiry        time.Duration // the latest expires_at a request may ask for, from now
 	MaxUploadSize    int64         // largest file accepted
 	MinFreeSpace     int64         // uploads are refused and /readyz fails below this much free disk; default 32 MiB
-	ReserveSpace     int64         // a file this large is kept on the blob disk and given up for deletes when it is full; default 8 MiB
-	Sender           notify.Sender // email
-	SMS              notify.Sender
-	Logger           *slog.Logger
-	Now              func() time.Time
+	// ReserveSpace: a file this large is kept on the blob disk and given up for deletes when it is full;
+	// default 8 MiB.
+	ReserveSpace int64
+	Sender       notify.Sender // email; without one, every email fails (pass a notify.Outbox to keep them)
+	SMS          notify.Sender
+	Composer     Composer // words emails and texts; without one, nothing is sent (views/email.Composer)
+	Logger       *slog.Logger
+	Now          func() time.Time
 	// AttemptWait is how long a sign-in waits for other attempts on the same link or address that are
 	// still being checked, when only they stand in its way, before it is answered Busy (5 s).
 	AttemptWait time.Duration
@@ -62,10 +72,10 @@ func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Sender == nil {
-		cfg.Sender = notify.Outbox{Store: store}
+		cfg.Sender = notify.Unconfigured{}
 	}
 	if cfg.SMS == nil {
-		cfg.SMS = notify.Outbox{Store: store}
+		cfg.SMS = notify.Unconfigured{}
 	}
 	if cfg.AttemptWait <= 0 {
 		cfg.AttemptWait = 5 * time.Second
@@ -77,7 +87,13 @@ func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
 		cfg.ReserveSpace = 8 << 20
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return &Service{store: store, blobs: blobs, keys: keys, cfg: cfg, kdfSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+	return &Service{
+		store:    store,
+		blobs:    blobs,
+		keys:     keys,
+		cfg:      cfg,
+		kdfSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
+	}
 }
 
 // Start makes sure the default bucket exists.
@@ -114,7 +130,11 @@ func (s *Service) roomToWrite() error {
 		return fmt.Errorf("free disk space: %w", err)
 	}
 	if free < s.cfg.MinFreeSpace {
-		return &Error{Code: CodeStorageFull, Message: msgStorageFull, cause: fmt.Errorf("%d bytes free, %d needed: %w", free, s.cfg.MinFreeSpace, blob.ErrNoSpace)}
+		return &Error{
+			Code:    CodeStorageFull,
+			Message: msgStorageFull,
+			cause:   fmt.Errorf("%d bytes free, %d needed: %w", free, s.cfg.MinFreeSpace, blob.ErrNoSpace),
+		}
 	}
 	return nil
 }

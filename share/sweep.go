@@ -9,6 +9,14 @@ import (
 	"github.com/sharedesk/sharedesk/share/blob"
 )
 
+// sweepStore is what the sweeper reads and removes.
+type sweepStore interface {
+	// For the sweeper (see Sweep).
+	ExistingObjects(ctx context.Context, ids []string) (map[string]bool, error)
+	DeleteLinksExpiredBefore(ctx context.Context, before int64) (int, error)
+	DeletePendingUploadsBefore(ctx context.Context, before int64) (int, error)
+}
+
 // SweepOptions say what the sweeper may remove.
 type SweepOptions struct {
 	// TempAge is how old an unfinished upload's temp file (or a blob without a row) must be before it

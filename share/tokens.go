@@ -7,6 +7,14 @@ import (
 	"strings"
 )
 
+// tokenStore keeps API tokens (hashed).
+type tokenStore interface {
+	InsertToken(ctx context.Context, t Token) error
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+	Tokens(ctx context.Context) ([]Token, error)
+	RevokeToken(ctx context.Context, idOrName string, at int64) (int, error)
+}
+
 // TokenPrefix marks sharedesk API tokens, so secret scanners and people recognise a leaked one.
 const TokenPrefix = "shd_"
 
@@ -21,7 +29,11 @@ func (s *Service) CreateToken(ctx context.Context, name string) (string, Token, 
 		return "", Token{}, err
 	}
 	if len(live) > 0 {
-		return "", Token{}, fmt.Errorf("a live token is already named %q (%s): choose another name, or revoke it first", name, live[0].ID)
+		return "", Token{}, fmt.Errorf(
+			"a live token is already named %q (%s): choose another name, or revoke it first",
+			name,
+			live[0].ID,
+		)
 	}
 	secret := TokenPrefix + randomString()
 	t := Token{ID: NewID("ptk_"), Name: name, Hash: hashToken(secret), CreatedAt: s.now()}
@@ -94,7 +106,12 @@ func (s *Service) RevokeToken(ctx context.Context, idOrName string) error {
 		for i, t := range live {
 			ids[i] = t.ID
 		}
-		return fmt.Errorf("%d live tokens are named %q; revoke one by id: %s", len(live), idOrName, strings.Join(ids, ", "))
+		return fmt.Errorf(
+			"%d live tokens are named %q; revoke one by id: %s",
+			len(live),
+			idOrName,
+			strings.Join(ids, ", "),
+		)
 	}
 	n, err := s.store.RevokeToken(ctx, live[0].ID, Micros(s.now()))
 	if err != nil {

@@ -8,6 +8,14 @@ import (
 	"time"
 )
 
+// expiryStore keeps when files expire and finds those that have.
+type expiryStore interface {
+	// SetObjectExpiry writes o's FileTTLEffective, FileTTLFrom and ExpiresAt only.
+	SetObjectExpiry(ctx context.Context, o Object) error
+	// ExpiredObjects returns up to limit files whose ExpiresAt is at or before now (Micros).
+	ExpiredObjects(ctx context.Context, now int64, limit int) ([]Object, error)
+}
+
 // MaxFileTTL is the longest file_ttl accepted: long enough for any retention rule, short enough that
 // now + ttl never overflows.
 const MaxFileTTL = 100 * 365 * 24 * time.Hour
@@ -21,11 +29,21 @@ func ParseFileTTL(s, source string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
 	}
-	bad := Invalid("BadFormat", source, `must be a duration such as "30d", "12h", "1w" or "1d12h" (units s, m, h, d, w), from 1 minute to 100 years`)
+	bad := Invalid(
+		"BadFormat",
+		source,
+		`must be a duration such as "30d", "12h", "1w" or "1d12h" (units s, m, h, d, w), from 1 minute to 100 years`,
+	)
 	if !ttlWhole.MatchString(s) {
 		return 0, bad
 	}
-	units := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour}
+	units := map[string]time.Duration{
+		"s": time.Second,
+		"m": time.Minute,
+		"h": time.Hour,
+		"d": 24 * time.Hour,
+		"w": 7 * 24 * time.Hour,
+	}
 	var total time.Duration
 	for _, m := range ttlPart.FindAllStringSubmatch(s, -1) {
 		n, err := strconv.ParseInt(m[1], 10, 64)

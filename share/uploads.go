@@ -8,6 +8,15 @@ import (
 	"time"
 )
 
+// uploadStore keeps uploads announced by a signed URL until their bytes arrive.
+type uploadStore interface {
+	InsertPendingUpload(ctx context.Context, p PendingUpload) error
+	PendingUpload(ctx context.Context, id string) (PendingUpload, error)
+	// ClaimPendingUpload moves an unexpired pending upload to uploading; false when it was not pending.
+	ClaimPendingUpload(ctx context.Context, id string, now int64) (bool, error)
+	FinishPendingUpload(ctx context.Context, id, state string, refusal *Error) error
+}
+
 // States of a pending upload.
 const (
 	UploadPending   = "pending"   // the URL was handed out; nothing arrived yet
@@ -33,7 +42,12 @@ type PendingUpload struct {
 
 // RequestUpload checks a put that will arrive later through an upload URL, and records it under id
 // (the request id). Everything that can be refused before the bytes arrive is refused here.
-func (s *Service) RequestUpload(ctx context.Context, id, method string, in PutInput, ttl time.Duration) (PendingUpload, error) {
+func (s *Service) RequestUpload(
+	ctx context.Context,
+	id, method string,
+	in PutInput,
+	ttl time.Duration,
+) (PendingUpload, error) {
 	bucketID, parent, err := s.checkPut(ctx, &in)
 	if err != nil {
 		return PendingUpload{}, err
@@ -52,7 +66,10 @@ func (s *Service) RequestUpload(ctx context.Context, id, method string, in PutIn
 // are kept in the database row, so the token needs nothing else.
 func (s *Service) UploadToken(id string) string { return id + "." + s.keys.mac(s.keys.upload, id) }
 
-var errBadUploadURL = Errf(CodeNotFound, "This upload URL is invalid, expired or already used; request a new one with put.")
+var errBadUploadURL = Errf(
+	CodeNotFound,
+	"This upload URL is invalid, expired or already used; request a new one with put.",
+)
 
 // CompleteUpload receives the bytes for the upload URL token, once: the first request claims the
 // upload, and whatever happens to it (stored, or refused) is recorded for /request/{id}.
@@ -83,7 +100,10 @@ func (s *Service) CompleteUpload(ctx context.Context, token, method string, body
 	if err != nil {
 		state = UploadFailed
 		if !errors.As(err, &refusal) {
-			refusal = Errf(CodeTransferFailed, "The upload could not be stored; request a new upload URL and try again.")
+			refusal = Errf(
+				CodeTransferFailed,
+				"The upload could not be stored; request a new upload URL and try again.",
+			)
 		}
 	}
 	// Recorded without the request's context: a client that hangs up must not leave the upload "uploading".
@@ -110,7 +130,12 @@ func (s *Service) finishUpload(ctx context.Context, p PendingUpload, body io.Rea
 func (s *Service) UploadStatus(ctx context.Context, id string) (PendingUpload, Object, error) {
 	p, err := s.store.PendingUpload(ctx, id)
 	if isNotFound(err) {
-		return p, Object{}, Errf(CodeNotFound, "There is no pending request %s: only uploads through upload URLs answer here, for as long as their URL lives.", id)
+		return p, Object{}, Errf(
+			CodeNotFound,
+			"There is no pending request %s: only uploads through upload URLs answer here, for as long as their URL "+
+				"lives.",
+			id,
+		)
 	}
 	if err != nil {
 		return p, Object{}, err
@@ -121,15 +146,25 @@ func (s *Service) UploadStatus(ctx context.Context, id string) (PendingUpload, O
 		return p, o, err
 	case UploadFailed:
 		if p.Err == nil {
-			return p, Object{}, Errf(CodeTransferFailed, "The upload through this URL failed; request a new upload URL.")
+			return p, Object{}, Errf(
+				CodeTransferFailed,
+				"The upload through this URL failed; request a new upload URL.",
+			)
 		}
 		return p, Object{}, p.Err
 	}
 	if !s.now().Before(p.ExpiresAt) {
 		if p.State == UploadUploading {
-			return p, Object{}, Errf(CodeTransferFailed, "The upload through this URL did not complete; request a new upload URL.")
+			return p, Object{}, Errf(
+				CodeTransferFailed,
+				"The upload through this URL did not complete; request a new upload URL.",
+			)
 		}
-		return p, Object{}, Errf(CodeNotFound, "The upload URL of request %s expired before a file arrived; request a new one.", id)
+		return p, Object{}, Errf(
+			CodeNotFound,
+			"The upload URL of request %s expired before a file arrived; request a new one.",
+			id,
+		)
 	}
 	return p, Object{}, nil
 }

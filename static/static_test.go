@@ -16,7 +16,7 @@ import (
 func TestReferencedMatchesPages(t *testing.T) {
 	ref := regexp.MustCompile(`/static/([A-Za-z0-9_./-]+\.(?:js|css))`)
 	var sources []string
-	for _, pattern := range []string{"../views/*.templ", "../handlers/*.go", "../portal/*.go"} {
+	for _, pattern := range []string{"../views/*.templ", "../views/*/*.templ", "../handlers/*.go", "../portal/*.go"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

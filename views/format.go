@@ -1,3 +1,6 @@
+// Package views holds what the console's and the portal's pages share: formatting for people,
+// widgets both use, and the choice between a whole page and the part htmx asked for. The pages
+// themselves live in views/console and views/portal.
 package views
 
 import (
@@ -24,19 +27,22 @@ func When(t time.Time) string {
 	return t.UTC().Format("Mon 2 Jan 2006, 15:04 MST")
 }
 
-func authHeading(kind string) string {
-	switch kind {
-	case "password":
-		return "Enter the password"
-	case "email_otp":
-		return "Get a code by email"
-	case "sms_otp":
-		return "Get a code by text message"
+// Itoa writes a count in a page.
+func Itoa(i int) string { return fmt.Sprint(i) }
+
+// Plural picks the word that agrees with n.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-	return kind
+	return many
 }
 
-func itoa(i int) string { return fmt.Sprint(i) }
+// Crumb is one step of a folder path.
+type Crumb struct {
+	Name string
+	URL  string
+}
 
 // Relative says how far t is from now in words: "in 3 days", "2 hours ago".
 func Relative(t, now time.Time) string {

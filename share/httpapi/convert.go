@@ -8,10 +8,24 @@ import (
 )
 
 func wireLink(l share.Link) api.ShareLink {
-	out := api.ShareLink{ID: l.ID, BucketID: l.BucketID, Targets: l.Targets, LinkType: l.LinkType, AccessCount: l.AccessCount,
-		MaxAccessCount: l.MaxAccessCount, CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt, Title: l.Title, Message: l.Message,
-		Link: l.URL, RecipientEmail: l.RecipientEmail, SenderEmail: l.SenderEmail, SenderName: l.SenderName, Tags: l.Tags,
-		Authenticators: make([]api.Authenticator, len(l.Authenticators))}
+	out := api.ShareLink{
+		ID:             l.ID,
+		BucketID:       l.BucketID,
+		Targets:        l.Targets,
+		LinkType:       l.LinkType,
+		AccessCount:    l.AccessCount,
+		MaxAccessCount: l.MaxAccessCount,
+		CreatedAt:      l.CreatedAt,
+		ExpiresAt:      l.ExpiresAt,
+		Title:          l.Title,
+		Message:        l.Message,
+		Link:           l.URL,
+		RecipientEmail: l.RecipientEmail,
+		SenderEmail:    l.SenderEmail,
+		SenderName:     l.SenderName,
+		Tags:           l.Tags,
+		Authenticators: make([]api.Authenticator, len(l.Authenticators)),
+	}
 	if !l.LastAccessedAt.IsZero() {
 		t := l.LastAccessedAt
 		out.LastAccessedAt = &t

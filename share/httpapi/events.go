@@ -21,14 +21,27 @@ func (s *Server) linkEvents(ctx context.Context, req *api.LinkEventsRequest) (an
 		}
 		after = n
 	}
-	evs, more, err := s.svc.LinkEvents(ctx, share.EventsRequest{BucketID: req.BucketID, LinkID: req.ID, After: after, Size: req.Size})
+	evs, more, err := s.svc.LinkEvents(
+		ctx,
+		share.EventsRequest{BucketID: req.BucketID, LinkID: req.ID, After: after, Size: req.Size},
+	)
 	if err != nil {
 		return nil, "", err
 	}
 	out := api.LinkEventsResult{Events: make([]api.LinkEvent, len(evs))}
 	for i, ev := range evs {
-		out.Events[i] = api.LinkEvent{ID: ev.ID, Type: ev.Type, At: ev.At, Actor: ev.Actor, Client: ev.Client, Method: ev.Method,
-			ObjectID: ev.ObjectID, ObjectName: ev.ObjectName, Detail: ev.Detail, Outcome: ev.Outcome}
+		out.Events[i] = api.LinkEvent{
+			ID:         ev.ID,
+			Type:       ev.Type,
+			At:         ev.At,
+			Actor:      ev.Actor,
+			Client:     ev.Client,
+			Method:     ev.Method,
+			ObjectID:   ev.ObjectID,
+			ObjectName: ev.ObjectName,
+			Detail:     ev.Detail,
+			Outcome:    ev.Outcome,
+		}
 	}
 	if more {
 		out.Last = strconv.FormatInt(evs[len(evs)-1].Seq, 10)

@@ -14,7 +14,8 @@ func (s *Server) linkCreate(ctx context.Context, req *api.LinkCreateRequest) (an
 	items := make([]share.LinkInput, len(req.Links))
 	for i, l := range req.Links {
 		in := share.LinkInput{Targets: l.Targets, LinkType: l.LinkType, ExpiresAt: timePtr(l.ExpiresAt),
-			MaxAccessCount: l.MaxAccessCount, Title: l.Title, Message: l.Message, Tags: l.Tags, RecipientEmail: l.NotifyEmail}
+			MaxAccessCount: l.MaxAccessCount, Title: l.Title, Message: l.Message, Tags: l.Tags,
+			RecipientEmail: l.NotifyEmail}
 		if p := l.SendParams; p != nil {
 			if p.RecipientEmail != "" {
 				in.RecipientEmail = p.RecipientEmail
@@ -75,14 +76,21 @@ func (s *Server) linkSend(ctx context.Context, req *api.LinkSendRequest) (any, s
 	res := api.LinksResult{ShareLinkObjects: wireLinks(links)}
 	var failed []string
 	for _, r := range results {
-		res.SendResults = append(res.SendResults, api.SendResult{ID: r.ID, Email: r.Email, Sent: r.Sent, Detail: r.Detail})
+		res.SendResults = append(
+			res.SendResults,
+			api.SendResult{ID: r.ID, Email: r.Email, Sent: r.Sent, Detail: r.Detail},
+		)
 		if !r.Sent {
 			failed = append(failed, r.Email)
 		}
 	}
 	if len(failed) > 0 {
-		return res, fmt.Sprintf("%d of %d email(s) sent; not delivered to %s (see ext_send_results; send only those again)",
-			len(results)-len(failed), len(results), strings.Join(failed, ", ")), nil
+		return res, fmt.Sprintf(
+			"%d of %d email(s) sent; not delivered to %s (see ext_send_results; send only those again)",
+			len(results)-len(failed),
+			len(results),
+			strings.Join(failed, ", "),
+		), nil
 	}
 	return res, fmt.Sprintf("%d share link(s) sent", len(links)), nil
 }
@@ -99,7 +107,12 @@ func (s *Server) buckets(ctx context.Context, _ *struct {
 	}
 	out := api.BucketsResult{Buckets: make([]api.Bucket, len(bs))}
 	for i, b := range bs {
-		out.Buckets[i] = api.Bucket{ID: b.ID, Name: b.Name, Default: b.Default, TransferMethods: []string{api.TransferMultipart, api.TransferDestURL}}
+		out.Buckets[i] = api.Bucket{
+			ID:              b.ID,
+			Name:            b.Name,
+			Default:         b.Default,
+			TransferMethods: []string{api.TransferMultipart, api.TransferDestURL},
+		}
 	}
 	return out, fmt.Sprintf("%d bucket(s)", len(bs)), nil
 }

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -57,58 +58,62 @@ func TestLinkLifecycle(t *testing.T) {
 			t.Errorf("link token %q carries fewer than 128 bits", token)
 		}
 
-		got := sharetest.Must(e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject
-		if got.Link != l.Link || got.Title != "Contracts" || got.Authenticators[0].AuthContext != "********" {
-			t.Errorf("get: got %+v, want the created link", got)
-		}
-		if _, err := e.Client.LinkGet(ctx, api.LinkGetRequest{ID: "psl_doesnotexistdoesnotexistdoesnot"}); !api.IsStatus(err, "NotFound") {
-			t.Errorf("get unknown: got %v, want NotFound", err)
-		}
-
-		// Filter by the whole link URL finds it.
-		byURL := sharetest.Must(e.Client.LinkList(ctx, api.LinkListRequest{Filter: map[string]any{"link": l.Link}}))(t)
-		if byURL.Count != 1 || byURL.ShareLinkObjects[0].ID != l.ID {
-			t.Errorf("filter by link: got count %d, want 1", byURL.Count)
-		}
-
-		sent := sharetest.Must(e.Client.LinkSend(ctx, api.LinkSendRequest{Links: []api.LinkSendItem{{ID: l.ID, Email: "bob@example.com"}},
-			SenderEmail: "alice@example.com", SenderName: "Alice Smith"}))(t).ShareLinkObjects
-		if sent[0].RecipientEmail != "bob@example.com" || sent[0].SenderEmail != "alice@example.com" || sent[0].SenderName != "Alice Smith" {
-			t.Errorf("send: got recipient %q sender %q %q", sent[0].RecipientEmail, sent[0].SenderEmail, sent[0].SenderName)
-		}
-		m := e.Mail.Wait(t, "bob@example.com")
-		for _, want := range []string{"Contracts", "Please sign", "Alice Smith", l.Link} {
-			if !strings.Contains(m.Text, want) {
-				t.Errorf("plain-text email lacks %q:\n%s", want, m.Text)
-			}
-			if !strings.Contains(m.HTML, want) {
-				t.Errorf("HTML email lacks %q", want)
+		linkGone := func(t *testing.T, e *sharetest.Env, _ *http.Response, _ string) {
+			if _, err := e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}); !api.IsStatus(err, "NotFound") {
+				t.Errorf("get afterwards: got %v, want NotFound", err)
 			}
 		}
-		if !strings.Contains(m.HTML, `href="`+l.Link+`"`) || !strings.Contains(m.HTML, ">Open</a>") {
-			t.Errorf("HTML email has no Open button pointing at the link")
-		}
-		if want := "Alice Smith shared Contracts with you"; m.Subject != want {
-			t.Errorf("subject: got %q, want %q", m.Subject, want)
-		}
-		if _, err := e.Client.LinkSend(ctx, api.LinkSendRequest{Links: []api.LinkSendItem{{ID: "psl_nope", Email: "x@example.com"}}, SenderEmail: "a@example.com"}); !api.IsStatus(err, "NotFound") {
-			t.Errorf("send unknown link: got %v, want NotFound", err)
-		}
-
-		// Deleting answers with the deleted links; unknown ids delete nothing.
-		if _, err := e.Client.LinkDelete(ctx, api.LinkDeleteRequest{IDs: []string{l.ID, "psl_nope"}}); !api.IsStatus(err, "NotFound") {
-			t.Errorf("delete with an unknown id: got %v, want NotFound", err)
-		}
-		if _, err := e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}); err != nil {
-			t.Errorf("a refused delete removed the link: %v", err)
-		}
-		del := sharetest.Must(e.Client.LinkDelete(ctx, api.LinkDeleteRequest{IDs: []string{l.ID}}))(t).ShareLinkObjects
-		if len(del) != 1 || del[0].ID != l.ID || del[0].RecipientEmail != "bob@example.com" {
-			t.Errorf("delete: got %+v, want the link", del)
-		}
-		if _, err := e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}); !api.IsStatus(err, "NotFound") {
-			t.Errorf("get after delete: got %v, want NotFound", err)
-		}
+		sharetest.Run(t, e, []sharetest.Scenario{{
+			Name: "get answers the link with passwords masked", Path: "/v1/share/link/get", Body: `{"id":"` + l.ID + `"}`,
+			WantStatus: http.StatusOK, WantContent: []string{l.Link, `"Contracts"`, `"********"`}, NotWantContent: []string{"hunter2"},
+		}, {
+			Name: "get of an unknown link", Path: "/v1/share/link/get", Body: `{"id":"psl_doesnotexistdoesnotexistdoesnot"}`,
+			WantStatus: http.StatusNotFound, WantContent: []string{`"NotFound"`},
+		}, {
+			Name: "filter by the whole link URL finds it", Path: "/v1/share/link/list",
+			Body:       `{"filter":{"link":"` + l.Link + `"}}`,
+			WantStatus: http.StatusOK, WantContent: []string{`"count":1`, l.ID},
+		}, {
+			Name: "send records recipient and sender and emails the link", Path: "/v1/share/link/send",
+			Body: `{"links":[{"id":"` + l.ID + `","email":"bob@example.com"}],"sender_email":"alice@example.com",` +
+				`"sender_name":"Alice Smith"}`,
+			WantStatus:  http.StatusOK,
+			WantContent: []string{`"recipient_email":"bob@example.com"`, `"sender_email":"alice@example.com"`, `"Alice Smith"`},
+			After: func(t *testing.T, e *sharetest.Env, _ *http.Response, _ string) {
+				m := e.Mail.Wait(t, "bob@example.com")
+				for _, want := range []string{"Contracts", "Please sign", "Alice Smith", l.Link} {
+					if !strings.Contains(m.Text, want) {
+						t.Errorf("plain-text email lacks %q:\n%s", want, m.Text)
+					}
+					if !strings.Contains(m.HTML, want) {
+						t.Errorf("HTML email lacks %q", want)
+					}
+				}
+				if !strings.Contains(m.HTML, `href="`+l.Link+`"`) || !strings.Contains(m.HTML, ">Open</a>") {
+					t.Errorf("HTML email has no Open button pointing at the link")
+				}
+				if want := "Alice Smith shared Contracts with you"; m.Subject != want {
+					t.Errorf("subject: got %q, want %q", m.Subject, want)
+				}
+			},
+		}, {
+			Name: "send of an unknown link", Path: "/v1/share/link/send",
+			Body:       `{"links":[{"id":"psl_nope","email":"x@example.com"}],"sender_email":"a@example.com"}`,
+			WantStatus: http.StatusNotFound, WantContent: []string{`"NotFound"`},
+		}, {
+			Name: "delete with an unknown id deletes nothing", Path: "/v1/share/link/delete",
+			Body:       `{"ids":["` + l.ID + `","psl_nope"]}`,
+			WantStatus: http.StatusNotFound, WantContent: []string{`"NotFound"`},
+			After: func(t *testing.T, e *sharetest.Env, _ *http.Response, _ string) {
+				if _, err := e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}); err != nil {
+					t.Errorf("a refused delete removed the link: %v", err)
+				}
+			},
+		}, {
+			Name: "delete answers with the deleted link", Path: "/v1/share/link/delete", Body: `{"ids":["` + l.ID + `"]}`,
+			WantStatus: http.StatusOK, WantContent: []string{l.ID, `"recipient_email":"bob@example.com"`},
+			After: linkGone,
+		}})
 	})
 }
 

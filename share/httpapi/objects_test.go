@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -31,25 +32,21 @@ func TestObjects(t *testing.T) {
 			t.Fatalf("buckets: got %+v, want one default bucket", buckets)
 		}
 
-		t.Run("folder by path creates parents", func(t *testing.T) {
-			o := sharetest.Must(e.Client.FolderCreate(ctx, api.FolderCreateRequest{Folder: "/Projects/2026/Q4"}))(t).Object
-			if o.Name != "Q4" || o.Folder != "/Projects/2026" || o.Type != "folder" {
-				t.Errorf("got name %q folder %q type %q, want Q4 in /Projects/2026", o.Name, o.Folder, o.Type)
-			}
-			_, err := e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: "Docs"})
-			if !api.IsStatus(err, "SharePutObjectExists") {
-				t.Errorf("duplicate folder: got %v, want SharePutObjectExists", err)
-			}
-			var ae *api.Error
-			if !asError(err, &ae) || ae.HTTPStatus != http.StatusConflict {
-				t.Errorf("duplicate folder: got %v, want HTTP 409", err)
-			}
-			if _, err := e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: "x", ParentID: "pos_nope"}); !api.IsStatus(err, "ShareParentIDDoesNotExist") {
-				t.Errorf("unknown parent: got %v, want ShareParentIDDoesNotExist", err)
-			}
-			if _, err := e.Client.FolderCreate(ctx, api.FolderCreateRequest{Folder: "/Docs/a.txt/inner"}); !api.IsStatus(err, "SharePathContainsNonFolder") {
-				t.Errorf("path through a file: got %v, want SharePathContainsNonFolder", err)
-			}
+		t.Run("folder create", func(t *testing.T) {
+			sharetest.Run(t, e, []sharetest.Scenario{{
+				Name: "a path creates the missing parents", Path: "/v1/folder/create", Body: `{"folder":"/Projects/2026/Q4"}`,
+				WantStatus:  http.StatusOK,
+				WantContent: []string{`"name":"Q4"`, `"folder":"/Projects/2026"`, `"type":"folder"`},
+			}, {
+				Name: "a taken name", Path: "/v1/folder/create", Body: `{"name":"Docs"}`,
+				WantStatus: http.StatusConflict, WantContent: []string{`"SharePutObjectExists"`},
+			}, {
+				Name: "an unknown parent", Path: "/v1/folder/create", Body: `{"name":"x","parent_id":"pos_nope"}`,
+				WantStatus: http.StatusBadRequest, WantContent: []string{`"ShareParentIDDoesNotExist"`},
+			}, {
+				Name: "a path through a file", Path: "/v1/folder/create", Body: `{"folder":"/Docs/a.txt/inner"}`,
+				WantStatus: http.StatusBadRequest, WantContent: []string{`"SharePathContainsNonFolder"`},
+			}})
 		})
 
 		t.Run("put checks and streams", func(t *testing.T) {
@@ -238,19 +235,28 @@ func TestObjects(t *testing.T) {
 		})
 
 		t.Run("delete", func(t *testing.T) {
-			if _, err := e.Client.Delete(ctx, api.DeleteRequest{ID: f.docs.ID}); !api.IsStatus(err, "ShareNotEmpty") {
-				t.Errorf("delete non-empty folder: got %v, want ShareNotEmpty", err)
+			fileGone := func(t *testing.T, e *sharetest.Env, _ *http.Response, body string) {
+				var r struct {
+					Result struct{ Count int } `json:"result"`
+				}
+				if err := json.Unmarshal([]byte(body), &r); err != nil || r.Result.Count < 3 {
+					t.Errorf("forced delete: count %d (%v), want the folder and its contents", r.Result.Count, err)
+				}
+				if _, err := e.Client.Get(ctx, api.GetRequest{ID: f.a.ID}); !api.IsStatus(err, "NotFound") {
+					t.Errorf("file inside the deleted folder: got %v, want NotFound", err)
+				}
 			}
-			res := sharetest.Must(e.Client.Delete(ctx, api.DeleteRequest{ID: f.docs.ID, Force: true}))(t)
-			if res.Count < 3 {
-				t.Errorf("forced delete: count %d, want the folder and its contents", res.Count)
-			}
-			if _, err := e.Client.Get(ctx, api.GetRequest{ID: f.a.ID}); !api.IsStatus(err, "NotFound") {
-				t.Errorf("file inside deleted folder: got %v, want NotFound", err)
-			}
-			if _, err := e.Client.Delete(ctx, api.DeleteRequest{ID: f.docs.ID}); !api.IsStatus(err, "NotFound") {
-				t.Errorf("delete twice: got %v, want NotFound", err)
-			}
+			sharetest.Run(t, e, []sharetest.Scenario{{
+				Name: "a folder with contents needs force", Path: "/v1/delete", Body: `{"id":"` + f.docs.ID + `"}`,
+				WantStatus: http.StatusBadRequest, WantContent: []string{`"ShareNotEmpty"`},
+			}, {
+				Name: "force deletes the folder and its contents", Path: "/v1/delete",
+				Body:       `{"id":"` + f.docs.ID + `","force":true}`,
+				WantStatus: http.StatusOK, After: fileGone,
+			}, {
+				Name: "deleting twice", Path: "/v1/delete", Body: `{"id":"` + f.docs.ID + `"}`,
+				WantStatus: http.StatusNotFound, WantContent: []string{`"NotFound"`},
+			}})
 		})
 	})
 }
@@ -286,13 +292,5 @@ func objectNames(os []api.Object) []string {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
-
-func asError(err error, target **api.Error) bool {
-	e, ok := err.(*api.Error)
-	if ok {
-		*target = e
-	}
-	return ok
-}
 
 var _ = fmt.Sprint

@@ -6,8 +6,9 @@ import (
 	"net/http"
 )
 
-// openAPIDocument (a string, so nothing can change it) is the OpenAPI 3.1 description of this server's Share API. The API tests validate
-// every request and response they make against it, so it cannot drift from the handlers.
+// openAPIDocument (a string, so nothing can change it) is the OpenAPI 3.1 description of this server's
+// Share API. The API tests validate every request and response they make against it, so it cannot drift
+// from the handlers.
 //
 //go:embed openapi.json
 var openAPIDocument string

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/go-openapi/jsonpointer"
 	"github.com/sharedesk/sharedesk/share"
 )
 
@@ -35,16 +36,16 @@ const (
 	kFilter    // object checked later by the listing's own filter parser
 )
 
-func str(min, max int) *field      { return &field{kind: kString, min: min, max: max} }
-func integer(min int) *field       { return &field{kind: kInt, min: min} }
+func str(lo, hi int) *field        { return &field{kind: kString, min: lo, max: hi} }
+func integer(lo int) *field        { return &field{kind: kInt, min: lo} }
 func byteCount() *field            { return &field{kind: kInt, wide: true} }
 func boolean() *field              { return &field{kind: kBool} }
 func datetime() *field             { return &field{kind: kTime} }
 func stringMap() *field            { return &field{kind: kStringMap} }
 func filterObject() *field         { return &field{kind: kFilter} }
 func enum(values ...string) *field { return &field{kind: kString, enum: values} }
-func array(items *field, min, max int) *field {
-	return &field{kind: kArray, items: items, min: min, max: max}
+func array(items *field, lo, hi int) *field {
+	return &field{kind: kArray, items: items, min: lo, max: hi}
 }
 func object(props map[string]*field) *field { return &field{kind: kObject, props: props} }
 func (f *field) req() *field                { c := *f; c.required = true; return &c }
@@ -70,166 +71,206 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 	}
 	switch f.kind {
 	case kString:
-		s, ok := v.(string)
-		if !ok {
-			errs.Add("InvalidString", ptr, "must be a string")
-			return v
-		}
-		// Every text of every request, not only names and titles: an address, a tag or a metadata
-		// value with a direction control would show in another order wherever it is displayed.
-		if share.HasBidiControl(s) {
-			errs.Add("BadFormat", ptr, share.BidiProblem)
-		}
-		n := utf8.RuneCountInString(s)
-		if len(f.enum) > 0 {
-			for _, e := range f.enum {
-				if s == e {
-					return v
-				}
-			}
-			errs.Add("NotEnumMember", ptr, fmt.Sprintf("must be one of %v", f.enum))
-			return v
-		}
-		if n < f.min {
-			if n == 0 && f.required {
-				errs.Add("FieldRequired", ptr, "must not be empty")
-			} else {
-				errs.Add("BelowMinLength", ptr, fmt.Sprintf("must have at least %d characters", f.min))
-			}
-		} else if f.max > 0 && n > f.max {
-			errs.Add("AboveMaxLength", ptr, fmt.Sprintf("must have at most %d characters", f.max))
-		}
+		return f.checkString(v, ptr, errs)
 	case kInt:
-		n, ok := v.(json.Number)
-		if str, isStr := v.(string); isStr {
-			// Only what would be a JSON integer literal: "+5" and "007" parse as numbers but are not
-			// integers as the document describes them, and would make the rewritten body invalid JSON ("-0" is).
-			if i, err := strconv.ParseInt(str, 10, 64); err == nil && strconv.FormatInt(i, 10) == str || str == "-0" {
-				n, ok = json.Number(str), true
-				v, *changed = n, true
-			}
-		}
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an integer")
-			return v
-		}
-		bits := 32
-		if f.wide {
-			bits = 64
-		}
-		i, err := strconv.ParseInt(string(n), 10, bits)
-		if err != nil {
-			errs.Add("BadFormat", ptr, fmt.Sprintf("must be a whole number that fits in %d bits", bits))
-			return v
-		}
-		if i < int64(f.min) {
-			errs.Add("BadFormat", ptr, fmt.Sprintf("must be at least %d", f.min))
-		}
+		return f.checkInt(v, ptr, errs, changed)
 	case kBool:
-		if _, ok := v.(bool); !ok {
-			errs.Add("BadFormat", ptr, "must be true or false")
-		}
+		return f.checkBool(v, ptr, errs)
 	case kTime:
-		s, ok := v.(string)
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an RFC 3339 date-time string")
-			return v
-		}
-		if _, err := share.ParseTime(s); err != nil {
-			errs.Add("BadFormat", ptr, err.Error())
-		}
+		return f.checkTime(v, ptr, errs)
 	case kArray:
-		list, ok := v.([]any)
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an array")
-			return v
-		}
-		if len(list) < f.min {
-			errs.Add("BelowMinItems", ptr, fmt.Sprintf("must have at least %d items", f.min))
-		}
-		if f.max > 0 && len(list) > f.max {
-			errs.Add("AboveMaxItems", ptr, fmt.Sprintf("must have at most %d items", f.max))
-			return v
-		}
-		for i, item := range list {
-			if item == nil {
-				errs.Add("FieldRequired", fmt.Sprintf("%s/%d", ptr, i), "must not be null")
-				continue
-			}
-			list[i] = f.items.check(item, fmt.Sprintf("%s/%d", ptr, i), errs, changed)
-		}
+		return f.checkArray(v, ptr, errs, changed)
 	case kObject:
-		m, ok := v.(map[string]any)
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an object")
-			return v
-		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if _, known := f.props[k]; !known {
-				errs.Add("UnexpectedProperty", ptr+"/"+escape(k), fmt.Sprintf("unknown property %q", k))
-			}
-		}
-		names := make([]string, 0, len(f.props))
-		for k := range f.props {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			if val, present := m[k]; present {
-				m[k] = f.props[k].check(val, ptr+"/"+escape(k), errs, changed)
-			} else {
-				f.props[k].check(nil, ptr+"/"+escape(k), errs, changed)
-			}
-		}
+		return f.checkObject(v, ptr, errs, changed)
 	case kStringMap:
-		m, ok := v.(map[string]any)
-		if !ok {
-			errs.Add("BadFormat", ptr, "must be an object of strings")
-			return v
-		}
-		if len(m) > 64 {
-			errs.Add("AboveMaxItems", ptr, "at most 64 entries")
-		}
-		for k, val := range m {
-			if s, ok := val.(string); !ok || len(s) > 1024 || len(k) > 128 {
-				errs.Add("InvalidString", ptr+"/"+escape(k), "must be a string of at most 1024 bytes with a key of at most 128")
-			} else if share.HasBidiControl(s) || share.HasBidiControl(k) {
-				errs.Add("BadFormat", ptr+"/"+escape(k), share.BidiProblem)
+		return f.checkStringMap(v, ptr, errs)
+	case kFilter:
+		return f.checkFilter(v, ptr, errs)
+	}
+	return v
+}
+
+// checkString checks length in characters, or membership of an enum.
+func (f *field) checkString(v any, ptr string, errs *share.Validation) any {
+	s, ok := v.(string)
+	if !ok {
+		errs.Add("InvalidString", ptr, "must be a string")
+		return v
+	}
+	// Every text of every request, not only names and titles: an address, a tag or a metadata value
+	// with a direction control would show in another order wherever it is displayed.
+	if share.HasBidiControl(s) {
+		errs.Add("BadFormat", ptr, share.BidiProblem)
+	}
+	n := utf8.RuneCountInString(s)
+	if len(f.enum) > 0 {
+		for _, e := range f.enum {
+			if s == e {
+				return v
 			}
 		}
-	case kFilter:
-		if _, ok := v.(map[string]any); !ok {
-			errs.Add("BadFormat", ptr, "must be an object")
+		errs.Add("NotEnumMember", ptr, fmt.Sprintf("must be one of %v", f.enum))
+		return v
+	}
+	if n < f.min {
+		if n == 0 && f.required {
+			errs.Add("FieldRequired", ptr, "must not be empty")
+		} else {
+			errs.Add("BelowMinLength", ptr, fmt.Sprintf("must have at least %d characters", f.min))
+		}
+	} else if f.max > 0 && n > f.max {
+		errs.Add("AboveMaxLength", ptr, fmt.Sprintf("must have at most %d characters", f.max))
+	}
+	return v
+}
+
+// checkInt takes a JSON number or a string of digits, rewriting the latter as a number.
+func (f *field) checkInt(v any, ptr string, errs *share.Validation, changed *bool) any {
+	n, ok := v.(json.Number)
+	if str, isStr := v.(string); isStr {
+		// Only what would be a JSON integer literal: "+5" and "007" parse as numbers but are not
+		// integers as the document describes them, and would make the rewritten body invalid JSON.
+		if i, err := strconv.ParseInt(str, 10, 64); err == nil && strconv.FormatInt(i, 10) == str || str == "-0" {
+			n, ok = json.Number(str), true
+			v, *changed = n, true
+		}
+	}
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an integer")
+		return v
+	}
+	bits := 32
+	if f.wide {
+		bits = 64
+	}
+	i, err := strconv.ParseInt(string(n), 10, bits)
+	if err != nil {
+		errs.Add("BadFormat", ptr, fmt.Sprintf("must be a whole number that fits in %d bits", bits))
+		return v
+	}
+	if i < int64(f.min) {
+		errs.Add("BadFormat", ptr, fmt.Sprintf("must be at least %d", f.min))
+	}
+	return v
+}
+
+func (f *field) checkBool(v any, ptr string, errs *share.Validation) any {
+	if _, ok := v.(bool); !ok {
+		errs.Add("BadFormat", ptr, "must be true or false")
+	}
+	return v
+}
+
+func (f *field) checkTime(v any, ptr string, errs *share.Validation) any {
+	s, ok := v.(string)
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an RFC 3339 date-time string")
+		return v
+	}
+	if _, err := share.ParseTime(s); err != nil {
+		errs.Add("BadFormat", ptr, err.Error())
+	}
+	return v
+}
+
+// checkArray checks the item count, then every item.
+func (f *field) checkArray(v any, ptr string, errs *share.Validation, changed *bool) any {
+	list, ok := v.([]any)
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an array")
+		return v
+	}
+	if len(list) < f.min {
+		errs.Add("BelowMinItems", ptr, fmt.Sprintf("must have at least %d items", f.min))
+	}
+	if f.max > 0 && len(list) > f.max {
+		errs.Add("AboveMaxItems", ptr, fmt.Sprintf("must have at most %d items", f.max))
+		return v
+	}
+	for i, item := range list {
+		if item == nil {
+			errs.Add("FieldRequired", fmt.Sprintf("%s/%d", ptr, i), "must not be null")
+			continue
+		}
+		list[i] = f.items.check(item, fmt.Sprintf("%s/%d", ptr, i), errs, changed)
+	}
+	return v
+}
+
+// checkObject reports unknown properties, then checks every known one in name order (so errors come
+// in a stable order), present or not.
+func (f *field) checkObject(v any, ptr string, errs *share.Validation, changed *bool) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an object")
+		return v
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if _, known := f.props[k]; !known {
+			errs.Add("UnexpectedProperty", ptr+"/"+jsonpointer.Escape(k), fmt.Sprintf("unknown property %q", k))
+		}
+	}
+	names := make([]string, 0, len(f.props))
+	for k := range f.props {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if val, present := m[k]; present {
+			m[k] = f.props[k].check(val, ptr+"/"+jsonpointer.Escape(k), errs, changed)
+		} else {
+			f.props[k].check(nil, ptr+"/"+jsonpointer.Escape(k), errs, changed)
 		}
 	}
 	return v
 }
 
-func escape(s string) string {
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '~':
-			out = append(out, '~', '0')
-		case '/':
-			out = append(out, '~', '1')
-		default:
-			out = append(out, s[i])
+// checkStringMap bounds a metadata-style object of strings.
+func (f *field) checkStringMap(v any, ptr string, errs *share.Validation) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		errs.Add("BadFormat", ptr, "must be an object of strings")
+		return v
+	}
+	if len(m) > 64 {
+		errs.Add("AboveMaxItems", ptr, "at most 64 entries")
+	}
+	for k, val := range m {
+		if s, ok := val.(string); !ok || len(s) > 1024 || len(k) > 128 {
+			errs.Add(
+				"InvalidString",
+				ptr+"/"+jsonpointer.Escape(k),
+				"must be a string of at most 1024 bytes with a key of at most 128",
+			)
+		} else if share.HasBidiControl(s) || share.HasBidiControl(k) {
+			errs.Add("BadFormat", ptr+"/"+jsonpointer.Escape(k), share.BidiProblem)
 		}
 	}
-	return string(out)
+	return v
+}
+
+func (f *field) checkFilter(v any, ptr string, errs *share.Validation) any {
+	if _, ok := v.(map[string]any); !ok {
+		errs.Add("BadFormat", ptr, "must be an object")
+	}
+	return v
 }
 
 var (
 	tagList    = array(str(1, 64), 0, 32)
 	objectID   = str(1, 64)
-	authSchema = object(map[string]*field{"auth_type": enum(share.AuthEmailOTP, share.AuthSMSOTP, share.AuthPassword).req(), "auth_context": str(1, 320).req()})
-	linkItem   = object(map[string]*field{
+	authSchema = object(
+		map[string]*field{
+			"auth_type":    enum(share.AuthEmailOTP, share.AuthSMSOTP, share.AuthPassword).req(),
+			"auth_context": str(1, 320).req(),
+		},
+	)
+	linkItem = object(map[string]*field{
 		"targets":          array(objectID, 1, 1000).req(),
 		"link_type":        enum(share.LinkDownload, share.LinkUpload, share.LinkEditor),
 		"expires_at":       datetime(),
@@ -244,7 +285,13 @@ var (
 		"notify_email": str(0, 254),
 	})
 	listProps = func() map[string]*field {
-		return map[string]*field{"filter": filterObject(), "last": str(1, 4096), "order": enum("asc", "desc"), "order_by": str(1, 64), "size": integer(1)}
+		return map[string]*field{
+			"filter":   filterObject(),
+			"last":     str(1, 4096),
+			"order":    enum("asc", "desc"),
+			"order_by": str(1, 64),
+			"size":     integer(1),
+		}
 	}
 )
 
@@ -256,24 +303,42 @@ func schemas() map[string]*field {
 		"share/link/list":   withCommon(listProps()),
 		"share/link/delete": withCommon(map[string]*field{"ids": array(str(1, 64), 1, 100).req()}),
 		"share/link/send": withCommon(map[string]*field{
-			"links":        array(object(map[string]*field{"id": str(1, 64).req(), "email": str(1, 254).req()}), 1, 100).req(),
+			"links": array(
+				object(map[string]*field{"id": str(1, 64).req(), "email": str(1, 254).req()}),
+				1,
+				100,
+			).req(),
 			"sender_email": str(1, 254).req(),
 			"sender_name":  str(0, 256),
 		}),
-		"buckets":         withCommon(map[string]*field{}),
-		"ext/link/events": withCommon(map[string]*field{"id": str(1, 64).req(), "last": str(0, 20), "size": integer(1)}),
+		"buckets": withCommon(map[string]*field{}),
+		"ext/link/events": withCommon(
+			map[string]*field{"id": str(1, 64).req(), "last": str(0, 20), "size": integer(1)},
+		),
 		"folder/create": withCommon(map[string]*field{
-			"name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096), "metadata": stringMap(), "tags": tagList,
+			"name": str(
+				0,
+				255,
+			), "parent_id": str(0, 64), "folder": str(0, 4096), "metadata": stringMap(), "tags": tagList,
 			"file_ttl": str(0, 32),
 		}),
 		"put": withCommon(map[string]*field{
 			"transfer_method": str(1, 32), "name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096),
-			"size": byteCount(), "sha1": str(40, 40), "sha256": str(64, 64), "sha512": str(128, 128), "md5": str(32, 32),
-			"crc32c": str(1, 8), "mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList, "file_ttl": str(0, 32),
+			"size": byteCount(), "sha1": str(40, 40), "sha256": str(64, 64), "sha512": str(128, 128),
+			"md5": str(32, 32),
+			"crc32c": str(
+				1,
+				8,
+			), "mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList, "file_ttl": str(0, 32),
 			// Accepted by the schema so the refusal can say why (see refuseUnsupported).
-			"format": str(0, 32), "password": str(0, 1024), "password_algorithm": str(0, 64), "source_url": str(0, 4096),
+			"format": str(
+				0,
+				32,
+			), "password": str(0, 1024), "password_algorithm": str(0, 64), "source_url": str(0, 4096),
 		}),
-		"get": withCommon(map[string]*field{"id": objectID.req(), "transfer_method": str(1, 32), "password": str(0, 1024)}),
+		"get": withCommon(
+			map[string]*field{"id": objectID.req(), "transfer_method": str(1, 32), "password": str(0, 1024)},
+		),
 		"list": withCommon(func() map[string]*field {
 			p := listProps()
 			p["include_external_bucket_key"] = boolean()

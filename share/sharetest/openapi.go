@@ -168,7 +168,14 @@ func (d *APIDoc) CheckExchange(req *http.Request, status int, header http.Header
 	return d.checkExchange(rc, resp)
 }
 
-func (d *APIDoc) validate(route *routers.Route, params map[string]string, req *http.Request, status int, header http.Header, body []byte) error {
+func (d *APIDoc) validate(
+	route *routers.Route,
+	params map[string]string,
+	req *http.Request,
+	status int,
+	header http.Header,
+	body []byte,
+) error {
 	ctx := context.Background()
 	opts := &openapi3filter.Options{
 		IncludeResponseStatus: true,
@@ -178,12 +185,20 @@ func (d *APIDoc) validate(route *routers.Route, params map[string]string, req *h
 	opts.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string { return err.Reason })
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
 	reqErr := openapi3filter.ValidateRequest(ctx, in)
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: opts}
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 status,
+		Header:                 header,
+		Options:                opts,
+	}
 	out.SetBodyBytes(body)
 	respErr := openapi3filter.ValidateResponse(ctx, out)
 	var errs []error
 	if reqErr != nil && (status < 400 || status >= 500) {
-		errs = append(errs, fmt.Errorf("the request does not match the document, yet the server answered %d: %w", status, reqErr))
+		errs = append(
+			errs,
+			fmt.Errorf("the request does not match the document, yet the server answered %d: %w", status, reqErr),
+		)
 	}
 	if respErr != nil {
 		errs = append(errs, fmt.Errorf("the response does not match the document: %w", respErr))
@@ -258,7 +273,9 @@ func multipartHead(head []byte, contentType string) ([]byte, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		w.Write(content)
+		if _, err := w.Write(content); err != nil {
+			return nil, "", err
+		}
 	}
 	if err := mw.Close(); err != nil {
 		return nil, "", err
@@ -274,7 +291,7 @@ func requestHeadLimit(contentType string) int64 {
 	switch {
 	case isMultipart(contentType):
 		return maxMultipartHead
-	case contentType == "" || mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasPrefix(mt, "text/"):
+	case contentType == "", mt == "application/json", strings.HasSuffix(mt, "+json"), strings.HasPrefix(mt, "text/"):
 		return maxJSONBody
 	}
 	return maxBinaryHead

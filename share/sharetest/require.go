@@ -43,7 +43,13 @@ func RequirePostgres(t testing.TB) {
 		}
 	}
 	if err != nil {
-		missing(t, "PostgreSQL", "start PostgreSQL 15 on 127.0.0.1:5432 with a database test (trust auth), or set SHAREDESK_TEST_DATABASE_URL", err)
+		missing(
+			t,
+			"PostgreSQL",
+			"start PostgreSQL 15 on 127.0.0.1:5432 with a database test (trust auth), or set "+
+				"SHAREDESK_TEST_DATABASE_URL",
+			err,
+		)
 	}
 }
 
@@ -65,7 +71,12 @@ func RequireNode(t testing.TB, dir, pkg string) {
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "node", "--version").Output()
 	if err != nil {
-		missing(t, "Node.js", "install Node.js "+strconv.Itoa(MinNodeMajor)+" or newer (Debian 12's nodejs package is 18: too old)", err)
+		missing(
+			t,
+			"Node.js",
+			"install Node.js "+strconv.Itoa(MinNodeMajor)+" or newer (Debian 12's nodejs package is 18: too old)",
+			err,
+		)
 		return
 	}
 	major := 0
@@ -73,7 +84,12 @@ func RequireNode(t testing.TB, dir, pkg string) {
 		major, _ = strconv.Atoi(string(m[1]))
 	}
 	if major < MinNodeMajor {
-		missing(t, "Node.js "+strconv.Itoa(MinNodeMajor)+" or newer", "upgrade Node.js", errVersion(strings.TrimSpace(string(out))))
+		missing(
+			t,
+			"Node.js "+strconv.Itoa(MinNodeMajor)+" or newer",
+			"upgrade Node.js",
+			errVersion(strings.TrimSpace(string(out))),
+		)
 		return
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg)); err != nil {

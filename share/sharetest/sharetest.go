@@ -29,6 +29,7 @@ import (
 	"github.com/sharedesk/sharedesk/share/blob"
 	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/share/store"
+	"github.com/sharedesk/sharedesk/views/email"
 )
 
 // Kinds are the databases every store test runs against.
@@ -163,17 +164,18 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	ctx := context.Background()
 	e := &Env{Kind: kind, Clock: &Clock{now: time.Now().UTC()}, Logs: &SyncBuffer{}}
 	dataDir := opt.DataDir
-	if dataDir == "" {
+	switch {
+	case dataDir == "":
 		dataDir = t.TempDir()
 		e.Store = OpenStore(t, kind)
-	} else if kind == "sqlite" {
+	case kind == "sqlite":
 		db, err := store.OpenSQLite(ctx, filepath.Join(dataDir, "sharedesk.db"))
 		if err != nil {
 			t.Fatalf("open sqlite: %v", err)
 		}
 		t.Cleanup(func() { db.Close() })
 		e.Store = db
-	} else {
+	default:
 		e.Store = OpenStore(t, kind)
 	}
 	log := applog.New(e.Logs, slog.LevelDebug)
@@ -190,6 +192,7 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	e.URL = "http://" + e.Server.Listener.Addr().String()
 	cfg := share.Config{PublicURL: e.URL, DefaultMaxAccess: 10, MaxAccessLimit: 1000, DefaultExpiry: 7 * 24 * time.Hour,
 		MaxExpiry: 90 * 24 * time.Hour, MaxUploadSize: 64 << 20, Logger: log, Now: e.Clock.Now,
+		Sender: notify.Outbox{Store: e.Store}, SMS: notify.Outbox{Store: e.Store}, Composer: email.Composer{},
 		// Under the race detector one argon2 check can take seconds: bursts settle slowly.
 		AttemptWait: 30 * time.Second}
 	if !opt.NoSMTP {

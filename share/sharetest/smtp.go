@@ -60,7 +60,7 @@ func StartSMTP(t testing.TB) *Inbox {
 		t.Fatal(err)
 	}
 	in.Addr = ln.Addr().String()
-	go s.Serve(ln)
+	go func() { _ = s.Serve(ln) }() // returns when the test closes it
 	t.Cleanup(func() { s.Close() })
 	return in
 }

@@ -21,7 +21,8 @@ func (s *DB) ConsumeAccess(ctx context.Context, linkID string, now int64, ev, li
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var n, limit int64
 		err := tx.QueryRowContext(ctx, s.q(`UPDATE links SET access_count = access_count + 1, last_accessed_at = ?
-			WHERE id = ? AND access_count < max_access_count AND expires_at > ? RETURNING access_count, max_access_count`), now, linkID, now).Scan(&n, &limit)
+			WHERE id = ? AND access_count < max_access_count AND expires_at > ?
+			RETURNING access_count, max_access_count`), now, linkID, now).Scan(&n, &limit)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -66,7 +67,8 @@ func (s *DB) InsertOTP(ctx context.Context, c share.OTP, since int64, limit int)
 			return err
 		}
 		res, err := s.exec(ctx, tx, `INSERT INTO otp_codes (id, link_id, auth_index, code_hash, created_at, expires_at)
-			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT)
+			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),
+				CAST(? AS BIGINT), CAST(? AS BIGINT)
 			WHERE (SELECT COUNT(*) FROM otp_codes WHERE link_id = ? AND created_at > ?) < ?`,
 			c.ID, c.LinkID, c.AuthIndex, c.CodeHash, c.CreatedAt, c.ExpiresAt, c.LinkID, since, limit)
 		if err != nil {
@@ -76,7 +78,14 @@ func (s *DB) InsertOTP(ctx context.Context, c share.OTP, since int64, limit int)
 			return err
 		}
 		stored = true
-		_, err = s.exec(ctx, tx, "UPDATE otp_codes SET superseded = 1 WHERE link_id = ? AND auth_index = ? AND superseded = 0 AND id <> ?", c.LinkID, c.AuthIndex, c.ID)
+		_, err = s.exec(
+			ctx,
+			tx,
+			"UPDATE otp_codes SET superseded = 1 WHERE link_id = ? AND auth_index = ? AND superseded = 0 AND id <> ?",
+			c.LinkID,
+			c.AuthIndex,
+			c.ID,
+		)
 		return err
 	})
 	return stored && err == nil, err
@@ -85,8 +94,10 @@ func (s *DB) InsertOTP(ctx context.Context, c share.OTP, since int64, limit int)
 // LatestOTP returns the newest code issued for one authenticator of a link.
 func (s *DB) LatestOTP(ctx context.Context, linkID string, authIndex int) (share.OTP, error) {
 	var c share.OTP
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, link_id, auth_index, code_hash, created_at, expires_at, attempts, used_at
-		FROM otp_codes WHERE link_id = ? AND auth_index = ? AND superseded = 0 ORDER BY created_at DESC, id DESC LIMIT 1`), linkID, authIndex).
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, link_id, auth_index, code_hash, created_at, expires_at,
+		attempts, used_at
+		FROM otp_codes WHERE link_id = ? AND auth_index = ? AND superseded = 0
+		ORDER BY created_at DESC, id DESC LIMIT 1`), linkID, authIndex).
 		Scan(&c.ID, &c.LinkID, &c.AuthIndex, &c.CodeHash, &c.CreatedAt, &c.ExpiresAt, &c.Attempts, &c.UsedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, share.ErrNotFound
@@ -101,7 +112,8 @@ func (s *DB) LatestOTP(ctx context.Context, linkID string, authIndex int) (share
 func (s *DB) TryOTP(ctx context.Context, id string, now int64, maxAttempts int) (int, bool, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, s.q(`UPDATE otp_codes SET attempts = attempts + 1
-		WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ? AND attempts < ? RETURNING attempts`), id, now, maxAttempts).Scan(&n)
+		WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ? AND attempts < ?
+		RETURNING attempts`), id, now, maxAttempts).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -111,7 +123,14 @@ func (s *DB) TryOTP(ctx context.Context, id string, now int64, maxAttempts int) 
 // UseOTP marks a code used if it is still the latest, unused and unexpired; it reports whether this
 // call was the one that used it.
 func (s *DB) UseOTP(ctx context.Context, id string, now int64) (bool, error) {
-	res, err := s.exec(ctx, s.db, "UPDATE otp_codes SET used_at = ? WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ?", now, id, now)
+	res, err := s.exec(
+		ctx,
+		s.db,
+		"UPDATE otp_codes SET used_at = ? WHERE id = ? AND used_at = 0 AND superseded = 0 AND expires_at > ?",
+		now,
+		id,
+		now,
+	)
 	if err != nil {
 		return false, err
 	}
@@ -129,7 +148,12 @@ func (s *DB) UseOTP(ctx context.Context, id string, now int64) (bool, error) {
 //
 // A pending attempt is stored with its time negated, so rows written before pending attempts existed
 // read as failures and no schema change is needed: failures are at > since, pending attempts at < -since.
-func (s *DB) ReserveAuthAttempt(ctx context.Context, linkID, client string, at, since, stale int64, perLink, perClient int) (share.Reservation, error) {
+func (s *DB) ReserveAuthAttempt(
+	ctx context.Context,
+	linkID, client string,
+	at, since, stale int64,
+	perLink, perClient int,
+) (share.Reservation, error) {
 	result := share.ReservedRefused
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		// Always link first, then client: see lockKeys.
@@ -179,21 +203,31 @@ func (s *DB) ReleaseAuthAttempt(ctx context.Context, linkID, client string, at i
 // changed and settle nothing, leaving an attempt pending. SQLite runs one writer at a time.
 func (s *DB) onePendingAttempt() string {
 	if s.d.postgres {
-		return "ctid = (SELECT ctid FROM auth_failures WHERE link_id = ? AND client = ? AND at = ? LIMIT 1 FOR UPDATE SKIP LOCKED)"
+		return "ctid = (SELECT ctid FROM auth_failures WHERE link_id = ? AND client = ? AND at = ? " +
+			"LIMIT 1 FOR UPDATE SKIP LOCKED)"
 	}
 	return "rowid = (SELECT rowid FROM auth_failures WHERE link_id = ? AND client = ? AND at = ? LIMIT 1)"
 }
 
 // InsertPortalSession stores a recipient session (the hash of its cookie value).
 func (s *DB) InsertPortalSession(ctx context.Context, p share.PortalSession) error {
-	_, err := s.exec(ctx, s.db, "INSERT INTO portal_sessions (id_hash, link_id, created_at, expires_at) VALUES (?, ?, ?, ?)", p.IDHash, p.LinkID, p.CreatedAt, p.ExpiresAt)
+	_, err := s.exec(
+		ctx,
+		s.db,
+		"INSERT INTO portal_sessions (id_hash, link_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+		p.IDHash,
+		p.LinkID,
+		p.CreatedAt,
+		p.ExpiresAt,
+	)
 	return err
 }
 
 // PortalSession returns the session with this hash.
 func (s *DB) PortalSession(ctx context.Context, idHash string) (share.PortalSession, error) {
 	var p share.PortalSession
-	err := s.db.QueryRowContext(ctx, s.q("SELECT id_hash, link_id, created_at, expires_at FROM portal_sessions WHERE id_hash = ?"), idHash).
+	err := s.db.QueryRowContext(ctx,
+		s.q("SELECT id_hash, link_id, created_at, expires_at FROM portal_sessions WHERE id_hash = ?"), idHash).
 		Scan(&p.IDHash, &p.LinkID, &p.CreatedAt, &p.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, share.ErrNotFound
@@ -216,7 +250,8 @@ func (s *DB) PurgeExpired(ctx context.Context, now, failuresBefore int64) error 
 		{"DELETE FROM portal_sessions WHERE expires_at <= ?", []any{now}},
 		{"DELETE FROM otp_codes WHERE expires_at <= ?", []any{now - 3600_000_000}},
 		// Pending attempts have their time negated (see ReserveAuthAttempt).
-		{"DELETE FROM auth_failures WHERE (at > 0 AND at <= ?) OR (at < 0 AND at >= ?)", []any{failuresBefore, -failuresBefore}},
+		{"DELETE FROM auth_failures WHERE (at > 0 AND at <= ?) OR (at < 0 AND at >= ?)",
+			[]any{failuresBefore, -failuresBefore}},
 	} {
 		if _, err := s.exec(ctx, s.db, q.sql, q.args...); err != nil {
 			return err

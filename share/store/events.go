@@ -8,7 +8,8 @@ import (
 	"github.com/sharedesk/sharedesk/webhooks"
 )
 
-const eventCols = "seq, id, link_id, bucket_id, type, at, actor, client, method, object_id, object_name, detail, outcome"
+const eventCols = "seq, id, link_id, bucket_id, type, at, actor, client, method, object_id, object_name, " +
+	"detail, outcome"
 
 // SetWebhookEndpoints names the endpoints that receive link events. Each event of a type other systems
 // hear about is written to the webhook outbox in the same transaction as the event itself, so an event
@@ -54,20 +55,29 @@ func webhookData(ev share.Event) map[string]any {
 // insertEvents stores events (and their webhook deliveries) with ex, a transaction or the database.
 func (s *DB) insertEvents(ctx context.Context, ex execer, evs []share.Event) error {
 	for _, ev := range evs {
-		if _, err := s.exec(ctx, ex, "INSERT INTO link_events (id, link_id, bucket_id, type, at, actor, client, method, object_id, object_name, detail, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			ev.ID, ev.LinkID, ev.BucketID, ev.Type, share.Micros(ev.At), ev.Actor, ev.Client, ev.Method, ev.ObjectID, ev.ObjectName, ev.Detail, ev.Outcome); err != nil {
+		if _, err := s.exec(ctx, ex, "INSERT INTO link_events (id, link_id, bucket_id, type, at, actor, client, "+
+			"method, object_id, object_name, detail, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			ev.ID, ev.LinkID, ev.BucketID, ev.Type, share.Micros(ev.At), ev.Actor, ev.Client, ev.Method,
+			ev.ObjectID, ev.ObjectName, ev.Detail, ev.Outcome); err != nil {
 			return err
 		}
 		typ := webhookType(ev.Type)
 		if typ == "" || len(s.webhookURLs) == 0 {
 			continue
 		}
-		payload, err := webhooks.Event{ID: ev.ID, Type: typ, At: ev.At, LinkID: ev.LinkID, Data: webhookData(ev)}.Payload()
+		payload, err := webhooks.Event{
+			ID:     ev.ID,
+			Type:   typ,
+			At:     ev.At,
+			LinkID: ev.LinkID,
+			Data:   webhookData(ev),
+		}.Payload()
 		if err != nil {
 			return err
 		}
 		for _, e := range s.webhookURLs {
-			if _, err := s.exec(ctx, ex, "INSERT INTO webhook_outbox (endpoint, event_id, link_id, created_at, payload) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			if _, err := s.exec(ctx, ex, "INSERT INTO webhook_outbox (endpoint, event_id, link_id, created_at, "+
+				"payload) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
 				e, ev.ID, ev.LinkID, share.Micros(ev.At), string(payload)); err != nil {
 				return err
 			}
@@ -100,8 +110,17 @@ func (s *DB) RecordExpired(ctx context.Context, ev share.Event) (bool, error) {
 
 // LinkEvents returns a page of one link's events, oldest first.
 func (s *DB) LinkEvents(ctx context.Context, bucketID, linkID string, after int64, limit int) ([]share.Event, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+eventCols+" FROM link_events WHERE link_id = ? AND bucket_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
-		linkID, bucketID, after, limit)
+	rows, err := s.db.QueryContext(
+		ctx,
+		s.q(
+			"SELECT "+eventCols+" FROM link_events WHERE link_id = ? AND bucket_id = ? AND seq > ? "+
+				"ORDER BY seq LIMIT ?",
+		),
+		linkID,
+		bucketID,
+		after,
+		limit,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +141,12 @@ func (s *DB) LinkEvents(ctx context.Context, bucketID, linkID string, after int6
 
 // UnnotedExpiredLinks returns links that expired at or before now whose expiry is not recorded.
 func (s *DB) UnnotedExpiredLinks(ctx context.Context, now int64, limit int) ([]share.Link, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE expiry_noted = 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?"), now, limit)
+	rows, err := s.db.QueryContext(
+		ctx,
+		s.q("SELECT "+linkCols+" FROM links WHERE expiry_noted = 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?"),
+		now,
+		limit,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +164,13 @@ func (s *DB) UnnotedExpiredLinks(ctx context.Context, now int64, limit int) ([]s
 
 // PurgeEvents deletes events older than before whose link is gone (revoked, or expired and removed).
 func (s *DB) PurgeEvents(ctx context.Context, before int64) (int, error) {
-	res, err := s.exec(ctx, s.db, "DELETE FROM link_events WHERE at < ? AND NOT EXISTS (SELECT 1 FROM links WHERE links.id = link_events.link_id)", before)
+	res, err := s.exec(
+		ctx,
+		s.db,
+		"DELETE FROM link_events WHERE at < ? AND "+
+			"NOT EXISTS (SELECT 1 FROM links WHERE links.id = link_events.link_id)",
+		before,
+	)
 	if err != nil {
 		return 0, err
 	}

@@ -10,14 +10,34 @@ import (
 	"github.com/sharedesk/sharedesk/share"
 )
 
-const linkCols = "id, bucket_id, token_hash, token_sealed, link_type, targets, access_count, max_access_count, created_at, expires_at, last_accessed_at, authenticators, title, message, recipient_email, sender_email, sender_name, tags"
+const linkCols = "id, bucket_id, token_hash, token_sealed, link_type, targets, access_count, max_access_count, " +
+	"created_at, expires_at, last_accessed_at, authenticators, title, message, recipient_email, sender_email, " +
+	"sender_name, tags"
 
 func scanLink(sc scanner) (share.Link, error) {
 	var l share.Link
 	var targets, auths, tags string
 	var created, expires, accessed int64
-	err := sc.Scan(&l.ID, &l.BucketID, &l.TokenHash, &l.TokenSealed, &l.LinkType, &targets, &l.AccessCount, &l.MaxAccessCount,
-		&created, &expires, &accessed, &auths, &l.Title, &l.Message, &l.RecipientEmail, &l.SenderEmail, &l.SenderName, &tags)
+	err := sc.Scan(
+		&l.ID,
+		&l.BucketID,
+		&l.TokenHash,
+		&l.TokenSealed,
+		&l.LinkType,
+		&targets,
+		&l.AccessCount,
+		&l.MaxAccessCount,
+		&created,
+		&expires,
+		&accessed,
+		&auths,
+		&l.Title,
+		&l.Message,
+		&l.RecipientEmail,
+		&l.SenderEmail,
+		&l.SenderName,
+		&tags,
+	)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return l, share.ErrNotFound
@@ -32,7 +52,9 @@ func scanLink(sc scanner) (share.Link, error) {
 			return l, fmt.Errorf("link %s: %w", l.ID, err)
 		}
 	}
-	l.CreatedAt, l.ExpiresAt, l.LastAccessedAt = share.FromMicros(created), share.FromMicros(expires), share.FromMicros(accessed)
+	l.CreatedAt = share.FromMicros(created)
+	l.ExpiresAt = share.FromMicros(expires)
+	l.LastAccessedAt = share.FromMicros(accessed)
 	return l, nil
 }
 
@@ -40,15 +62,37 @@ func scanLink(sc scanner) (share.Link, error) {
 func (s *DB) InsertLinks(ctx context.Context, links []share.Link, evs []share.Event) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, l := range links {
-			_, err := s.exec(ctx, tx, "INSERT INTO links ("+linkCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				l.ID, l.BucketID, l.TokenHash, l.TokenSealed, l.LinkType, jsonText(l.Targets), l.AccessCount, l.MaxAccessCount,
-				share.Micros(l.CreatedAt), share.Micros(l.ExpiresAt), share.Micros(l.LastAccessedAt), jsonText(l.Authenticators),
-				l.Title, l.Message, l.RecipientEmail, l.SenderEmail, l.SenderName, jsonText(nonNilSlice(l.Tags)))
+			_, err := s.exec(
+				ctx,
+				tx,
+				"INSERT INTO links ("+linkCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				l.ID,
+				l.BucketID,
+				l.TokenHash,
+				l.TokenSealed,
+				l.LinkType,
+				jsonText(l.Targets),
+				l.AccessCount,
+				l.MaxAccessCount,
+				share.Micros(
+					l.CreatedAt,
+				),
+				share.Micros(l.ExpiresAt),
+				share.Micros(l.LastAccessedAt),
+				jsonText(l.Authenticators),
+				l.Title,
+				l.Message,
+				l.RecipientEmail,
+				l.SenderEmail,
+				l.SenderName,
+				jsonText(nonNilSlice(l.Tags)),
+			)
 			if err != nil {
 				return err
 			}
 			for _, t := range l.Targets {
-				if _, err := s.exec(ctx, tx, "INSERT INTO link_targets (link_id, object_id) VALUES (?, ?) ON CONFLICT DO NOTHING", l.ID, t); err != nil {
+				const q = "INSERT INTO link_targets (link_id, object_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+				if _, err := s.exec(ctx, tx, q, l.ID, t); err != nil {
 					return err
 				}
 			}
@@ -62,7 +106,9 @@ func (s *DB) InsertLinks(ctx context.Context, links []share.Link, evs []share.Ev
 
 // Link returns one link.
 func (s *DB) Link(ctx context.Context, bucketID, id string) (share.Link, error) {
-	return scanLink(s.db.QueryRowContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id = ?"), bucketID, id))
+	return scanLink(
+		s.db.QueryRowContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id = ?"), bucketID, id),
+	)
 }
 
 // LinksByID returns the links with the given ids that exist, in no particular order.
@@ -75,7 +121,10 @@ func (s *DB) linksByID(ctx context.Context, ex execer, bucketID string, ids []st
 		return nil, nil
 	}
 	args := append([]any{bucketID}, toAny(ids)...)
-	rows, err := ex.QueryContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")"), args...)
+	rows, err := ex.QueryContext(
+		ctx,
+		s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")"),
+		args...)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +165,8 @@ func (s *DB) DeleteLinks(ctx context.Context, bucketID string, ids []string, evs
 			return share.ErrNotFound
 		}
 		args := append([]any{bucketID}, toAny(ids)...)
-		if _, err = s.exec(ctx, tx, "DELETE FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")", args...); err != nil {
+		q := "DELETE FROM links WHERE bucket_id = ? AND id IN (" + placeholders(len(ids)) + ")"
+		if _, err = s.exec(ctx, tx, q, args...); err != nil {
 			return err
 		}
 		return s.insertEvents(ctx, tx, evs)
@@ -125,13 +175,26 @@ func (s *DB) DeleteLinks(ctx context.Context, bucketID string, ids []string, evs
 }
 
 // SetLinkRecipients records who a link was sent to and by whom, all or nothing.
-func (s *DB) SetLinkRecipients(ctx context.Context, bucketID string, updates []share.LinkRecipient) ([]share.Link, error) {
+func (s *DB) SetLinkRecipients(
+	ctx context.Context,
+	bucketID string,
+	updates []share.LinkRecipient,
+) ([]share.Link, error) {
 	ids := make([]string, len(updates))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for i, u := range updates {
 			ids[i] = u.ID
-			res, err := s.exec(ctx, tx, "UPDATE links SET recipient_email = ?, sender_email = ?, sender_name = ? WHERE bucket_id = ? AND id = ?",
-				u.RecipientEmail, u.SenderEmail, u.SenderName, bucketID, u.ID)
+			res, err := s.exec(
+				ctx,
+				tx,
+				"UPDATE links SET recipient_email = ?, sender_email = ?, sender_name = ? WHERE bucket_id = ? AND id "+
+					"= ?",
+				u.RecipientEmail,
+				u.SenderEmail,
+				u.SenderName,
+				bucketID,
+				u.ID,
+			)
 			if err != nil {
 				return err
 			}

@@ -15,7 +15,8 @@ func (s *DB) EnsureDefaultBucket(ctx context.Context, b share.Bucket) (share.Buc
 	var out share.Bucket
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var created int64
-		err := tx.QueryRowContext(ctx, "SELECT id, name, created_at FROM buckets WHERE is_default = 1").Scan(&out.ID, &out.Name, &created)
+		err := tx.QueryRowContext(ctx, "SELECT id, name, created_at FROM buckets WHERE is_default = 1").
+			Scan(&out.ID, &out.Name, &created)
 		if err == nil {
 			out.Default, out.CreatedAt = true, share.FromMicros(created)
 			return nil
@@ -23,7 +24,14 @@ func (s *DB) EnsureDefaultBucket(ctx context.Context, b share.Bucket) (share.Buc
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		_, err = s.exec(ctx, tx, "INSERT INTO buckets (id, name, is_default, created_at) VALUES (?, ?, 1, ?)", b.ID, b.Name, share.Micros(b.CreatedAt))
+		_, err = s.exec(
+			ctx,
+			tx,
+			"INSERT INTO buckets (id, name, is_default, created_at) VALUES (?, ?, 1, ?)",
+			b.ID,
+			b.Name,
+			share.Micros(b.CreatedAt),
+		)
 		out = b
 		out.Default = true
 		return err
@@ -33,7 +41,10 @@ func (s *DB) EnsureDefaultBucket(ctx context.Context, b share.Bucket) (share.Buc
 
 // Buckets lists every bucket, the default first.
 func (s *DB) Buckets(ctx context.Context) ([]share.Bucket, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, name, is_default, created_at FROM buckets ORDER BY is_default DESC, created_at")
+	rows, err := s.db.QueryContext(
+		ctx,
+		"SELECT id, name, is_default, created_at FROM buckets ORDER BY is_default DESC, created_at",
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -52,15 +63,17 @@ func (s *DB) Buckets(ctx context.Context) ([]share.Bucket, error) {
 	return out, rows.Err()
 }
 
-const objectCols = "id, bucket_id, parent_id, name, type, size, mimetype, sha256, sha512, md5, metadata, tags, created_at, updated_at, file_ttl, file_ttl_effective, file_ttl_from, expires_at"
+const objectCols = "id, bucket_id, parent_id, name, type, size, mimetype, sha256, sha512, md5, metadata, tags, " +
+	"created_at, updated_at, file_ttl, file_ttl_effective, file_ttl_from, expires_at"
 
 func scanObject(sc scanner) (share.Object, error) {
 	var o share.Object
 	var meta, tags string
 	var created, updated int64
 	var expires sql.NullInt64
-	if err := sc.Scan(&o.ID, &o.BucketID, &o.ParentID, &o.Name, &o.Type, &o.Size, &o.MimeType, &o.SHA256, &o.SHA512, &o.MD5, &meta, &tags, &created, &updated,
-		&o.FileTTL, &o.FileTTLEffective, &o.FileTTLFrom, &expires); err != nil {
+	if err := sc.Scan(&o.ID, &o.BucketID, &o.ParentID, &o.Name, &o.Type, &o.Size, &o.MimeType, &o.SHA256, &o.SHA512,
+		&o.MD5, &meta, &tags, &created, &updated, &o.FileTTL, &o.FileTTLEffective, &o.FileTTLFrom, &expires,
+	); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return o, share.ErrNotFound
 		}
@@ -89,7 +102,8 @@ func (s *DB) setTags(ctx context.Context, tx *sql.Tx, table, owner, id string, t
 		return err
 	}
 	for _, t := range tags {
-		if _, err := s.exec(ctx, tx, "INSERT INTO "+table+" ("+owner+", tag) VALUES (?, ?) ON CONFLICT DO NOTHING", id, t); err != nil {
+		q := "INSERT INTO " + table + " (" + owner + ", tag) VALUES (?, ?) ON CONFLICT DO NOTHING"
+		if _, err := s.exec(ctx, tx, q, id, t); err != nil {
 			return err
 		}
 	}
@@ -99,10 +113,31 @@ func (s *DB) setTags(ctx context.Context, tx *sql.Tx, table, owner, id string, t
 // InsertObject stores o, or returns share.ErrExists when its name is taken in its folder.
 func (s *DB) InsertObject(ctx context.Context, o share.Object) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, "INSERT INTO objects ("+objectCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			o.ID, o.BucketID, o.ParentID, o.Name, o.Type, o.Size, o.MimeType, o.SHA256, o.SHA512, o.MD5,
-			jsonText(nonNilMap(o.Metadata)), jsonText(nonNilSlice(o.Tags)), share.Micros(o.CreatedAt), share.Micros(o.UpdatedAt),
-			o.FileTTL, o.FileTTLEffective, o.FileTTLFrom, expiresAt(o))
+		_, err := s.exec(
+			ctx,
+			tx,
+			"INSERT INTO objects ("+objectCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			o.ID,
+			o.BucketID,
+			o.ParentID,
+			o.Name,
+			o.Type,
+			o.Size,
+			o.MimeType,
+			o.SHA256,
+			o.SHA512,
+			o.MD5,
+			jsonText(
+				nonNilMap(o.Metadata),
+			),
+			jsonText(nonNilSlice(o.Tags)),
+			share.Micros(o.CreatedAt),
+			share.Micros(o.UpdatedAt),
+			o.FileTTL,
+			o.FileTTLEffective,
+			o.FileTTLFrom,
+			expiresAt(o),
+		)
 		if err != nil {
 			return err
 		}
@@ -116,12 +151,27 @@ func (s *DB) InsertObject(ctx context.Context, o share.Object) error {
 
 // Object returns one object.
 func (s *DB) Object(ctx context.Context, bucketID, id string) (share.Object, error) {
-	return scanObject(s.db.QueryRowContext(ctx, s.q("SELECT "+objectCols+" FROM objects WHERE bucket_id = ? AND id = ?"), bucketID, id))
+	return scanObject(
+		s.db.QueryRowContext(
+			ctx,
+			s.q("SELECT "+objectCols+" FROM objects WHERE bucket_id = ? AND id = ?"),
+			bucketID,
+			id,
+		),
+	)
 }
 
 // ObjectByName returns the object called name in folder parentID.
 func (s *DB) ObjectByName(ctx context.Context, bucketID, parentID, name string) (share.Object, error) {
-	return scanObject(s.db.QueryRowContext(ctx, s.q("SELECT "+objectCols+" FROM objects WHERE bucket_id = ? AND parent_id = ? AND name = ?"), bucketID, parentID, name))
+	return scanObject(
+		s.db.QueryRowContext(
+			ctx,
+			s.q("SELECT "+objectCols+" FROM objects WHERE bucket_id = ? AND parent_id = ? AND name = ?"),
+			bucketID,
+			parentID,
+			name,
+		),
+	)
 }
 
 // Children lists the objects directly inside folder parentID, by name.
@@ -161,9 +211,25 @@ func (s *DB) ListObjects(ctx context.Context, q share.ListQuery) ([]share.Object
 // UpdateObject writes o if nobody changed it since it was read at prevUpdatedAt.
 func (s *DB) UpdateObject(ctx context.Context, o share.Object, prevUpdatedAt int64) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.exec(ctx, tx, "UPDATE objects SET parent_id = ?, name = ?, metadata = ?, tags = ?, updated_at = ?, file_ttl = ?, file_ttl_effective = ?, file_ttl_from = ?, expires_at = ? WHERE bucket_id = ? AND id = ? AND updated_at = ?",
-			o.ParentID, o.Name, jsonText(nonNilMap(o.Metadata)), jsonText(nonNilSlice(o.Tags)), share.Micros(o.UpdatedAt),
-			o.FileTTL, o.FileTTLEffective, o.FileTTLFrom, expiresAt(o), o.BucketID, o.ID, prevUpdatedAt)
+		res, err := s.exec(
+			ctx,
+			tx,
+			"UPDATE objects SET parent_id = ?, name = ?, metadata = ?, tags = ?, updated_at = ?, file_ttl = ?, "+
+				"file_ttl_effective = ?, file_ttl_from = ?, expires_at = ? "+
+				"WHERE bucket_id = ? AND id = ? AND updated_at = ?",
+			o.ParentID,
+			o.Name,
+			jsonText(nonNilMap(o.Metadata)),
+			jsonText(nonNilSlice(o.Tags)),
+			share.Micros(o.UpdatedAt),
+			o.FileTTL,
+			o.FileTTLEffective,
+			o.FileTTLFrom,
+			expiresAt(o),
+			o.BucketID,
+			o.ID,
+			prevUpdatedAt,
+		)
 		if err != nil {
 			return err
 		}
@@ -184,7 +250,8 @@ func (s *DB) DeleteObjects(ctx context.Context, bucketID string, ids []string) e
 		for start := 0; start < len(ids); start += 500 {
 			chunk := ids[start:min(start+500, len(ids))]
 			args := append([]any{bucketID}, toAny(chunk)...)
-			if _, err := s.exec(ctx, tx, "DELETE FROM objects WHERE bucket_id = ? AND id IN ("+placeholders(len(chunk))+")", args...); err != nil {
+			q := "DELETE FROM objects WHERE bucket_id = ? AND id IN (" + placeholders(len(chunk)) + ")"
+			if _, err := s.exec(ctx, tx, q, args...); err != nil {
 				return err
 			}
 		}
@@ -225,13 +292,26 @@ func expiresAt(o share.Object) any {
 // SetObjectExpiry changes which file_ttl applies to a file and when it expires, leaving updated_at
 // alone: a folder's new setting reaching the files inside it is not an edit of those files.
 func (s *DB) SetObjectExpiry(ctx context.Context, o share.Object) error {
-	_, err := s.exec(ctx, s.db, "UPDATE objects SET file_ttl_effective = ?, file_ttl_from = ?, expires_at = ? WHERE bucket_id = ? AND id = ?",
-		o.FileTTLEffective, o.FileTTLFrom, expiresAt(o), o.BucketID, o.ID)
+	_, err := s.exec(
+		ctx,
+		s.db,
+		"UPDATE objects SET file_ttl_effective = ?, file_ttl_from = ?, expires_at = ? WHERE bucket_id = ? AND id = ?",
+		o.FileTTLEffective,
+		o.FileTTLFrom,
+		expiresAt(o),
+		o.BucketID,
+		o.ID,
+	)
 	return err
 }
 
 // ExpiredObjects returns up to limit files whose expiry (file_ttl) is at or before now, the longest
 // expired first. The retention sweeper deletes them.
 func (s *DB) ExpiredObjects(ctx context.Context, now int64, limit int) ([]share.Object, error) {
-	return s.queryObjects(ctx, "WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?", now, limit)
+	return s.queryObjects(
+		ctx,
+		"WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?",
+		now,
+		limit,
+	)
 }

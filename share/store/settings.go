@@ -20,7 +20,13 @@ func (s *DB) Setting(ctx context.Context, name string) (string, error) {
 
 // SetSetting stores a service-wide setting.
 func (s *DB) SetSetting(ctx context.Context, name, value string) error {
-	_, err := s.exec(ctx, s.db, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
+	_, err := s.exec(
+		ctx,
+		s.db,
+		"INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+		name,
+		value,
+	)
 	return err
 }
 
@@ -28,7 +34,8 @@ func (s *DB) SetSetting(ctx context.Context, name, value string) error {
 func (s *DB) SampleSealedToken(ctx context.Context) (string, []byte, error) {
 	var id string
 	var sealed []byte
-	err := s.db.QueryRowContext(ctx, "SELECT id, token_sealed FROM links ORDER BY created_at DESC LIMIT 1").Scan(&id, &sealed)
+	err := s.db.QueryRowContext(ctx, "SELECT id, token_sealed FROM links ORDER BY created_at DESC LIMIT 1").
+		Scan(&id, &sealed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, share.ErrNotFound
 	}
@@ -46,7 +53,11 @@ func (s *DB) ResealLinkTokens(ctx context.Context, reseal func(string, []byte) (
 		}
 		var batch []row
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(ctx, s.q("SELECT id, token_sealed FROM links WHERE id > ? ORDER BY id LIMIT 500"), after)
+			rows, err := tx.QueryContext(
+				ctx,
+				s.q("SELECT id, token_sealed FROM links WHERE id > ? ORDER BY id LIMIT 500"),
+				after,
+			)
 			if err != nil {
 				return err
 			}
@@ -64,7 +75,8 @@ func (s *DB) ResealLinkTokens(ctx context.Context, reseal func(string, []byte) (
 			}
 			for _, r := range batch {
 				if sealed, ok := reseal(r.id, r.sealed); ok {
-					if _, err := s.exec(ctx, tx, "UPDATE links SET token_sealed = ? WHERE id = ?", sealed, r.id); err != nil {
+					const q = "UPDATE links SET token_sealed = ? WHERE id = ?"
+					if _, err := s.exec(ctx, tx, q, sealed, r.id); err != nil {
 						return err
 					}
 					changed++

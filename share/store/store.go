@@ -54,7 +54,13 @@ func OpenSQLiteWAL(ctx context.Context, path string, walLimit int64) (*DB, error
 	if err != nil {
 		return nil, err
 	}
-	s := &DB{db: db, d: dialect{name: "sqlite"}, stop: make(chan struct{}), stopped: make(chan struct{}), walPath: path + "-wal"}
+	s := &DB{
+		db:      db,
+		d:       dialect{name: "sqlite"},
+		stop:    make(chan struct{}),
+		stopped: make(chan struct{}),
+		walPath: path + "-wal",
+	}
 	s.walLimit.Store(walLimit)
 	s.walCheck.Store(int64(WALCheckEvery))
 	if err := s.migrate(ctx); err != nil {

@@ -10,7 +10,10 @@ func (s *DB) ExistingObjects(ctx context.Context, ids []string) (map[string]bool
 	out := make(map[string]bool, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := s.db.QueryContext(ctx, s.q("SELECT id FROM objects WHERE id IN ("+placeholders(len(chunk))+")"), toAny(chunk)...)
+		rows, err := s.db.QueryContext(
+			ctx,
+			s.q("SELECT id FROM objects WHERE id IN ("+placeholders(len(chunk))+")"),
+			toAny(chunk)...)
 		if err != nil {
 			return nil, err
 		}

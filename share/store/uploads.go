@@ -16,8 +16,20 @@ func (s *DB) InsertPendingUpload(ctx context.Context, p share.PendingUpload) err
 	if err != nil {
 		return err
 	}
-	_, err = s.exec(ctx, s.db, "INSERT INTO pending_uploads (id, bucket_id, object_id, transfer_method, request, created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		p.ID, p.BucketID, p.ObjectID, p.TransferMethod, string(req), share.Micros(p.CreatedAt), share.Micros(p.ExpiresAt), share.UploadPending)
+	_, err = s.exec(
+		ctx,
+		s.db,
+		"INSERT INTO pending_uploads (id, bucket_id, object_id, transfer_method, request, created_at, expires_at, "+
+			"state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		p.ID,
+		p.BucketID,
+		p.ObjectID,
+		p.TransferMethod,
+		string(req),
+		share.Micros(p.CreatedAt),
+		share.Micros(p.ExpiresAt),
+		share.UploadPending,
+	)
 	return err
 }
 
@@ -26,7 +38,8 @@ func (s *DB) PendingUpload(ctx context.Context, id string) (share.PendingUpload,
 	var p share.PendingUpload
 	var req, errText string
 	var created, expires int64
-	err := s.db.QueryRowContext(ctx, s.q("SELECT id, bucket_id, object_id, transfer_method, request, created_at, expires_at, state, error FROM pending_uploads WHERE id = ?"), id).
+	err := s.db.QueryRowContext(ctx, s.q("SELECT id, bucket_id, object_id, transfer_method, request, "+
+		"created_at, expires_at, state, error FROM pending_uploads WHERE id = ?"), id).
 		Scan(&p.ID, &p.BucketID, &p.ObjectID, &p.TransferMethod, &req, &created, &expires, &p.State, &errText)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, share.ErrNotFound

@@ -1,0 +1,73 @@
+package handlers
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLinkFormValidate(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	lim := linkLimits{Now: now, MaxExpiryDays: 90, MaxAccess: 1000}
+	valid := url.Values{"target": {"pos_1"}, "type": {"download"}, "expiry": {"7"}, "max_access": {"10"},
+		"recipients": {"a@example.com"}}
+	with := func(k, v string) url.Values {
+		fv := url.Values{}
+		for key, vs := range valid {
+			fv[key] = vs
+		}
+		if v == "" {
+			fv.Del(k)
+		} else {
+			fv.Set(k, v)
+		}
+		return fv
+	}
+	tests := []struct {
+		name      string
+		form      url.Values
+		wantField string // "" means valid
+		wantIn    string // part of the message
+	}{
+		{"valid", valid, "", ""},
+		{"no target", with("target", ""), "targets", "at least one"},
+		{"unknown type", with("type", "owner"), "type", "what the recipient may do"},
+		{"custom date unreadable", with("expiry", "custom"), "expires_at", "Choose a date"},
+		{"custom date past", with("expiry", "custom"), "expires_at", "Choose a date"},
+		{"access zero", with("max_access", "0"), "max_access", "1 to 1000"},
+		{"access above limit", with("max_access", "1001"), "max_access", "1 to 1000"},
+		{"bad address", with("recipients", "Ann <a@example.com>"), "recipients", "is not an email address"},
+		{"too many recipients", with("recipients", strings.Repeat("x,", 51)), "recipients", "At most 50"},
+		{"no way to prove identity", with("recipients", ""), "auth", "at least one way"},
+	}
+	tests[4].form.Set("expires_at", "2026-02-27")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errs := parseLinkForm(tt.form, "Sam").Validate(lim)
+			if tt.wantField == "" {
+				if len(errs) != 0 {
+					t.Fatalf("errors %v, want none", errs)
+				}
+				return
+			}
+			if got := errs[tt.wantField]; !strings.Contains(got, tt.wantIn) {
+				t.Errorf("errors[%q] = %q, want it to contain %q (all: %v)", tt.wantField, got, tt.wantIn, errs)
+			}
+		})
+	}
+}
+
+func TestLinkFormOrder(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	fv := url.Values{"target": {"pos_1"}, "type": {"editor"}, "expiry": {"custom"}, "expires_at": {"2026-03-10"},
+		"max_access": {"3"}, "recipients": {"a@example.com, b@example.com"}}
+	order, errs := parseLinkForm(fv, "Sam").Validate(linkLimits{Now: now, MaxExpiryDays: 90, MaxAccess: 1000})
+	if len(errs) != 0 {
+		t.Fatalf("errors %v", errs)
+	}
+	wantExp := time.Date(2026, 3, 10, 23, 59, 59, 0, time.UTC)
+	if !order.ExpiresAt.Equal(wantExp) || order.MaxAccess != 3 || len(order.Recipients) != 2 {
+		t.Errorf("order = %+v, want expiry %v, 3 accesses, 2 recipients", order, wantExp)
+	}
+}

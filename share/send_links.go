@@ -1,0 +1,174 @@
+package share
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SendItem asks for link ID to be emailed to Email.
+type SendItem struct {
+	ID    string
+	Email string
+}
+
+// SendResult is the outcome of emailing one link to one address.
+type SendResult struct {
+	ID     string
+	Email  string
+	Sent   bool
+	Detail string // why it was not sent
+}
+
+// SendLinks records recipient and sender on each link and emails the recipient, once per item. When
+// some emails go out and others fail, it still succeeds and says which failed: an error would make
+// Pangea's SDKs retry the whole request (they retry 5xx) and email the good addresses again. Only when
+// every email certainly failed is it an error (ProviderError), so a retry duplicates nothing.
+func (s *Service) SendLinks(
+	ctx context.Context,
+	bucketID string,
+	items []SendItem,
+	senderEmail, senderName string,
+) ([]Link, []SendResult, error) {
+	bucketID, err := s.bucket(ctx, bucketID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var v Validation
+	if !ValidEmail(senderEmail) {
+		v.Add("BadFormat", "/sender_email", "must be an email address")
+	}
+	if HasBidiControl(senderName) {
+		v.Add("BadFormat", "/sender_name", BidiProblem)
+	}
+	ids := make([]string, len(items))
+	updates := make([]LinkRecipient, len(items))
+	for i, it := range items {
+		if !ValidEmail(it.Email) {
+			v.Add("BadFormat", fmt.Sprintf("/links/%d/email", i), "must be an email address")
+		}
+		ids[i] = it.ID
+		updates[i] = LinkRecipient{
+			ID:             it.ID,
+			RecipientEmail: it.Email,
+			SenderEmail:    senderEmail,
+			SenderName:     senderName,
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, err
+	}
+	idSource := func(i int) string { return fmt.Sprintf("/links/%d/id", i) }
+	if err := s.requireLinks(ctx, bucketID, dedupe(ids), idSource); err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.store.SetLinkRecipients(ctx, bucketID, updates); err != nil {
+		return nil, nil, err
+	}
+	out := make([]Link, len(items))
+	for i, it := range items {
+		l, err := s.GetLink(ctx, bucketID, it.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		l.RecipientEmail = it.Email // the same link may be sent to several people in one request
+		out[i] = l
+	}
+	results := s.sendEmails(ctx, out, senderEmail)
+	var failed []string
+	for _, r := range results {
+		if r.Detail == notDelivered {
+			failed = append(failed, r.Email)
+		}
+	}
+	// Only when every email certainly failed is it an error (which SDKs retry); one that may still be
+	// delivered makes it a 200 with per-address results, so nothing is sent twice by a retry.
+	if len(failed) == len(items) {
+		return nil, nil, Errf(
+			CodeProvider,
+			"The email could not be delivered to %s; the links were recorded, try sending again.",
+			strings.Join(failed, ", "),
+		)
+	}
+	return out, results, nil
+}
+
+// sentEvent is the event of emailing l to an address: recorded after the attempt, so it can say
+// whether the email went out.
+func (s *Service) sentEvent(ctx context.Context, l Link, to, sender string, err error) Event {
+	ev := s.event(ctx, l, EventSent)
+	if ev.Actor == "" {
+		ev.Actor = sender
+	}
+	ev.Method = "email"
+	ev.Detail = to
+	if err != nil {
+		ev.Outcome = OutcomeFailed
+	}
+	return ev
+}
+
+// What SendResult.Detail says of an email that did not go out.
+const (
+	notDelivered = "the email could not be delivered; send this one again"
+	notAnswered  = "the mail server did not answer in time; it may still deliver it: " +
+		"check with the recipient before sending again"
+)
+
+// sendEmails emails each link's recipient, a few at a time, within a budget, and says per address
+// whether it went out.
+//
+// The budget (Config.SendBudget) keeps the answer, with its per-address results, ahead of the server's
+// own write deadline: a client that never got the answer would retry and email again the addresses
+// that did go out.
+func (s *Service) sendEmails(ctx context.Context, links []Link, senderEmail string) []SendResult {
+	budget := s.cfg.SendBudget
+	if budget <= 0 {
+		budget = 40 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	type done struct {
+		i   int
+		res SendResult
+	}
+	finished := make(chan done, len(links)) // buffered: a sender that finishes after the answer still exits
+	sem := make(chan struct{}, 16)
+	for i, l := range links {
+		go func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			res := SendResult{ID: l.ID, Email: l.RecipientEmail, Sent: true}
+			err := ctx.Err()
+			if err == nil {
+				err = s.sendLinkEmail(ctx, l.displayable())
+			}
+			if err != nil {
+				res.Sent, res.Detail = false, notDelivered
+				s.cfg.Logger.ErrorContext(ctx, "link email not sent", "link", l.ID, "err", err)
+			}
+			s.record(context.WithoutCancel(ctx), s.sentEvent(ctx, l, l.RecipientEmail, senderEmail, err))
+			finished <- done{i, res}
+		}()
+	}
+	results := make([]SendResult, len(links))
+	got := make([]bool, len(links))
+	for range links {
+		select {
+		case d := <-finished:
+			results[d.i], got[d.i] = d.res, true
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	// Mail servers that have not answered within the budget (an SMTP conversation does not always
+	// notice the deadline) are reported as such; their senders finish in the background.
+	for i, l := range links {
+		if !got[i] {
+			results[i] = SendResult{ID: l.ID, Email: l.RecipientEmail, Detail: notAnswered}
+		}
+	}
+	return results
+}
