@@ -19,7 +19,7 @@ type Store interface {
 	Object(ctx context.Context, bucketID, id string) (Object, error)
 	ObjectByName(ctx context.Context, bucketID, parentID, name string) (Object, error)
 	Children(ctx context.Context, bucketID, parentID string) ([]Object, error)
-	ListObjects(ctx context.Context, q ListQuery) ([]Object, int, error)
+	ListObjects(ctx context.Context, q ListQuery) ([]Object, Count, error)
 	// UpdateObject writes o if the stored updated_at still equals prevUpdatedAt (ErrConflict if not).
 	UpdateObject(ctx context.Context, o Object, prevUpdatedAt int64) error
 	DeleteObjects(ctx context.Context, bucketID string, ids []string) error
@@ -38,7 +38,7 @@ type Store interface {
 	InsertLinks(ctx context.Context, links []Link) error // all or nothing
 	Link(ctx context.Context, bucketID, id string) (Link, error)
 	LinksByID(ctx context.Context, bucketID string, ids []string) ([]Link, error)
-	ListLinks(ctx context.Context, q ListQuery) ([]Link, int, error)
+	ListLinks(ctx context.Context, q ListQuery) ([]Link, Count, error)
 	DeleteLinks(ctx context.Context, bucketID string, ids []string) ([]Link, error) // all or nothing
 	SetLinkRecipients(ctx context.Context, bucketID string, updates []LinkRecipient) ([]Link, error)
 

@@ -92,7 +92,7 @@ func (s *DB) linksByID(ctx context.Context, ex execer, bucketID string, ids []st
 }
 
 // ListLinks runs a keyset-paged link listing.
-func (s *DB) ListLinks(ctx context.Context, q share.ListQuery) ([]share.Link, int, error) {
+func (s *DB) ListLinks(ctx context.Context, q share.ListQuery) ([]share.Link, share.Count, error) {
 	var out []share.Link
 	n, err := s.page(ctx, linkListing, linkCols, q, func(sc scanner) error {
 		l, err := scanLink(sc)

@@ -125,16 +125,16 @@ func placeholders(n int) string {
 }
 
 // page runs a keyset-paged listing: it returns up to q.Limit+1 rows (the extra row tells the caller
-// there is a next page) and the total number of matches.
-func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery, scan func(scanner) error) (int, error) {
+// there is a next page) and the number of matches, counted as q.Count asks.
+func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery, scan func(scanner) error) (share.Count, error) {
 	where, args, err := s.where(l, q)
 	if err != nil {
-		return 0, err
+		return share.Count{}, err
 	}
 	baseWhere, baseArgs := where, append([]any(nil), args...)
 	orderCol, ok := l.columns[q.OrderBy]
 	if !ok {
-		return 0, fmt.Errorf("store: cannot order by %q", q.OrderBy)
+		return share.Count{}, fmt.Errorf("store: cannot order by %q", q.OrderBy)
 	}
 	dir, cmp := "ASC", ">"
 	if q.Desc {
@@ -157,29 +157,94 @@ func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery
 	// The total runs beside the page on another connection: both are reads, and on a filtered listing
 	// each can take as long as the other.
 	type counted struct {
-		n   int
+		c   share.Count
 		err error
 	}
 	countc := make(chan counted, 1)
 	go func() {
-		countQuery := "SELECT COUNT(*) FROM " + l.table + " WHERE " + baseWhere
-		countArgs := baseArgs
-		if l.counted && len(q.Conds) == 0 {
-			countQuery, countArgs = "SELECT COALESCE((SELECT n FROM link_counts WHERE bucket_id = ?), 0)", []any{q.BucketID}
-		}
-		var n int
-		err := s.db.QueryRowContext(ctx, s.q(countQuery), countArgs...).Scan(&n)
+		c, err := s.count(ctx, l, q, baseWhere, baseArgs)
 		if err != nil {
 			err = fmt.Errorf("count %s: %w", l.table, err)
 		}
-		countc <- counted{n, err}
+		countc <- counted{c, err}
 	}()
 	err = s.scanAll(ctx, query, args, scan)
 	c := <-countc
 	if err != nil {
+		return share.Count{}, err
+	}
+	return c.c, c.err
+}
+
+// estimateSample is about how many rows an estimated count looks at: enough that a filter matching
+// more than share.CountBound rows (1 % of a million) is seen some tens of times.
+const estimateSample = 20_000
+
+// count counts the matches of a listing in the way q.Count asks (see share.CountExact and friends).
+func (s *DB) count(ctx context.Context, l listing, q share.ListQuery, where string, args []any) (share.Count, error) {
+	if q.Count == share.CountNone {
+		return share.Count{Kind: share.CountNone}, nil
+	}
+	var n int
+	if l.counted && len(q.Conds) == 0 {
+		err := s.db.QueryRowContext(ctx, s.q("SELECT COALESCE((SELECT n FROM link_counts WHERE bucket_id = ?), 0)"), q.BucketID).Scan(&n)
+		return share.Count{N: n, Kind: share.CountExact}, err
+	}
+	if q.Count == share.CountExact || q.Count == "" {
+		err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM "+l.table+" WHERE "+where), args...).Scan(&n)
+		return share.Count{N: n, Kind: share.CountExact}, err
+	}
+	// Bounded and estimated counts stop after CountBound+1 matches, so a broad filter costs no more
+	// than a selective one.
+	err := s.db.QueryRowContext(ctx, s.q(fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) AS m", l.table, where, share.CountBound+1)), args...).Scan(&n)
+	if err != nil || n <= share.CountBound {
+		return share.Count{N: n, Kind: share.CountExact}, err
+	}
+	if q.Count == share.CountBounded {
+		return share.Count{N: share.CountBound, Kind: share.CountBounded, More: true}, nil
+	}
+	est, err := s.estimate(ctx, l, where, args)
+	if err != nil {
+		return share.Count{}, err
+	}
+	// The sample may miss matches the bounded count saw: the estimate never says less than it.
+	return share.Count{N: max(est, share.CountBound+1), Kind: share.CountEstimate}, nil
+}
+
+// estimate extrapolates the number of matches from a sample of about estimateSample rows of the table.
+// SQLite: rowids spread evenly between the smallest and largest (a gap counts as a non-match, so no
+// row count is needed). PostgreSQL: a block sample (TABLESAMPLE SYSTEM) sized from the planner's row
+// count, repeatable so the same listing shows the same estimate.
+func (s *DB) estimate(ctx context.Context, l listing, where string, args []any) (int, error) {
+	if s.d.postgres {
+		var rows float64
+		if err := s.db.QueryRowContext(ctx, "SELECT COALESCE((SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)), -1)", l.table).Scan(&rows); err != nil {
+			return 0, err
+		}
+		pct := 100.0
+		if rows > estimateSample {
+			pct = 100 * estimateSample / rows
+		}
+		var hits int
+		err := s.db.QueryRowContext(ctx, s.q(fmt.Sprintf("SELECT COUNT(*) FROM %s TABLESAMPLE SYSTEM (%f) REPEATABLE (0) WHERE %s", l.table, pct, where)), args...).Scan(&hits)
+		return int(float64(hits) * 100 / pct), err
+	}
+	var lo, hi int64
+	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MIN(rowid), 0), COALESCE(MAX(rowid), -1) FROM "+l.table).Scan(&lo, &hi); err != nil {
 		return 0, err
 	}
-	return c.n, c.err
+	span := hi - lo + 1
+	if span <= 0 {
+		return 0, nil
+	}
+	step := max(1, span/estimateSample)
+	points := (span + step - 1) / step
+	// CROSS JOIN keeps the generated rowids as the outer loop: each sample is one rowid lookup.
+	query := fmt.Sprintf(`WITH RECURSIVE sample(r) AS (SELECT %d UNION ALL SELECT r + %d FROM sample WHERE r + %d <= %d)
+		SELECT COUNT(*) FROM sample CROSS JOIN %s ON %s.rowid = sample.r WHERE %s`, lo, step, step, hi, l.table, l.table, where)
+	var hits int64
+	err := s.db.QueryRowContext(ctx, query, args...).Scan(&hits)
+	return int(hits * span / points), err
 }
 
 func (s *DB) scanAll(ctx context.Context, query string, args []any, scan func(scanner) error) error {
