@@ -235,7 +235,9 @@ var (
 		"notify_email": str(0, 254),
 	})
 	listProps = func() map[string]*field {
-		return map[string]*field{"filter": filterObject(), "last": str(1, 4096), "order": enum("asc", "desc"), "order_by": str(1, 64), "size": integer(1)}
+		return map[string]*field{"filter": filterObject(), "last": str(1, 4096), "order": enum("asc", "desc"), "order_by": str(1, 64), "size": integer(1),
+			// sharedesk extension: how to count the matches (see share.CountExact and friends).
+			"ext_count": enum(share.CountExact, share.CountBounded, share.CountEstimate, share.CountNone)}
 	}
 )
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -32,6 +33,8 @@ type DB struct {
 	stop      chan struct{}
 	stopped   chan struct{}
 	closeOnce sync.Once
+
+	warnings []string // problems found at open that the server should report at start
 
 	walPath  string       // SQLite only
 	walLimit atomic.Int64 // bytes; see checkpointLoop
@@ -74,8 +77,67 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.ensureTrigram(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
+
+// trigramIndex creates the pg_trgm extension if it can and then the substring index, exactly as
+// migration 00007 does; it runs again at every start until the index exists, so installing the
+// extension later (as a role allowed to) is enough to get the index.
+const trigramIndex = `DO $$
+DECLARE
+    ns text;
+BEGIN
+    BEGIN
+        CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+    EXCEPTION WHEN OTHERS THEN
+        BEGIN
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        EXCEPTION WHEN OTHERS THEN
+            RETURN;
+        END;
+    END;
+    SELECT n.nspname INTO ns FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+    -- One index per column: each is smaller than one over all four, and the planner prices it so.
+    EXECUTE format('CREATE INDEX IF NOT EXISTS links_title_trgm ON links USING gin (title %I.gin_trgm_ops)', ns);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS links_message_trgm ON links USING gin (message %I.gin_trgm_ops)', ns);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS links_recipient_trgm ON links USING gin (recipient_email %I.gin_trgm_ops)', ns);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS links_sender_trgm ON links USING gin (sender_email %I.gin_trgm_ops)', ns);
+END;
+$$`
+
+// ensureTrigram makes sure substring filters have their trigram index, or records a warning saying
+// what is lost and how to fix it: the server still works (ILIKE without an index), only slower.
+func (s *DB) ensureTrigram(ctx context.Context) error {
+	has := func() (bool, error) {
+		var n int
+		err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()
+			AND indexname IN ('links_title_trgm', 'links_message_trgm', 'links_recipient_trgm', 'links_sender_trgm')`).Scan(&n)
+		return n == 4, err
+	}
+	ok, err := has()
+	if err != nil || ok {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, trigramIndex); err != nil {
+		return fmt.Errorf("trigram index: %w", err)
+	}
+	if ok, err = has(); err != nil || ok {
+		return err
+	}
+	s.warnings = append(s.warnings, "PostgreSQL: the pg_trgm extension cannot be created by this role, so substring filters "+
+		"(title__contains, recipient_email__contains, …) scan every link instead of using a trigram index. "+
+		"Fix: run CREATE EXTENSION pg_trgm in this database as a role allowed to (pg_trgm is trusted on PostgreSQL 13+: "+
+		"the database owner or any role with CREATE on it), then restart: the index is built at start.")
+	return nil
+}
+
+// Warnings are the problems found when the store was opened that do not stop it from working (the
+// server logs them at start).
+func (s *DB) Warnings() []string { return s.warnings }
 
 func (s *DB) migrate(ctx context.Context) error {
 	sub, err := fs.Sub(migrations, "migrations/"+s.d.name)
