@@ -77,13 +77,16 @@ func (s *DB) where(l listing, q share.ListQuery) (string, []any, error) {
 		case share.OpContains:
 			for _, v := range c.Values {
 				sub := v.(string)
-				if !s.d.postgres && l.search[col] && len([]rune(sub)) >= 3 && !strings.ContainsAny(sub, `%_\`) {
-					// The trigram index answers LIKE for substrings of three characters or more (and
-					// without an ESCAPE clause, hence only for substrings free of wildcards).
-					clauses = append(clauses, fmt.Sprintf("%s.rowid IN (SELECT rowid FROM %s_fts WHERE %s LIKE ?)", l.table, l.table, col))
-				} else {
-					clauses = append(clauses, s.like(col))
+				if !s.d.postgres && l.search[col] && len([]rune(sub)) >= 3 {
+					// The trigram index answers a quoted phrase from its position lists alone: a run of
+					// consecutive trigrams is exactly a substring, case-folded. LIKE on the same index
+					// re-reads every candidate row to check it (a term matching 80,000 links took 0.8 s
+					// instead of 11 ms), and could not take wildcards literally.
+					clauses = append(clauses, fmt.Sprintf("%s.rowid IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ?)", l.table, l.table, l.table))
+					args = append(args, "{"+col+"} : "+ftsPhrase(sub))
+					continue
 				}
+				clauses = append(clauses, s.like(col))
 				args = append(args, likePattern(sub))
 			}
 		case share.OpIn:
@@ -118,6 +121,12 @@ func (s *DB) targetClause(c share.Cond) (string, []any) {
 	default:
 		return sub + "lt.object_id = ?)", c.Values[:1]
 	}
+}
+
+// ftsPhrase quotes a substring as an FTS5 phrase: inside double quotes everything is literal but the
+// double quote itself, which is doubled.
+func ftsPhrase(sub string) string {
+	return `"` + strings.ReplaceAll(sub, `"`, `""`) + `"`
 }
 
 func placeholders(n int) string {
