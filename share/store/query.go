@@ -196,16 +196,16 @@ func (s *DB) count(ctx context.Context, l listing, q share.ListQuery, where stri
 	}
 	var n int
 	if l.counted && len(q.Conds) == 0 {
-		err := s.db.QueryRowContext(ctx, s.q("SELECT COALESCE((SELECT n FROM link_counts WHERE bucket_id = ?), 0)"), q.BucketID).Scan(&n)
+		err := s.queryRow(ctx, "SELECT COALESCE((SELECT n FROM link_counts WHERE bucket_id = ?), 0)", q.BucketID).Scan(&n)
 		return share.Count{N: n, Kind: share.CountExact}, err
 	}
 	if q.Count == share.CountExact || q.Count == "" {
-		err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM "+l.table+" WHERE "+where), args...).Scan(&n)
+		err := s.queryRow(ctx, "SELECT COUNT(*) FROM "+l.table+" WHERE "+where, args...).Scan(&n)
 		return share.Count{N: n, Kind: share.CountExact}, err
 	}
 	// Bounded and estimated counts stop after CountBound+1 matches, so a broad filter costs no more
 	// than a selective one.
-	err := s.db.QueryRowContext(ctx, s.q(fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) AS m", l.table, where, share.CountBound+1)), args...).Scan(&n)
+	err := s.queryRow(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) AS m", l.table, where, share.CountBound+1), args...).Scan(&n)
 	if err != nil || n <= share.CountBound {
 		return share.Count{N: n, Kind: share.CountExact}, err
 	}
@@ -257,7 +257,7 @@ func (s *DB) estimate(ctx context.Context, l listing, where string, args []any) 
 }
 
 func (s *DB) scanAll(ctx context.Context, query string, args []any, scan func(scanner) error) error {
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("list: %w", err)
 	}

@@ -35,6 +35,7 @@ type DB struct {
 	closeOnce sync.Once
 
 	warnings []string // problems found at open that the server should report at start
+	stmts    stmtCache
 
 	walPath  string       // SQLite only
 	walLimit atomic.Int64 // bytes; see checkpointLoop
@@ -189,7 +190,67 @@ func (s *DB) Close() error {
 	if s.stop != nil {
 		s.closeOnce.Do(func() { close(s.stop); <-s.stopped })
 	}
+	s.stmts.close()
 	return s.db.Close()
+}
+
+// stmtCacheMax bounds the prepared statements kept: listings build their SQL from the filter, so the
+// set of queries is open-ended; past the bound, queries are prepared each time as before.
+const stmtCacheMax = 512
+
+// stmtCache keeps prepared read statements by SQL text. On SQLite, preparing (parsing and planning)
+// costs about as much as running an indexed lookup, and every request made several; pgx already
+// caches prepared statements per connection, so PostgreSQL does not use it.
+type stmtCache struct {
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
+	closed bool
+}
+
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok || c.closed || len(c.m) >= stmtCacheMax {
+		return st
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the unprepared query reports the error
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		_ = st.Close()
+	}
+	c.m, c.closed = nil, true
+}
+
+// queryRow is QueryRowContext through the statement cache (query in ? form).
+func (s *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if !s.d.postgres {
+		if st := s.stmts.get(ctx, s.db, query); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return s.db.QueryRowContext(ctx, s.q(query), args...)
+}
+
+// query is QueryContext through the statement cache (query in ? form).
+func (s *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !s.d.postgres {
+		if st := s.stmts.get(ctx, s.db, query); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
+	return s.db.QueryContext(ctx, s.q(query), args...)
 }
 
 // q rewrites ? placeholders to $n for PostgreSQL.
