@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/share/store"
@@ -223,100 +222,98 @@ func sqliteTx(ctx context.Context, conn *sql.Conn, fn func(*sql.Tx) error) error
 // seedPostgres fills a fresh PostgreSQL store with n links through COPY. The link indexes and the
 // counting trigger are set aside meanwhile (index definitions from pg_indexes, rebuilt afterwards), and
 // foreign-key checks are off for the session (session_replication_role), as pg_restore does.
-func seedPostgres(ctx context.Context, db *sql.DB, keys *share.Keys, bucketID string, n int, now time.Time) error {
-	conn, err := db.Conn(ctx)
+func seedPostgres(ctx context.Context, dsn string, keys *share.Keys, bucketID string, n int, now time.Time) error {
+	// A connection of its own: the store's statements carry a deadline meant for requests, and an
+	// index build over a million rows takes longer.
+	c, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		c := dc.(*stdlib.Conn).Conn()
-		exec := func(q string) error {
-			_, err := c.Exec(ctx, q)
-			if err != nil {
-				return fmt.Errorf("%.60s: %w", q, err)
-			}
-			return nil
-		}
-		type ddl struct{ name, sql string }
-		var saved []ddl
-		rows, err := c.Query(ctx, `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
-			AND tablename IN ('links', 'link_targets', 'link_tags') AND indexname NOT LIKE '%_pkey'`)
+	defer c.Close(context.Background())
+	exec := func(q string) error {
+		_, err := c.Exec(ctx, q)
 		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var d ddl
-			if err := rows.Scan(&d.name, &d.sql); err != nil {
-				return err
-			}
-			saved = append(saved, d)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, d := range saved {
-			if strings.Contains(d.sql, "UNIQUE") {
-				continue // a constraint's index (token_hash) stays
-			}
-			if err := exec("DROP INDEX " + pgx.Identifier{d.name}.Sanitize()); err != nil {
-				return err
-			}
-		}
-		if err := exec("SET session_replication_role = replica"); err != nil {
-			return err
-		}
-		defer c.Exec(context.Background(), "SET session_replication_role = DEFAULT")
-		if err := exec("SET maintenance_work_mem = '512MB'"); err != nil {
-			return err
-		}
-		g := newGenerator(keys, bucketID, now)
-		objRows := make([][]any, len(g.objects))
-		for i, id := range g.objects {
-			objRows[i] = []any{id, bucketID, "", fmt.Sprintf("Folder %04d", i), "folder", now.UnixMicro(), now.UnixMicro()}
-		}
-		if _, err := c.CopyFrom(ctx, pgx.Identifier{"objects"}, []string{"id", "bucket_id", "parent_id", "name", "type", "created_at", "updated_at"},
-			pgx.CopyFromRows(objRows)); err != nil {
-			return err
-		}
-		// Links, targets and tags stream through three COPYs fed from the one generator, in chunks.
-		const chunk = 100_000
-		for start := 0; start < n; start += chunk {
-			count := min(chunk, n-start)
-			links := make([][]any, count)
-			targets := make([][]any, count)
-			tags := make([][]any, count)
-			for i := range count {
-				r := g.link(start + i)
-				links[i], targets[i], tags[i] = r.values, []any{r.id, r.target}, []any{r.id, r.tag}
-			}
-			if _, err := c.CopyFrom(ctx, pgx.Identifier{"links"}, linkColumns, pgx.CopyFromRows(links)); err != nil {
-				return fmt.Errorf("copy links: %w", err)
-			}
-			if _, err := c.CopyFrom(ctx, pgx.Identifier{"link_targets"}, []string{"link_id", "object_id"}, pgx.CopyFromRows(targets)); err != nil {
-				return fmt.Errorf("copy link_targets: %w", err)
-			}
-			if _, err := c.CopyFrom(ctx, pgx.Identifier{"link_tags"}, []string{"link_id", "tag"}, pgx.CopyFromRows(tags)); err != nil {
-				return fmt.Errorf("copy link_tags: %w", err)
-			}
-		}
-		for _, d := range saved {
-			if strings.Contains(d.sql, "UNIQUE") {
-				continue
-			}
-			if err := exec(d.sql); err != nil {
-				return err
-			}
-		}
-		for _, q := range []string{"DELETE FROM link_counts",
-			"INSERT INTO link_counts (bucket_id, n) SELECT bucket_id, COUNT(*) FROM links GROUP BY bucket_id",
-			"VACUUM (ANALYZE) links", "VACUUM (ANALYZE) link_targets", "VACUUM (ANALYZE) link_tags", "ANALYZE"} {
-			if err := exec(q); err != nil {
-				return err
-			}
+			return fmt.Errorf("%.60s: %w", q, err)
 		}
 		return nil
-	})
+	}
+	type ddl struct{ name, sql string }
+	var saved []ddl
+	rows, err := c.Query(ctx, `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+		AND tablename IN ('links', 'link_targets', 'link_tags') AND indexname NOT LIKE '%_pkey'`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var d ddl
+		if err := rows.Scan(&d.name, &d.sql); err != nil {
+			return err
+		}
+		saved = append(saved, d)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, d := range saved {
+		if strings.Contains(d.sql, "UNIQUE") {
+			continue // a constraint's index (token_hash) stays
+		}
+		if err := exec("DROP INDEX " + pgx.Identifier{d.name}.Sanitize()); err != nil {
+			return err
+		}
+	}
+	if err := exec("SET session_replication_role = replica"); err != nil {
+		return err
+	}
+	if err := exec("SET maintenance_work_mem = '512MB'"); err != nil {
+		return err
+	}
+	g := newGenerator(keys, bucketID, now)
+	objRows := make([][]any, len(g.objects))
+	for i, id := range g.objects {
+		objRows[i] = []any{id, bucketID, "", fmt.Sprintf("Folder %04d", i), "folder", now.UnixMicro(), now.UnixMicro()}
+	}
+	if _, err := c.CopyFrom(ctx, pgx.Identifier{"objects"}, []string{"id", "bucket_id", "parent_id", "name", "type", "created_at", "updated_at"},
+		pgx.CopyFromRows(objRows)); err != nil {
+		return err
+	}
+	// Links, targets and tags stream through three COPYs fed from the one generator, in chunks.
+	const chunk = 100_000
+	for start := 0; start < n; start += chunk {
+		count := min(chunk, n-start)
+		links := make([][]any, count)
+		targets := make([][]any, count)
+		tags := make([][]any, count)
+		for i := range count {
+			r := g.link(start + i)
+			links[i], targets[i], tags[i] = r.values, []any{r.id, r.target}, []any{r.id, r.tag}
+		}
+		if _, err := c.CopyFrom(ctx, pgx.Identifier{"links"}, linkColumns, pgx.CopyFromRows(links)); err != nil {
+			return fmt.Errorf("copy links: %w", err)
+		}
+		if _, err := c.CopyFrom(ctx, pgx.Identifier{"link_targets"}, []string{"link_id", "object_id"}, pgx.CopyFromRows(targets)); err != nil {
+			return fmt.Errorf("copy link_targets: %w", err)
+		}
+		if _, err := c.CopyFrom(ctx, pgx.Identifier{"link_tags"}, []string{"link_id", "tag"}, pgx.CopyFromRows(tags)); err != nil {
+			return fmt.Errorf("copy link_tags: %w", err)
+		}
+	}
+	for _, d := range saved {
+		if strings.Contains(d.sql, "UNIQUE") {
+			continue
+		}
+		if err := exec(d.sql); err != nil {
+			return err
+		}
+	}
+	for _, q := range []string{"DELETE FROM link_counts",
+		"INSERT INTO link_counts (bucket_id, n) SELECT bucket_id, COUNT(*) FROM links GROUP BY bucket_id",
+		"VACUUM (ANALYZE) links", "VACUUM (ANALYZE) link_targets", "VACUUM (ANALYZE) link_tags", "ANALYZE"} {
+		if err := exec(q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Backends are the databases the bench measures; BENCH_DB=sqlite or postgres picks one.
@@ -406,11 +403,12 @@ func OpenSeeded(ctx context.Context, kind, dir string, n int) (*store.DB, []byte
 		return nil, nil, err
 	}
 	t0 := time.Now()
-	seed := seedSQLite
 	if kind == "postgres" {
-		seed = seedPostgres
+		err = seedPostgres(ctx, pgURL()+"&search_path="+schema, keys, b.ID, n, time.Now().UTC())
+	} else {
+		err = seedSQLite(ctx, db.SQL(), keys, b.ID, n, time.Now().UTC())
 	}
-	if err := seed(ctx, db.SQL(), keys, b.ID, n, time.Now().UTC()); err != nil {
+	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
