@@ -86,6 +86,7 @@ func (g *generator) link(i int) row {
 // their own definitions (sqlite_master), so the schema ends exactly as the migrations made it: one
 // sorted index build is far cheaper than a million scattered index updates.
 func seedSQLite(ctx context.Context, db *sql.DB, keys *share.Keys, bucketID string, n int, now time.Time) error {
+	t0 := time.Now()
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -176,6 +177,7 @@ func seedSQLite(ctx context.Context, db *sql.DB, keys *share.Keys, bucketID stri
 			return err
 		}
 	}
+	rowsDone := time.Now()
 	for _, d := range saved {
 		if d.typ == "index" {
 			if _, err := conn.ExecContext(ctx, d.sql); err != nil {
@@ -183,6 +185,7 @@ func seedSQLite(ctx context.Context, db *sql.DB, keys *share.Keys, bucketID stri
 			}
 		}
 	}
+	indexesDone := time.Now()
 	for _, q := range []string{
 		"INSERT INTO links_fts (links_fts) VALUES ('rebuild')",
 		"DELETE FROM link_counts",
@@ -199,11 +202,14 @@ func seedSQLite(ctx context.Context, db *sql.DB, keys *share.Keys, bucketID stri
 			}
 		}
 	}
+	ftsDone := time.Now()
 	for _, q := range []string{"PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
+	fmt.Printf("sqlite   seed phases: rows %s, indexes %s, trigram index %s, analyse and checkpoint %s\n",
+		rowsDone.Sub(t0).Round(time.Second), indexesDone.Sub(rowsDone).Round(time.Second), ftsDone.Sub(indexesDone).Round(time.Second), time.Since(ftsDone).Round(time.Second))
 	return nil
 }
 
@@ -223,6 +229,7 @@ func sqliteTx(ctx context.Context, conn *sql.Conn, fn func(*sql.Tx) error) error
 // counting trigger are set aside meanwhile (index definitions from pg_indexes, rebuilt afterwards), and
 // foreign-key checks are off for the session (session_replication_role), as pg_restore does.
 func seedPostgres(ctx context.Context, dsn string, keys *share.Keys, bucketID string, n int, now time.Time) error {
+	t0 := time.Now()
 	// A connection of its own: the store's statements carry a deadline meant for requests, and an
 	// index build over a million rows takes longer.
 	c, err := pgx.Connect(ctx, dsn)
@@ -298,6 +305,7 @@ func seedPostgres(ctx context.Context, dsn string, keys *share.Keys, bucketID st
 			return fmt.Errorf("copy link_tags: %w", err)
 		}
 	}
+	rowsDone := time.Now()
 	for _, d := range saved {
 		if strings.Contains(d.sql, "UNIQUE") {
 			continue
@@ -306,6 +314,7 @@ func seedPostgres(ctx context.Context, dsn string, keys *share.Keys, bucketID st
 			return err
 		}
 	}
+	indexesDone := time.Now()
 	for _, q := range []string{"DELETE FROM link_counts",
 		"INSERT INTO link_counts (bucket_id, n) SELECT bucket_id, COUNT(*) FROM links GROUP BY bucket_id",
 		"VACUUM (ANALYZE) links", "VACUUM (ANALYZE) link_targets", "VACUUM (ANALYZE) link_tags", "ANALYZE"} {
@@ -313,6 +322,8 @@ func seedPostgres(ctx context.Context, dsn string, keys *share.Keys, bucketID st
 			return err
 		}
 	}
+	fmt.Printf("postgres seed phases: rows (COPY) %s, indexes (trigram included) %s, vacuum and analyse %s\n",
+		rowsDone.Sub(t0).Round(time.Second), indexesDone.Sub(rowsDone).Round(time.Second), time.Since(indexesDone).Round(time.Second))
 	return nil
 }
 
