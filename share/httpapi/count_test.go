@@ -95,6 +95,40 @@ func TestListExtCount(t *testing.T) {
 			t.Errorf("second page with another count mode: HTTP %d count %v, want 200 and %d", r.HTTP, r.Result["count"], editors)
 		}
 
+		// A substring listing reads its page and total in one query: every page carries the same exact
+		// total, in every count mode, and paging through visits each match once.
+		for _, mode := range []string{"", "exact", "bounded", "estimate"} {
+			want := countPrefix(downloads+editors, "1")
+			seen := map[string]bool{}
+			last := ""
+			for pages := 0; ; pages++ {
+				body := fmt.Sprintf(`{"size": 700, "order_by": "title", "filter": {"title__contains": ["report 1"]}, "ext_count": %q, "last": %q}`, mode, last)
+				body = strings.ReplaceAll(strings.ReplaceAll(body, `, "ext_count": ""`, ""), `, "last": ""`, "")
+				r := postRaw(t, e, "/v1/share/link/list", body)
+				if r.HTTP != 200 {
+					t.Fatalf("mode %q page %d: HTTP %d %v", mode, pages, r.HTTP, r.Result)
+				}
+				if got := int(r.Result["count"].(float64)); got != want {
+					t.Errorf("mode %q page %d: count got %d, want %d", mode, pages, got, want)
+				}
+				for _, l := range r.Result["share_link_objects"].([]any) {
+					id := l.(map[string]any)["id"].(string)
+					if seen[id] {
+						t.Fatalf("mode %q: %s listed twice", mode, id)
+					}
+					seen[id] = true
+				}
+				next, ok := r.Result["last"].(string)
+				if !ok {
+					break
+				}
+				last = next
+			}
+			if len(seen) != want {
+				t.Errorf("mode %q: paging visited %d links, want %d", mode, len(seen), want)
+			}
+		}
+
 		// The object listing takes it too.
 		for _, c := range []struct {
 			mode     string

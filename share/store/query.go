@@ -149,19 +149,23 @@ func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery
 	if q.Desc {
 		dir, cmp = "DESC", "<"
 	}
+	keyset, keysetArgs := "", []any(nil)
 	if q.After != nil {
 		if orderCol == "id" {
-			where += " AND id " + cmp + " ?"
-			args = append(args, q.After.ID)
+			keyset, keysetArgs = " AND id "+cmp+" ?", []any{q.After.ID}
 		} else {
-			where += fmt.Sprintf(" AND (%s, id) %s (?, ?)", orderCol, cmp)
-			args = append(args, q.After.Value, q.After.ID)
+			keyset, keysetArgs = fmt.Sprintf(" AND (%s, id) %s (?, ?)", orderCol, cmp), []any{q.After.Value, q.After.ID}
 		}
 	}
 	order := orderCol + " " + dir
 	if orderCol != "id" {
 		order += ", id " + dir
 	}
+	if q.Count != share.CountNone && s.matchDriven(l, q) {
+		return s.pageWithTotal(ctx, l, cols, q, baseWhere, baseArgs, keyset, keysetArgs, order, scan)
+	}
+	where += keyset
+	args = append(args, keysetArgs...)
 	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %d", cols, l.table, where, order, q.Limit+1)
 	// The total runs beside the page on another connection: both are reads, and on a filtered listing
 	// each can take as long as the other.
@@ -184,6 +188,55 @@ func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery
 	}
 	return c.c, c.err
 }
+
+// matchDriven reports whether a listing is answered from a trigram index's match set (a substring
+// filter the index serves): the database then visits and sorts every match for the page anyway.
+func (s *DB) matchDriven(l listing, q share.ListQuery) bool {
+	for _, c := range q.Conds {
+		if c.Op != share.OpContains || !l.search[l.columns[c.Field]] {
+			continue
+		}
+		for _, v := range c.Values {
+			if s.d.postgres || len([]rune(v.(string))) >= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pageWithTotal reads a page and the exact number of matches in one query (COUNT(*) OVER the whole
+// match set, the keyset applied outside it), for listings whose every match is visited anyway: a
+// separate count would run the index search a second time. Past the last page no row carries the
+// total, and a plain count answers.
+func (s *DB) pageWithTotal(ctx context.Context, l listing, cols string, q share.ListQuery, where string, args []any, keyset string, keysetArgs []any, order string, scan func(scanner) error) (share.Count, error) {
+	query := fmt.Sprintf("SELECT %s, total FROM (SELECT %s, COUNT(*) OVER () AS total FROM %s WHERE %s) AS m WHERE 1 = 1%s ORDER BY %s LIMIT %d",
+		cols, cols, l.table, where, keyset, order, q.Limit+1)
+	total := -1
+	err := s.scanAll(ctx, query, append(append([]any(nil), args...), keysetArgs...), func(sc scanner) error {
+		return scan(withTotal{sc, &total})
+	})
+	if err != nil {
+		return share.Count{}, err
+	}
+	if total >= 0 {
+		return share.Count{N: total, Kind: share.CountExact}, nil
+	}
+	if q.After == nil {
+		return share.Count{Kind: share.CountExact}, nil
+	}
+	exact := q
+	exact.Count = share.CountExact
+	return s.count(ctx, l, exact, where, args)
+}
+
+// withTotal is a row scanner that also reads the trailing total column.
+type withTotal struct {
+	sc    scanner
+	total *int
+}
+
+func (w withTotal) Scan(dest ...any) error { return w.sc.Scan(append(dest, w.total)...) }
 
 // estimateSample is about how many rows an estimated count looks at: enough that a filter matching
 // more than share.CountBound rows (1 % of a million) is seen some tens of times.
