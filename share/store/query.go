@@ -166,6 +166,18 @@ func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery
 	}
 	where += keyset
 	args = append(args, keysetArgs...)
+	if l.counted && len(q.Conds) == 0 && q.Count != share.CountNone {
+		// The unfiltered total is one row of the trigger-kept counter: read with the page, it costs no
+		// second statement, connection or goroutine. Past the last page no row carries it.
+		query := fmt.Sprintf("SELECT %s, (SELECT COALESCE((SELECT n FROM link_counts WHERE bucket_id = ?), 0)) FROM %s WHERE %s ORDER BY %s LIMIT %d",
+			cols, l.table, where, order, q.Limit+1)
+		total := -1
+		err := s.scanAll(ctx, query, append([]any{q.BucketID}, args...), func(sc scanner) error { return scan(withTotal{sc, &total}) })
+		if err != nil || total >= 0 {
+			return share.Count{N: max(total, 0), Kind: share.CountExact}, err
+		}
+		return s.count(ctx, l, q, baseWhere, baseArgs)
+	}
 	query := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %d", cols, l.table, where, order, q.Limit+1)
 	// The total runs beside the page on another connection: both are reads, and on a filtered listing
 	// each can take as long as the other.
