@@ -38,8 +38,8 @@ func TestLinksPageCountKinds(t *testing.T) {
 			}
 			ada := e.signIn(t, "ada@example.com")
 			cases := []struct{ path, want string }{
-				{"/links", "12,003 links match"},                    // no filter: the exact counter
-				{"/links?type=upload", "1 link matches"},            // selective: exact
+				{"/links", "12,003 links match"},                     // no filter: the exact counter
+				{"/links?type=upload", "1 link matches"},             // selective: exact
 				{"/links?type=download", "About 12,000 links match"}, // broad: estimated, two digits
 				{"/links?q=board", "1 link matches"},
 			}
