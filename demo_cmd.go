@@ -189,7 +189,7 @@ func seedDemo(ctx context.Context, svc *share.Service) (string, error) {
 		return "", err
 	}
 	page, err := svc.ListObjects(ctx, share.ListRequest{Size: 1})
-	if err != nil || page.Count > 0 {
+	if err != nil || page.Count.N > 0 {
 		return token, err // already seeded
 	}
 	contracts, err := svc.CreateFolder(ctx, share.FolderInput{Name: "Contracts"})

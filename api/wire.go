@@ -147,6 +147,9 @@ type LinkListRequest struct {
 	Order    string         `json:"order,omitempty"`
 	OrderBy  string         `json:"order_by,omitempty"`
 	Size     int            `json:"size,omitempty"`
+	// ExtCount (sharedesk extension): how to count the matches, "exact" (the default), "bounded",
+	// "estimate" or "none"; see the README.
+	ExtCount string `json:"ext_count,omitempty"`
 }
 
 // LinkListResult is the result of share/link/list.
@@ -154,6 +157,16 @@ type LinkListResult struct {
 	Count            int         `json:"count"`
 	Last             string      `json:"last,omitempty"`
 	ShareLinkObjects []ShareLink `json:"share_link_objects"`
+	ExtCountInfo
+}
+
+// ExtCountInfo (sharedesk extension) says what kind of number count is. It is sent only when the
+// request asked for ext_count, so Pangea clients see the wire they expect.
+type ExtCountInfo struct {
+	// ExtCountKind is "exact", "bounded" (there are more than count matches: see ExtCountMore),
+	// "estimate" or "none" (not counted; count is 0).
+	ExtCountKind string `json:"ext_count_kind,omitempty"`
+	ExtCountMore bool   `json:"ext_count_more,omitempty"`
 }
 
 // LinkDeleteRequest is the body of share/link/delete.
@@ -279,6 +292,8 @@ type ListRequest struct {
 	Order                    string         `json:"order,omitempty"`
 	OrderBy                  string         `json:"order_by,omitempty"`
 	Size                     int            `json:"size,omitempty"`
+	// ExtCount (sharedesk extension): as in LinkListRequest.
+	ExtCount string `json:"ext_count,omitempty"`
 }
 
 // ListResult is the result of /v1/list.
@@ -286,6 +301,7 @@ type ListResult struct {
 	Count   int      `json:"count"`
 	Last    string   `json:"last,omitempty"`
 	Objects []Object `json:"objects"`
+	ExtCountInfo
 }
 
 // DeleteRequest is the body of /v1/delete.

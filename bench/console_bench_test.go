@@ -23,7 +23,13 @@ import (
 // BenchmarkConsoleLinks measures the Links page (50 rows) over 1,000,000 links: the console's own
 // work plus its share/link/list and object-name calls to the share server, as a signed-in admin sees it.
 func BenchmarkConsoleLinks(b *testing.B) {
-	s := start(b)
+	for _, kind := range backends() {
+		b.Run(kind, func(b *testing.B) { benchConsoleLinks(b, kind) })
+	}
+}
+
+func benchConsoleLinks(b *testing.B, kind string) {
+	s := start(b, kind)
 	ctx := context.Background()
 	idp := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + idp.Listener.Addr().String()
@@ -68,11 +74,14 @@ func BenchmarkConsoleLinks(b *testing.B) {
 		{"console-links-nofilter", "size=50"},
 		{"console-links-type+created", "size=50&type=editor&created_from=2026-03-01&created_to=2026-04-01"},
 		{"console-links-title-search", "size=50&q=Globex+12"},
-		{"console-links-htmx-fragment", "size=50&type=download"},
+		{"console-links-recipient-search", "size=50&recipient=user0042%40"},
+		{"console-links-htmx-fragment-type-download", "size=50&type=download"},
+		{"console-links-not-expired", "size=50&status=active"},
+		{"console-links-expired", "size=50&status=expired"},
 	}
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) {
-			measure(b, 200, func(int) {
+			measure(b, 200, 40, func(int) {
 				req, _ := http.NewRequest(http.MethodGet, consoleURL+"/links?"+pg.query, nil)
 				if strings.Contains(pg.name, "htmx") {
 					req.Header.Set("HX-Request", "true")

@@ -13,7 +13,7 @@ type linkStore interface {
 	InsertLinks(ctx context.Context, links []Link, evs []Event) error
 	Link(ctx context.Context, bucketID, id string) (Link, error)
 	LinksByID(ctx context.Context, bucketID string, ids []string) ([]Link, error)
-	ListLinks(ctx context.Context, q ListQuery) ([]Link, int, error)
+	ListLinks(ctx context.Context, q ListQuery) ([]Link, Count, error)
 	// DeleteLinks deletes links and stores their events, all or nothing.
 	DeleteLinks(ctx context.Context, bucketID string, ids []string, evs []Event) ([]Link, error)
 	SetLinkRecipients(ctx context.Context, bucketID string, updates []LinkRecipient) ([]Link, error)

@@ -51,7 +51,28 @@ type Position struct {
 	ID    string
 }
 
-// ListQuery is a filtered, ordered, keyset-paged listing.
+// Count modes of the sharedesk extension ext_count on link/list and list. Pangea's count is exact,
+// and an exact count visits every match: on a broad filter over a million links that is most of the
+// cost of a page. A caller that only needs an order of magnitude asks for less.
+const (
+	CountExact    = "exact"    // every match counted (the default, as Pangea does)
+	CountBounded  = "bounded"  // counted up to CountBound; above it, Count is CountBound and More is set
+	CountEstimate = "estimate" // exact up to CountBound; above it, estimated from a sample of the table
+	CountNone     = "none"     // not counted: Count is 0
+)
+
+// CountBound is where a bounded or estimated count stops counting exactly.
+const CountBound = 10_000
+
+// Count is how many rows a listing matches and how that number was obtained. Kind is one of the count
+// modes: exact, bounded (with More: there are more than N), estimate or none.
+type Count struct {
+	N    int
+	Kind string
+	More bool
+}
+
+// ListQuery is a filtered, ordered, keyset-paged listing. Count is the count mode ("" is exact).
 type ListQuery struct {
 	BucketID string
 	Conds    []Cond
@@ -59,12 +80,13 @@ type ListQuery struct {
 	Desc     bool
 	After    *Position
 	Limit    int
+	Count    string
 }
 
 // Page is one page of a listing. Last is the cursor for the next page, "" when there is none.
 type Page[T any] struct {
 	Items []T
-	Count int
+	Count Count
 	Last  string
 }
 
@@ -319,6 +341,7 @@ type ListRequest struct {
 	Order    string
 	OrderBy  string
 	Size     int
+	Count    string // the ext_count mode; "" is exact
 }
 
 // buildQuery validates a ListRequest against spec and returns the query and the order field's kind.
@@ -344,6 +367,14 @@ func (s *Service) buildQuery(spec ListSpec, r ListRequest, bucketID string, rewr
 		q.Desc = true
 	default:
 		v.Add("NotEnumMember", "/order", "must be asc or desc")
+	}
+	switch r.Count {
+	case "", CountExact:
+		q.Count = CountExact
+	case CountBounded, CountEstimate, CountNone:
+		q.Count = r.Count
+	default:
+		v.Add("NotEnumMember", "/ext_count", "must be exact, bounded, estimate or none")
 	}
 	if q.Limit == 0 {
 		q.Limit = 20

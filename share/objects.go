@@ -29,7 +29,7 @@ type objectStore interface {
 	Object(ctx context.Context, bucketID, id string) (Object, error)
 	ObjectByName(ctx context.Context, bucketID, parentID, name string) (Object, error)
 	Children(ctx context.Context, bucketID, parentID string) ([]Object, error)
-	ListObjects(ctx context.Context, q ListQuery) ([]Object, int, error)
+	ListObjects(ctx context.Context, q ListQuery) ([]Object, Count, error)
 	// UpdateObject writes o if the stored updated_at still equals prevUpdatedAt (ErrConflict if not).
 	UpdateObject(ctx context.Context, o Object, prevUpdatedAt int64) error
 	DeleteObjects(ctx context.Context, bucketID string, ids []string) error

@@ -104,6 +104,12 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	s.defaultBucket = b
 	s.keepReserve(ctx)
+	// A store that works in a degraded way (PostgreSQL without pg_trgm) says so at every start.
+	if w, ok := s.store.(interface{ Warnings() []string }); ok {
+		for _, msg := range w.Warnings() {
+			s.cfg.Logger.WarnContext(ctx, msg)
+		}
+	}
 	return nil
 }
 

@@ -44,6 +44,37 @@ type Crumb struct {
 	URL  string
 }
 
+// MatchCount says how many links a Links view matches, as exactly as the share server counted them:
+// "3 links match", "more than 10,000 links match", "about 600,000 links match".
+func MatchCount(n int, kind string) string {
+	switch kind {
+	case "bounded":
+		return "More than " + grouped(n) + " links match"
+	case "estimate":
+		return "About " + grouped(roundTo2(n)) + " links match"
+	}
+	return grouped(n) + " " + Plural(n, "link matches", "links match")
+}
+
+// roundTo2 keeps two significant digits: an estimate shown to the unit would claim a precision it
+// does not have.
+func roundTo2(n int) int {
+	p := 1
+	for n/p >= 100 {
+		p *= 10
+	}
+	return (n + p/2) / p * p
+}
+
+// grouped writes n with thousands separators: 600,000.
+func grouped(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // Relative says how far t is from now in words: "in 3 days", "2 hours ago".
 func Relative(t, now time.Time) string {
 	d := t.Sub(now)

@@ -46,12 +46,21 @@ func (s *Server) linkGet(ctx context.Context, req *api.LinkGetRequest) (any, str
 // linkList handles POST /v1/share/link/list.
 func (s *Server) linkList(ctx context.Context, req *api.LinkListRequest) (any, string, error) {
 	page, err := s.svc.ListLinks(ctx, share.ListRequest{BucketID: req.BucketID, Filter: req.Filter, Last: req.Last,
-		Order: req.Order, OrderBy: req.OrderBy, Size: req.Size})
+		Order: req.Order, OrderBy: req.OrderBy, Size: req.Size, Count: req.ExtCount})
 	if err != nil {
 		return nil, "", err
 	}
-	return api.LinkListResult{Count: page.Count, Last: page.Last, ShareLinkObjects: wireLinks(page.Items)},
-		fmt.Sprintf("Listed %d of %d share link(s)", len(page.Items), page.Count), nil
+	return api.LinkListResult{
+			Count:            page.Count.N,
+			Last:             page.Last,
+			ShareLinkObjects: wireLinks(page.Items),
+			ExtCountInfo:     extCount(req.ExtCount, page.Count),
+		},
+		fmt.Sprintf(
+			"Listed %d of %s share link(s)",
+			len(page.Items),
+			countText(page.Count),
+		), nil
 }
 
 // linkDelete handles POST /v1/share/link/delete.

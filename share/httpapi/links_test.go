@@ -197,6 +197,10 @@ func TestLinkFilters(t *testing.T) {
 			{"title__contains case-insensitive", map[string]any{"title__contains": []string{"beta"}}, func(i int, _ api.ShareLink) bool { return i%3 == 1 }},
 			{"title__contains every substring", map[string]any{"title__contains": []string{"report", "0"}}, func(i int, _ api.ShareLink) bool { return i <= 10 }},
 			{"title__contains wildcard is literal", map[string]any{"title__contains": []string{"%"}}, func(int, api.ShareLink) bool { return false }},
+			// Three characters and more go through the trigram index: quotes, wildcards and FTS syntax stay literal.
+			{"title__contains long wildcard is literal", map[string]any{"title__contains": []string{"Rep%rt_0"}}, func(int, api.ShareLink) bool { return false }},
+			{"title__contains quote and query syntax are literal", map[string]any{"title__contains": []string{`"Report" OR beta*`}}, func(int, api.ShareLink) bool { return false }},
+			{"title__contains across a space, any case", map[string]any{"title__contains": []string{"RT 04 be"}}, func(i int, _ api.ShareLink) bool { return i == 4 }},
 			{"title__in", map[string]any{"title__in": []string{"Report 00 alpha", "Report 11 gamma"}}, func(i int, _ api.ShareLink) bool { return i == 0 || i == 11 }},
 			{"message", map[string]any{"message": "msg 7"}, func(i int, _ api.ShareLink) bool { return i == 7 }},
 			{"message__contains", map[string]any{"message__contains": []string{"msg 1"}}, func(i int, _ api.ShareLink) bool { return i == 1 || i == 10 || i == 11 }},

@@ -21,12 +21,21 @@ func (s *Server) folderCreate(ctx context.Context, req *api.FolderCreateRequest)
 // list handles POST /v1/list.
 func (s *Server) list(ctx context.Context, req *api.ListRequest) (any, string, error) {
 	page, err := s.svc.ListObjects(ctx, share.ListRequest{BucketID: req.BucketID, Filter: req.Filter, Last: req.Last,
-		Order: req.Order, OrderBy: req.OrderBy, Size: req.Size})
+		Order: req.Order, OrderBy: req.OrderBy, Size: req.Size, Count: req.ExtCount})
 	if err != nil {
 		return nil, "", err
 	}
-	return api.ListResult{Count: page.Count, Last: page.Last, Objects: wireObjects(page.Items)},
-		fmt.Sprintf("Listed %d of %d object(s)", len(page.Items), page.Count), nil
+	return api.ListResult{
+			Count:        page.Count.N,
+			Last:         page.Last,
+			Objects:      wireObjects(page.Items),
+			ExtCountInfo: extCount(req.ExtCount, page.Count),
+		},
+		fmt.Sprintf(
+			"Listed %d of %s object(s)",
+			len(page.Items),
+			countText(page.Count),
+		), nil
 }
 
 // deleteObject handles POST /v1/delete.
@@ -51,4 +60,26 @@ func (s *Server) update(ctx context.Context, req *api.UpdateRequest) (any, strin
 		return nil, "", err
 	}
 	return api.ObjectResult{Object: wireObject(o)}, "Object updated", nil
+}
+
+// extCount is the ext_count_kind/ext_count_more of a listing, sent only to a caller that asked for a
+// count mode (a Pangea client sees the wire it expects).
+func extCount(asked string, c share.Count) api.ExtCountInfo {
+	if asked == "" {
+		return api.ExtCountInfo{}
+	}
+	return api.ExtCountInfo{ExtCountKind: c.Kind, ExtCountMore: c.More}
+}
+
+// countText is the count of a listing's summary line.
+func countText(c share.Count) string {
+	switch c.Kind {
+	case share.CountBounded:
+		return fmt.Sprintf("more than %d", c.N)
+	case share.CountEstimate:
+		return fmt.Sprintf("about %d", c.N)
+	case share.CountNone:
+		return "uncounted"
+	}
+	return fmt.Sprint(c.N)
 }

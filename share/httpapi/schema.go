@@ -291,6 +291,8 @@ var (
 			"order":    enum("asc", "desc"),
 			"order_by": str(1, 64),
 			"size":     integer(1),
+			// sharedesk extension: how to count the matches (see share.CountExact and friends).
+			"ext_count": enum(share.CountExact, share.CountBounded, share.CountEstimate, share.CountNone),
 		}
 	}
 )

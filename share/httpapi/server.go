@@ -233,12 +233,23 @@ func info(r *http.Request) *reqInfo {
 
 func (s *Server) envelope(r *http.Request, status, summary string, result any) []byte {
 	i := info(r)
-	raw, err := json.Marshal(result)
+	// api.Response with the result as a value: marshalled once, rather than to bytes that json then
+	// re-validates and compacts as a RawMessage (a sixth of the CPU of a 50-link page).
+	b, err := json.Marshal(struct {
+		RequestID    string `json:"request_id"`
+		RequestTime  string `json:"request_time"`
+		ResponseTime string `json:"response_time"`
+		Status       string `json:"status"`
+		Summary      string `json:"summary"`
+		Result       any    `json:"result"`
+	}{i.id, i.start.Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano), status, summary, result})
 	if err != nil {
-		raw = []byte("{}")
+		b, _ = json.Marshal(api.Response{RequestID: i.id, RequestTime: i.start.Format(time.RFC3339Nano),
+			ResponseTime: time.Now().
+				UTC().
+				Format(time.RFC3339Nano),
+			Status: status, Summary: summary, Result: json.RawMessage("{}")})
 	}
-	b, _ := json.Marshal(api.Response{RequestID: i.id, RequestTime: i.start.Format(time.RFC3339Nano),
-		ResponseTime: time.Now().UTC().Format(time.RFC3339Nano), Status: status, Summary: summary, Result: raw})
 	return b
 }
 

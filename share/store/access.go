@@ -10,7 +10,7 @@ import (
 
 // LinkByTokenHash finds the link whose URL token hashes to hash.
 func (s *DB) LinkByTokenHash(ctx context.Context, hash string) (share.Link, error) {
-	return scanLink(s.db.QueryRowContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE token_hash = ?"), hash))
+	return scanLink(s.queryRow(ctx, "SELECT "+linkCols+" FROM links WHERE token_hash = ?", hash))
 }
 
 // ConsumeAccess counts one access to the link if it is still within its limit and expiry, and stores

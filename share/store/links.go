@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sharedesk/sharedesk/share"
 )
@@ -44,13 +45,18 @@ func scanLink(sc scanner) (share.Link, error) {
 		}
 		return l, err
 	}
-	for _, f := range []struct {
-		raw string
-		dst any
-	}{{targets, &l.Targets}, {auths, &l.Authenticators}, {tags, &l.Tags}} {
-		if err := json.Unmarshal([]byte(f.raw), f.dst); err != nil {
-			return l, fmt.Errorf("link %s: %w", l.ID, err)
-		}
+	var ok bool
+	if l.Targets, ok = plainStrings(targets); !ok {
+		err = json.Unmarshal([]byte(targets), &l.Targets)
+	}
+	if l.Tags, ok = plainStrings(tags); !ok && err == nil {
+		err = json.Unmarshal([]byte(tags), &l.Tags)
+	}
+	if err == nil {
+		err = json.Unmarshal([]byte(auths), &l.Authenticators)
+	}
+	if err != nil {
+		return l, fmt.Errorf("link %s: %w", l.ID, err)
 	}
 	l.CreatedAt = share.FromMicros(created)
 	l.ExpiresAt = share.FromMicros(expires)
@@ -106,9 +112,7 @@ func (s *DB) InsertLinks(ctx context.Context, links []share.Link, evs []share.Ev
 
 // Link returns one link.
 func (s *DB) Link(ctx context.Context, bucketID, id string) (share.Link, error) {
-	return scanLink(
-		s.db.QueryRowContext(ctx, s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id = ?"), bucketID, id),
-	)
+	return scanLink(s.queryRow(ctx, "SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id = ?", bucketID, id))
 }
 
 // LinksByID returns the links with the given ids that exist, in no particular order.
@@ -141,7 +145,7 @@ func (s *DB) linksByID(ctx context.Context, ex execer, bucketID string, ids []st
 }
 
 // ListLinks runs a keyset-paged link listing.
-func (s *DB) ListLinks(ctx context.Context, q share.ListQuery) ([]share.Link, int, error) {
+func (s *DB) ListLinks(ctx context.Context, q share.ListQuery) ([]share.Link, share.Count, error) {
 	var out []share.Link
 	n, err := s.page(ctx, linkListing, linkCols, q, func(sc scanner) error {
 		l, err := scanLink(sc)
@@ -208,4 +212,31 @@ func (s *DB) SetLinkRecipients(
 		return nil, err
 	}
 	return s.LinksByID(ctx, bucketID, ids)
+}
+
+// plainStrings decodes a JSON array of strings that need no unescaping (ids and most tags), the
+// common case of every listed link, without the reflection of encoding/json; ok is false for anything
+// else, which the caller hands to json.Unmarshal.
+func plainStrings(raw string) (out []string, ok bool) {
+	if len(raw) < 2 || raw[0] != '[' || raw[len(raw)-1] != ']' {
+		return nil, false
+	}
+	body := raw[1 : len(raw)-1]
+	out = []string{}
+	if body == "" {
+		return out, true
+	}
+	for _, item := range strings.Split(body, ",") {
+		if len(item) < 2 || item[0] != '"' || item[len(item)-1] != '"' {
+			return nil, false
+		}
+		v := item[1 : len(item)-1]
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+				return nil, false
+			}
+		}
+		out = append(out, v)
+	}
+	return out, true
 }

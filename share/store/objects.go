@@ -198,7 +198,7 @@ func (s *DB) queryObjects(ctx context.Context, where string, args ...any) ([]sha
 }
 
 // ListObjects runs a keyset-paged object listing.
-func (s *DB) ListObjects(ctx context.Context, q share.ListQuery) ([]share.Object, int, error) {
+func (s *DB) ListObjects(ctx context.Context, q share.ListQuery) ([]share.Object, share.Count, error) {
 	var out []share.Object
 	n, err := s.page(ctx, objectListing, objectCols, q, func(sc scanner) error {
 		o, err := scanObject(sc)

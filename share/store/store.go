@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -34,6 +35,8 @@ type DB struct {
 	closeOnce sync.Once
 
 	webhookURLs []string // see SetWebhookEndpoints
+	warnings    []string // problems found at open that the server should report at start
+	stmts       stmtCache
 
 	walPath  string       // SQLite only
 	walLimit atomic.Int64 // bytes; see checkpointLoop
@@ -82,8 +85,75 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.ensureTrigram(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
+
+// trigramIndex creates the pg_trgm extension if it can and then the substring index, exactly as
+// migration 00007 does; it runs again at every start until the index exists, so installing the
+// extension later (as a role allowed to) is enough to get the index.
+const trigramIndex = `DO $$
+DECLARE
+    ns text;
+BEGIN
+    BEGIN
+        CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+    EXCEPTION WHEN OTHERS THEN
+        BEGIN
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        EXCEPTION WHEN OTHERS THEN
+            RETURN;
+        END;
+    END;
+    SELECT n.nspname INTO ns FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        WHERE e.extname = 'pg_trgm';
+    -- One index per column: each is smaller than one over all four, and the planner prices it so.
+    EXECUTE format('CREATE INDEX IF NOT EXISTS links_title_trgm ON links USING gin (title %I.gin_trgm_ops)', ns);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS links_message_trgm ON links USING gin (message %I.gin_trgm_ops)', ns);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS links_recipient_trgm ON links '
+        'USING gin (recipient_email %I.gin_trgm_ops)', ns);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS links_sender_trgm ON links '
+        'USING gin (sender_email %I.gin_trgm_ops)', ns);
+END;
+$$`
+
+// ensureTrigram makes sure substring filters have their trigram index, or records a warning saying
+// what is lost and how to fix it: the server still works (ILIKE without an index), only slower.
+func (s *DB) ensureTrigram(ctx context.Context) error {
+	has := func() (bool, error) {
+		var n int
+		err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()
+			AND indexname IN ('links_title_trgm', 'links_message_trgm', 'links_recipient_trgm',
+				'links_sender_trgm')`).Scan(&n)
+		return n == 4, err
+	}
+	ok, err := has()
+	if err != nil || ok {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, trigramIndex); err != nil {
+		return fmt.Errorf("trigram index: %w", err)
+	}
+	if ok, err = has(); err != nil || ok {
+		return err
+	}
+	s.warnings = append(
+		s.warnings,
+		"PostgreSQL: the pg_trgm extension cannot be created by this role, so substring filters "+
+			"(title__contains, recipient_email__contains, …) scan every link instead of using a trigram index. "+
+			"Fix: run CREATE EXTENSION pg_trgm in this database as a role allowed to "+
+			"(pg_trgm is trusted on PostgreSQL 13+: "+
+			"the database owner or any role with CREATE on it), then restart: the index is built at start.",
+	)
+	return nil
+}
+
+// Warnings are the problems found when the store was opened that do not stop it from working (the
+// server logs them at start).
+func (s *DB) Warnings() []string { return s.warnings }
 
 func (s *DB) migrate(ctx context.Context) error {
 	sub, err := fs.Sub(migrations, "migrations/"+s.d.name)
@@ -135,7 +205,67 @@ func (s *DB) Close() error {
 	if s.stop != nil {
 		s.closeOnce.Do(func() { close(s.stop); <-s.stopped })
 	}
+	s.stmts.close()
 	return s.db.Close()
+}
+
+// stmtCacheMax bounds the prepared statements kept: listings build their SQL from the filter, so the
+// set of queries is open-ended; past the bound, queries are prepared each time as before.
+const stmtCacheMax = 512
+
+// stmtCache keeps prepared read statements by SQL text. On SQLite, preparing (parsing and planning)
+// costs about as much as running an indexed lookup, and every request made several; pgx already
+// caches prepared statements per connection, so PostgreSQL does not use it.
+type stmtCache struct {
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
+	closed bool
+}
+
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok || c.closed || len(c.m) >= stmtCacheMax {
+		return st
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the unprepared query reports the error
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		_ = st.Close()
+	}
+	c.m, c.closed = nil, true
+}
+
+// queryRow is QueryRowContext through the statement cache (query in ? form).
+func (s *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if !s.d.postgres {
+		if st := s.stmts.get(ctx, s.db, query); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return s.db.QueryRowContext(ctx, s.q(query), args...)
+}
+
+// query is QueryContext through the statement cache (query in ? form).
+func (s *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !s.d.postgres {
+		if st := s.stmts.get(ctx, s.db, query); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
+	return s.db.QueryContext(ctx, s.q(query), args...)
 }
 
 // q rewrites ? placeholders to $n for PostgreSQL.

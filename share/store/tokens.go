@@ -27,8 +27,7 @@ func (s *DB) InsertToken(ctx context.Context, t share.Token) error {
 func (s *DB) TokenByHash(ctx context.Context, hash string) (share.Token, error) {
 	var t share.Token
 	var created, revoked int64
-	err := s.db.QueryRowContext(ctx,
-		s.q("SELECT id, name, hash, created_at, revoked_at FROM api_tokens WHERE hash = ?"), hash).
+	err := s.queryRow(ctx, "SELECT id, name, hash, created_at, revoked_at FROM api_tokens WHERE hash = ?", hash).
 		Scan(&t.ID, &t.Name, &t.Hash, &created, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, share.ErrNotFound

@@ -57,13 +57,15 @@ type LinkFilter struct {
 // LinksVM is the Links page.
 type LinksVM struct {
 	Page
-	Filter  LinkFilter
-	Rows    []LinkRow
-	Count   int
-	NextURL string
-	PrevURL string
-	Now     time.Time
-	Errors  map[string]string // filter field -> problem
+	Filter LinkFilter
+	Rows   []LinkRow
+	Count  int
+	// CountKind says what Count is: "exact", "bounded" (more than Count) or "estimate".
+	CountKind string
+	NextURL   string
+	PrevURL   string
+	Now       time.Time
+	Errors    map[string]string // filter field -> problem
 }
 
 // LinkDetailVM is one link.
