@@ -23,7 +23,7 @@ func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.L
 		redirect(w, r, "/p/zip?id="+o.ID)
 		return
 	}
-	f, err := h.svc.OpenFile(o)
+	f, err := h.svc.OpenFile(r.Context(), o)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -34,7 +34,7 @@ type Config struct {
 // Service is the share service.
 type Service struct {
 	store         Store
-	blobs         *blob.Store
+	blobs         blob.Store
 	keys          *Keys
 	cfg           Config
 	defaultBucket Bucket
@@ -43,7 +43,7 @@ type Service struct {
 }
 
 // New returns a service; call Start before use.
-func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
+func New(store Store, blobs blob.Store, keys *Keys, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return time.Now().UTC() }
 	}
@@ -92,10 +92,11 @@ func (s *Service) Ready(ctx context.Context) error {
 // roomToWrite refuses a write when the blob disk is nearly full: stopping early keeps room for the
 // database, so deletes (which free space) still work.
 func (s *Service) roomToWrite() error {
-	if s.blobs == nil {
+	disk, ok := s.blobs.(blob.Spacer)
+	if !ok { // object stores have no free space to watch
 		return nil
 	}
-	free, err := s.blobs.Free()
+	free, err := disk.Free()
 	if err != nil {
 		return fmt.Errorf("free disk space: %w", err)
 	}
@@ -109,7 +110,7 @@ func (s *Service) roomToWrite() error {
 // space even to delete), it gives up the reserve file and tries once more.
 func (s *Service) roomToDelete(del func() error) error {
 	err := del()
-	if err != nil && dbutil.IsStorageFull(err) && s.blobs != nil && s.blobs.ReleaseReserve() {
+	if disk, ok := s.blobs.(blob.Spacer); ok && err != nil && dbutil.IsStorageFull(err) && disk.ReleaseReserve() {
 		s.cfg.Logger.Warn("disk full: released the space reserve so a delete can proceed")
 		err = del()
 	}
@@ -118,10 +119,11 @@ func (s *Service) roomToDelete(del func() error) error {
 
 // keepReserve (re)creates the reserve file when there is room for it.
 func (s *Service) keepReserve(ctx context.Context) {
-	if s.blobs == nil {
+	disk, ok := s.blobs.(blob.Spacer)
+	if !ok {
 		return
 	}
-	if err := s.blobs.Reserve(s.cfg.ReserveSpace); err != nil {
+	if err := disk.Reserve(s.cfg.ReserveSpace); err != nil {
 		s.cfg.Logger.WarnContext(ctx, "could not keep the disk space reserve", "err", err)
 	}
 }

@@ -90,12 +90,12 @@ func (s *Service) Sweep(ctx context.Context, opt SweepOptions) (SweepReport, err
 // sweepBlobs removes temp files and row-less blobs last modified before cutoff.
 func (s *Service) sweepBlobs(ctx context.Context, cutoff time.Time, rep *SweepReport) error {
 	var candidates []blob.Entry
-	err := s.blobs.Scan(func(e blob.Entry) error {
+	err := s.blobs.Scan(ctx, func(e blob.Entry) error {
 		if !e.ModTime.Before(cutoff) {
 			return nil
 		}
 		if e.Temp {
-			if err := s.blobs.RemoveEntry(e); err != nil {
+			if err := s.blobs.RemoveEntry(ctx, e); err != nil {
 				return err
 			}
 			rep.TempFiles++
@@ -122,7 +122,7 @@ func (s *Service) sweepBlobs(ctx context.Context, cutoff time.Time, rep *SweepRe
 			if exists[e.Key] {
 				continue
 			}
-			if err := s.blobs.RemoveEntry(e); err != nil {
+			if err := s.blobs.RemoveEntry(ctx, e); err != nil {
 				return err
 			}
 			rep.OrphanBlobs++

@@ -293,7 +293,7 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 		}
 		s.ok(w, r, "Object found", res)
 	case api.TransferMultipart:
-		f, err := s.svc.OpenFile(o)
+		f, err := s.svc.OpenFile(r.Context(), o)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -396,7 +396,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		f, err := s.svc.OpenFile(o)
+		f, err := s.svc.OpenFile(r.Context(), o)
 		if err != nil {
 			s.fail(w, r, err)
 			return
