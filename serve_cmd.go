@@ -55,5 +55,5 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer closeConsole()
 	ready := &readiness{check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"}, log: log, every: 5 * time.Second}
-	return serveAll(ctx, log, listener{"share server", sf.listen, srv.handler}, listener{"console", cf.listen, withProbes(console, ready)})
+	return serveAll(ctx, log, listener{"share server", sf.listen, srv.handler}, listener{"console", cf.listen, srv.proxies.Handler(withProbes(console, ready))})
 }

@@ -24,8 +24,8 @@ import (
 	"github.com/sharedesk/sharedesk/httplimit"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/portal"
+	"github.com/sharedesk/sharedesk/proxyaddr"
 	"github.com/sharedesk/sharedesk/share"
-	"github.com/sharedesk/sharedesk/share/blob"
 	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/share/store"
 	"github.com/sharedesk/sharedesk/static"
@@ -124,6 +124,7 @@ type shareServer struct {
 	svc     *share.Service
 	db      *store.DB
 	url     string
+	proxies proxyaddr.Trusted // the console of serve sits behind the same proxies
 }
 
 func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareServer, error) {
@@ -142,7 +143,19 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	if err != nil {
 		return fail(err)
 	}
-	blobs, err := blob.Open(filepath.Join(f.dataDir, "blobs"))
+	blobs, err := f.blobs(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	downloads, err := transfer("s3-downloads", f.downloads, f.s3Bucket != "")
+	if err != nil {
+		return fail(err)
+	}
+	uploads, err := transfer("s3-uploads", f.uploads, f.s3Bucket != "")
+	if err != nil {
+		return fail(err)
+	}
+	proxies, err := proxyaddr.Parse(f.trustedProxies)
 	if err != nil {
 		return fail(err)
 	}
@@ -161,7 +174,8 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 		sms = notify.Webhook{URL: f.smsURL, Secret: bytes.TrimSpace(secret)}
 	}
 	svc := share.New(db, blobs, keys, share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
-		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Logger: log})
+		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Logger: log,
+		Downloads: downloads, Uploads: uploads})
 	if err := svc.Start(ctx); err != nil {
 		return fail(err)
 	}
@@ -172,7 +186,9 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	go purgeLoop(ctx, log, db, svc, share.SweepOptions{LinkRetention: f.linkRetention})
 	// Deadlines per request and a per-client cap, so slow or stalled bodies cannot tie up the server.
 	limits := httplimit.New(httplimit.ShareServer())
-	return &shareServer{handler: limits.Handler(apiServer.Middleware(mux)), svc: svc, db: db, url: "http://" + f.listen}, nil
+	// The client address behind trusted proxies is settled first, so the per-client cap, rate limits,
+	// audit and logs all see it.
+	return &shareServer{handler: proxies.Handler(limits.Handler(apiServer.Middleware(mux))), svc: svc, db: db, url: "http://" + f.listen, proxies: proxies}, nil
 }
 
 func newLogger(stderr io.Writer, levelName string) (*slog.Logger, error) {

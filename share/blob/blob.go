@@ -44,6 +44,8 @@ type Presigner interface {
 	PresignGet(ctx context.Context, key string, ttl time.Duration, disposition, contentType string) (string, error)
 	// PresignPut is a URL that takes one PUT of the bytes for the incoming upload key.
 	PresignPut(ctx context.Context, key string, ttl time.Duration) (string, error)
+	// Arrived reports whether a client has sent the bytes of the incoming upload key.
+	Arrived(ctx context.Context, key string) (bool, error)
 	// Adopt moves the incoming upload key to the blob key, then reads the stored blob back and returns
 	// its digests (the client may have sent anything). ErrNotFound: nothing arrived yet.
 	Adopt(ctx context.Context, key string, opt WriteOptions) (Sums, error)

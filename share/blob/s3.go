@@ -273,6 +273,22 @@ func (s *S3) PresignPut(ctx context.Context, key string, ttl time.Duration) (str
 	return u.String(), nil
 }
 
+// Arrived reports whether the incoming upload key exists (a PUT is atomic: it exists once complete).
+func (s *S3) Arrived(ctx context.Context, key string) (bool, error) {
+	in, err := s.incomingName(key)
+	if err != nil {
+		return false, err
+	}
+	_, err = s.c.StatObject(ctx, s.bucket, in, minio.StatObjectOptions{})
+	if err == nil {
+		return true, nil
+	}
+	if err = s3Err(err); errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return false, err
+}
+
 // Adopt moves the incoming upload key to the blob key and returns the digests of what was stored.
 // The copy is taken first and the digests computed from the copy, which clients cannot write to: a
 // client that keeps sending to its upload URL cannot change the bytes after they were checked.

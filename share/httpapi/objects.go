@@ -189,11 +189,25 @@ func (s *Server) putRequestURL(w http.ResponseWriter, r *http.Request) {
 	s.accepted(w, r, p)
 }
 
+// uploadURL is where the bytes of the pending upload go: the object store's presigned URL for a
+// direct put-url upload, the server's own signed upload URL otherwise.
+func (s *Server) uploadURL(r *http.Request, p share.PendingUpload) (string, error) {
+	u, err := s.svc.DirectUploadURL(r.Context(), p)
+	if err != nil || u != "" {
+		return u, err
+	}
+	return s.publicURL + "/v1/upload/" + s.svc.UploadToken(p.ID), nil
+}
+
 // accepted answers 202 with where to send the file and where to ask for the outcome.
 func (s *Server) accepted(w http.ResponseWriter, r *http.Request, p share.PendingUpload) {
 	res := api.AcceptedResult{TTLMins: int(time.Until(p.ExpiresAt).Round(time.Minute) / time.Minute),
 		Location: s.publicURL + "/request/" + p.ID}
-	u := s.publicURL + "/v1/upload/" + s.svc.UploadToken(p.ID)
+	u, err := s.uploadURL(r, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if p.TransferMethod == api.TransferPostURL {
 		// No form fields are needed (the URL carries its own credential), but the SDKs require the object.
 		res.PostURL, res.PostFormData = u, json.RawMessage("{}")
@@ -289,7 +303,14 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 	switch req.TransferMethod {
 	case "", api.TransferDestURL:
 		if o.Type == share.TypeFile {
-			res.DestURL = s.destURL(share.DownloadGrant{Kind: "file", BucketID: o.BucketID, IDs: []string{o.ID}})
+			res.DestURL, err = s.svc.PresignDownload(r.Context(), o, ContentDisposition("attachment", o.Name), s.urlTTL)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			if res.DestURL == "" {
+				res.DestURL = s.destURL(share.DownloadGrant{Kind: "file", BucketID: o.BucketID, IDs: []string{o.ID}})
+			}
 		}
 		s.ok(w, r, "Object found", res)
 	case api.TransferMultipart:
