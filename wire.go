@@ -268,7 +268,7 @@ func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.S
 // runSweep runs one sweeper pass and logs what it removed.
 func runSweep(ctx context.Context, log *slog.Logger, svc *share.Service, opt share.SweepOptions) share.SweepReport {
 	rep, err := svc.Sweep(ctx, opt)
-	log.Info("sweep", "temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
+	log.Info("sweep", "skipped_another_instance_sweeping", rep.Skipped, "temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
 		"expired_links", rep.ExpiredLinks, "upload_urls", rep.UploadURLs, "freed_bytes", rep.FreedBytes)
 	if err != nil && ctx.Err() == nil {
 		log.Warn("sweep incomplete", "err", err)

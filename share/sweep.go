@@ -27,11 +27,32 @@ type SweepReport struct {
 	ExpiredLinks int   // links expired longer than the retention
 	UploadURLs   int   // upload URLs (put-url, post-url) past their expiry
 	FreedBytes   int64 // bytes of temp files and orphaned blobs
+	Skipped      bool  // another instance was sweeping: this pass did nothing
+}
+
+// locker is a store that can keep a job to one instance at a time (PostgreSQL advisory locks).
+type locker interface {
+	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
 }
 
 // Sweep removes what crashes, interrupted uploads and time leave behind. Every step is safe to run
-// at any time, on several instances at once, and again after a crash.
+// at any time and again after a crash; instances sharing a database take turns (one pass at a time),
+// so they do not list the same bucket and delete the same rows side by side.
 func (s *Service) Sweep(ctx context.Context, opt SweepOptions) (SweepReport, error) {
+	if l, ok := s.store.(locker); ok {
+		release, got, err := l.TryLock(ctx, "sharedesk.sweep")
+		if err != nil {
+			return SweepReport{}, fmt.Errorf("sweep lock: %w", err)
+		}
+		if !got {
+			return SweepReport{Skipped: true}, nil
+		}
+		defer release()
+	}
+	return s.sweep(ctx, opt)
+}
+
+func (s *Service) sweep(ctx context.Context, opt SweepOptions) (SweepReport, error) {
 	if opt.TempAge <= 0 {
 		opt.TempAge = time.Hour
 	}
