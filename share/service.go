@@ -27,8 +27,8 @@ type Config struct {
 	ReserveSpace     int64         // a file this large is kept on the blob disk and given up for deletes when it is full; default 8 MiB
 	Sender           notify.Sender // email
 	SMS              notify.Sender
-	Downloads        string        // TransferDirect: file downloads by presigned URL (object stores only)
-	Uploads          string        // TransferDirect: put-url uploads by presigned URL (object stores only)
+	Downloads        string // TransferDirect: file downloads by presigned URL (object stores only)
+	Uploads          string // TransferDirect: put-url uploads by presigned URL (object stores only)
 	Logger           *slog.Logger
 	Now              func() time.Time
 }
