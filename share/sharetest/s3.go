@@ -17,6 +17,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/sharedesk/sharedesk/share/blob"
+	"github.com/sharedesk/sharedesk/share/store"
 )
 
 // BlobsEnv names the variable that runs every Start on an S3 bucket (versitygw) instead of local disk:
@@ -151,4 +152,25 @@ func (s *S3Server) Client(t testing.TB) *minio.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// Instance starts a second share server of a's deployment: its own listener, its own connection pool
+// to a's PostgreSQL schema, the same secret keys and the same bucket (a must run on PostgreSQL and
+// S3). opt may change everything else (the transfer paths, say).
+func Instance(t testing.TB, a *Env, opt Options) *Env {
+	t.Helper()
+	if a.Kind != "postgres" || a.S3 == nil {
+		t.Fatal("a second instance needs PostgreSQL and S3")
+	}
+	var schema string
+	if err := a.Store.SQL().QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.OpenPostgres(context.Background(), PostgresURL()+"&search_path="+schema)
+	if err != nil {
+		t.Fatalf("open the second instance's pool: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	opt.Store, opt.Keys, opt.S3 = db, a.Keys, a.S3
+	return Start(t, "postgres", opt)
 }

@@ -142,6 +142,7 @@ type Env struct {
 	// S3 is the object store server when the env runs on S3 (Options.S3 or SHAREDESK_TEST_BLOBS=s3).
 	S3        *S3Server
 	BlobStore blob.Store
+	Keys      *share.Keys
 	// HTTP is a plain client for requests Client cannot make (raw bodies, dest_url downloads). It
 	// and Client check every exchange against the OpenAPI document and fail the test on a mismatch.
 	HTTP   *http.Client
@@ -207,6 +208,7 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 			t.Fatal(err)
 		}
 	}
+	e.Keys = keys
 	if opt.S3 != nil {
 		e.S3 = opt.S3
 		e.BlobStore = opt.S3.Open(t, "")
@@ -253,7 +255,7 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	}
 	e.Server.Start()
 	t.Cleanup(e.Server.Close)
-	e.Token, _, err = e.Svc.CreateToken(ctx, "test")
+	e.Token, _, err = e.Svc.CreateToken(ctx, "test "+randomHex(4))
 	if err != nil {
 		t.Fatal(err)
 	}
