@@ -166,7 +166,7 @@ type Options struct {
 	Store *store.DB
 	// Keys, when set, are the secret keys (instances of one deployment share them).
 	Keys *share.Keys
-	// Disk forces local disk even in S3Mode (for tests of the disk store itself).
+	// Disk forces local disk even in S3Mode (for tests of the disk store itself; so does DataDir).
 	Disk bool
 }
 
@@ -175,7 +175,8 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	t.Helper()
 	ctx := context.Background()
 	e := &Env{Kind: kind, Clock: &Clock{now: time.Now().UTC()}, Logs: &SyncBuffer{}}
-	if S3Mode() && !opt.Disk && opt.S3 == nil {
+	// A test that names its data directory tests the local disk store (a small file system, say).
+	if S3Mode() && !opt.Disk && opt.S3 == nil && opt.DataDir == "" {
 		if kind != "postgres" {
 			t.Skipf("%s=s3 runs the PostgreSQL variant only", BlobsEnv)
 		}
