@@ -63,8 +63,8 @@ func (s *Disk) Write(_ context.Context, key string, r io.Reader, opt WriteOption
 			os.Remove(tmp.Name())
 		}
 	}()
-	// Only *os.File is written to: copyHashed hands it whole 1 MiB buffers, one write(2) each.
-	if sums, err = copyHashed(fileOnly{tmp}, r, opt); err != nil {
+	// copyHashed hands the file whole 1 MiB buffers, one write(2) each.
+	if sums, err = copyHashed(newWriteback(tmp), r, opt); err != nil {
 		return Sums{}, err
 	}
 	if err := tmp.Sync(); err != nil {
@@ -82,11 +82,6 @@ func (s *Disk) Write(_ context.Context, key string, r io.Reader, opt WriteOption
 	}
 	return sums, nil
 }
-
-// fileOnly hides *os.File's ReadFrom, which would otherwise be tried for every buffer.
-type fileOnly struct{ f *os.File }
-
-func (w fileOnly) Write(p []byte) (int, error) { return w.f.Write(p) }
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
