@@ -11,7 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -148,9 +150,12 @@ func BenchmarkUploadThroughput(b *testing.B) {
 	e := sharetest.Start(b, "sqlite", sharetest.Options{NoSMTP: true, DataDir: dir, Config: big})
 	var dd, put, portal []time.Duration
 	var growth int64
+	var putCPU time.Duration
 	for i := range 3 {
 		dd = append(dd, ddWrite(b, dir, size))
+		c0 := cpuTime()
 		d, g := apiPut(b, e, fmt.Sprintf("put-%d.bin", i), size)
+		putCPU += cpuTime() - c0
 		put, growth = append(put, d), max(growth, g)
 		d, g = portalPut(b, e, fmt.Sprintf("portal-%d.bin", i), size)
 		portal, growth = append(portal, d), max(growth, g)
@@ -164,11 +169,14 @@ func BenchmarkUploadThroughput(b *testing.B) {
 		mibps(size, slowest(put)), mibps(size, fastest(put)), putRatio, verdict(putRatio >= 0.5))
 	fmt.Printf("  portal upload   %6.0f MiB/s (range %.0f–%.0f) = %.2f× dd, goal ≥ 0.5×: %s\n", mibps(size, portalMed),
 		mibps(size, slowest(portal)), mibps(size, fastest(portal)), portalRatio, verdict(portalRatio >= 0.5))
+	cpuPerGiB := putCPU.Seconds() / 3 * float64(1<<30) / float64(size)
+	fmt.Printf("  CPU per GiB put %6.2f s (server and the in-process client together; %d cores)\n", cpuPerGiB, runtime.NumCPU())
 	fmt.Printf("  RSS growth      %6d MiB (limit %d)\n", growth>>20, rssLimit>>20)
 	b.ReportMetric(mibps(size, ddMed), "dd-MiB/s")
 	b.ReportMetric(mibps(size, putMed), "put-MiB/s")
 	b.ReportMetric(mibps(size, portalMed), "portal-upload-MiB/s")
 	b.ReportMetric(putRatio, "put-vs-dd")
+	b.ReportMetric(cpuPerGiB, "put-cpu-s/GiB")
 	b.ReportMetric(portalRatio, "portal-vs-dd")
 
 	// S3: versitygw keeps the bucket in a directory of the same kind of disk.
@@ -207,6 +215,13 @@ func BenchmarkUploadThroughput(b *testing.B) {
 	if growth >= rssLimit {
 		b.Fatalf("RSS grew by %d MiB; the limit is %d MiB", growth>>20, rssLimit>>20)
 	}
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func median(ds []time.Duration) time.Duration  { return slices.Sorted(slices.Values(ds))[len(ds)/2] }

@@ -1,7 +1,8 @@
 package blob
 
 import (
-	"crypto/md5"  //nolint:gosec // MD5 is a wire field clients may check, not a security control
+	"crypto/md5" //nolint:gosec // MD5 is a wire field clients may check, not a security control
+	"crypto/rand"
 	"crypto/sha1" //nolint:gosec // SHA-1 is a wire field clients may check, not a security control
 	"crypto/sha256"
 	"crypto/sha512"
@@ -67,7 +68,7 @@ func copyHashed(dst io.Writer, src io.Reader, opt WriteOptions) (Sums, error) {
 
 	free := make(chan *chunk, chunks)
 	for range chunks {
-		free <- &chunk{buf: make([]byte, chunkSize)}
+		free <- &chunk{buf: alignedBuffer(chunkSize)}
 	}
 	var wg sync.WaitGroup
 	for _, s := range sinks {
@@ -147,3 +148,9 @@ func fill(src io.Reader, buf []byte) (int, error) {
 }
 
 func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
+
+func randomSuffix() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -52,7 +52,7 @@ func (s *Disk) Write(_ context.Context, key string, r io.Reader, opt WriteOption
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return sums, err
 	}
-	tmp, err := os.CreateTemp(dir, ".upload-*")
+	tmp, direct, err := createTemp(dir)
 	if err != nil {
 		return sums, err
 	}
@@ -64,7 +64,7 @@ func (s *Disk) Write(_ context.Context, key string, r io.Reader, opt WriteOption
 		}
 	}()
 	// copyHashed hands the file whole 1 MiB buffers, one write(2) each.
-	if sums, err = copyHashed(newWriteback(tmp), r, opt); err != nil {
+	if sums, err = copyHashed(newWriteback(tmp, direct), r, opt); err != nil {
 		return Sums{}, err
 	}
 	if err := tmp.Sync(); err != nil {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -75,6 +76,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, share.Errf(share.CodeMissingPayload, "put takes multipart/form-data with a \"request\" JSON part and an \"upload\" file part, or JSON asking for an upload URL (transfer_method put-url or post-url)"))
 		return
 	}
+	BufferBody(r)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		s.fail(w, r, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error()))
@@ -247,6 +249,7 @@ func filePart(r *http.Request) (io.Reader, error) {
 	if err != nil || mt != "multipart/form-data" {
 		return nil, share.Errf(share.CodeMissingPayload, "a post-url upload is multipart/form-data with a \"file\" part")
 	}
+	BufferBody(r)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error())
@@ -458,4 +461,19 @@ func ContentDisposition(kind, filename string) string {
 		return kind + `; filename="download"`
 	}
 	return v
+}
+
+// uploadReadSize is how much of an upload body is read from the connection at once. multipart.Reader
+// reads in 4 KiB steps; without a larger buffer under it each step is a read(2) of its own, some
+// 260,000 system calls per GiB, which costs the upload path as much CPU as a digest.
+const uploadReadSize = 256 << 10
+
+// BufferBody puts a large read buffer under r's body, before its multipart reader is made.
+func BufferBody(r *http.Request) {
+	r.Body = bufferedBody{Reader: bufio.NewReaderSize(r.Body, uploadReadSize), Closer: r.Body}
+}
+
+type bufferedBody struct {
+	*bufio.Reader
+	io.Closer
 }
