@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/share/sharetest"
@@ -216,6 +218,60 @@ func TestInstances(t *testing.T) {
 					t.Errorf("%s, downloaded by %s: %d bytes, not identical to the %d uploaded", how, via, len(body), len(data))
 				}
 			}
+		}
+	})
+
+	t.Run("a direct upload appears only once the server has checked what the bucket holds", func(t *testing.T) {
+		data := []byte("direct upload bytes")
+		cases := []struct {
+			name     string
+			req      map[string]any
+			wantCode string
+		}{
+			{"wrong sha256", map[string]any{"sha256": strings.Repeat("0", 64)}, "ValidationError"},
+			{"wrong size", map[string]any{"size": len(data) + 1}, "ValidationError"},
+			{"wrong crc32c", map[string]any{"crc32c": "00000001"}, "ValidationError"},
+		}
+		for i, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				name := fmt.Sprintf("checked-%d.bin", i)
+				req := map[string]any{"transfer_method": "put-url", "name": name}
+				for k, v := range c.req {
+					req[k] = v
+				}
+				status, res := apiJSON(t, d.ad, http.MethodPost, d.ad.URL+"/v1/put", req)
+				if status != http.StatusAccepted {
+					t.Fatalf("request: %d %v", status, res)
+				}
+				up, _ := res["put_url"].(string)
+				loc, _ := res["location"].(string)
+				if status, _ := apiJSON(t, d.bd, http.MethodGet, loc, nil); status != http.StatusAccepted {
+					t.Errorf("poll before the bytes arrived: %d, want 202", status)
+				}
+				putReq, _ := http.NewRequest(http.MethodPut, up, bytes.NewReader(data))
+				resp, err := http.DefaultClient.Do(putReq)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				var got map[string]any
+				var code int
+				for range 50 { // polled on the other instance
+					if code, got = apiJSON(t, d.bd, http.MethodGet, loc, nil); code != http.StatusAccepted {
+						break
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				if code != http.StatusBadRequest {
+					t.Errorf("poll after a mismatching upload: %d %v, want 400", code, got)
+				}
+				if n := sharetest.Must(a.Client.List(ctx, api.ListRequest{Filter: map[string]any{"name": name}}))(t).Count; n != 0 {
+					t.Errorf("the refused upload is listed")
+				}
+			})
+		}
+		for o := range a.S3.Client(t).ListObjects(ctx, a.S3.Bucket, minio.ListObjectsOptions{Prefix: "in/", Recursive: true}) {
+			t.Errorf("left in the bucket: %s", o.Key)
 		}
 	})
 
