@@ -174,8 +174,8 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 		sms = notify.Webhook{URL: f.smsURL, Secret: bytes.TrimSpace(secret)}
 	}
 	svc := share.New(db, blobs, keys, share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
-		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Logger: log,
-		Downloads: downloads, Uploads: uploads})
+		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms,
+		Logger: log, Downloads: downloads, Uploads: uploads})
 	if err := svc.Start(ctx); err != nil {
 		return fail(err)
 	}
@@ -188,7 +188,8 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	limits := httplimit.New(httplimit.ShareServer())
 	// The client address behind trusted proxies is settled first, so the per-client cap, rate limits,
 	// audit and logs all see it.
-	return &shareServer{handler: proxies.Handler(limits.Handler(apiServer.Middleware(mux))), svc: svc, db: db, url: "http://" + f.listen, proxies: proxies}, nil
+	handler := proxies.Handler(limits.Handler(apiServer.Middleware(mux)))
+	return &shareServer{handler: handler, svc: svc, db: db, url: "http://" + f.listen, proxies: proxies}, nil
 }
 
 func newLogger(stderr io.Writer, levelName string) (*slog.Logger, error) {
@@ -268,7 +269,8 @@ func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.S
 // runSweep runs one sweeper pass and logs what it removed.
 func runSweep(ctx context.Context, log *slog.Logger, svc *share.Service, opt share.SweepOptions) share.SweepReport {
 	rep, err := svc.Sweep(ctx, opt)
-	log.Info("sweep", "skipped_another_instance_sweeping", rep.Skipped, "temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
+	log.Info("sweep", "skipped_another_instance_sweeping", rep.Skipped,
+		"temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
 		"expired_links", rep.ExpiredLinks, "upload_urls", rep.UploadURLs, "freed_bytes", rep.FreedBytes)
 	if err != nil && ctx.Err() == nil {
 		log.Warn("sweep incomplete", "err", err)

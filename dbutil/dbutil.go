@@ -128,7 +128,8 @@ func Migrate(ctx context.Context, db *sql.DB, postgres bool, fsys fs.FS, table s
 		// Instances starting together take turns: the first applies the migrations, the others wait
 		// for it (an advisory lock per schema and table) and then find nothing left to do.
 		var id int64
-		if err := db.QueryRowContext(ctx, "SELECT hashtextextended(current_schema() || '/' || $1, 0)", table).Scan(&id); err != nil {
+		q := "SELECT hashtextextended(current_schema() || '/' || $1, 0)"
+		if err := db.QueryRowContext(ctx, q, table).Scan(&id); err != nil {
 			return fmt.Errorf("migrations: %w", err)
 		}
 		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 600))

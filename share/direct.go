@@ -35,7 +35,9 @@ func (s *Service) DirectUploads() bool {
 
 // PresignDownload returns a short-lived URL that downloads the file o straight from the object store
 // with this Content-Disposition; "" when downloads are proxied.
-func (s *Service) PresignDownload(ctx context.Context, o Object, disposition string, ttl time.Duration) (string, error) {
+func (s *Service) PresignDownload(ctx context.Context, o Object, disposition string, ttl time.Duration) (
+	string, error,
+) {
 	p, ok := s.presigner()
 	if !ok || !s.DirectDownloads() {
 		return "", nil
@@ -74,7 +76,8 @@ func (s *Service) adoptDirectUpload(ctx context.Context, u PendingUpload) (Pendi
 	}
 	u.State = UploadUploading
 	in := u.Input
-	sums, err := p.Adopt(ctx, u.ObjectID, blob.WriteOptions{Limit: s.cfg.MaxUploadSize, SHA1: in.SHA1 != "", CRC32C: in.CRC32C != ""})
+	opt := blob.WriteOptions{Limit: s.cfg.MaxUploadSize, SHA1: in.SHA1 != "", CRC32C: in.CRC32C != ""}
+	sums, err := p.Adopt(ctx, u.ObjectID, opt)
 	if err == nil {
 		parent := in.ParentID
 		if parent != "" {
@@ -87,14 +90,16 @@ func (s *Service) adoptDirectUpload(ctx context.Context, u PendingUpload) (Pendi
 		}
 	}
 	if errors.Is(err, blob.ErrTooLarge) {
-		err = Errf(CodeTooLarge, "The uploaded object exceeds the maximum configured size of %d bytes.", s.cfg.MaxUploadSize)
+		err = Errf(CodeTooLarge, "The uploaded object exceeds the maximum configured size of %d bytes.",
+			s.cfg.MaxUploadSize)
 	}
 	state, refusal := UploadDone, (*Error)(nil)
 	if err != nil {
 		state = UploadFailed
 		if !errors.As(err, &refusal) {
 			s.cfg.Logger.WarnContext(ctx, "direct upload could not be adopted", "object", u.ObjectID, "err", err)
-			refusal = Errf(CodeTransferFailed, "The upload could not be stored; request a new upload URL and try again.")
+			refusal = Errf(CodeTransferFailed,
+				"The upload could not be stored; request a new upload URL and try again.")
 		}
 	}
 	if ferr := s.store.FinishPendingUpload(context.WithoutCancel(ctx), u.ID, state, refusal); ferr != nil {

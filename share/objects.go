@@ -277,7 +277,9 @@ func (s *Service) storeFile(ctx context.Context, bucketID, parent, id string, in
 
 // commitFile checks stored bytes against the sizes and digests the client gave and inserts the object
 // row; on any refusal the bytes are removed.
-func (s *Service) commitFile(ctx context.Context, bucketID, parent, id string, in PutInput, sums blob.Sums) (Object, error) {
+func (s *Service) commitFile(ctx context.Context, bucketID, parent, id string, in PutInput, sums blob.Sums) (
+	Object, error,
+) {
 	var v Validation
 	if in.Size != nil && *in.Size != sums.Size {
 		v.Add("BadState", "/size", fmt.Sprintf("size says %d bytes but %d arrived", *in.Size, sums.Size))

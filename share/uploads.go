@@ -69,7 +69,8 @@ func (s *Service) CompleteUpload(ctx context.Context, token, method string, body
 		return Object{}, err
 	}
 	if s.DirectUploads() && p.TransferMethod == TransferPutURL {
-		return Object{}, Errf(CodeBadTransfer, "This upload goes straight to the object store: send the file to the put_url the put request returned.")
+		return Object{}, Errf(CodeBadTransfer,
+			"This upload goes straight to the object store: send the file to the put_url the put request returned.")
 	}
 	if p.TransferMethod != method {
 		return Object{}, Errf(CodeBadTransfer, "This URL takes the upload of transfer method %s.", p.TransferMethod)
@@ -118,7 +119,8 @@ func (s *Service) UploadStatus(ctx context.Context, id string) (PendingUpload, O
 	if err != nil {
 		return p, Object{}, err
 	}
-	if p.State == UploadPending && s.DirectUploads() && p.TransferMethod == TransferPutURL && s.now().Before(p.ExpiresAt) {
+	direct := s.DirectUploads() && p.TransferMethod == TransferPutURL
+	if direct && p.State == UploadPending && s.now().Before(p.ExpiresAt) {
 		if p, err = s.adoptDirectUpload(ctx, p); err != nil {
 			return p, Object{}, err
 		}

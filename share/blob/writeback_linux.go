@@ -68,7 +68,8 @@ func (w *writebackFile) Write(p []byte) (int, error) {
 	w.written += int64(n)
 	if !w.direct && w.written-w.started >= writebackEvery {
 		// Only a hint: if the file system does not take it, the fsync does all the work as before.
-		_ = unix.SyncFileRange(int(w.f.Fd()), w.started, w.written-w.started, unix.SYNC_FILE_RANGE_WRITE) //nolint:gosec // fds fit in int
+		fd := int(w.f.Fd()) //nolint:gosec // fds fit in int
+		_ = unix.SyncFileRange(fd, w.started, w.written-w.started, unix.SYNC_FILE_RANGE_WRITE)
 		w.started = w.written
 	}
 	return n, err

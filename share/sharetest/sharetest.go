@@ -183,22 +183,23 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 		opt.S3 = StartS3(t)
 	}
 	dataDir := opt.DataDir
-	if opt.Store != nil {
+	switch {
+	case opt.Store != nil:
 		e.Store = opt.Store
 		if dataDir == "" {
 			dataDir = t.TempDir()
 		}
-	} else if dataDir == "" {
+	case dataDir == "":
 		dataDir = t.TempDir()
 		e.Store = OpenStore(t, kind)
-	} else if kind == "sqlite" {
+	case kind == "sqlite":
 		db, err := store.OpenSQLite(ctx, filepath.Join(dataDir, "sharedesk.db"))
 		if err != nil {
 			t.Fatalf("open sqlite: %v", err)
 		}
 		t.Cleanup(func() { db.Close() })
 		e.Store = db
-	} else {
+	default:
 		e.Store = OpenStore(t, kind)
 	}
 	log := applog.New(e.Logs, slog.LevelDebug)
