@@ -88,6 +88,14 @@ func (s *Service) Ready(ctx context.Context) error {
 	if err := s.store.Ping(ctx); err != nil {
 		return &Error{Code: CodeUnavailable, Message: "database unreachable", cause: err}
 	}
+	if p, ok := s.blobs.(blob.Pinger); ok {
+		// A store that hangs must not hang the health check too (the client retries on its own).
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := p.Ping(pctx); err != nil {
+			return &Error{Code: CodeUnavailable, Message: "object store unreachable", cause: err}
+		}
+	}
 	return s.roomToWrite()
 }
 

@@ -2,6 +2,7 @@ package share_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -79,5 +80,26 @@ func TestSweepOneAtATime(t *testing.T) {
 	rep, err = e.Svc.Sweep(ctx, share.SweepOptions{})
 	if err != nil || rep.Skipped {
 		t.Errorf("after it finished: %+v %v, want a pass", rep, err)
+	}
+}
+
+// /readyz also asks the object store: an instance whose bucket is gone is taken out of the balancer.
+func TestReadyS3(t *testing.T) {
+	s3 := sharetest.StartS3(t)
+	e := sharetest.Start(t, "postgres", sharetest.Options{NoSMTP: true, S3: s3})
+	ready := func() int {
+		resp, err := http.Get(e.URL + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := ready(); got != http.StatusOK {
+		t.Fatalf("with the bucket: %d, want 200", got)
+	}
+	s3.Stop()
+	if got := ready(); got != http.StatusServiceUnavailable {
+		t.Errorf("without the object store: %d, want 503", got)
 	}
 }

@@ -38,6 +38,11 @@ type Spacer interface {
 	ReleaseReserve() bool
 }
 
+// Pinger is a store on another server, which readiness checks ask whether it answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
 // Presigner is a store that can let clients move bytes to and from it directly, with short-lived URLs.
 type Presigner interface {
 	// PresignGet is a URL that downloads key (Range works) with this Content-Disposition and Content-Type.

@@ -47,7 +47,17 @@ type S3 struct {
 var (
 	_ Store     = (*S3)(nil)
 	_ Presigner = (*S3)(nil)
+	_ Pinger    = (*S3)(nil)
 )
+
+// Ping checks that the bucket answers (and the credentials work).
+func (s *S3) Ping(ctx context.Context) error {
+	ok, err := s.c.BucketExists(ctx, s.bucket)
+	if err == nil && !ok {
+		err = fmt.Errorf("s3: bucket %s does not exist", s.bucket)
+	}
+	return err
+}
 
 // OpenS3 connects to the bucket and checks that it exists and the credentials work.
 func OpenS3(ctx context.Context, cfg S3Config) (*S3, error) {

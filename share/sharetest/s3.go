@@ -127,6 +127,9 @@ func (s *S3Server) start(t testing.TB, bin string, port int) error {
 	return nil
 }
 
+// Stop stops the server (to test what happens when the object store is gone).
+func (s *S3Server) Stop() { _ = s.cmd.Process.Kill() }
+
 // Config is the blob store configuration for this server's bucket, under prefix.
 func (s *S3Server) Config(prefix string) blob.S3Config {
 	return blob.S3Config{Bucket: s.Bucket, Endpoint: s.Endpoint, Region: "us-east-1", PathStyle: true, Prefix: prefix,
