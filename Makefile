@@ -61,11 +61,13 @@ lint: vendor-check
 
 ## test: every test, under the race detector, against SQLite and PostgreSQL (127.0.0.1:5432, database test).
 ## SHAREDESK_TEST_REQUIRE_ALL=1 turns a missing PostgreSQL, Chromium or Node.js into a failure instead of a skip.
-## The API, SDK and portal suites then run once more on PostgreSQL + S3 (versitygw), without -race:
-## that run checks the object store path, the first one the code.
+## The API suite (with Pangea's Node SDK test) and the portal tests then run once more on PostgreSQL +
+## S3 (versitygw), without -race: that run checks the object store path, the first one the code; the
+## SDK test once more with presigned (direct) uploads and downloads.
 test: deps lint
 	SHAREDESK_TEST_REQUIRE_ALL=1 $(GO) test -race -count=1 -timeout 20m $(PKGS)
-	SHAREDESK_TEST_REQUIRE_ALL=1 SHAREDESK_TEST_BLOBS=s3 $(GO) test -count=1 -timeout 10m ./share/httpapi/ ./portal/ ./sdktest/...
+	SHAREDESK_TEST_REQUIRE_ALL=1 SHAREDESK_TEST_BLOBS=s3 $(GO) test -count=1 -timeout 10m ./share/httpapi/ ./portal/
+	SHAREDESK_TEST_REQUIRE_ALL=1 SHAREDESK_TEST_BLOBS=s3-direct $(GO) test -count=1 -run TestPangeaNodeSDK ./share/httpapi/
 
 ## screenshots: the README's screenshots, taken by headless Chromium during the browser tests
 screenshots: deps

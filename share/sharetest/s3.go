@@ -21,12 +21,16 @@ import (
 )
 
 // BlobsEnv names the variable that runs every Start on an S3 bucket (versitygw) instead of local disk:
-// SHAREDESK_TEST_BLOBS=s3. Only the PostgreSQL variant runs then (the deployment that uses S3), so the
-// whole API suite runs once more on PostgreSQL + S3 without doubling its time.
+// SHAREDESK_TEST_BLOBS=s3 moves bytes through the server, s3-direct hands out presigned bucket URLs
+// for downloads and put-url. Only the PostgreSQL variant runs then (the deployment that uses S3), so
+// the whole API suite runs once more on PostgreSQL + S3 without doubling its time.
 const BlobsEnv = "SHAREDESK_TEST_BLOBS"
 
-// S3Mode reports whether the tests run on S3 (BlobsEnv=s3).
-func S3Mode() bool { return os.Getenv(BlobsEnv) == "s3" }
+// S3Mode reports whether the tests run on S3 (BlobsEnv=s3 or s3-direct).
+func S3Mode() bool { v := os.Getenv(BlobsEnv); return v == "s3" || v == "s3-direct" }
+
+// s3Direct reports whether the S3 run uses direct transfers.
+func s3Direct() bool { return os.Getenv(BlobsEnv) == "s3-direct" }
 
 // S3Server is a running versitygw (an S3 server on a local directory) with one empty bucket.
 type S3Server struct {

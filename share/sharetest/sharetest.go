@@ -238,6 +238,9 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 		e.SMS = StartSMSReceiver(t, e.Clock.Now)
 		cfg.SMS = notify.Webhook{URL: e.SMS.URL, Secret: e.SMS.Secret, Now: e.Clock.Now}
 	}
+	if e.S3 != nil && s3Direct() {
+		cfg.Downloads, cfg.Uploads = share.TransferDirect, share.TransferDirect
+	}
 	if opt.Config != nil {
 		opt.Config(&cfg)
 	}
