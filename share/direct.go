@@ -27,7 +27,7 @@ func (s *Service) DirectDownloads() bool {
 	return ok && s.cfg.Downloads == TransferDirect
 }
 
-// DirectUploads reports whether put-url uploads go straight to the object store.
+// DirectUploads reports whether put-url and post-url uploads go straight to the object store.
 func (s *Service) DirectUploads() bool {
 	_, ok := s.presigner()
 	return ok && s.cfg.Uploads == TransferDirect
@@ -48,18 +48,31 @@ func (s *Service) PresignDownload(ctx context.Context, o Object, disposition str
 	return p.PresignGet(ctx, o.ID, ttl, disposition, o.MimeType)
 }
 
-// DirectUploadURL returns the presigned URL a put-url upload sends its bytes to; "" when the upload
-// goes through the server's own upload URL.
-func (s *Service) DirectUploadURL(ctx context.Context, u PendingUpload) (string, error) {
+// DirectUploadURL returns the presigned URL a put-url or post-url upload sends its bytes to, with the
+// form fields of a post-url; "" when the upload goes through the server's own upload URL.
+func (s *Service) DirectUploadURL(ctx context.Context, u PendingUpload) (string, map[string]string, error) {
 	p, ok := s.presigner()
-	if !ok || !s.DirectUploads() || u.TransferMethod != TransferPutURL {
-		return "", nil
+	if !ok || !s.directUpload(u) {
+		return "", nil, nil
 	}
-	return p.PresignPut(ctx, u.ObjectID, time.Until(u.ExpiresAt))
+	ttl := time.Until(u.ExpiresAt)
+	if u.TransferMethod == TransferPostURL {
+		return p.PresignPost(ctx, u.ObjectID, ttl, s.cfg.MaxUploadSize)
+	}
+	url, err := p.PresignPut(ctx, u.ObjectID, ttl)
+	return url, nil, err
 }
 
-// TransferPutURL is the transfer method whose bytes a direct upload sends straight to the bucket.
-const TransferPutURL = "put-url"
+// The transfer methods whose bytes a direct upload sends straight to the bucket.
+const (
+	TransferPutURL  = "put-url"
+	TransferPostURL = "post-url"
+)
+
+// directUpload reports whether the pending upload's bytes go straight to the bucket.
+func (s *Service) directUpload(u PendingUpload) bool {
+	return s.DirectUploads() && (u.TransferMethod == TransferPutURL || u.TransferMethod == TransferPostURL)
+}
 
 // adoptDirectUpload finishes a direct upload once its bytes are in the bucket: the first caller
 // claims it (several instances may be polled at once), the store moves the bytes out of the

@@ -49,6 +49,9 @@ type Presigner interface {
 	PresignGet(ctx context.Context, key string, ttl time.Duration, disposition, contentType string) (string, error)
 	// PresignPut is a URL that takes one PUT of the bytes for the incoming upload key.
 	PresignPut(ctx context.Context, key string, ttl time.Duration) (string, error)
+	// PresignPost is a URL and the form fields of a browser-style POST upload of at most maxSize
+	// bytes to the incoming upload key (the store refuses anything larger).
+	PresignPost(ctx context.Context, key string, ttl time.Duration, maxSize int64) (string, map[string]string, error)
 	// Arrived reports whether a client has sent the bytes of the incoming upload key.
 	Arrived(ctx context.Context, key string) (bool, error)
 	// Adopt moves the incoming upload key to the blob key, then reads the stored blob back and returns

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -262,5 +263,39 @@ func TestS3Presigned(t *testing.T) {
 	})
 	if temps != 0 {
 		t.Errorf("%d incoming uploads left after adopt", temps)
+	}
+
+	// A presigned POST takes at most its size; the store refuses more.
+	post := func(size int) int {
+		u, fields, err := s.PresignPost(ctx, "pos_post", time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, v := range fields {
+			mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile("file", "f")
+		fw.Write(data(size))
+		mw.Close()
+		resp, err := http.Post(u, mw.FormDataContentType(), &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := post(11); got/100 == 2 {
+		t.Errorf("POST over the size: %d, want a refusal", got)
+	}
+	if ok, _ := s.Arrived(ctx, "pos_post"); ok {
+		t.Error("a refused POST arrived")
+	}
+	if got := post(10); got/100 != 2 {
+		t.Fatalf("POST within the size: %d", got)
+	}
+	if sums, err := s.Adopt(ctx, "pos_post", blob.WriteOptions{}); err != nil || sums.Size != 10 {
+		t.Errorf("adopt the POST: %+v %v", sums, err)
 	}
 }

@@ -283,6 +283,27 @@ func (s *S3) PresignPut(ctx context.Context, key string, ttl time.Duration) (str
 	return u.String(), nil
 }
 
+// PresignPost returns a URL and form fields that take one POST (multipart/form-data, the fields, then
+// the file) of at most maxSize bytes to the incoming upload key.
+func (s *S3) PresignPost(ctx context.Context, key string, ttl time.Duration, maxSize int64) (string, map[string]string, error) {
+	name, err := s.incomingName(key)
+	if err != nil {
+		return "", nil, err
+	}
+	p := minio.NewPostPolicy()
+	for _, err := range []error{p.SetBucket(s.bucket), p.SetKey(name), p.SetExpires(time.Now().UTC().Add(ttl)),
+		p.SetContentLengthRange(0, max(maxSize, 1)), p.SetSuccessStatusAction("201")} {
+		if err != nil {
+			return "", nil, err
+		}
+	}
+	u, fields, err := s.c.PresignedPostPolicy(ctx, p)
+	if err != nil {
+		return "", nil, err
+	}
+	return u.String(), fields, nil
+}
+
 // Arrived reports whether the incoming upload key exists (a PUT is atomic: it exists once complete).
 func (s *S3) Arrived(ctx context.Context, key string) (bool, error) {
 	in, err := s.incomingName(key)
