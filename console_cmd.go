@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/proxyaddr"
 )
 
 func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
@@ -21,11 +22,16 @@ func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var cf consoleFlags
 	cf.register(fs)
+	cf.registerStandalone(fs)
 	dataDir := fs.String("data-dir", "./sharedesk-data", "directory for the console's own SQLite tables (sessions, audit)")
 	apiURL := fs.String("api-url", "", "base URL of the Share API: the share server, or https://share.aws.us.pangea.cloud")
 	tokenFile := fs.String("api-token-file", "", "file holding the service token (or set SHAREDESK_API_TOKEN)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	proxies, err := proxyaddr.Parse(cf.trustedProxies)
+	if err != nil {
 		return err
 	}
 	if err := cf.requireOIDC(); err != nil {
@@ -69,7 +75,8 @@ func cmdConsole(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeConsole()
-	return serveAll(ctx, log, listener{"console", cf.listen, withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})})
+	probes := withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})
+	return serveAll(ctx, log, listener{"console", cf.listen, proxies.Handler(probes)})
 }
 
 // reloadOnHangup re-reads the token file on every SIGHUP until ctx ends (it is also re-read when it

@@ -33,6 +33,14 @@ type consoleFlags struct {
 	issuer, clientID, clientSecret, clientSecretFile     string
 	redirectURL, scopes, roleClaim, roleMap, defaultRole string
 	allowedDomains                                       string
+	trustedProxies                                       string // console command only; serve shares the share server's
+}
+
+// registerStandalone adds the settings the console command has of its own (serve takes them from the
+// share server's).
+func (f *consoleFlags) registerStandalone(fs *flag.FlagSet) {
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "",
+		"CIDRs of reverse proxies whose X-Forwarded-For / Forwarded headers name the client (empty: the headers are ignored)")
 }
 
 func (f *consoleFlags) register(fs *flag.FlagSet) {

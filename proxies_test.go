@@ -108,3 +108,17 @@ func TestTrustedProxies(t *testing.T) {
 		})
 	}
 }
+
+// A bad --trusted-proxies stops every command that takes it, naming the setting.
+func TestTrustedProxiesRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"share-server", "--data-dir", t.TempDir(), "--listen", "127.0.0.1:0", "--trusted-proxies", "10.0.0.0/33"},
+		{"console", "--trusted-proxies", "proxy.example.com"},
+	} {
+		var out, errOut strings.Builder
+		err := run(context.Background(), args, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), "--trusted-proxies") {
+			t.Errorf("%s: got %v, want a refusal naming --trusted-proxies", args[0], err)
+		}
+	}
+}
