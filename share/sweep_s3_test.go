@@ -31,8 +31,10 @@ func TestSweepS3(t *testing.T) {
 	put("b/pos_orphan1", "no row")
 	put("in/pos_incoming1", "never adopted")
 	put("elsewhere/pos_x", "not ours: outside the store's keys") // e.g. another deployment's prefix
-	if _, err := core.NewMultipartUpload(ctx, s3.Bucket, "b/pos_stale", minio.PutObjectOptions{}); err != nil {
-		t.Fatal(err)
+	for _, key := range []string{"b/pos_stale", "elsewhere/pos_mp"} {
+		if _, err := core.NewMultipartUpload(ctx, s3.Bucket, key, minio.PutObjectOptions{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	time.Sleep(1100 * time.Millisecond) // S3 times have whole seconds
 
@@ -55,8 +57,12 @@ func TestSweepS3(t *testing.T) {
 	if strings.Join(left, " ") != "b/"+kept.ID+" elsewhere/pos_x" {
 		t.Errorf("objects left: %v, want the kept file and the foreign object", left)
 	}
+	var uploads []string
 	for u := range c.ListIncompleteUploads(ctx, s3.Bucket, "", true) {
-		t.Errorf("multipart upload left: %s %v", u.Key, u.Err)
+		uploads = append(uploads, u.Key)
+	}
+	if strings.Join(uploads, " ") != "elsewhere/pos_mp" {
+		t.Errorf("multipart uploads left: %v, want only the foreign one", uploads)
 	}
 	if _, err := e.Client.Get(ctx, api.GetRequest{ID: kept.ID}); err != nil {
 		t.Errorf("the kept file: %v", err)

@@ -230,6 +230,9 @@ func (s *S3) Scan(ctx context.Context, fn func(Entry) error) error {
 		if u.Err != nil {
 			return u.Err
 		}
+		if !strings.HasPrefix(u.Key, s.prefix+"b/") && !strings.HasPrefix(u.Key, s.prefix+"in/") {
+			continue // not this store's: another deployment's, when they share a bucket
+		}
 		e := Entry{Key: path.Base(u.Key), Temp: true, Size: u.Size, ModTime: u.Initiated, path: u.Key, uploadID: u.UploadID}
 		if err := fn(e); err != nil {
 			return err
