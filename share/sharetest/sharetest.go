@@ -260,7 +260,11 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	}
 	e.Server.Start()
 	t.Cleanup(e.Server.Close)
-	e.Token, _, err = e.Svc.CreateToken(ctx, "test "+randomHex(4))
+	tokenName := "test"
+	if opt.Store != nil { // another instance of a running deployment: token names are unique
+		tokenName += " " + randomHex(4)
+	}
+	e.Token, _, err = e.Svc.CreateToken(ctx, tokenName)
 	if err != nil {
 		t.Fatal(err)
 	}
