@@ -21,8 +21,6 @@ const (
 	chunks    = 8
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
 type chunk struct {
 	buf  []byte
 	n    int
@@ -63,6 +61,7 @@ func copyHashed(dst io.Writer, src io.Reader, opt WriteOptions) (Sums, error) {
 	}
 	var crc uint32
 	if opt.CRC32C {
+		castagnoli := crc32.MakeTable(crc32.Castagnoli)
 		sinks = append(sinks, &sink{write: func(p []byte) error { crc = crc32.Update(crc, castagnoli, p); return nil }})
 	}
 
