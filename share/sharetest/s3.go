@@ -104,6 +104,7 @@ func (s *S3Server) start(t testing.TB, bin string, port int) error {
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+s.AccessKey, "ROOT_SECRET_KEY="+s.SecretKey)
 	var out SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return err
 	}
