@@ -20,9 +20,21 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 run: build
 	./$(BIN) demo
 
-## deps: what the tests need beyond Go: Pangea's Node SDK (pinned by package-lock.json) and Debian's
-## Chromium for the browser tests
-deps: sdktest/node_modules/.package-lock.json oidctest/node_modules/.package-lock.json web/node_modules/.package-lock.json /usr/bin/chromium
+## deps: what the tests need beyond Go: Pangea's Node SDK (pinned by package-lock.json), Debian's
+## Chromium for the browser tests and versitygw, the S3 server the object-store tests run against
+deps: sdktest/node_modules/.package-lock.json oidctest/node_modules/.package-lock.json web/node_modules/.package-lock.json /usr/bin/chromium versitygw
+
+VERSITYGW_VERSION := v1.8.0
+GOBIN_DIR := $(shell $(GO) env GOBIN)
+ifeq ($(GOBIN_DIR),)
+GOBIN_DIR := $(shell $(GO) env GOPATH)/bin
+endif
+
+## versitygw: installed with go install (the tests find it on PATH or in GOBIN / GOPATH/bin)
+.PHONY: versitygw
+versitygw:
+	@$(GO) version -m $(GOBIN_DIR)/versitygw 2>/dev/null | grep -q 'versitygw[[:space:]]*$(VERSITYGW_VERSION)' || \
+		$(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 oidctest/node_modules/.package-lock.json: oidctest/package.json oidctest/package-lock.json
 	npm ci --prefix oidctest --no-audit --no-fund
@@ -52,8 +64,13 @@ lint: vendor-check
 
 ## test: every test, under the race detector, against SQLite and PostgreSQL (127.0.0.1:5432, database test).
 ## SHAREDESK_TEST_REQUIRE_ALL=1 turns a missing PostgreSQL, Chromium or Node.js into a failure instead of a skip.
+## The API suite (with Pangea's Node SDK test) and the portal tests then run once more on PostgreSQL +
+## S3 (versitygw), without -race: that run checks the object store path, the first one the code; the
+## SDK test once more with presigned (direct) uploads and downloads.
 test: deps lint
 	SHAREDESK_TEST_REQUIRE_ALL=1 $(GO) test -race -count=1 -timeout 20m $(PKGS)
+	SHAREDESK_TEST_REQUIRE_ALL=1 SHAREDESK_TEST_BLOBS=s3 $(GO) test -count=1 -timeout 10m ./share/httpapi/ ./portal/
+	SHAREDESK_TEST_REQUIRE_ALL=1 SHAREDESK_TEST_BLOBS=s3-direct $(GO) test -count=1 -run TestPangeaNodeSDK ./share/httpapi/
 
 ## screenshots: the README's screenshots, taken by headless Chromium during the browser tests
 screenshots: deps

@@ -14,12 +14,14 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/metrics"
+	"github.com/sharedesk/sharedesk/proxyaddr"
 )
 
 func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("console", stdout)
 	var cf consoleFlags
 	cf.register(fs)
+	cf.registerStandalone(fs)
 	dataDir := fs.String(
 		"data-dir",
 		"./sharedesk-data",
@@ -38,6 +40,10 @@ func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090; its own listener, off when empty",
 	)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	proxies, err := proxyaddr.Parse(cf.trustedProxies)
+	if err != nil {
 		return err
 	}
 	if err := cf.requireOIDC(); err != nil {
@@ -92,18 +98,9 @@ func cmdConsole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer closeConsole()
-	return serveAll(
-		ctx,
-		log,
-		append(
-			[]listener{
-				{
-					name:    "console",
-					addr:    cf.listen,
-					handler: withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second}),
-				},
-			},
-			metricsListener(*metricsListen, m)...)...)
+	probes := withProbes(console, &readiness{check: check, log: log, every: 5 * time.Second})
+	return serveAll(ctx, log, append([]listener{{name: "console", addr: cf.listen, handler: proxies.Handler(probes)}},
+		metricsListener(*metricsListen, m)...)...)
 }
 
 // reloadOnHangup re-reads the token file on every SIGHUP until ctx ends (it is also re-read when it

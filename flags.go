@@ -11,6 +11,8 @@ import (
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/fftoml"
+
+	"github.com/sharedesk/sharedesk/share"
 )
 
 // parseWithArg parses flags given before or after exactly one positional argument and returns it.
@@ -31,6 +33,14 @@ type consoleFlags struct {
 	issuer, clientID, clientSecret, clientSecretFile     string
 	redirectURL, scopes, roleClaim, roleMap, defaultRole string
 	allowedDomains                                       string
+	trustedProxies                                       string // console command only; serve shares the share server's
+}
+
+// registerStandalone adds the settings the console command has of its own (serve takes them from the
+// share server's).
+func (f *consoleFlags) registerStandalone(fs *flag.FlagSet) {
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "",
+		"CIDRs of reverse proxies whose X-Forwarded-For / Forwarded headers name the client (empty: the headers are ignored)")
 }
 
 func (f *consoleFlags) register(fs *flag.FlagSet) {
@@ -84,6 +94,9 @@ func splitComma(s string) []string {
 type storageFlags struct {
 	dataDir, databaseURL, secretKeyFile, previousKeyFiles string
 	databaseWait                                          time.Duration
+	// File bytes: local disk under dataDir, or an S3 bucket when s3Bucket is set.
+	s3Bucket, s3Endpoint, s3Region, s3Prefix string
+	s3PathStyle                              bool
 }
 
 func (f *storageFlags) register(fs *flag.FlagSet) {
@@ -92,6 +105,11 @@ func (f *storageFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.secretKeyFile, "secret-key-file", "", "file holding the master secret (default DATA_DIR/secret.key, created on the first start); every instance sharing a database needs the same one")
 	fs.StringVar(&f.previousKeyFiles, "previous-secret-key-file", "", "comma-separated files holding secret keys being rotated out: links sealed with them keep working and are re-sealed under the current key at start")
 	fs.DurationVar(&f.databaseWait, "database-wait", 2*time.Minute, "how long to keep retrying an unreachable PostgreSQL at start before giving up")
+	fs.StringVar(&f.s3Bucket, "s3-bucket", "", "keep file bytes in this S3 bucket instead of DATA_DIR/blobs (credentials: the standard AWS variables, profiles or instance roles)")
+	fs.StringVar(&f.s3Endpoint, "s3-endpoint", "", "URL of an S3-compatible store, e.g. https://s3.example.com (empty: AWS)")
+	fs.StringVar(&f.s3Region, "s3-region", "", "the bucket's region (e.g. eu-central-1; most self-hosted stores take us-east-1)")
+	fs.BoolVar(&f.s3PathStyle, "s3-path-style", false, "address the bucket in the path (http://host/bucket/key), as most self-hosted stores need")
+	fs.StringVar(&f.s3Prefix, "s3-prefix", "", "key prefix inside the bucket, so one bucket can hold several deployments")
 }
 
 // newFlagSet makes a command's flag set; --help prints its flags to stdout.
@@ -187,6 +205,7 @@ type shareFlags struct {
 	defExpiry, maxExpiry, linkRetention               time.Duration
 	webhookURLs                                       listFlag
 	webhookSecretFile, metricsListen                  string
+	downloads, uploads, trustedProxies                string
 }
 
 // listFlag is a flag that may be given several times, each time one value or a comma-separated list.
@@ -217,4 +236,21 @@ func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
 	fs.Var(&f.webhookURLs, "webhook-url", "URL that receives link events (created, sent, opened, downloaded, uploaded, revoked, expired) as signed JSON POSTs; repeat the flag or separate with commas")
 	fs.StringVar(&f.webhookSecretFile, "webhook-secret-file", "", "file holding the Standard Webhooks signing secret (whsec_ followed by base64) for --webhook-url")
 	fs.StringVar(&f.metricsListen, "metrics-listen", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090; its own listener, off when empty")
+	fs.StringVar(&f.downloads, "s3-downloads", "proxied", "with --s3-bucket: proxied (bytes go through the server) or direct (dest_url and portal downloads are short-lived presigned bucket URLs)")
+	fs.StringVar(&f.uploads, "s3-uploads", "proxied", "with --s3-bucket: proxied (bytes go through the server) or direct (put-url hands out a presigned bucket URL)")
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "CIDRs of reverse proxies whose X-Forwarded-For / Forwarded headers name the client (empty: the headers are ignored)")
+}
+
+// transfer checks an --s3-downloads / --s3-uploads value.
+func transfer(name, v string, s3 bool) (string, error) {
+	switch v {
+	case "", share.TransferProxied:
+		return share.TransferProxied, nil
+	case share.TransferDirect:
+		if !s3 {
+			return "", fmt.Errorf("--%s=direct needs --s3-bucket: local disk serves its files through the server", name)
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("--%s must be proxied or direct, not %q", name, v)
 }

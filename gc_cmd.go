@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/share"
-	"github.com/sharedesk/sharedesk/share/blob"
 )
 
 // cmdGC runs one sweeper pass by hand (the servers run it hourly) and prints what it removed.
@@ -36,7 +34,7 @@ func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	blobs, err := blob.Open(filepath.Join(sf.dataDir, "blobs"))
+	blobs, err := sf.blobs(ctx)
 	if err != nil {
 		return err
 	}

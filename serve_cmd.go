@@ -62,6 +62,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		{
 			name:    "console",
 			addr:    cf.listen,
-			handler: withProbes(console, ready),
+			handler: srv.proxies.Handler(withProbes(console, ready)),
 		}}, metricsListener(sf.metricsListen, srv.metrics)...)...)
 }

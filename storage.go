@@ -14,8 +14,18 @@ import (
 
 	"github.com/sharedesk/sharedesk/dbutil"
 	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/share/blob"
 	"github.com/sharedesk/sharedesk/share/store"
 )
+
+// blobs opens the store of file bytes: the S3 bucket when --s3-bucket is set, else DATA_DIR/blobs.
+func (f *storageFlags) blobs(ctx context.Context) (blob.Store, error) {
+	if f.s3Bucket == "" {
+		return blob.Open(filepath.Join(f.dataDir, "blobs"))
+	}
+	return blob.OpenS3(ctx, blob.S3Config{Bucket: f.s3Bucket, Endpoint: f.s3Endpoint, Region: f.s3Region,
+		PathStyle: f.s3PathStyle, Prefix: f.s3Prefix})
+}
 
 func (f *storageFlags) open(ctx context.Context, log *slog.Logger) (*store.DB, error) {
 	if f.databaseURL == "" {

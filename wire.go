@@ -25,8 +25,8 @@ import (
 	"github.com/sharedesk/sharedesk/metrics"
 	"github.com/sharedesk/sharedesk/notify"
 	"github.com/sharedesk/sharedesk/portal"
+	"github.com/sharedesk/sharedesk/proxyaddr"
 	"github.com/sharedesk/sharedesk/share"
-	"github.com/sharedesk/sharedesk/share/blob"
 	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/share/store"
 	"github.com/sharedesk/sharedesk/static"
@@ -144,7 +144,8 @@ type shareServer struct {
 	svc     *share.Service
 	db      *store.DB
 	url     string
-	metrics *metrics.Metrics // nil without --metrics-listen
+	metrics *metrics.Metrics  // nil without --metrics-listen
+	proxies proxyaddr.Trusted // the console of serve sits behind the same proxies
 }
 
 // metricsListener is the listener of --metrics-listen, or none. It is its own server so that the
@@ -264,7 +265,19 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	if err != nil {
 		return fail(err)
 	}
-	blobs, err := blob.Open(filepath.Join(f.dataDir, "blobs"))
+	blobs, err := f.blobs(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	downloads, err := transfer("s3-downloads", f.downloads, f.s3Bucket != "")
+	if err != nil {
+		return fail(err)
+	}
+	uploads, err := transfer("s3-uploads", f.uploads, f.s3Bucket != "")
+	if err != nil {
+		return fail(err)
+	}
+	proxies, err := proxyaddr.Parse(f.trustedProxies)
 	if err != nil {
 		return fail(err)
 	}
@@ -301,6 +314,7 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	}
 	cfg := share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
 		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Composer: email.Composer{}, Logger: log,
+		Downloads: downloads, Uploads: uploads,
 		OnEvents: func(evs []share.Event) {
 			hooks.Wake()
 			if m != nil {
@@ -324,7 +338,10 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	lc := httplimit.ShareServer()
 	lc.Verify = shareVerifier(svc)
 	limits := httplimit.New(lc)
-	return &shareServer{handler: limits.Handler(instrumentShare(m, mux, apiServer.Middleware(mux))), svc: svc, db: db, url: "http://" + f.listen, metrics: m}, nil
+	// The client address behind trusted proxies is settled first, so the per-client cap, rate limits,
+	// audit and logs all see it.
+	handler := proxies.Handler(limits.Handler(instrumentShare(m, mux, apiServer.Middleware(mux))))
+	return &shareServer{handler: handler, svc: svc, db: db, url: "http://" + f.listen, metrics: m, proxies: proxies}, nil
 }
 
 // shareVerifier lets a client address past the per-client cap only with a live API token or portal
@@ -442,7 +459,8 @@ func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.S
 // runSweep runs one sweeper pass and logs what it removed.
 func runSweep(ctx context.Context, log *slog.Logger, svc *share.Service, opt share.SweepOptions) (share.SweepReport, error) {
 	rep, err := svc.Sweep(ctx, opt)
-	log.Info("sweep", "temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
+	log.Info("sweep", "skipped_another_instance_sweeping", rep.Skipped,
+		"temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
 		"expired_links", rep.ExpiredLinks, "link_events", rep.Events, "upload_urls", rep.UploadURLs, "freed_bytes", rep.FreedBytes)
 	if err != nil && ctx.Err() == nil {
 		log.Warn("sweep incomplete", "err", err)

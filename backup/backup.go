@@ -159,8 +159,8 @@ func fileRows(ctx context.Context, db *sql.DB) ([]fileRow, error) {
 }
 
 // copyBlob adds one file's bytes to the archive; ok is false when the file was deleted after the snapshot.
-func copyBlob(tw *tar.Writer, blobs *blob.Store, dataDir string, f fileRow) (ok bool, err error) {
-	r, err := blobs.Open(f.id)
+func copyBlob(tw *tar.Writer, blobs *blob.Disk, dataDir string, f fileRow) (ok bool, err error) {
+	r, err := blobs.OpenFile(f.id)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
@@ -269,7 +269,7 @@ func Restore(ctx context.Context, in io.Reader, dataDir string) (rep Report, err
 		if err != nil {
 			return rep, err
 		}
-		s, err := blobs.Write(key, tr, 0)
+		s, err := blobs.Write(ctx, key, tr, blob.WriteOptions{})
 		if err != nil {
 			return rep, fmt.Errorf("restore %s: %w", hdr.Name, err)
 		}
@@ -282,7 +282,7 @@ func Restore(ctx context.Context, in io.Reader, dataDir string) (rep Report, err
 }
 
 // blobKey accepts only names that Create writes: blobs/<shard>/<key>, exactly where the blob store keeps key.
-func blobKey(blobs *blob.Store, dataDir, name string) (string, error) {
+func blobKey(blobs *blob.Disk, dataDir, name string) (string, error) {
 	clean := path.Clean(name)
 	if clean != name || !strings.HasPrefix(name, BlobDir+"/") {
 		return "", fmt.Errorf("unexpected entry %q in the archive", name)

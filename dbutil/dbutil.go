@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
@@ -121,10 +122,23 @@ func (q queryDeadline) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, _ pgx.Tra
 // Migrate applies the migrations in fsys, recording them in table (one per owner of tables).
 func Migrate(ctx context.Context, db *sql.DB, postgres bool, fsys fs.FS, table string) error {
 	d := goose.DialectSQLite3
+	opts := []goose.ProviderOption{goose.WithTableName(table)}
 	if postgres {
 		d = goose.DialectPostgres
+		// Instances starting together take turns: the first applies the migrations, the others wait
+		// for it (an advisory lock per schema and table) and then find nothing left to do.
+		var id int64
+		q := "SELECT hashtextextended(current_schema() || '/' || $1, 0)"
+		if err := db.QueryRowContext(ctx, q, table).Scan(&id); err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 600))
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(d, db, fsys, goose.WithTableName(table))
+	p, err := goose.NewProvider(d, db, fsys, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

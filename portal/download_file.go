@@ -3,6 +3,7 @@ package portal
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/share/httpapi"
@@ -23,7 +24,21 @@ func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.L
 		redirect(w, r, "/p/zip?id="+o.ID)
 		return
 	}
-	f, err := h.svc.OpenFile(o)
+	disposition := httpapi.ContentDisposition("attachment", share.Displayable(o.Name))
+	direct, err := h.svc.PresignDownload(r.Context(), o, disposition, time.Minute)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if direct != "" {
+		// Straight from the object store: the URL is good for a minute, enough to start (and resume
+		// with Range) the download; the recipient fetches the page again for a fresh one.
+		h.log.InfoContext(r.Context(), "recipient download", "link", l.ID, "object", o.ID, "direct", true)
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, direct, http.StatusSeeOther)
+		return
+	}
+	f, err := h.svc.OpenFile(r.Context(), o)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -31,7 +46,7 @@ func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.L
 	defer f.Close()
 	hd := w.Header()
 	hd.Set("Content-Type", o.MimeType)
-	hd.Set("Content-Disposition", httpapi.ContentDisposition("attachment", share.Displayable(o.Name)))
+	hd.Set("Content-Disposition", disposition)
 	hd.Set("Content-Security-Policy", httpapi.SandboxCSP) // never render a shared file as a page
 	h.log.InfoContext(
 		r.Context(),

@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/sharedesk/sharedesk/share"
+	"github.com/sharedesk/sharedesk/share/httpapi"
 	"github.com/sharedesk/sharedesk/views"
 )
 
@@ -22,6 +23,7 @@ func (h *Handler) uploadFiles(w http.ResponseWriter, r *http.Request, l share.Li
 		h.fail(w, r, share.Errf(share.CodeNotAllowed, "This link lets you download files, not upload them."))
 		return
 	}
+	httpapi.BufferBody(r)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		h.setFlash(w, flash{Err: "Choose one or more files to upload."})

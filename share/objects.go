@@ -4,12 +4,8 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"context"
-	"crypto/sha1" //nolint:gosec // sha1 is a wire field clients may check, not a security control
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
-	"hash/crc32"
 	"io"
 	"mime"
 	"path"
@@ -272,21 +268,12 @@ func isHex(s string) bool {
 // storeFile streams body into the blob id, checks it against the sizes and digests the client gave,
 // and only then inserts the object row: a refused upload leaves nothing behind.
 func (s *Service) storeFile(ctx context.Context, bucketID, parent, id string, in PutInput, body io.Reader) (Object, error) {
-	// SHA-1 and CRC32C are computed only when the client asks for them to be checked.
-	var sha1sum hash.Hash
-	var crc hash.Hash32
-	if in.SHA1 != "" {
-		sha1sum = sha1.New() //nolint:gosec // a client-supplied integrity check, not a security control
-		body = io.TeeReader(body, sha1sum)
-	}
-	if in.CRC32C != "" {
-		crc = crc32.New(crc32.MakeTable(crc32.Castagnoli))
-		body = io.TeeReader(body, crc)
-	}
 	if err := s.roomToWrite(); err != nil {
 		return Object{}, err
 	}
-	sums, err := s.blobs.Write(id, body, s.cfg.MaxUploadSize)
+	// SHA-1 and CRC32C are computed only when the client asks for them to be checked.
+	opt := blob.WriteOptions{Limit: s.cfg.MaxUploadSize, SHA1: in.SHA1 != "", CRC32C: in.CRC32C != ""}
+	sums, err := s.blobs.Write(ctx, id, body, opt)
 	if err != nil {
 		if errors.Is(err, blob.ErrTooLarge) {
 			return Object{}, Errf(CodeTooLarge, "The uploaded object exceeds the maximum configured size of %d bytes.", s.cfg.MaxUploadSize)
@@ -297,18 +284,26 @@ func (s *Service) storeFile(ctx context.Context, bucketID, parent, id string, in
 		s.cfg.Logger.WarnContext(ctx, "upload did not complete", "object", id, "err", err)
 		return Object{}, &Error{Code: CodeTransferFailed, Message: "The upload did not complete; try again.", cause: err}
 	}
+	return s.commitFile(ctx, bucketID, parent, id, in, sums)
+}
+
+// commitFile checks stored bytes against the sizes and digests the client gave and inserts the object
+// row; on any refusal the bytes are removed.
+func (s *Service) commitFile(ctx context.Context, bucketID, parent, id string, in PutInput, sums blob.Sums) (
+	Object, error,
+) {
 	var v Validation
 	if in.Size != nil && *in.Size != sums.Size {
 		v.Add("BadState", "/size", fmt.Sprintf("size says %d bytes but %d arrived", *in.Size, sums.Size))
 	}
 	checks := []struct{ given, got, src string }{{in.SHA256, sums.SHA256, "/sha256"}, {in.SHA512, sums.SHA512, "/sha512"}, {in.MD5, sums.MD5, "/md5"}}
-	if sha1sum != nil {
-		checks = append(checks, struct{ given, got, src string }{in.SHA1, hex.EncodeToString(sha1sum.Sum(nil)), "/sha1"})
+	if in.SHA1 != "" {
+		checks = append(checks, struct{ given, got, src string }{in.SHA1, sums.SHA1, "/sha1"})
 	}
-	if crc != nil {
+	if in.CRC32C != "" {
 		// Compared as numbers: SDKs pad to 8 digits, other clients may not.
 		given, _ := strconv.ParseUint(in.CRC32C, 16, 32)
-		if uint32(given) != crc.Sum32() {
+		if uint32(given) != sums.CRC32C {
 			v.Add("BadState", "/crc32c", "does not match the uploaded bytes")
 		}
 	}
@@ -317,8 +312,10 @@ func (s *Service) storeFile(ctx context.Context, bucketID, parent, id string, in
 			v.Add("BadState", c.src, "does not match the uploaded bytes")
 		}
 	}
+	// Removed without the request's context: a client that hung up must not leave the bytes behind.
+	bg := context.WithoutCancel(ctx)
 	if err := v.Err(); err != nil {
-		_ = s.blobs.Remove(id)
+		_ = s.blobs.Remove(bg, id)
 		return Object{}, err
 	}
 	mt := in.MimeType
@@ -333,11 +330,11 @@ func (s *Service) storeFile(ctx context.Context, bucketID, parent, id string, in
 		MimeType: mt, SHA256: sums.SHA256, SHA512: sums.SHA512, MD5: sums.MD5, Metadata: in.Metadata,
 		Tags: dedupe(in.Tags), CreatedAt: now, UpdatedAt: now, FileTTL: in.FileTTL}
 	if err := s.applyFileTTL(ctx, &o, now); err != nil {
-		_ = s.blobs.Remove(id)
+		_ = s.blobs.Remove(bg, id)
 		return Object{}, err
 	}
 	if err := s.store.InsertObject(ctx, o); err != nil {
-		_ = s.blobs.Remove(id)
+		_ = s.blobs.Remove(bg, id)
 		if errors.Is(err, ErrExists) {
 			return Object{}, Errf(CodeObjectExists, "An object named %q already exists in this folder.", in.Name)
 		}
@@ -366,11 +363,11 @@ func (s *Service) GetObject(ctx context.Context, bucketID, id string) (Object, e
 }
 
 // OpenFile opens a file object's bytes.
-func (s *Service) OpenFile(o Object) (io.ReadSeekCloser, error) {
+func (s *Service) OpenFile(ctx context.Context, o Object) (io.ReadSeekCloser, error) {
 	if o.Type != TypeFile {
 		return nil, Errf(CodeTypeMismatch, "%s is a folder; ask for an archive instead", o.ID)
 	}
-	return s.blobs.Open(o.ID)
+	return s.blobs.Open(ctx, o.ID)
 }
 
 func (s *Service) withFolder(ctx context.Context, o Object) (Object, error) {
@@ -512,7 +509,7 @@ func (s *Service) DeleteObject(ctx context.Context, bucketID, id string, force b
 	}
 	for _, x := range all {
 		if x.Type == TypeFile {
-			if err := s.blobs.Remove(x.ID); err != nil {
+			if err := s.blobs.Remove(context.WithoutCancel(ctx), x.ID); err != nil {
 				s.cfg.Logger.Warn("orphaned blob", "object", x.ID, "err", err)
 			}
 		}
@@ -628,6 +625,7 @@ type Archive struct {
 	Contents []Object // every object in the archive: those asked for and everything inside them
 	entries  []archiveEntry
 	svc      *Service
+	ctx      context.Context //nolint:containedctx // the archive streams within the request that made it
 }
 
 type archiveEntry struct {
@@ -637,7 +635,7 @@ type archiveEntry struct {
 
 // NewArchive collects the objects (folders with their contents) for an archive.
 func (s *Service) NewArchive(ctx context.Context, bucketID string, ids []string) (*Archive, error) {
-	a := &Archive{svc: s}
+	a := &Archive{svc: s, ctx: ctx}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -721,7 +719,7 @@ func (a *Archive) WriteTar(w io.Writer) error {
 }
 
 func (a *Archive) copyFile(w io.Writer, o Object) error {
-	f, err := a.svc.blobs.Open(o.ID)
+	f, err := a.svc.blobs.Open(a.ctx, o.ID)
 	if err != nil {
 		return err
 	}

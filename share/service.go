@@ -37,8 +37,11 @@ type Config struct {
 	Sender       notify.Sender // email; without one, every email fails (pass a notify.Outbox to keep them)
 	SMS          notify.Sender
 	Composer     Composer // words emails and texts; without one, nothing is sent (views/email.Composer)
-	Logger       *slog.Logger
-	Now          func() time.Time
+	// Downloads and Uploads: TransferDirect serves file downloads / put-url uploads by presigned URL
+	// (object stores only).
+	Downloads, Uploads string
+	Logger             *slog.Logger
+	Now                func() time.Time
 	// AttemptWait is how long a sign-in waits for other attempts on the same link or address that are
 	// still being checked, when only they stand in its way, before it is answered Busy (5 s).
 	AttemptWait time.Duration
@@ -54,7 +57,7 @@ type Config struct {
 // Service is the share service.
 type Service struct {
 	store         Store
-	blobs         *blob.Store
+	blobs         blob.Store
 	keys          *Keys
 	cfg           Config
 	defaultBucket Bucket
@@ -64,7 +67,7 @@ type Service struct {
 }
 
 // New returns a service; call Start before use.
-func New(store Store, blobs *blob.Store, keys *Keys, cfg Config) *Service {
+func New(store Store, blobs blob.Store, keys *Keys, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return time.Now().UTC() }
 	}
@@ -122,16 +125,25 @@ func (s *Service) Ready(ctx context.Context) error {
 	if err := s.store.Ping(ctx); err != nil {
 		return &Error{Code: CodeUnavailable, Message: "database unreachable", cause: err}
 	}
+	if p, ok := s.blobs.(blob.Pinger); ok {
+		// A store that hangs must not hang the health check too (the client retries on its own).
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := p.Ping(pctx); err != nil {
+			return &Error{Code: CodeUnavailable, Message: "object store unreachable", cause: err}
+		}
+	}
 	return s.roomToWrite()
 }
 
 // roomToWrite refuses a write when the blob disk is nearly full: stopping early keeps room for the
 // database, so deletes (which free space) still work.
 func (s *Service) roomToWrite() error {
-	if s.blobs == nil {
+	disk, ok := s.blobs.(blob.Spacer)
+	if !ok { // object stores have no free space to watch
 		return nil
 	}
-	free, err := s.blobs.Free()
+	free, err := disk.Free()
 	if err != nil {
 		return fmt.Errorf("free disk space: %w", err)
 	}
@@ -149,7 +161,7 @@ func (s *Service) roomToWrite() error {
 // space even to delete), it gives up the reserve file and tries once more.
 func (s *Service) roomToDelete(del func() error) error {
 	err := del()
-	if err != nil && dbutil.IsStorageFull(err) && s.blobs != nil && s.blobs.ReleaseReserve() {
+	if disk, ok := s.blobs.(blob.Spacer); ok && err != nil && dbutil.IsStorageFull(err) && disk.ReleaseReserve() {
 		s.cfg.Logger.Warn("disk full: released the space reserve so a delete can proceed")
 		err = del()
 	}
@@ -158,10 +170,11 @@ func (s *Service) roomToDelete(del func() error) error {
 
 // keepReserve (re)creates the reserve file when there is room for it.
 func (s *Service) keepReserve(ctx context.Context) {
-	if s.blobs == nil {
+	disk, ok := s.blobs.(blob.Spacer)
+	if !ok {
 		return
 	}
-	if err := s.blobs.Reserve(s.cfg.ReserveSpace); err != nil {
+	if err := disk.Reserve(s.cfg.ReserveSpace); err != nil {
 		s.cfg.Logger.WarnContext(ctx, "could not keep the disk space reserve", "err", err)
 	}
 }

@@ -37,11 +37,32 @@ type SweepReport struct {
 	Events       int   // link events older than the retention whose link is gone
 	UploadURLs   int   // upload URLs (put-url, post-url) past their expiry
 	FreedBytes   int64 // bytes of temp files and orphaned blobs
+	Skipped      bool  // another instance was sweeping: this pass did nothing
+}
+
+// locker is a store that can keep a job to one instance at a time (PostgreSQL advisory locks).
+type locker interface {
+	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
 }
 
 // Sweep removes what crashes, interrupted uploads and time leave behind. Every step is safe to run
-// at any time, on several instances at once, and again after a crash.
+// at any time and again after a crash; instances sharing a database take turns (one pass at a time),
+// so they do not list the same bucket and delete the same rows side by side.
 func (s *Service) Sweep(ctx context.Context, opt SweepOptions) (SweepReport, error) {
+	if l, ok := s.store.(locker); ok {
+		release, got, err := l.TryLock(ctx, "sharedesk.sweep")
+		if err != nil {
+			return SweepReport{}, fmt.Errorf("sweep lock: %w", err)
+		}
+		if !got {
+			return SweepReport{Skipped: true}, nil
+		}
+		defer release()
+	}
+	return s.sweep(ctx, opt)
+}
+
+func (s *Service) sweep(ctx context.Context, opt SweepOptions) (SweepReport, error) {
 	if opt.TempAge <= 0 {
 		opt.TempAge = time.Hour
 	}
@@ -130,12 +151,12 @@ func (s *Service) Sweep(ctx context.Context, opt SweepOptions) (SweepReport, err
 // sweepBlobs removes temp files and row-less blobs last modified before cutoff.
 func (s *Service) sweepBlobs(ctx context.Context, cutoff time.Time, rep *SweepReport) error {
 	var candidates []blob.Entry
-	err := s.blobs.Scan(func(e blob.Entry) error {
+	err := s.blobs.Scan(ctx, func(e blob.Entry) error {
 		if !e.ModTime.Before(cutoff) {
 			return nil
 		}
 		if e.Temp {
-			if err := s.blobs.RemoveEntry(e); err != nil {
+			if err := s.blobs.RemoveEntry(ctx, e); err != nil {
 				return err
 			}
 			rep.TempFiles++
@@ -162,7 +183,7 @@ func (s *Service) sweepBlobs(ctx context.Context, cutoff time.Time, rep *SweepRe
 			if exists[e.Key] {
 				continue
 			}
-			if err := s.blobs.RemoveEntry(e); err != nil {
+			if err := s.blobs.RemoveEntry(ctx, e); err != nil {
 				return err
 			}
 			rep.OrphanBlobs++

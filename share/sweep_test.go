@@ -21,7 +21,7 @@ func TestSweep(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, DataDir: dir})
+			e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, DataDir: dir, Disk: true})
 			ctx := context.Background()
 			blobs := filepath.Join(dir, "blobs")
 			old := time.Now().Add(-2 * time.Hour)

@@ -85,6 +85,10 @@ func (s *Service) CompleteUpload(ctx context.Context, token, method string, body
 	if err != nil {
 		return Object{}, err
 	}
+	if s.directUpload(p) {
+		return Object{}, Errf(CodeBadTransfer,
+			"This upload goes straight to the object store: send the file to the URL the put request returned.")
+	}
 	if p.TransferMethod != method {
 		return Object{}, Errf(CodeBadTransfer, "This URL takes the upload of transfer method %s.", p.TransferMethod)
 	}
@@ -139,6 +143,11 @@ func (s *Service) UploadStatus(ctx context.Context, id string) (PendingUpload, O
 	}
 	if err != nil {
 		return p, Object{}, err
+	}
+	if s.directUpload(p) && p.State == UploadPending && s.now().Before(p.ExpiresAt) {
+		if p, err = s.adoptDirectUpload(ctx, p); err != nil {
+			return p, Object{}, err
+		}
 	}
 	switch p.State {
 	case UploadDone:

@@ -32,11 +32,18 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 	switch req.TransferMethod {
 	case "", api.TransferDestURL:
 		if o.Type == share.TypeFile {
-			res.DestURL = s.destURL(share.DownloadGrant{Kind: "file", BucketID: o.BucketID, IDs: []string{o.ID}})
+			res.DestURL, err = s.svc.PresignDownload(r.Context(), o, ContentDisposition("attachment", o.Name), s.urlTTL)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			if res.DestURL == "" {
+				res.DestURL = s.destURL(share.DownloadGrant{Kind: "file", BucketID: o.BucketID, IDs: []string{o.ID}})
+			}
 		}
 		s.ok(w, r, "Object found", res)
 	case api.TransferMultipart:
-		f, err := s.svc.OpenFile(o)
+		f, err := s.svc.OpenFile(r.Context(), o)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -149,7 +156,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		f, err := s.svc.OpenFile(o)
+		f, err := s.svc.OpenFile(r.Context(), o)
 		if err != nil {
 			s.fail(w, r, err)
 			return

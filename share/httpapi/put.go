@@ -35,6 +35,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 		)
 		return
 	}
+	BufferBody(r)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		s.fail(w, r, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error()))
@@ -197,14 +198,36 @@ func (s *Server) putRequestURL(w http.ResponseWriter, r *http.Request) {
 	s.accepted(w, r, p)
 }
 
+// uploadURL is where the bytes of the pending upload go: the object store's presigned URL (and the
+// form fields of a post-url) for a direct upload, the server's own signed upload URL otherwise.
+func (s *Server) uploadURL(r *http.Request, p share.PendingUpload) (string, map[string]string, error) {
+	u, fields, err := s.svc.DirectUploadURL(r.Context(), p)
+	if err != nil || u != "" {
+		return u, fields, err
+	}
+	return s.publicURL + "/v1/upload/" + s.svc.UploadToken(p.ID), nil, nil
+}
+
 // accepted answers 202 with where to send the file and where to ask for the outcome.
 func (s *Server) accepted(w http.ResponseWriter, r *http.Request, p share.PendingUpload) {
 	res := api.AcceptedResult{TTLMins: int(time.Until(p.ExpiresAt).Round(time.Minute) / time.Minute),
 		Location: s.publicURL + "/request/" + p.ID}
-	u := s.publicURL + "/v1/upload/" + s.svc.UploadToken(p.ID)
+	u, fields, err := s.uploadURL(r, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	form := json.RawMessage("{}")
+	if fields != nil {
+		if form, err = json.Marshal(fields); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	if p.TransferMethod == api.TransferPostURL {
-		// No form fields are needed (the URL carries its own credential), but the SDKs require the object.
-		res.PostURL, res.PostFormData = u, json.RawMessage("{}")
+		// The server's own URL needs no form fields (it carries its credential), but the SDKs require the
+		// object; a bucket's POST needs the fields of its signed policy.
+		res.PostURL, res.PostFormData = u, form
 	} else {
 		res.PutURL = u
 	}
@@ -253,6 +276,7 @@ func filePart(r *http.Request) (io.Reader, error) {
 			"a post-url upload is multipart/form-data with a \"file\" part",
 		)
 	}
+	BufferBody(r)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error())

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,7 +26,8 @@ func TestPangeaNodeSDK(t *testing.T) {
 			cmd.Dir = dir
 			// Through a proxy that checks every exchange against the OpenAPI document: a third-party
 			// client's requests must be ones the document allows.
-			cmd.Env = append(os.Environ(), "BASE_URL="+e.ValidatingProxy(t), "TOKEN="+e.Token)
+			cmd.Env = append(os.Environ(), "BASE_URL="+e.ValidatingProxy(t), "TOKEN="+e.Token,
+				"DIRECT_UPLOADS="+strconv.FormatBool(e.Svc.DirectUploads()))
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("node sdk.mjs: %v\n%s", err, out)

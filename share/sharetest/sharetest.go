@@ -139,7 +139,11 @@ type Env struct {
 	Clock  *Clock
 	Logs   *SyncBuffer
 	SMS    *SMSInbox
-	Blobs  *blob.Store
+	Blobs  *blob.Disk // the local disk store; nil when the env runs on S3
+	// S3 is the object store server when the env runs on S3 (Options.S3 or SHAREDESK_TEST_BLOBS=s3).
+	S3        *S3Server
+	BlobStore blob.Store
+	Keys      *share.Keys
 	// HTTP is a plain client for requests Client cannot make (raw bodies, dest_url downloads). It
 	// and Client check every exchange against the OpenAPI document and fail the test on a mismatch.
 	HTTP   *http.Client
@@ -156,6 +160,15 @@ type Options struct {
 	DataDir string
 	// Limits, when set, puts the share server's deadlines and per-client cap in front (as main does).
 	Limits *httplimit.Config
+	// S3 keeps the file bytes in this S3 server's bucket instead of local disk (also the default in
+	// S3Mode). Several envs given the same server and database share their files, like instances.
+	S3 *S3Server
+	// Store, when set, is the database to use (another env's, for a second instance).
+	Store *store.DB
+	// Keys, when set, are the secret keys (instances of one deployment share them).
+	Keys *share.Keys
+	// Disk forces local disk even in S3Mode (for tests of the disk store itself; so does DataDir).
+	Disk bool
 }
 
 // Start starts a share server on a loopback port over a fresh store of the given kind.
@@ -163,8 +176,20 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	t.Helper()
 	ctx := context.Background()
 	e := &Env{Kind: kind, Clock: &Clock{now: time.Now().UTC()}, Logs: &SyncBuffer{}}
+	// A test that names its data directory tests the local disk store (a small file system, say).
+	if S3Mode() && !opt.Disk && opt.S3 == nil && opt.DataDir == "" {
+		if kind != "postgres" {
+			t.Skipf("%s=s3 runs the PostgreSQL variant only", BlobsEnv)
+		}
+		opt.S3 = StartS3(t)
+	}
 	dataDir := opt.DataDir
 	switch {
+	case opt.Store != nil:
+		e.Store = opt.Store
+		if dataDir == "" {
+			dataDir = t.TempDir()
+		}
 	case dataDir == "":
 		dataDir = t.TempDir()
 		e.Store = OpenStore(t, kind)
@@ -179,15 +204,25 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 		e.Store = OpenStore(t, kind)
 	}
 	log := applog.New(e.Logs, slog.LevelDebug)
-	keys, err := share.NewKeys([]byte(randomHex(32)))
-	if err != nil {
-		t.Fatal(err)
+	keys := opt.Keys
+	if keys == nil {
+		var err error
+		if keys, err = share.NewKeys([]byte(randomHex(32))); err != nil {
+			t.Fatal(err)
+		}
 	}
-	blobs, err := blob.Open(filepath.Join(dataDir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
+	e.Keys = keys
+	if opt.S3 != nil {
+		e.S3 = opt.S3
+		e.BlobStore = opt.S3.Open(t, "")
+	} else {
+		blobs, err := blob.Open(filepath.Join(dataDir, "blobs"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Blobs, e.BlobStore = blobs, blobs
 	}
-	e.Blobs = blobs
+	var err error
 	e.Server = httptest.NewUnstartedServer(nil)
 	e.URL = "http://" + e.Server.Listener.Addr().String()
 	cfg := share.Config{PublicURL: e.URL, DefaultMaxAccess: 10, MaxAccessLimit: 1000, DefaultExpiry: 7 * 24 * time.Hour,
@@ -207,10 +242,13 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 		e.SMS = StartSMSReceiver(t, e.Clock.Now)
 		cfg.SMS = notify.Webhook{URL: e.SMS.URL, Secret: e.SMS.Secret, Now: e.Clock.Now}
 	}
+	if e.S3 != nil && s3Direct() {
+		cfg.Downloads, cfg.Uploads = share.TransferDirect, share.TransferDirect
+	}
 	if opt.Config != nil {
 		opt.Config(&cfg)
 	}
-	e.Svc = share.New(e.Store, blobs, keys, cfg)
+	e.Svc = share.New(e.Store, e.BlobStore, keys, cfg)
 	if err := e.Svc.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +274,11 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	}
 	e.Server.Start()
 	t.Cleanup(e.Server.Close)
-	e.Token, _, err = e.Svc.CreateToken(ctx, "test")
+	tokenName := "test"
+	if opt.Store != nil { // another instance of a running deployment: token names are unique
+		tokenName += " " + randomHex(4)
+	}
+	e.Token, _, err = e.Svc.CreateToken(ctx, tokenName)
 	if err != nil {
 		t.Fatal(err)
 	}
