@@ -166,7 +166,7 @@ func (s *S3) Write(ctx context.Context, key string, r io.Reader, opt WriteOption
 		// sees an error from the pipe, gives up and aborts its multipart upload.
 		pw.CloseWithError(err)
 		cancel()
-		_ = <-done // the upload's own error is the abort this causes
+		<-done //nolint:errcheck // the upload's own error is only the abort this causes
 		return Sums{}, err
 	}
 	pw.Close()
