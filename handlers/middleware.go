@@ -244,14 +244,19 @@ func (c *Console) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		s := staffOf(ec)
 		r := ec.Request()
 		token := r.Header.Get("X-CSRF-Token")
-		if token == "" && isMultipart(r) && r.URL.Path == "/files/upload" {
+		streamed := isMultipart(r) && r.URL.Path == "/files/upload"
+		if token == "" && streamed {
 			// Uploads stream: the handler checks the token in the first part before reading any file.
 			return next(ec)
 		}
-		if token == "" {
+		if !streamed {
+			// Read (within maxFormBody) here, whether or not the token came in a header: a form too
+			// large to read is a 413, never a handler acting on the part that fitted.
 			if err := parseForm(r); err != nil {
 				return err
 			}
+		}
+		if token == "" {
 			token = r.PostFormValue("csrf")
 		}
 		if s == nil || s.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
