@@ -24,15 +24,31 @@ func TestPerClientCapOnAPIRoutes(t *testing.T) {
 		t.Fatalf("put-url: got HTTP %d %s %v", r.HTTP, r.Status, r.Result)
 	}
 
-	// An upload whose body never comes holds the address's only slot.
-	conn, err := net.Dial("tcp", e.Server.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "PUT %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n", up[len(e.URL):])
+	// An upload whose body never comes holds the address's only slot. The probes below take that slot
+	// too while they are served, so an upload that arrives during one is refused: then it is sent again.
+	var conn net.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
 	held := false
-	for deadline := time.Now().Add(5 * time.Second); !held && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); !held && time.Now().Before(deadline); {
+		if conn == nil {
+			c, err := net.Dial("tcp", e.Server.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn = c
+			fmt.Fprintf(conn, "PUT %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n", up[len(e.URL):])
+		}
+		time.Sleep(100 * time.Millisecond)
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+		if n, _ := conn.Read(make([]byte, 1)); n > 0 { // answered: refused while a probe had the slot
+			conn.Close()
+			conn = nil
+			continue
+		}
 		resp, err := http.Get(e.URL + "/healthz")
 		if err != nil {
 			t.Fatal(err)
