@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -87,14 +85,33 @@ func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog
 	}
 	u, _ := url.Parse(f.consoleURL)
 	secure := u != nil && (u.Scheme == "https" || isLoopbackHost(u.Hostname()))
-	a, err := auth.New(ctx, auth.Config{Issuer: f.issuer, ClientID: f.clientID, ClientSecret: secret, RedirectURL: f.redirectURL,
-		Scopes: splitComma(f.scopes), RoleClaim: f.roleClaim, RoleMap: roleMap, DefaultRole: f.defaultRole,
-		AllowedDomains: splitComma(f.allowedDomains), PostLogoutURL: f.consoleURL + "/signed-out", Secure: secure, HTTPClient: d.http}, db, log)
+	a, err := auth.New(
+		ctx,
+		auth.Config{Issuer: f.issuer, ClientID: f.clientID, ClientSecret: secret, RedirectURL: f.redirectURL,
+			Scopes: splitComma(f.scopes), RoleClaim: f.roleClaim, RoleMap: roleMap, DefaultRole: f.defaultRole,
+			AllowedDomains: splitComma(
+				f.allowedDomains,
+			), PostLogoutURL: f.consoleURL + "/signed-out", Secure: secure, HTTPClient: d.http},
+		db,
+		log,
+	)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
-	c := handlers.New(d.client, db, a, log, handlers.Options{Demo: d.demo, Outbox: d.outbox, Assets: d.assets, MaxExpiryDays: d.maxExpiryDays, MaxAccess: d.maxAccess})
+	c := handlers.New(
+		d.client,
+		db,
+		a,
+		log,
+		handlers.Options{
+			Demo:          d.demo,
+			Outbox:        d.outbox,
+			Assets:        d.assets,
+			MaxExpiryDays: d.maxExpiryDays,
+			MaxAccess:     d.maxAccess,
+		},
+	)
 	go func() {
 		t := time.NewTicker(10 * time.Minute)
 		defer t.Stop()
@@ -103,7 +120,11 @@ func buildConsole(ctx context.Context, f *consoleFlags, d consoleDeps, log *slog
 			case <-ctx.Done():
 				return
 			case now := <-t.C:
-				_ = db.PurgeSessions(ctx, now.Add(-auth.IdleTimeout).UnixMicro(), now.Add(-auth.AbsoluteTimeout).UnixMicro())
+				_ = db.PurgeSessions(
+					ctx,
+					now.Add(-auth.IdleTimeout).UnixMicro(),
+					now.Add(-auth.AbsoluteTimeout).UnixMicro(),
+				)
 			}
 		}
 	}()
@@ -146,86 +167,6 @@ type shareServer struct {
 	url     string
 	metrics *metrics.Metrics  // nil without --metrics-listen
 	proxies proxyaddr.Trusted // the console of serve sits behind the same proxies
-}
-
-// metricsListener is the listener of --metrics-listen, or none. It is its own server so that the
-// public port never serves /metrics.
-func metricsListener(addr string, m *metrics.Metrics) []listener {
-	if addr == "" || m == nil {
-		return nil
-	}
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", m.Handler())
-	return []listener{{name: "metrics", addr: addr, handler: mux}}
-}
-
-// observeEvents moves the counters that link events stand for. Labels come from fixed sets only.
-func observeEvents(m *metrics.Metrics, evs []share.Event) {
-	for _, ev := range evs {
-		switch ev.Type {
-		case share.EventCreated:
-			m.LinksCreated.Inc()
-		case share.EventRevoked:
-			m.LinksRevoked.Inc()
-		case share.EventExpired:
-			m.LinksExpired.Inc()
-		case share.EventSignedIn:
-			m.SignIns.WithLabelValues(signInMethod(ev.Method), "success").Inc()
-		case share.EventFailedAttempt:
-			outcome := "failure"
-			if ev.Outcome == share.OutcomeRefused {
-				outcome = "refused"
-			}
-			m.SignIns.WithLabelValues(signInMethod(ev.Method), outcome).Inc()
-		case share.EventCodeRequested, share.EventSent:
-			channel := "email"
-			if ev.Method == share.AuthSMSOTP {
-				channel = "sms"
-			}
-			switch ev.Outcome {
-			case "":
-				m.CodesSent.WithLabelValues(channel).Inc()
-			case share.OutcomeFailed:
-				m.DeliveryFailures.WithLabelValues(channel).Inc()
-			}
-		}
-	}
-}
-
-// signInMethod keeps the method label to its known values.
-func signInMethod(m string) string {
-	switch m {
-	case share.AuthPassword, share.AuthEmailOTP, share.AuthSMSOTP:
-		return m
-	}
-	return "other"
-}
-
-// observeBytes counts file bytes stored and served.
-func observeBytes(m *metrics.Metrics) func(up bool, n int64) {
-	return func(up bool, n int64) {
-		if up {
-			m.BytesUploaded.Add(float64(n))
-		} else {
-			m.BytesDownloaded.Add(float64(n))
-		}
-	}
-}
-
-// instrumentShare labels share-server requests "api" (/v1…) or "portal" (everything else), by the
-// ServeMux pattern that serves them.
-func instrumentShare(m *metrics.Metrics, mux *http.ServeMux, next http.Handler) http.Handler {
-	if m == nil {
-		return next
-	}
-	apiH, portalH := m.Instrument("api", mux, next), m.Instrument("portal", mux, next)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/v1beta/") {
-			apiH.ServeHTTP(w, r)
-			return
-		}
-		portalH.ServeHTTP(w, r)
-	})
 }
 
 // webhookSetup reads the webhook settings; with no --webhook-url there is nothing to deliver.
@@ -299,7 +240,13 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 			return fail(fmt.Errorf("--sms-webhook-url needs --sms-webhook-secret-file: %w", err))
 		}
 		if n := len(bytes.TrimSpace(secret)); n < 16 {
-			return fail(fmt.Errorf("--sms-webhook-secret-file %s holds %d bytes: use a secret of at least 16 random bytes", f.smsSecretFile, n))
+			return fail(
+				fmt.Errorf(
+					"--sms-webhook-secret-file %s holds %d bytes: use a secret of at least 16 random bytes",
+					f.smsSecretFile,
+					n,
+				),
+			)
 		}
 		sms = notify.Webhook{URL: f.smsURL, Secret: bytes.TrimSpace(secret)}
 	}
@@ -313,7 +260,8 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 		m.WatchDB("share", db.SQL())
 	}
 	cfg := share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
-		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload, Sender: sender, SMS: sms, Composer: email.Composer{}, Logger: log,
+		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload,
+		Sender: sender, SMS: sms, Composer: email.Composer{}, Logger: log,
 		Downloads: downloads, Uploads: uploads,
 		OnEvents: func(evs []share.Event) {
 			hooks.Wake()
@@ -341,7 +289,14 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	// The client address behind trusted proxies is settled first, so the per-client cap, rate limits,
 	// audit and logs all see it.
 	handler := proxies.Handler(limits.Handler(instrumentShare(m, mux, apiServer.Middleware(mux))))
-	return &shareServer{handler: handler, svc: svc, db: db, url: "http://" + f.listen, metrics: m, proxies: proxies}, nil
+	return &shareServer{
+		handler: handler,
+		svc:     svc,
+		db:      db,
+		url:     "http://" + f.listen,
+		metrics: m,
+		proxies: proxies,
+	}, nil
 }
 
 // shareVerifier lets a client address past the per-client cap only with a live API token or portal
@@ -364,73 +319,17 @@ func newLogger(stderr io.Writer, levelName string) (*slog.Logger, error) {
 	return applog.New(stderr, level), nil
 }
 
-type listener struct {
-	name, addr string
-	handler    http.Handler
-	ln         net.Listener // already bound (see bind); serveAll binds addr when nil
-}
-
-// bind takes every listener's address at once, so a taken port is one clear error before anything
-// starts or anything says it is running.
-func bind(ls ...*listener) error {
-	for i, l := range ls {
-		ln, err := net.Listen("tcp", l.addr)
-		if err != nil {
-			for _, prev := range ls[:i] {
-				prev.ln.Close()
-			}
-			return fmt.Errorf("the %s cannot listen on %s (is another sharedesk already running?): %w", l.name, l.addr, err)
-		}
-		l.ln = ln
-	}
-	return nil
-}
-
-// serveAll runs the servers until ctx ends or one fails, then lets requests in flight finish (30 s).
-func serveAll(ctx context.Context, log *slog.Logger, ls ...listener) error {
-	errc := make(chan error, len(ls))
-	var servers []*http.Server
-	for _, l := range ls {
-		srv := &http.Server{Addr: l.addr, Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-		ln := l.ln
-		if ln == nil {
-			var err error
-			if ln, err = net.Listen("tcp", l.addr); err != nil {
-				for _, s := range servers {
-					s.Close()
-				}
-				return fmt.Errorf("%s: %w", l.name, err)
-			}
-		}
-		log.Info("listening", "server", l.name, "addr", ln.Addr().String(), "version", buildVersion())
-		servers = append(servers, srv)
-		go func() { errc <- srv.Serve(ln) }()
-	}
-	var err error
-	select {
-	case err = <-errc:
-	case <-ctx.Done():
-	}
-	log.Info("shutting down; waiting for requests in flight")
-	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for _, s := range servers {
-		if serr := s.Shutdown(sctx); serr != nil && err == nil {
-			err = fmt.Errorf("shutdown: %w", serr)
-		}
-	}
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	log.Info("stopped")
-	return err
-}
-
 // purgeLoop removes expired portal sessions, codes and old failure records every few minutes, and
 // runs the sweeper (temp files, orphaned blobs, expired files and links) a minute after start and
 // then hourly.
-func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.Service, opt share.SweepOptions, m *metrics.Metrics) {
+func purgeLoop(
+	ctx context.Context,
+	log *slog.Logger,
+	db *store.DB,
+	svc *share.Service,
+	opt share.SweepOptions,
+	m *metrics.Metrics,
+) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
 	sweep := time.NewTimer(time.Minute)
@@ -440,7 +339,8 @@ func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.S
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if err := db.PurgeExpired(ctx, now.UnixMicro(), now.Add(-24*time.Hour).UnixMicro()); err != nil && ctx.Err() == nil {
+			if err := db.PurgeExpired(ctx, now.UnixMicro(), now.Add(-24*time.Hour).UnixMicro()); err != nil &&
+				ctx.Err() == nil {
 				log.Warn("purge expired sessions", "err", err)
 			}
 		case <-sweep.C:
@@ -457,26 +357,34 @@ func purgeLoop(ctx context.Context, log *slog.Logger, db *store.DB, svc *share.S
 }
 
 // runSweep runs one sweeper pass and logs what it removed.
-func runSweep(ctx context.Context, log *slog.Logger, svc *share.Service, opt share.SweepOptions) (share.SweepReport, error) {
+func runSweep(
+	ctx context.Context,
+	log *slog.Logger,
+	svc *share.Service,
+	opt share.SweepOptions,
+) (share.SweepReport, error) {
 	rep, err := svc.Sweep(ctx, opt)
-	log.Info("sweep", "skipped_another_instance_sweeping", rep.Skipped,
-		"temp_files", rep.TempFiles, "orphan_blobs", rep.OrphanBlobs, "expired_files", rep.ExpiredFiles,
-		"expired_links", rep.ExpiredLinks, "link_events", rep.Events, "upload_urls", rep.UploadURLs, "freed_bytes", rep.FreedBytes)
+	log.Info(
+		"sweep",
+		"skipped_another_instance_sweeping",
+		rep.Skipped,
+		"temp_files",
+		rep.TempFiles,
+		"orphan_blobs",
+		rep.OrphanBlobs,
+		"expired_files",
+		rep.ExpiredFiles,
+		"expired_links",
+		rep.ExpiredLinks,
+		"link_events",
+		rep.Events,
+		"upload_urls",
+		rep.UploadURLs,
+		"freed_bytes",
+		rep.FreedBytes,
+	)
 	if err != nil && ctx.Err() == nil {
 		log.Warn("sweep incomplete", "err", err)
 	}
 	return rep, err
-}
-
-// observeSweep counts what a sweeper pass removed, and the pass itself.
-func observeSweep(m *metrics.Metrics, rep share.SweepReport, err error) {
-	for kind, n := range map[string]int{"temp_files": rep.TempFiles, "orphan_blobs": rep.OrphanBlobs, "expired_files": rep.ExpiredFiles,
-		"expired_links": rep.ExpiredLinks, "link_events": rep.Events, "upload_urls": rep.UploadURLs} {
-		m.SweepRemoved.WithLabelValues(kind).Add(float64(n))
-	}
-	outcome := "ok"
-	if err != nil {
-		outcome = "error"
-	}
-	m.SweepRuns.WithLabelValues(outcome).Inc()
 }

@@ -1,0 +1,199 @@
+package share
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// attempt is one authentication attempt counted against the failure limits before its secret is
+// checked.
+type attempt struct {
+	linkID, client string
+	at             int64
+}
+
+// staleAttempt is how long an attempt may stay pending before it counts as a failure: a check takes
+// well under a second, so one pending this long was never finished (the process stopped).
+const staleAttempt = time.Minute
+
+// reserveAttempt counts an attempt against the link's and the client's limits before the secret is
+// checked, in one atomic step in the store: the limits then hold for a concurrent burst exactly as for
+// a sequential one, and no expensive check runs past them. The caller settles the reservation: kept
+// as a failure, or released when the secret was right (or never checked).
+//
+// Attempts still being checked count against the limits too (that is what makes them exact), but they
+// are not failures: when only they fill a limit, this waits for them to settle (up to
+// Config.AttemptWait) and tries again, and then answers Busy, never "too many wrong attempts".
+//
+// recheck, when set, runs before each look after a wait: an error from it (the code died meanwhile)
+// ends the wait with that answer.
+func (s *Service) reserveAttempt(
+	ctx context.Context,
+	l Link,
+	client, method string,
+	recheck func() error,
+) (attempt, error) {
+	giveUp := time.Now().Add(s.cfg.AttemptWait)
+	seen := s.settled.count()
+	waited := false
+	for {
+		if waited {
+			// Attempts are settling, so the wait is going somewhere: it runs out only after
+			// AttemptWait without any.
+			if n := s.settled.count(); n != seen {
+				seen, giveUp = n, time.Now().Add(s.cfg.AttemptWait)
+			}
+			if recheck != nil {
+				if err := recheck(); err != nil {
+					s.settled.notifyAll()
+					return attempt{}, err
+				}
+			}
+		}
+		// Queued before the look, so a settling between the look and the wait is not missed.
+		wake := s.settled.wait()
+		now := s.now()
+		a := attempt{linkID: l.ID, client: client, at: Micros(now)}
+		res, err := s.store.ReserveAuthAttempt(ctx, a.linkID, a.client, a.at, Micros(now.Add(-FailureWindow)),
+			Micros(now.Add(-staleAttempt)), MaxFailuresPerLink, MaxFailuresPerIP)
+		if err == nil && res == ReservedBusy {
+			if left := time.Until(giveUp); left > 0 {
+				// Attempts settled by another instance wake nobody here: look again now and then.
+				t := time.NewTimer(min(left, time.Second))
+				select {
+				case <-wake:
+					t.Stop()
+					waited = true
+					continue
+				case <-t.C:
+					s.settled.leave(wake)
+					waited = true
+					continue
+				case <-ctx.Done():
+					t.Stop()
+					s.settled.leave(wake)
+					return attempt{}, ctx.Err()
+				}
+			}
+		}
+		s.settled.leave(wake)
+		switch {
+		case waited && err == nil && res == ReservedRefused:
+			// Failures fill a limit now: everyone waiting may as well learn it at once.
+			s.settled.notifyAll()
+		case waited && res != Reserved:
+			// This one was woken and goes away without an attempt of its own to settle: pass the
+			// wake on, so the others waiting learn where things stand.
+			s.settled.notify()
+		}
+		switch {
+		case err != nil:
+			return attempt{}, err
+		case res == Reserved:
+			return a, nil
+		case res == ReservedBusy:
+			s.cfg.Logger.InfoContext(ctx, "recipient authentication busy", "link", l.ID, "client", client)
+			return attempt{}, refuse(CodeBusy, ReasonBusy)
+		}
+		s.cfg.Logger.WarnContext(ctx, "recipient authentication throttled", "link", l.ID, "client", client)
+		// Counted (metrics) but not stored: a flood of refused guesses must not turn into a flood of
+		// writes; the wrong guesses that led here are in the history already.
+		ev := s.recipientEvent(ctx, l, EventFailedAttempt)
+		ev.Client, ev.Method, ev.Outcome, ev.Detail = client, method, OutcomeRefused, "too many wrong attempts"
+		s.written([]Event{ev})
+		return attempt{}, refuse(CodeTooMany, ReasonTooManyTries)
+	}
+}
+
+// settle ends a reserved attempt: kept as a failure, or taken back when the secret was right (or was
+// never checked), so only failures count. It runs even when the client has gone away: an attempt left
+// pending would hold back others until it goes stale.
+func (s *Service) settle(ctx context.Context, a attempt, failure bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var err error
+	if failure {
+		err = s.store.FailAuthAttempt(ctx, a.linkID, a.client, a.at)
+	} else {
+		err = s.store.ReleaseAuthAttempt(ctx, a.linkID, a.client, a.at)
+	}
+	if err != nil {
+		s.cfg.Logger.ErrorContext(ctx, "settle attempt", "err", err)
+	}
+	s.settled.notify()
+}
+
+// signal wakes waiters one at a time, in order: each settled attempt frees at most one slot, so
+// waking everyone would only make them all look again (and write) for nothing.
+type signal struct {
+	mu sync.Mutex
+	q  []chan struct{}
+	n  uint64 // notifications so far
+}
+
+// count returns how many notifications there have been.
+func (g *signal) count() uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.n
+}
+
+// notifyAll wakes every waiter.
+func (g *signal) notifyAll() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.n++
+	for _, c := range g.q {
+		close(c)
+	}
+	g.q = nil
+}
+
+// wait queues a waiter; its channel closes when it is woken.
+func (g *signal) wait() chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	ch := make(chan struct{})
+	g.q = append(g.q, ch)
+	return ch
+}
+
+// leave takes a waiter out of the queue; one already woken passes its wake on.
+func (g *signal) leave(ch chan struct{}) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for i, c := range g.q {
+		if c == ch {
+			g.q = append(g.q[:i], g.q[i+1:]...)
+			return
+		}
+	}
+	g.wakeLocked()
+}
+
+// notify wakes the longest waiting.
+func (g *signal) notify() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.n++
+	g.wakeLocked()
+}
+
+func (g *signal) wakeLocked() {
+	if len(g.q) > 0 {
+		close(g.q[0])
+		g.q = g.q[1:]
+	}
+}
+
+func (s *Service) failed(ctx context.Context, l Link, client, method, why string) {
+	s.cfg.Logger.WarnContext(ctx, "recipient authentication failed", "link", l.ID, "method", method, "client", client)
+	ev := s.recipientEvent(ctx, l, EventFailedAttempt)
+	ev.Client, ev.Method, ev.Outcome, ev.Detail = client, method, OutcomeFailed, why
+	s.record(ctx, ev)
+}
+
+// SecretChecks returns how many passwords and codes have been compared with the stored ones since the
+// service started, so tests can prove that no burst gets more checks than the limits allow.
+func (s *Service) SecretChecks() int64 { return s.checks.Load() }
