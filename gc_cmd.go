@@ -41,6 +41,10 @@ func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The sweeper never reads link tokens, so it needs no secret key.
 	svc := share.New(db, blobs, nil, share.Config{Logger: log})
 	rep, err := svc.Sweep(ctx, share.SweepOptions{TempAge: *tempAge, LinkRetention: *retention})
+	if err == nil && rep.Skipped {
+		fmt.Fprintln(stdout, "another instance is sweeping this database right now: nothing was done (try again later)")
+		return nil
+	}
 	fmt.Fprintf(
 		stdout,
 		"removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links, %d expired "+

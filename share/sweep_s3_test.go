@@ -2,6 +2,7 @@ package share_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -93,19 +94,20 @@ func TestSweepOneAtATime(t *testing.T) {
 func TestReadyS3(t *testing.T) {
 	s3 := sharetest.StartS3(t)
 	e := sharetest.Start(t, "postgres", sharetest.Options{NoSMTP: true, S3: s3})
-	ready := func() int {
+	ready := func() (int, string) {
 		resp, err := http.Get(e.URL + "/readyz")
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
-		return resp.StatusCode
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
 	}
-	if got := ready(); got != http.StatusOK {
+	if got, _ := ready(); got != http.StatusOK {
 		t.Fatalf("with the bucket: %d, want 200", got)
 	}
 	s3.Stop()
-	if got := ready(); got != http.StatusServiceUnavailable {
-		t.Errorf("without the object store: %d, want 503", got)
+	if got, body := ready(); got != http.StatusServiceUnavailable || !strings.Contains(body, "object store unreachable") {
+		t.Errorf("without the object store: %d %q, want 503 naming the object store", got, body)
 	}
 }

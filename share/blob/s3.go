@@ -233,7 +233,8 @@ func (s *S3) Scan(ctx context.Context, fn func(Entry) error) error {
 		if !strings.HasPrefix(u.Key, s.prefix+"b/") && !strings.HasPrefix(u.Key, s.prefix+"in/") {
 			continue // not this store's: another deployment's, when they share a bucket
 		}
-		e := Entry{Key: path.Base(u.Key), Temp: true, Size: u.Size, ModTime: u.Initiated, path: u.Key, uploadID: u.UploadID}
+		e := Entry{Key: path.Base(u.Key), Temp: true, Size: u.Size, ModTime: s.lastActivity(ctx, u), path: u.Key,
+			uploadID: u.UploadID}
 		if err := fn(e); err != nil {
 			return err
 		}
@@ -359,4 +360,27 @@ func (s *S3) Adopt(ctx context.Context, key string, opt WriteOptions) (Sums, err
 		return Sums{}, err
 	}
 	return sums, nil
+}
+
+// lastActivity is when an unfinished multipart upload last moved: its newest part, or its start when it
+// has none. Uploads may run for hours as long as they make progress, so the sweeper judges them by
+// this (as it judges a local temp file by its modification time), never by when they began.
+func (s *S3) lastActivity(ctx context.Context, u minio.ObjectMultipartInfo) time.Time {
+	last := u.Initiated
+	marker := 0
+	for {
+		res, err := s.core.ListObjectParts(ctx, s.bucket, u.Key, u.UploadID, marker, 1000)
+		if err != nil {
+			return time.Now() // unknown: treat it as active rather than abort a live upload
+		}
+		for _, p := range res.ObjectParts {
+			if p.LastModified.After(last) {
+				last = p.LastModified
+			}
+		}
+		if !res.IsTruncated {
+			return last
+		}
+		marker = res.NextPartNumberMarker
+	}
 }

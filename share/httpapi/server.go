@@ -106,11 +106,15 @@ func (s *Server) Register(mux *http.ServeMux) {
 		if err := s.svc.Ready(ctx); err != nil {
 			s.log.WarnContext(r.Context(), "not ready", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
-			msg := "database unreachable\n"
-			if share.IsCode(err, share.CodeStorageFull) {
-				msg = "disk full\n"
+			// Ready's messages name the part at fault (database, object store) and carry no server details.
+			msg := share.ErrorMessage(err)
+			switch {
+			case share.IsCode(err, share.CodeStorageFull):
+				msg = "disk full"
+			case msg == "":
+				msg = "not ready"
 			}
-			io.WriteString(w, msg)
+			io.WriteString(w, msg+"\n")
 			return
 		}
 		io.WriteString(w, "ready\n")
