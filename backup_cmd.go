@@ -39,7 +39,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	rep, err := backup.Create(ctx, sf.dataDir, tmp)
+	rep, err := backup.Create(ctx, sf.dataDir, sf.secretKeyFile, tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}

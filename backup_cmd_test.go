@@ -290,3 +290,31 @@ func TestHealthcheckCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestBackupTakesAnOutsideKey: a secret key kept outside the data directory (--secret-key-file) goes
+// into the backup too, and restore puts it where the server looks by default.
+func TestBackupTakesAnOutsideKey(t *testing.T) {
+	src, keyDir := t.TempDir(), t.TempDir()
+	key := filepath.Join(keyDir, "sharedesk.key")
+	secret := strings.Repeat("ab", 32) + "\n"
+	if err := os.WriteFile(key, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, "token", "create", "--name", "k", "--data-dir", src, "--secret-key-file", key); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(t.TempDir(), "b.tar")
+	if _, err := runCmd(t, "backup", "--data-dir", src, "--secret-key-file", key, "--out", archive); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "restored")
+	if _, err := runCmd(t, "restore", archive, "--data-dir", dst); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dst, "secret.key")); err != nil || string(got) != secret {
+		t.Errorf("restored secret.key: got %q, %v; want the outside key", got, err)
+	}
+	if _, err := runCmd(t, "token", "list", "--data-dir", dst); err != nil {
+		t.Errorf("the restored directory does not open with its restored key: %v", err)
+	}
+}

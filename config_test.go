@@ -83,3 +83,38 @@ func TestNoSecretFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestSMTPPasswordNeverFromFlags(t *testing.T) {
+	pwFile := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pwFile, []byte("hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, url, file, envURL, envPassword string
+		want, wantErr                        string
+	}{
+		{"password in the flag", "smtp://u:hunter2@mail.example.com:587", "", "", "", "", "holds a password"},
+		{"password in SHAREDESK_SMTP_URL", "smtp://u:hunter2@mail.example.com:587", "", "smtp://u:hunter2@mail.example.com:587", "", "smtp://u:hunter2@mail.example.com:587", ""},
+		{"password file", "smtp://u@mail.example.com:587", pwFile, "", "", "smtp://u:hunter2@mail.example.com:587", ""},
+		{"password in the environment", "smtp://u@mail.example.com:587", "", "", "s3cret", "smtp://u:s3cret@mail.example.com:587", ""},
+		{"password without a user", "smtp://mail.example.com:587", pwFile, "", "", "", "needs a user name"},
+		{"no password at all", "smtp://mail.example.com:25", "", "", "", "smtp://mail.example.com:25", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("SHAREDESK_SMTP_URL", tt.envURL)
+			t.Setenv("SHAREDESK_SMTP_PASSWORD", tt.envPassword)
+			f := shareFlags{smtpURL: tt.url, smtpPasswordFile: tt.file}
+			got, err := f.smtpURLWithPassword()
+			if (tt.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("got error %v, want %q", err, tt.wantErr)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("the refusal echoes the password: %v", err)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,5 +53,33 @@ func TestImageListensWhereExposed(t *testing.T) {
 	if resp, err := http.Get("http://" + other + "/healthz"); err == nil {
 		resp.Body.Close()
 		t.Errorf("share-server answers on the console's SHAREDESK_LISTEN %s", other)
+	}
+}
+
+// TestShareServerTakesShareListenFromConfig: one config file for serve and share-server puts the share
+// server where serve would (share-listen), not on the console's listen.
+func TestShareServerTakesShareListenFromConfig(t *testing.T) {
+	addr, other := freeAddr(t), freeAddr(t)
+	file := filepath.Join(t.TempDir(), "sharedesk.toml")
+	if err := os.WriteFile(file, []byte("listen = \""+other+"\"\nshare-listen = \""+addr+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runShareServer(t, "--data-dir", t.TempDir(), "--config", file)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("share-server does not answer on the config's share-listen %s", addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if resp, err := http.Get("http://" + other + "/healthz"); err == nil {
+		resp.Body.Close()
+		t.Errorf("share-server answers on the console's listen %s", other)
 	}
 }

@@ -199,6 +199,7 @@ func isSecretFlag(name string) bool {
 type shareFlags struct {
 	storageFlags
 	listen, publicURL, smtpURL, smsURL, smsSecretFile string
+	smtpPasswordFile                                  string
 	mailFrom                                          string
 	maxUpload, maxJSON                                int64
 	defAccess, maxAccess                              int
@@ -222,7 +223,8 @@ func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
 	f.storageFlags.register(fs)
 	fs.StringVar(&f.listen, listenFlag, "127.0.0.1:8081", "address of the share server (API and recipient portal)")
 	fs.StringVar(&f.publicURL, "public-url", "", "external base URL of the share server, used in link URLs (default http://LISTEN)")
-	fs.StringVar(&f.smtpURL, "smtp-url", "", "smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…; empty keeps messages in the outbox")
+	fs.StringVar(&f.smtpURL, "smtp-url", "", "smtp://user@host:587 (STARTTLS when offered) or smtps://…; empty keeps messages in the outbox")
+	fs.StringVar(&f.smtpPasswordFile, "smtp-password-file", "", "file holding the SMTP password (or set SHAREDESK_SMTP_PASSWORD; never in --smtp-url on the command line or in the config file)")
 	fs.StringVar(&f.mailFrom, "mail-from", "", `sender of emails, with an optional display name: "Acme Files <share@example.com>" (default: the smtp url's from, or noreply@HOST)`)
 	fs.StringVar(&f.smsURL, "sms-webhook-url", "", "URL that receives SMS as signed JSON POSTs; empty keeps SMS in the outbox")
 	fs.StringVar(&f.smsSecretFile, "sms-webhook-secret-file", "", "file holding the HMAC secret that signs SMS webhook posts")

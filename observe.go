@@ -42,10 +42,13 @@ func observeEvents(m *metrics.Metrics, evs []share.Event) {
 			if ev.Method == share.AuthSMSOTP {
 				channel = "sms"
 			}
+			// Every code or email handed to delivery is counted, and the failed ones again, so
+			// failures / sent is a ratio an alert can use.
 			switch ev.Outcome {
 			case "":
 				m.CodesSent.WithLabelValues(channel).Inc()
 			case share.OutcomeFailed:
+				m.CodesSent.WithLabelValues(channel).Inc()
 				m.DeliveryFailures.WithLabelValues(channel).Inc()
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -24,13 +23,15 @@ func cmdShareServer(ctx context.Context, args []string, stdout, stderr io.Writer
 	var sf shareFlags
 	sf.register(fs, "listen")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	shareListen := fs.String("share-listen", "", "the same as --listen, under the name serve gives it, so one "+
+		"config file or environment (SHAREDESK_SHARE_LISTEN) serves both; --listen on the command line wins")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	// One environment serves every command of an image: SHAREDESK_SHARE_LISTEN is where the share
-	// server listens, also when it runs alone (SHAREDESK_LISTEN belongs to the console).
-	if addr := os.Getenv("SHAREDESK_SHARE_LISTEN"); addr != "" && !flagGiven(fs, args, "listen") {
-		sf.listen = addr
+	// One configuration serves every command: share-listen (flag, SHAREDESK_SHARE_LISTEN or the config
+	// file) is where the share server listens, also when it runs alone; listen belongs to the console.
+	if *shareListen != "" && !flagGiven(fs, args, "listen") {
+		sf.listen = *shareListen
 	}
 	log, err := newLogger(stderr, *logLevel)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -229,7 +230,11 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	}
 	var sender notify.Sender = notify.Outbox{Store: db}
 	if f.smtpURL != "" {
-		if sender, err = notify.NewSMTPFrom(f.smtpURL, f.mailFrom); err != nil {
+		smtpURL, err := f.smtpURLWithPassword()
+		if err != nil {
+			return fail(err)
+		}
+		if sender, err = notify.NewSMTPFrom(smtpURL, f.mailFrom); err != nil {
 			return fail(err)
 		}
 	}
@@ -288,7 +293,7 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	limits := httplimit.New(lc)
 	// The client address behind trusted proxies is settled first, so the per-client cap, rate limits,
 	// audit and logs all see it.
-	handler := proxies.Handler(limits.Handler(instrumentShare(m, mux, apiServer.Middleware(mux))))
+	handler := proxies.Handler(instrumentShare(m, mux, limits.Handler(apiServer.Middleware(mux))))
 	return &shareServer{
 		handler: handler,
 		svc:     svc,
@@ -387,4 +392,34 @@ func runSweep(
 		log.Warn("sweep incomplete", "err", err)
 	}
 	return rep, err
+}
+
+// smtpURLWithPassword adds the SMTP password from --smtp-password-file or SHAREDESK_SMTP_PASSWORD. A
+// password written into --smtp-url is taken only from the environment (SHAREDESK_SMTP_URL): on the
+// command line other users of the machine can read it, and config files get copied around.
+func (f *shareFlags) smtpURLWithPassword() (string, error) {
+	u, err := url.Parse(f.smtpURL)
+	if err != nil {
+		return "", fmt.Errorf("--smtp-url: %w", err)
+	}
+	if _, has := u.User.Password(); has && os.Getenv("SHAREDESK_SMTP_URL") != f.smtpURL {
+		return "", errors.New("--smtp-url holds a password: give it in --smtp-password-file or " +
+			"SHAREDESK_SMTP_PASSWORD (or the whole URL in SHAREDESK_SMTP_URL), not on the command line or in the " +
+			"config file")
+	}
+	password := os.Getenv("SHAREDESK_SMTP_PASSWORD")
+	if f.smtpPasswordFile != "" {
+		raw, err := os.ReadFile(f.smtpPasswordFile)
+		if err != nil {
+			return "", fmt.Errorf("--smtp-password-file: %w", err)
+		}
+		password = strings.TrimSpace(string(raw))
+	}
+	if password != "" {
+		if u.User == nil {
+			return "", errors.New("--smtp-password-file needs a user name in --smtp-url (smtp://user@host:587)")
+		}
+		u.User = url.UserPassword(u.User.Username(), password)
+	}
+	return u.String(), nil
 }

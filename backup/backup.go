@@ -42,8 +42,12 @@ type Report struct {
 	Vanished int // files deleted while the backup ran, left out with their rows
 }
 
-// Create writes a consistent archive of dataDir to out.
-func Create(ctx context.Context, dataDir string, out io.Writer) (Report, error) {
+// Create writes a consistent archive of dataDir to out, with the secret key from keyFile (empty:
+// dataDir/secret.key), wherever it is kept: restored links cannot be opened without it.
+func Create(ctx context.Context, dataDir, keyFile string, out io.Writer) (Report, error) {
+	if keyFile == "" {
+		keyFile = filepath.Join(dataDir, SecretKey)
+	}
 	var rep Report
 	if _, err := os.Stat(filepath.Join(dataDir, ShareDB)); err != nil {
 		return rep, fmt.Errorf("no sharedesk database in %s: %w", dataDir, err)
@@ -110,7 +114,7 @@ func Create(ctx context.Context, dataDir string, out io.Writer) (Report, error) 
 			return rep, err
 		}
 	}
-	if err := addFile(tw, filepath.Join(dataDir, SecretKey), SecretKey); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := addFile(tw, keyFile, SecretKey); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return rep, err
 	}
 	return rep, tw.Close()

@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -125,8 +126,12 @@ func New(store Store, cfg Config) (*Dispatcher, error) {
 			return nil, fmt.Errorf("--webhook-url %q is not an http(s) URL", u)
 		}
 	}
-	if !strings.HasPrefix(cfg.Secret, "whsec_") {
-		return nil, errors.New("webhooks need a signing secret: put whsec_ followed by base64 of 24 to 64 random bytes in --webhook-secret-file")
+	const secretHelp = "webhooks need a signing secret: put whsec_ followed by base64 of 24 to 64 random bytes in " +
+		"--webhook-secret-file (e.g. echo \"whsec_$(head -c 32 /dev/urandom | base64)\")"
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(cfg.Secret, "whsec_"))
+	if !strings.HasPrefix(cfg.Secret, "whsec_") || err != nil || len(key) < 24 || len(key) > 64 {
+		// A short key would let anyone forge events a receiver trusts.
+		return nil, errors.New(secretHelp)
 	}
 	signer, err := standardwebhooks.NewWebhook(cfg.Secret)
 	if err != nil {

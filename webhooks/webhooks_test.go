@@ -208,6 +208,9 @@ func TestWebhookSettingsRefused(t *testing.T) {
 		{URLs: []string{"not a url"}, Secret: secret},
 		{URLs: []string{"https://hooks.example.com"}},
 		{URLs: []string{"https://hooks.example.com"}, Secret: "whsec_!!notbase64"},
+		{URLs: []string{"https://hooks.example.com"}, Secret: "whsec_"},
+		{URLs: []string{"https://hooks.example.com"}, Secret: "whsec_" + base64.StdEncoding.EncodeToString([]byte("short"))},
+		{URLs: []string{"https://hooks.example.com"}, Secret: "whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 65))},
 	} {
 		if _, err := webhooks.New(db, cfg); err == nil {
 			t.Errorf("%+v: accepted", cfg)
