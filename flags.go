@@ -173,7 +173,9 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return flag.ErrHelp
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w (see sharedesk %s --help)", fs.Name(), errors.Unwrap(err), fs.Name())
+		// ff prefixes command-line errors with its own words; a config file's error keeps its path.
+		msg := strings.TrimPrefix(err.Error(), "error parsing commandline arguments: ")
+		return fmt.Errorf("%s: %s (see sharedesk %s --help)", fs.Name(), msg, fs.Name())
 	}
 	return nil
 }

@@ -159,6 +159,7 @@ func TestCommandLineBehaviour(t *testing.T) {
 		{[]string{"token", "list", "--data-dir", "/nonexistent/sharedesk"}, "no sharedesk database in /nonexistent/sharedesk", ""},
 		{[]string{"token", "revoke", "x", "--data-dir", "/nonexistent/sharedesk"}, "no sharedesk database", ""},
 		{[]string{"gc", "--data-dir", "/nonexistent/sharedesk"}, "no sharedesk database", ""},
+		{[]string{"token", "list", "--config", "/nonexistent/sharedesk.toml"}, "/nonexistent/sharedesk.toml", ""},
 		{[]string{"share-server", "stray", "--listen", "127.0.0.1:0"}, `takes no arguments, got "stray"`, ""},
 		{[]string{"share-server", "--no-such-flag"}, "not defined: -no-such-flag", ""},
 		{[]string{"token", "list", "extra"}, "takes no arguments", ""},
