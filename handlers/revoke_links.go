@@ -119,7 +119,18 @@ func (c *Console) revokeLinks(ec *echo.Context) error {
 		fmt.Sprintf("Revoked %d %s. %s", len(links), views.Plural(len(links), "link", "links"), titles(links)),
 		false,
 	)
-	return seeOther(ec, backOrLinks(form.Get("back")))
+	return seeOther(ec, afterRevoke(backOrLinks(form.Get("back")), ids))
+}
+
+// afterRevoke is where a revocation returns to: where the person came from, unless that was the page
+// of a link just revoked (it is gone), then the list.
+func afterRevoke(back string, revoked []string) string {
+	for _, id := range revoked {
+		if back == "/links/"+id || strings.HasPrefix(back, "/links/"+id+"?") {
+			return "/links"
+		}
+	}
+	return back
 }
 
 func titles(links []api.ShareLink) string {
