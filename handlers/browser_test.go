@@ -70,7 +70,16 @@ func consoleStory(t *testing.T, e *consoleEnv, pickPerson func(b context.Context
 	var seen []string // every page the browser showed
 	html := func() string {
 		t.Helper()
-		s, err := chromedp.Run(b, chromedp.OuterHTML("html"))
+		// Read in one script call: a node looked up first and read after can be replaced in between
+		// (the last redirect of a sign-in, an htmx swap), which fails the read.
+		var s string
+		var err error
+		for range 20 {
+			if s, err = chromedp.Run(b, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +116,12 @@ func consoleStory(t *testing.T, e *consoleEnv, pickPerson func(b context.Context
 	}
 	shot("console-1-links")
 
-	run(chromedp.SendKeys("#q", "board"), chromedp.Sleep(800*time.Millisecond), chromedp.WaitVisible("#results"))
+	// The page must have finished loading (the sign-in ends in redirects) and htmx be ready before
+	// typing; #results is replaced by each in-place update, so it is waited on by script, not through a
+	// node looked up first.
+	waitJS(t, b, `document.readyState === "complete" && !!window.htmx && !!document.querySelector("#q")`)
+	run(chromedp.SendKeys("#q", "board"))
+	waitJS(t, b, `!!document.querySelector("#results") && document.querySelector("#results").textContent.includes("1 link matches") && location.search.includes("q=board")`)
 	if got := html(); !strings.Contains(got, "1 link matches") {
 		t.Errorf("filtering did not narrow the table")
 	}

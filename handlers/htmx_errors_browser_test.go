@@ -90,6 +90,9 @@ func TestHTMXFailuresInBrowser(t *testing.T) {
 	js(`(() => { const f = document.querySelector("#min_access"); f.value = "";
 		f.dispatchEvent(new Event("input", {bubbles: true})); f.dispatchEvent(new Event("change", {bubbles: true})); return ""; })()`)
 	recovered("invalid field corrected", "/links")
+	// Let the requests of the correction finish, so a late answer cannot clear the next step's message.
+	waitJS(t, b, `!document.querySelector(".htmx-request")`)
+	time.Sleep(500 * time.Millisecond)
 
 	// 1. The share server stops mid-session.
 	addr := e.share.Server.Listener.Addr().String()
