@@ -164,9 +164,12 @@ func (s *S3) Write(ctx context.Context, key string, r io.Reader, opt WriteOption
 	if err != nil {
 		// A read that fails (or a body over the limit) must never complete the upload: the client
 		// sees an error from the pipe, gives up and aborts its multipart upload.
+		// Cancelled at once, so the client cannot complete the upload with what it read so far; its own
+		// abort then runs on a dead context, so what the store has begun is aborted here.
 		pw.CloseWithError(err)
 		cancel()
 		<-done //nolint:errcheck // the upload's own error is only the abort this causes
+		s.abortIncomplete(context.WithoutCancel(ctx), name)
 		return Sums{}, err
 	}
 	pw.Close()
@@ -174,6 +177,18 @@ func (s *S3) Write(ctx context.Context, key string, r io.Reader, opt WriteOption
 		return Sums{}, fmt.Errorf("s3: put %s: %w", key, err)
 	}
 	return sums, nil
+}
+
+// abortIncomplete aborts what is left of multipart uploads of name, should the client's own abort not
+// have gone through (the sweeper would remove it later; this keeps a refused write from leaving anything).
+func (s *S3) abortIncomplete(ctx context.Context, name string) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for u := range s.c.ListIncompleteUploads(ctx, s.bucket, name, false) {
+		if u.Err == nil && u.Key == name {
+			_ = s.core.AbortMultipartUpload(ctx, s.bucket, name, u.UploadID)
+		}
+	}
 }
 
 // Open opens the blob key for reading; the reader fetches lazily, and Seek starts a ranged GET.
