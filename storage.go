@@ -103,33 +103,12 @@ func (f *storageFlags) secret(ctx context.Context, db *store.DB) ([]byte, error)
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, err
 		}
-		if err := writePrivateFile(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
+		if err := dbutil.WritePrivate(path, strings.NewReader(hex.EncodeToString(key)+"\n")); err != nil {
 			return nil, err
 		}
 		return key, nil
 	}
 	return readSecret(path)
-}
-
-// writePrivateFile creates path with mode 0600 whatever the umask, failing if it exists.
-func writePrivateFile(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 func readSecret(path string) ([]byte, error) {

@@ -264,7 +264,7 @@ func Restore(ctx context.Context, in io.Reader, dataDir string) (rep Report, err
 		seen[hdr.Name] = true
 		switch hdr.Name {
 		case ShareDB, ConsoleDB, SecretKey:
-			if err := writeFile(filepath.Join(dataDir, hdr.Name), tr); err != nil {
+			if err := dbutil.WritePrivate(filepath.Join(dataDir, hdr.Name), tr); err != nil {
 				return rep, err
 			}
 			continue
@@ -300,22 +300,6 @@ func blobKey(blobs *blob.Disk, dataDir, name string) (string, error) {
 		return "", fmt.Errorf("unexpected entry %q in the archive", name)
 	}
 	return key, nil
-}
-
-func writeFile(p string, r io.Reader) error {
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // verify checks that every file row has its bytes and that nothing else came along.
