@@ -80,10 +80,14 @@ func start(b *testing.B, kind string) *server {
 	ts.Config.Handler = api.Middleware(mux)
 	ts.Start()
 	b.Cleanup(ts.Close)
-	token, _, err := svc.CreateToken(ctx, "bench")
+	// Each server gets its own token, revoked when it closes: the stores are cached between runs and
+	// token names are unique among live tokens.
+	name := fmt.Sprintf("bench-%d", time.Now().UnixNano())
+	token, _, err := svc.CreateToken(ctx, name)
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { _ = svc.RevokeToken(context.Background(), name) })
 	return &server{kind: kind, url: url, token: token, db: db, svc: svc, keys: keys, bucketID: bucket.ID,
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 }

@@ -1,0 +1,41 @@
+package auth
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+)
+
+// Logout ends the session and returns where to send the browser: the provider's end-session endpoint
+// when it has one, so the provider's session ends too.
+func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
+	_, sess, err := a.Current(r)
+	if err != nil {
+		return "", err
+	}
+	idToken, _ := sess.Values[keyIDToken].(string)
+	sess.Options.MaxAge = -1
+	if err := a.store.Save(r, w, sess); err != nil {
+		return "", err
+	}
+	if a.endSession == "" {
+		return "/signed-out", nil
+	}
+	u := a.endSession + "?client_id=" + url.QueryEscape(a.cfg.ClientID)
+	if idToken != "" {
+		u += "&id_token_hint=" + url.QueryEscape(idToken)
+	}
+	if a.cfg.PostLogoutURL != "" {
+		u += "&post_logout_redirect_uri=" + url.QueryEscape(a.cfg.PostLogoutURL)
+	}
+	return u, nil
+}
+
+// clientAddr is the peer address without its port, kept with a session for the sessions page.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
