@@ -87,7 +87,7 @@ fuzz:
 
 ## bench: the performance budgets of DESIGN.md on SQLite and PostgreSQL (seeds 1,000,000 links once per
 ## database, cached in bench/.data and the schema sharedesk_bench_1000000; BENCH_DB=sqlite picks one)
-bench:
+bench: versitygw
 	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout 60m ./bench/
 
 clean:

@@ -180,6 +180,9 @@ func BenchmarkUploadThroughput(b *testing.B) {
 	b.ReportMetric(portalRatio, "portal-vs-dd")
 
 	// S3: versitygw keeps the bucket in a directory of the same kind of disk.
+	if why := sharetest.S3Missing(); why != "" {
+		fmt.Printf("S3 (versitygw on local disk): SKIPPED: %s (make versitygw installs it)\n", why)
+	}
 	s3 := sharetest.StartS3(b)
 	direct := func(c *share.Config) { big(c); c.Downloads = share.TransferDirect }
 	es := sharetest.Start(b, "postgres", sharetest.Options{NoSMTP: true, S3: s3, Config: direct})

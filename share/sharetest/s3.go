@@ -65,6 +65,14 @@ func RequireS3(t testing.TB) string {
 	return p
 }
 
+// S3Missing says why the object-store tests cannot run here, "" when they can.
+func S3Missing() string {
+	if _, err := versitygwPath(); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
 // StartS3 starts versitygw on a free loopback port with a fresh bucket; it stops when the test ends.
 func StartS3(t testing.TB) *S3Server {
 	t.Helper()
