@@ -141,8 +141,13 @@ func (s *DB) LinkEvents(ctx context.Context, bucketID, linkID string, after int6
 
 // UnnotedExpiredLinks returns links that expired at or before now whose expiry is not recorded.
 func (s *DB) UnnotedExpiredLinks(ctx context.Context, now int64, limit int) ([]share.Link, error) {
-	return s.queryLinks(ctx, s.db,
-		"SELECT "+linkCols+" FROM links WHERE expiry_noted = 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?", now, limit)
+	return s.queryLinks(
+		ctx,
+		s.db,
+		"SELECT "+linkCols+" FROM links WHERE expiry_noted = 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+		now,
+		limit,
+	)
 }
 
 // PurgeEvents deletes events older than before whose link is gone (revoked, or expired and removed).

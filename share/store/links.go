@@ -125,7 +125,11 @@ func (s *DB) linksByID(ctx context.Context, ex execer, bucketID string, ids []st
 		return nil, nil
 	}
 	args := append([]any{bucketID}, toAny(ids)...)
-	return s.queryLinks(ctx, ex, "SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")", args...)
+	return s.queryLinks(
+		ctx,
+		ex,
+		"SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")",
+		args...)
 }
 
 // queryLinks runs a query selecting linkCols and scans every row.
