@@ -95,8 +95,12 @@ func (f *storageFlags) secret(ctx context.Context, db *store.DB) ([]byte, error)
 		_, fpErr := db.Setting(ctx, share.SettingKeyFingerprint)
 		_, _, linkErr := db.SampleSealedToken(ctx)
 		if !errors.Is(fpErr, share.ErrNotFound) || !errors.Is(linkErr, share.ErrNotFound) {
-			return nil, fmt.Errorf("%w: the secret key file %s is missing, but this database was already used with a key. "+
-				"Restore that file from a backup (a new key would break every existing link)", share.ErrKeyMismatch, path)
+			return nil, fmt.Errorf(
+				"%w: the secret key file %s is missing, but this database was already used with a key. "+
+					"Restore that file from a backup (a new key would break every existing link)",
+				share.ErrKeyMismatch,
+				path,
+			)
 		}
 		key := make([]byte, 32)
 		_, _ = rand.Read(key)

@@ -139,70 +139,65 @@ func decodeEnvelope(resp *http.Response, r io.Reader, out any) error {
 	return json.Unmarshal(env.Result, out)
 }
 
+// post calls one endpoint and decodes its result into a new T: each typed method below is one line.
+func post[T any](ctx context.Context, c *Client, path string, req any) (*T, error) {
+	var out T
+	return &out, c.call(ctx, path, req, &out)
+}
+
 // LinkCreate creates share links, all or none.
 func (c *Client) LinkCreate(ctx context.Context, r LinkCreateRequest) (*LinksResult, error) {
-	var out LinksResult
-	return &out, c.call(ctx, "/v1/share/link/create", r, &out)
+	return post[LinksResult](ctx, c, "/v1/share/link/create", r)
 }
 
 // LinkGet returns one share link.
 func (c *Client) LinkGet(ctx context.Context, r LinkGetRequest) (*LinkGetResult, error) {
-	var out LinkGetResult
-	return &out, c.call(ctx, "/v1/share/link/get", r, &out)
+	return post[LinkGetResult](ctx, c, "/v1/share/link/get", r)
 }
 
 // LinkList lists share links.
 func (c *Client) LinkList(ctx context.Context, r LinkListRequest) (*LinkListResult, error) {
-	var out LinkListResult
-	return &out, c.call(ctx, "/v1/share/link/list", r, &out)
+	return post[LinkListResult](ctx, c, "/v1/share/link/list", r)
 }
 
 // LinkDelete revokes share links and returns them.
 func (c *Client) LinkDelete(ctx context.Context, r LinkDeleteRequest) (*LinksResult, error) {
-	var out LinksResult
-	return &out, c.call(ctx, "/v1/share/link/delete", r, &out)
+	return post[LinksResult](ctx, c, "/v1/share/link/delete", r)
 }
 
 // LinkSend emails share links to recipients.
 func (c *Client) LinkSend(ctx context.Context, r LinkSendRequest) (*LinksResult, error) {
-	var out LinksResult
-	return &out, c.call(ctx, "/v1/share/link/send", r, &out)
+	return post[LinksResult](ctx, c, "/v1/share/link/send", r)
 }
 
 // Buckets lists the buckets.
 func (c *Client) Buckets(ctx context.Context) (*BucketsResult, error) {
-	var out BucketsResult
-	return &out, c.call(ctx, "/v1/buckets", struct{}{}, &out)
+	return post[BucketsResult](ctx, c, "/v1/buckets", struct{}{})
 }
 
 // FolderCreate creates a folder.
 func (c *Client) FolderCreate(ctx context.Context, r FolderCreateRequest) (*ObjectResult, error) {
-	var out ObjectResult
-	return &out, c.call(ctx, "/v1/folder/create", r, &out)
+	return post[ObjectResult](ctx, c, "/v1/folder/create", r)
 }
 
 // List lists objects.
 func (c *Client) List(ctx context.Context, r ListRequest) (*ListResult, error) {
-	var out ListResult
-	return &out, c.call(ctx, "/v1/list", r, &out)
+	return post[ListResult](ctx, c, "/v1/list", r)
 }
 
 // Delete deletes an object (a non-empty folder only with Force).
 func (c *Client) Delete(ctx context.Context, r DeleteRequest) (*DeleteResult, error) {
-	var out DeleteResult
-	return &out, c.call(ctx, "/v1/delete", r, &out)
+	return post[DeleteResult](ctx, c, "/v1/delete", r)
 }
 
 // Update renames, moves or retags an object.
 func (c *Client) Update(ctx context.Context, r UpdateRequest) (*ObjectResult, error) {
-	var out ObjectResult
-	return &out, c.call(ctx, "/v1/update", r, &out)
+	return post[ObjectResult](ctx, c, "/v1/update", r)
 }
 
 // Get returns an object's information (and dest_url when TransferMethod is dest-url).
 func (c *Client) Get(ctx context.Context, r GetRequest) (*GetResult, error) {
-	var out GetResult
-	return &out, c.call(ctx, "/v1/get", r, &out)
+	return post[GetResult](ctx, c, "/v1/get", r)
 }
 
 // Put uploads a file, streaming body as the "upload" part of a multipart request.
@@ -284,8 +279,7 @@ func (c *Client) GetArchive(ctx context.Context, r GetArchiveRequest) (*GetArchi
 // GetArchiveURL asks for a short-lived download URL of an archive (transfer_method dest-url).
 func (c *Client) GetArchiveURL(ctx context.Context, r GetArchiveRequest) (*GetArchiveResult, error) {
 	r.TransferMethod = TransferDestURL
-	var out GetArchiveResult
-	return &out, c.call(ctx, "/v1/get_archive", r, &out)
+	return post[GetArchiveResult](ctx, c, "/v1/get_archive", r)
 }
 
 func (c *Client) multipartCall(ctx context.Context, path string, in, out any) (*Download, error) {

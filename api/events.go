@@ -35,6 +35,5 @@ type LinkEventsResult struct {
 
 // LinkEvents reads a page of a link's history, also after the link was revoked (sharedesk extension).
 func (c *Client) LinkEvents(ctx context.Context, r LinkEventsRequest) (*LinkEventsResult, error) {
-	var out LinkEventsResult
-	return &out, c.call(ctx, "/v1/ext/link/events", r, &out)
+	return post[LinkEventsResult](ctx, c, "/v1/ext/link/events", r)
 }

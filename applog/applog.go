@@ -44,7 +44,11 @@ var (
 	// Query parameters that carry signatures, credentials or one-time codes, whatever the URL.
 	// Names are matched by what they contain (api_key, x-api-key, client_secret, jwt, session_id, …), so
 	// a webhook or provider URL with its own naming is covered too.
-	secretQuery = regexp.MustCompile(`(?i)([?&;][^=&#?\s"'<>]*(?:sig|token|code|state|key|secret|pass|otp|auth|session|jwt|credential|cookie|nonce)[^=&#?\s"'<>]*=)[^&#\s"'<>]*`)
+	secretQuery = regexp.MustCompile(
+		`(?i)([?&;][^=&#?\s"'<>]*` +
+			`(?:sig|token|code|state|key|secret|pass|otp|auth|session|jwt|credential|cookie|nonce)` +
+			`[^=&#?\s"'<>]*=)[^&#\s"'<>]*`,
+	)
 	// A password in a URL's userinfo (smtp://user:pass@host).
 	userinfo = regexp.MustCompile(`(://[^/\s:@]*:)[^@\s/]+@`)
 )
@@ -65,14 +69,14 @@ func Redact(s string) string {
 	return s
 }
 
-// Clip shortens s to at most max bytes, on a character boundary, saying how much was cut. Every
+// Clip shortens s to at most limit bytes, on a character boundary, saying how much was cut. Every
 // externally supplied text that is stored or logged goes through it.
-func Clip(s string, max int) string {
-	if len(s) <= max {
+func Clip(s string, limit int) string {
+	if len(s) <= limit {
 		return s
 	}
 	const mark = "…[cut]"
-	cut := max - len(mark)
+	cut := limit - len(mark)
 	if cut < 0 {
 		cut = 0
 	}

@@ -187,7 +187,13 @@ func copyBlob(tw *tar.Writer, blobs *blob.Disk, dataDir string, f fileRow) (ok b
 	if err != nil {
 		return false, err
 	}
-	hdr := &tar.Header{Name: filepath.ToSlash(rel), Mode: 0o600, Size: f.size, ModTime: st.ModTime(), Typeflag: tar.TypeReg}
+	hdr := &tar.Header{
+		Name:     filepath.ToSlash(rel),
+		Mode:     0o600,
+		Size:     f.size,
+		ModTime:  st.ModTime(),
+		Typeflag: tar.TypeReg,
+	}
 	if err := tw.WriteHeader(hdr); err != nil {
 		return false, err
 	}

@@ -69,7 +69,11 @@ func OpenSQLiteWAL(path string, walLimit int64) (*sql.DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_pragma=cache_size(-32768)&_pragma=mmap_size(2147483648)" +
-		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)&_txlock=immediate", max(walLimit/4096, 1), walLimit)
+		fmt.Sprintf(
+			"&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)&_txlock=immediate",
+			max(walLimit/4096, 1),
+			walLimit,
+		)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err

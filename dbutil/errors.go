@@ -49,7 +49,8 @@ func IsUnavailable(err error) bool {
 	if err == nil || IsStorageFull(err) {
 		return false
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, sql.ErrConnDone) {
 		return true
 	}
 	var pg *pgconn.PgError
@@ -87,7 +88,13 @@ func IsUnavailable(err error) bool {
 // Retry calls open until it succeeds, fails for a reason other than IsUnavailable, or wait has passed,
 // backing off from one second to 30. Each failed attempt is logged so an operator sees why a server
 // has not started yet; a database that comes up a little after the server is not fatal.
-func Retry(ctx context.Context, log *slog.Logger, what string, wait time.Duration, open func(context.Context) error) error {
+func Retry(
+	ctx context.Context,
+	log *slog.Logger,
+	what string,
+	wait time.Duration,
+	open func(context.Context) error,
+) error {
 	deadline := time.Now().Add(wait)
 	delay := time.Second
 	for attempt := 1; ; attempt++ {
@@ -95,7 +102,16 @@ func Retry(ctx context.Context, log *slog.Logger, what string, wait time.Duratio
 		if err == nil || !IsUnavailable(err) || time.Now().Add(delay).After(deadline) {
 			return err
 		}
-		log.WarnContext(ctx, what+" is not reachable yet; retrying", "attempt", attempt, "retry_in", delay.String(), "err", err)
+		log.WarnContext(
+			ctx,
+			what+" is not reachable yet; retrying",
+			"attempt",
+			attempt,
+			"retry_in",
+			delay.String(),
+			"err",
+			err,
+		)
 		select {
 		case <-ctx.Done():
 			return err

@@ -62,7 +62,8 @@ func ShareServer() Config {
 			return true // put-url and post-url uploads to a signed upload URL
 		case r.Method == http.MethodPost:
 			for _, prefix := range []string{"/v1/", "/v1beta/"} {
-				if rest, ok := strings.CutPrefix(p, prefix); ok && (rest == "put" || rest == "get" || rest == "get_archive") {
+				if rest, ok := strings.CutPrefix(p, prefix); ok &&
+					(rest == "put" || rest == "get" || rest == "get_archive") {
 					return true
 				}
 			}
@@ -79,7 +80,8 @@ func ShareServer() Config {
 // cookie that session accepts (each returns nil for a live one).
 func VerifyShare(token, session func(ctx context.Context, secret string) error) func(*http.Request) bool {
 	return func(r *http.Request) bool {
-		if secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && strings.TrimSpace(secret) != "" {
+		if secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok &&
+			strings.TrimSpace(secret) != "" {
 			return token(r.Context(), strings.TrimSpace(secret)) == nil
 		}
 		for _, name := range []string{"__Host-sd-portal", "sd-portal"} {
@@ -162,7 +164,11 @@ func (l *Limiter) Handler(next http.Handler) http.Handler {
 			// Close rather than drain whatever body is still coming.
 			w.Header().Set("Connection", "close")
 			w.Header().Set("Retry-After", "5")
-			http.Error(w, "Too many requests from your address at once. Try again in a few seconds.", http.StatusTooManyRequests)
+			http.Error(
+				w,
+				"Too many requests from your address at once. Try again in a few seconds.",
+				http.StatusTooManyRequests,
+			)
 			return
 		}
 		defer l.release(client)

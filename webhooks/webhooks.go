@@ -78,7 +78,12 @@ type Store interface {
 	// NextWebhook returns the oldest delivery of endpoint that is neither delivered nor given up. ready
 	// is false when it is not due yet or another instance holds it; retry tells when to look again.
 	// When ready, the delivery is claimed until now+lease.
-	NextWebhook(ctx context.Context, endpoint string, now time.Time, lease time.Duration) (d Delivery, ready bool, retry time.Time, found bool, err error)
+	NextWebhook(
+		ctx context.Context,
+		endpoint string,
+		now time.Time,
+		lease time.Duration,
+	) (d Delivery, ready bool, retry time.Time, found bool, err error)
 	// WebhookDelivered marks the delivery done.
 	WebhookDelivered(ctx context.Context, seq int64, at time.Time) error
 	// WebhookFailed records a failed attempt and when to try again; dead gives the delivery up.
@@ -257,13 +262,25 @@ func (d *Dispatcher) attempt(ctx context.Context, log *slog.Logger, dl Delivery)
 		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if err := d.store.WebhookFailed(release, dl.Seq, dl.Attempts, now, false, "interrupted by a stop"); err != nil {
-			log.Warn("webhook claim not released; it is sent again when its lease runs out", "id", dl.EventID, "err", err)
+			log.Warn(
+				"webhook claim not released; it is sent again when its lease runs out",
+				"id",
+				dl.EventID,
+				"err",
+				err,
+			)
 		}
 		return
 	}
 	if err == nil {
 		if err := d.store.WebhookDelivered(ctx, dl.Seq, now); err != nil {
-			log.Warn("webhook delivered but not recorded; it may be sent again with the same id", "id", dl.EventID, "err", err)
+			log.Warn(
+				"webhook delivered but not recorded; it may be sent again with the same id",
+				"id",
+				dl.EventID,
+				"err",
+				err,
+			)
 		}
 		return
 	}
@@ -277,7 +294,8 @@ func (d *Dispatcher) attempt(ctx context.Context, log *slog.Logger, dl Delivery)
 	if dead {
 		log.Error("webhook given up after repeated failures", "id", dl.EventID, "attempts", attempts, "err", reason)
 	} else {
-		log.Warn("webhook failed; will retry", "id", dl.EventID, "attempts", attempts, "retry_in", delay.String(), "err", reason)
+		log.Warn("webhook failed; will retry",
+			"id", dl.EventID, "attempts", attempts, "retry_in", delay.String(), "err", reason)
 	}
 	if err := d.store.WebhookFailed(ctx, dl.Seq, attempts, now.Add(max(delay, 0)), dead, reason); err != nil {
 		log.Warn("webhook failure not recorded", "id", dl.EventID, "err", err)

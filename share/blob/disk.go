@@ -194,8 +194,13 @@ func (s *Disk) Scan(ctx context.Context, fn func(Entry) error) error {
 			if err != nil || !info.Mode().IsRegular() {
 				continue // removed meanwhile, or not ours
 			}
-			e := Entry{Key: f.Name(), Temp: strings.HasPrefix(f.Name(), ".upload-"), Size: info.Size(), ModTime: info.ModTime(),
-				path: filepath.Join(s.dir, sh.Name(), f.Name())}
+			e := Entry{
+				Key:     f.Name(),
+				Temp:    strings.HasPrefix(f.Name(), ".upload-"),
+				Size:    info.Size(),
+				ModTime: info.ModTime(),
+				path:    filepath.Join(s.dir, sh.Name(), f.Name()),
+			}
 			if err := fn(e); err != nil {
 				return err
 			}

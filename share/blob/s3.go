@@ -88,7 +88,16 @@ func OpenS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	if cfg.PathStyle {
 		lookup = minio.BucketLookupPath
 	}
-	c, err := minio.New(host, &minio.Options{Creds: creds, Secure: secure, Region: cfg.Region, BucketLookup: lookup, Transport: cfg.Transport})
+	c, err := minio.New(
+		host,
+		&minio.Options{
+			Creds:        creds,
+			Secure:       secure,
+			Region:       cfg.Region,
+			BucketLookup: lookup,
+			Transport:    cfg.Transport,
+		},
+	)
 	if err != nil {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
@@ -231,7 +240,8 @@ func (s *S3) Scan(ctx context.Context, fn func(Entry) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops the listings when fn stops early
 	for _, sub := range []string{"b/", "in/"} {
-		for o := range s.c.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: s.prefix + sub, Recursive: true}) {
+		opts := minio.ListObjectsOptions{Prefix: s.prefix + sub, Recursive: true}
+		for o := range s.c.ListObjects(ctx, s.bucket, opts) {
 			if o.Err != nil {
 				return o.Err
 			}
@@ -273,7 +283,12 @@ func (s *S3) RemoveEntry(ctx context.Context, e Entry) error {
 }
 
 // PresignGet returns a URL that downloads the blob key, with the given headers on the answer.
-func (s *S3) PresignGet(ctx context.Context, key string, ttl time.Duration, disposition, contentType string) (string, error) {
+func (s *S3) PresignGet(
+	ctx context.Context,
+	key string,
+	ttl time.Duration,
+	disposition, contentType string,
+) (string, error) {
 	name, err := s.blobName(key)
 	if err != nil {
 		return "", err
@@ -304,7 +319,12 @@ func (s *S3) PresignPut(ctx context.Context, key string, ttl time.Duration) (str
 
 // PresignPost returns a URL and form fields that take one POST (multipart/form-data, the fields, then
 // the file) of at most maxSize bytes to the incoming upload key.
-func (s *S3) PresignPost(ctx context.Context, key string, ttl time.Duration, maxSize int64) (string, map[string]string, error) {
+func (s *S3) PresignPost(
+	ctx context.Context,
+	key string,
+	ttl time.Duration,
+	maxSize int64,
+) (string, map[string]string, error) {
 	name, err := s.incomingName(key)
 	if err != nil {
 		return "", nil, err
@@ -357,7 +377,12 @@ func (s *S3) Adopt(ctx context.Context, key string, opt WriteOptions) (Sums, err
 		return Sums{}, ErrTooLarge
 	}
 	src := minio.CopySrcOptions{Bucket: s.bucket, Object: in, MatchETag: info.ETag}
-	dst := minio.CopyDestOptions{Bucket: s.bucket, Object: name, ReplaceMetadata: true, ContentType: "application/octet-stream"}
+	dst := minio.CopyDestOptions{
+		Bucket:          s.bucket,
+		Object:          name,
+		ReplaceMetadata: true,
+		ContentType:     "application/octet-stream",
+	}
 	if _, err := s.c.ComposeObject(ctx, dst, src); err != nil {
 		return Sums{}, fmt.Errorf("s3: adopt %s: %w", key, err)
 	}

@@ -141,25 +141,13 @@ func (s *DB) LinkEvents(ctx context.Context, bucketID, linkID string, after int6
 
 // UnnotedExpiredLinks returns links that expired at or before now whose expiry is not recorded.
 func (s *DB) UnnotedExpiredLinks(ctx context.Context, now int64, limit int) ([]share.Link, error) {
-	rows, err := s.db.QueryContext(
+	return s.queryLinks(
 		ctx,
-		s.q("SELECT "+linkCols+" FROM links WHERE expiry_noted = 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?"),
+		s.db,
+		"SELECT "+linkCols+" FROM links WHERE expiry_noted = 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?",
 		now,
 		limit,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []share.Link
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
 }
 
 // PurgeEvents deletes events older than before whose link is gone (revoked, or expired and removed).

@@ -125,10 +125,16 @@ func (s *DB) linksByID(ctx context.Context, ex execer, bucketID string, ids []st
 		return nil, nil
 	}
 	args := append([]any{bucketID}, toAny(ids)...)
-	rows, err := ex.QueryContext(
+	return s.queryLinks(
 		ctx,
-		s.q("SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")"),
+		ex,
+		"SELECT "+linkCols+" FROM links WHERE bucket_id = ? AND id IN ("+placeholders(len(ids))+")",
 		args...)
+}
+
+// queryLinks runs a query selecting linkCols and scans every row.
+func (s *DB) queryLinks(ctx context.Context, ex execer, query string, args ...any) ([]share.Link, error) {
+	rows, err := ex.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
 	}
