@@ -235,7 +235,7 @@ func TestTimelineWording(t *testing.T) {
 		c := cases[len(cases)-1-i] // newest first
 		li := items.Eq(i)
 		text := func(id string) string {
-			return strings.Join(strings.Fields(li.Find(`[data-testid="` + id + `"]`).Text()), " ")
+			return strings.Join(strings.Fields(li.Find(`[data-testid="`+id+`"]`).Text()), " ")
 		}
 		for _, f := range []struct{ name, got, want string }{
 			{"what", text("event-what"), c.what},
