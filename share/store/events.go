@@ -118,7 +118,8 @@ func (s *DB) LinkEvents(
 	limit int,
 	newestFirst bool,
 ) ([]share.Event, error) {
-	q := "SELECT " + eventCols + " FROM link_events WHERE link_id = ? AND bucket_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+	q := "SELECT " + eventCols + " FROM link_events WHERE link_id = ? AND bucket_id = ? AND seq > ? " +
+		"ORDER BY seq LIMIT ?"
 	if newestFirst {
 		q = "SELECT " + eventCols + " FROM link_events WHERE link_id = ? AND bucket_id = ? AND seq < ? " +
 			"ORDER BY seq DESC LIMIT ?"
