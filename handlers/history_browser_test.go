@@ -18,18 +18,33 @@ import (
 // open it and see who revoked it, when, and what happened to it, older events added in place.
 func TestRevokedLinkInBrowser(t *testing.T) {
 	e := startConsole(t, "sqlite")
+	// The link was made an hour ago, and used since; it is revoked now.
+	e.share.Clock.Advance(-time.Hour)
 	_, _, links := seedLinks(t, e)
+	e.share.Clock.Advance(time.Hour)
 	l := links[0]
-	// A history longer than one page, so "Show older" has something to add.
-	var evs []share.Event
-	for i := range 30 {
-		evs = append(evs, share.Event{ID: share.NewID("evt_"), LinkID: l.ID, BucketID: l.BucketID, Type: "file_downloaded",
-			Actor: "recipient", Client: "203.0.113.7", ObjectName: fmt.Sprintf("report-%02d.pdf", i),
-			At: time.Now().Add(time.Duration(i-60) * time.Minute)})
+	record := func(evs ...share.Event) {
+		t.Helper()
+		for i := range evs {
+			evs[i].ID, evs[i].LinkID, evs[i].BucketID = share.NewID("evt_"), l.ID, l.BucketID
+		}
+		if err := e.share.Store.RecordEvents(context.Background(), evs); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := e.share.Store.RecordEvents(context.Background(), evs); err != nil {
-		t.Fatal(err)
-	}
+	ago := func(m int) time.Time { return time.Now().Add(-time.Duration(m) * time.Minute) }
+	const from = "203.0.113.7"
+	record(
+		share.Event{Type: "sent", Actor: "sam@example.com", Method: "email", Detail: "rcpta@example.com", At: ago(50)},
+		share.Event{Type: "opened", Actor: "recipient", Client: from, At: ago(40)},
+		share.Event{Type: "code_requested", Actor: "recipient", Client: from, Method: "email_otp", Detail: "r***@example.com",
+			At: ago(40)},
+		share.Event{Type: "failed_attempt", Actor: "recipient", Client: from, Method: "email_otp", Detail: "wrong code",
+			Outcome: "failed", At: ago(39)},
+		share.Event{Type: "signed_in", Actor: "recipient", Client: from, Method: "email_otp", Detail: "r***@example.com",
+			At: ago(38)},
+		share.Event{Type: "file_downloaded", Actor: "recipient", Client: from, ObjectName: "nda.txt", At: ago(37)},
+	)
 
 	b := sharetest.Browser(t)
 	js := func(code string) {
@@ -86,11 +101,19 @@ func TestRevokedLinkInBrowser(t *testing.T) {
 	}
 	sharetest.Screenshot(t, b, "console-7-revoked-detail")
 
-	// "Show older" adds the older events below, and the focus goes to them.
+	// A history longer than a page: "Show older" adds the older events below, and the focus goes to them.
+	var many []share.Event
+	for i := range 30 {
+		many = append(many, share.Event{Type: "file_downloaded", Actor: "recipient", Client: from,
+			ObjectName: fmt.Sprintf("report-%02d.pdf", i), At: ago(30 - i)})
+	}
+	record(many...)
+	run(chromedp.Reload())
+	waitJS(t, b, `document.readyState === "complete" && !!window.htmx && !!document.querySelector('[data-testid="history-older"]')`)
 	run(chromedp.Click(`[data-testid="history-older"]`))
 	waitJS(t, b, `document.querySelectorAll('ol.timeline').length === 2`)
-	if n := text(`String(document.querySelectorAll('[data-testid="event"]').length)`); n != "32" {
-		t.Errorf("after Show older: %s events on the page, want 32 (revoked, 30 downloads, created)", n)
+	if n := text(`String(document.querySelectorAll('[data-testid="event"]').length)`); n != "38" {
+		t.Errorf("after Show older: %s events on the page, want 38 (created, 6 of the recipient, revoked, 30 more)", n)
 	}
 	waitJS(t, b, `document.activeElement === document.querySelectorAll('ol.timeline')[1]`)
 	if got := text(`location.pathname`); got != "/links/"+l.ID {
