@@ -73,13 +73,20 @@ func TestSweepRevokedLinks(t *testing.T) {
 				t.Errorf("a live link's history: got %v, want %v", got, want)
 			}
 
-			// Once its revocation passes the retention, the second goes the same way.
+			// Once its revocation passes the retention, the second goes the same way: the record takes
+			// its whole history with it, by itself.
 			e.Clock.Advance(16 * day)
-			if rep, err = e.Svc.Sweep(ctx, share.SweepOptions{}); err != nil || rep.RevokedLinks != 1 {
-				t.Fatalf("second sweep: got %d revoked links (%v), want 1", rep.RevokedLinks, err)
+			links, evs, err := e.Store.PurgeRevokedLinks(ctx, share.Micros(e.Clock.Now().Add(-30*day)))
+			if err != nil || links != 1 || evs != 2 {
+				t.Fatalf("purge of the record: got %d records and %d events (%v), want 1 and 2", links, evs, err)
 			}
+			e.Clock.Advance(time.Hour)
 			if got := events(recent); len(got) != 0 {
 				t.Errorf("its history after the retention: got %v, want nothing", got)
+			}
+			if rep, err = e.Svc.Sweep(ctx, share.SweepOptions{}); err != nil || rep.RevokedLinks != 0 || rep.Events != 0 {
+				t.Errorf("a sweep with nothing left to purge: got %d records and %d events (%v), want none",
+					rep.RevokedLinks, rep.Events, err)
 			}
 		})
 	}

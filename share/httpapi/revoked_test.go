@@ -36,7 +36,7 @@ func TestRevokedLinks(t *testing.T) {
 			api.Authenticator{AuthType: "sms_otp", AuthContext: "+447700900123"},
 			api.Authenticator{AuthType: "password", AuthContext: "correct horse battery"})
 		board := create("Q3 board pack", "", api.Authenticator{AuthType: "email_otp", AuthContext: "jordan@board.example"})
-		invoices := create("Supplier invoices", "ap@supplier.example",
+		invoices := create("Supplier invoices – Überweisung", "ap@supplier.example",
 			api.Authenticator{AuthType: "password", AuthContext: "battery staple"})
 		live := create("Still live", "", api.Authenticator{AuthType: "password", AuthContext: "battery staple"})
 
@@ -124,7 +124,7 @@ func TestRevokedLinks(t *testing.T) {
 		})
 
 		// The two revoked together tie on the time, and then the larger id comes first.
-		newest := []string{"Supplier invoices", "Q3 board pack", "Signed NDA"}
+		newest := []string{"Supplier invoices – Überweisung", "Q3 board pack", "Signed NDA"}
 		if board.ID > invoices.ID {
 			newest[0], newest[1] = newest[1], newest[0]
 		}
@@ -148,6 +148,7 @@ func TestRevokedLinks(t *testing.T) {
 				{"part of a phone number", []string{"7700900"}, []string{"Signed NDA"}},
 				{"title words", []string{"board"}, []string{"Q3 board pack"}},
 				{"who revoked it", []string{"hal@"}, []string{"Signed NDA"}},
+				{"non-ASCII in another case", []string{"ÜBERWEISUNG"}, []string{"Supplier invoices – Überweisung"}},
 				{"every term must match", []string{"partner", "invoices"}, nil},
 				{"LIKE wildcards are literal", []string{"%"}, nil},
 				{"a live link is not listed", []string{"Still live"}, nil},
