@@ -325,6 +325,7 @@ func TestHistoryCSV(t *testing.T) {
 		{Type: "file_uploaded", Actor: "recipient", ObjectName: "+cmd|' /C calc'!A0"},
 		{Type: "renamed", Actor: "recipient", ObjectName: "@SUM(A1)", Detail: "was -2+3"},
 		{Type: "sent", Actor: "sam@example.com", Method: "email", Detail: "a \"quoted\", comma\nnewline@example.com"},
+		{Type: "sent", Actor: "sam@example.com", Method: "email", Detail: "-2+3@example.com"},
 	}
 	for i := range hostile {
 		hostile[i].ID, hostile[i].LinkID, hostile[i].BucketID = share.NewID("evt_"), l.ID, l.BucketID
@@ -358,7 +359,7 @@ func TestHistoryCSV(t *testing.T) {
 	for _, r := range rows[1:] {
 		types = append(types, r[col["event"]])
 	}
-	if want := []string{"created", "file_downloaded", "file_uploaded", "renamed", "sent", "revoked"}; !slices.Equal(types, want) {
+	if want := []string{"created", "file_downloaded", "file_uploaded", "renamed", "sent", "sent", "revoked"}; !slices.Equal(types, want) {
 		t.Errorf("rows: got %v, want %v (every event, oldest first)", types, want)
 	}
 	for _, c := range []struct {
@@ -373,7 +374,9 @@ func TestHistoryCSV(t *testing.T) {
 		{4, "file", "'@SUM(A1)"},
 		{4, "detail", "was -2+3"},
 		{5, "detail", "a \"quoted\", comma\nnewline@example.com"},
-		{6, "by", "test"},
+		{6, "detail", "'-2+3@example.com"},
+		{6, "description", "Link emailed to -2+3@example.com"},
+		{7, "by", "test"},
 	} {
 		if got := rows[c.row][col[c.col]]; got != c.want {
 			t.Errorf("row %d %s: got %q, want %q", c.row, c.col, got, c.want)
