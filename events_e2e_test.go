@@ -226,7 +226,7 @@ func TestWebhooksAndMetricsEndToEnd(t *testing.T) {
 			var want []share.Event
 			bucket := sharetest.Must(c.Buckets(ctx))(t).Buckets[0].ID
 			for _, id := range []string{l1.ID, l2.ID, l3.ID} {
-				evs, err := db.LinkEvents(ctx, bucket, id, 0, 1000)
+				evs, err := db.LinkEvents(ctx, bucket, id, 0, 1000, false)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -47,13 +47,14 @@ func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(
 		stdout,
-		"removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links, %d expired "+
-			"upload URLs\n",
+		"removed %d temp files and %d orphaned blobs (%d bytes), %d expired files, %d expired links, %d revoked "+
+			"links' records, %d expired upload URLs\n",
 		rep.TempFiles,
 		rep.OrphanBlobs,
 		rep.FreedBytes,
 		rep.ExpiredFiles,
 		rep.ExpiredLinks,
+		rep.RevokedLinks,
 		rep.UploadURLs,
 	)
 	return err

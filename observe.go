@@ -95,7 +95,8 @@ func instrumentShare(m *metrics.Metrics, mux *http.ServeMux, next http.Handler) 
 func observeSweep(m *metrics.Metrics, rep share.SweepReport, err error) {
 	for kind, n := range map[string]int{
 		"temp_files": rep.TempFiles, "orphan_blobs": rep.OrphanBlobs, "expired_files": rep.ExpiredFiles,
-		"expired_links": rep.ExpiredLinks, "link_events": rep.Events, "upload_urls": rep.UploadURLs} {
+		"expired_links": rep.ExpiredLinks, "revoked_links": rep.RevokedLinks, "link_events": rep.Events,
+		"upload_urls": rep.UploadURLs} {
 		m.SweepRemoved.WithLabelValues(kind).Add(float64(n))
 	}
 	outcome := "ok"

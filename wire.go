@@ -381,6 +381,8 @@ func runSweep(
 		rep.ExpiredFiles,
 		"expired_links",
 		rep.ExpiredLinks,
+		"revoked_links",
+		rep.RevokedLinks,
 		"link_events",
 		rep.Events,
 		"upload_urls",

@@ -9,8 +9,9 @@ import (
 type LinkEventsRequest struct {
 	BucketID string `json:"bucket_id,omitempty"`
 	ID       string `json:"id"`
-	Last     string `json:"last,omitempty"` // the last of the previous page; empty for the first
-	Size     int    `json:"size,omitempty"` // default 100, at most 1000
+	Last     string `json:"last,omitempty"`  // the last of the previous page; empty for the first
+	Size     int    `json:"size,omitempty"`  // default 100, at most 1000
+	Order    string `json:"order,omitempty"` // "asc" (oldest first, the default) or "desc" (newest first)
 }
 
 // LinkEvent is one thing that happened to a link.
@@ -27,7 +28,8 @@ type LinkEvent struct {
 	Outcome    string    `json:"outcome,omitempty"`
 }
 
-// LinkEventsResult is a page of a link's history, oldest first. Last is empty on the last page.
+// LinkEventsResult is a page of a link's history, in the order asked for. Last is empty on the last
+// page.
 type LinkEventsResult struct {
 	Events []LinkEvent `json:"events"`
 	Last   string      `json:"last,omitempty"`

@@ -173,6 +173,9 @@ type ExtCountInfo struct {
 type LinkDeleteRequest struct {
 	BucketID string   `json:"bucket_id,omitempty"`
 	IDs      []string `json:"ids"`
+	// ExtRevokedBy (sharedesk extension) names the person revoking, for the revoked links' record and
+	// history; without it the API token's name stands in.
+	ExtRevokedBy string `json:"ext_revoked_by,omitempty"`
 }
 
 // LinkSendItem asks for one link to be emailed to one address.

@@ -103,6 +103,7 @@ func (c *Console) router() *echo.Echo {
 	signedIn.GET("/links/revoke", c.confirmRevoke, c.requireRevoke)
 	signedIn.POST("/links/revoke", c.revokeLinks, c.requireRevoke)
 	signedIn.GET("/links/:id", c.showLink, c.require(auth.Browse))
+	signedIn.GET("/links/:id/history.csv", c.exportHistory, c.require(auth.Browse))
 	signedIn.POST("/links/:id/send", c.sendLink, c.require(auth.Send))
 	signedIn.GET("/files", c.listFiles, c.require(auth.Browse))
 	signedIn.POST("/files/upload", c.uploadFiles, c.require(auth.Create))

@@ -32,7 +32,7 @@ func parseLinkFilter(q url.Values) (console.LinkFilter, fieldErrors) {
 		f.Order = "desc"
 	}
 	switch f.Status {
-	case "", "active", "expired":
+	case "", "active", "expired", "revoked":
 	default:
 		f.Status = ""
 	}
@@ -275,6 +275,9 @@ func (c *Console) objectNames(ec *echo.Context, links []api.ShareLink) (map[stri
 // listLinks handles GET /links: the table, or just its fragment for htmx.
 func (c *Console) listLinks(ec *echo.Context) error {
 	f, errs := parseLinkFilter(ec.QueryParams())
+	if f.Status == "revoked" {
+		return c.listRevokedLinks(ec, f)
+	}
 	if f.Status != "" && f.AsOf == 0 {
 		f.AsOf = c.opt.Now().Unix()
 	}

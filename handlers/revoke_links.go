@@ -104,7 +104,11 @@ func (c *Console) revokeLinks(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := c.api.LinkDelete(ec.Request().Context(), api.LinkDeleteRequest{IDs: ids})
+	// The share server keeps who revoked each link on its record (ext_revoked_by, an extension).
+	res, err := c.api.LinkDelete(
+		ec.Request().Context(),
+		api.LinkDeleteRequest{IDs: ids, ExtRevokedBy: staffOf(ec).Email},
+	)
 	if err != nil {
 		for _, id := range ids {
 			c.audit(ec, "revoke", id, err.Error(), "failed")

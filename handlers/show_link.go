@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
@@ -10,6 +12,7 @@ import (
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
+// linkDetail is a live link's page: its fields, what this person may do with it, and its history.
 func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM, error) {
 	res, err := c.api.LinkGet(ec.Request().Context(), api.LinkGetRequest{ID: id})
 	if err != nil {
@@ -21,41 +24,27 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM,
 		return console.LinkDetailVM{}, err
 	}
 	vm := console.LinkDetailVM{
-		Page:        c.page(ec, "Link: "+orTitle(l.Title), "links"),
-		ID:          l.ID,
-		Title:       l.Title,
-		Message:     l.Message,
-		Type:        l.LinkType,
-		Status:      linkStatus(l, c.opt.Now()),
-		URL:         l.Link,
-		Recipient:   l.RecipientEmail,
-		SenderEmail: l.SenderEmail,
-		SenderName:  l.SenderName,
-		Accesses:    l.AccessCount,
-		MaxAccesses: l.MaxAccessCount,
-		CreatedAt:   l.CreatedAt,
-		ExpiresAt:   l.ExpiresAt,
-		Tags:        l.Tags,
-		SendTo:      l.RecipientEmail,
+		Page:           c.page(ec, "Link: "+orTitle(l.Title), "links"),
+		ID:             l.ID,
+		Title:          l.Title,
+		Message:        l.Message,
+		Type:           l.LinkType,
+		Status:         linkStatus(l, c.opt.Now()),
+		URL:            l.Link,
+		Recipient:      l.RecipientEmail,
+		SenderEmail:    l.SenderEmail,
+		SenderName:     l.SenderName,
+		Accesses:       l.AccessCount,
+		MaxAccesses:    l.MaxAccessCount,
+		CreatedAt:      l.CreatedAt,
+		ExpiresAt:      l.ExpiresAt,
+		Tags:           l.Tags,
+		SendTo:         l.RecipientEmail,
+		Targets:        targetRows(l.Targets, names),
+		Authenticators: authenticatorWords(l.Authenticators),
 	}
 	if l.LastAccessedAt != nil {
 		vm.LastAccess = *l.LastAccessedAt
-	}
-	for _, t := range l.Targets {
-		o, ok := names[t]
-		vm.Targets = append(vm.Targets, console.TargetVM{ID: t, Name: o.Name, Type: o.Type, Missing: !ok})
-	}
-	for _, a := range l.Authenticators {
-		switch a.AuthType {
-		case "email_otp":
-			vm.Authenticators = append(vm.Authenticators, "email code to "+a.AuthContext)
-		case "sms_otp":
-			vm.Authenticators = append(vm.Authenticators, "text code to "+a.AuthContext)
-		case "password":
-			vm.Authenticators = append(vm.Authenticators, "password")
-		default:
-			vm.Authenticators = append(vm.Authenticators, a.AuthType)
-		}
 	}
 	s := staffOf(ec)
 	vm.SendName = s.Name
@@ -65,7 +54,76 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM,
 	}
 	vm.CanRevokeThis = handles && auth.CanRevoke(s.Role)
 	vm.CanSendThis = handles && s.Can(auth.Send)
+	vm.History = c.linkHistory(ec, l.ID, handles)
 	return vm, nil
+}
+
+// revokedLinkDetail is what stays of a revoked link (the share server keeps it for the retention
+// period): its fields, who revoked it and when, and its history. Nothing can be done with it any more.
+func (c *Console) revokedLinkDetail(ec *echo.Context, id string) (console.LinkDetailVM, error) {
+	res, err := c.api.RevokedGet(ec.Request().Context(), api.RevokedGetRequest{ID: id})
+	if err != nil {
+		return console.LinkDetailVM{}, err
+	}
+	r := res.RevokedLink
+	names, err := c.objectNames(ec, []api.ShareLink{{Targets: r.Targets}})
+	if err != nil {
+		return console.LinkDetailVM{}, err
+	}
+	vm := console.LinkDetailVM{
+		Page:           c.page(ec, "Revoked link: "+orTitle(r.Title), "links"),
+		ID:             r.ID,
+		Title:          r.Title,
+		Type:           r.LinkType,
+		Status:         "revoked",
+		Recipient:      r.RecipientEmail,
+		SenderEmail:    r.SenderEmail,
+		SenderName:     r.SenderName,
+		Accesses:       r.AccessCount,
+		MaxAccesses:    r.MaxAccessCount,
+		CreatedAt:      r.CreatedAt,
+		ExpiresAt:      r.ExpiresAt,
+		Targets:        targetRows(r.Targets, names),
+		Authenticators: authenticatorWords(r.Authenticators),
+		Revoked:        console.RevokedVM{At: r.RevokedAt, By: r.RevokedBy, Via: r.RevokedVia},
+	}
+	if r.LastAccessedAt != nil {
+		vm.LastAccess = *r.LastAccessedAt
+	}
+	handles, err := c.mayHandle(ec, r.ID)
+	if err != nil {
+		return console.LinkDetailVM{}, err
+	}
+	vm.History = c.linkHistory(ec, r.ID, handles)
+	return vm, nil
+}
+
+// targetRows names a link's shared items; ids without a name were deleted since.
+func targetRows(ids []string, names map[string]api.Object) []console.TargetVM {
+	var out []console.TargetVM
+	for _, t := range ids {
+		o, ok := names[t]
+		out = append(out, console.TargetVM{ID: t, Name: o.Name, Type: o.Type, Missing: !ok})
+	}
+	return out
+}
+
+// authenticatorWords says how recipients prove who they are, for people.
+func authenticatorWords(auths []api.Authenticator) []string {
+	var out []string
+	for _, a := range auths {
+		switch a.AuthType {
+		case "email_otp":
+			out = append(out, "email code to "+a.AuthContext)
+		case "sms_otp":
+			out = append(out, "text code to "+a.AuthContext)
+		case "password":
+			out = append(out, "password")
+		default:
+			out = append(out, a.AuthType)
+		}
+	}
+	return out
 }
 
 func orTitle(t string) string {
@@ -75,11 +133,58 @@ func orTitle(t string) string {
 	return t
 }
 
-// showLink handles GET /links/:id.
+// showLink handles GET /links/:id: a link, or what stays of it once revoked, with its history; with
+// ?older=N, the page of history before event N (only that part for htmx, which adds it below).
 func (c *Console) showLink(ec *echo.Context) error {
-	vm, err := c.linkDetail(ec, ec.Param("id"))
+	id := ec.Param("id")
+	vm, err := c.linkDetail(ec, id)
+	if api.IsStatus(err, "NotFound") {
+		// Gone from link/get, as on Pangea: revoked links are kept apart, for the retention period.
+		// Anything but a record of it (never revoked, purged, a server without the extension) is the
+		// link's own "not found".
+		if rvm, rerr := c.revokedLinkDetail(ec, id); rerr == nil {
+			vm, err = rvm, nil
+		} else if !api.IsStatus(rerr, "NotFound") {
+			c.log.WarnContext(ec.Request().Context(), "revoked link", "link", id, "err", rerr)
+		}
+	}
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, console.LinkDetail(vm))
+	var part templ.Component
+	if ec.QueryParam("older") != "" {
+		part = console.HistoryPage(vm.History, true)
+	}
+	return c.renderWholeOrPart(ec, http.StatusOK, console.LinkDetail(vm), part)
+}
+
+// historyPageSize is how many events the link page shows at a time.
+const historyPageSize = 25
+
+// linkHistory is the page of a link's timeline the request asks for (?older=N: the events before
+// event N), newest first. The page still shows when the history cannot be had (Pangea's hosted
+// service has no such endpoint), saying so.
+func (c *Console) linkHistory(ec *echo.Context, id string, mayExport bool) console.HistoryVM {
+	vm := console.HistoryVM{LinkID: id}
+	if mayExport {
+		vm.CSVURL = "/links/" + id + "/history.csv"
+	}
+	req := api.LinkEventsRequest{ID: id, Size: historyPageSize, Order: "desc"}
+	// The cursor is an event's sequence number: anything else is ignored, not an error page.
+	if n, err := strconv.ParseInt(ec.QueryParam("older"), 10, 64); err == nil && n > 0 {
+		req.Last, vm.Older = strconv.FormatInt(n, 10), true
+	}
+	res, err := c.api.LinkEvents(ec.Request().Context(), req)
+	if err != nil {
+		c.log.WarnContext(ec.Request().Context(), "link history", "link", id, "err", err)
+		vm.Unavailable = true
+		return vm
+	}
+	for _, ev := range res.Events {
+		vm.Events = append(vm.Events, eventRow(ev))
+	}
+	if res.Last != "" {
+		vm.OlderURL = "/links/" + id + "?older=" + res.Last
+	}
+	return vm
 }

@@ -11,11 +11,13 @@ import (
 type eventStore interface {
 	RecordEvents(ctx context.Context, evs []Event) error
 	RecordExpired(ctx context.Context, ev Event) (bool, error)
-	// LinkEvents returns up to limit events of a link with sequence after after, oldest first.
-	LinkEvents(ctx context.Context, bucketID, linkID string, after int64, limit int) ([]Event, error)
+	// LinkEvents returns up to limit events of a link with sequence after after, oldest first; with
+	// newestFirst, those before after (0: from the newest), newest first.
+	LinkEvents(ctx context.Context, bucketID, linkID string, after int64, limit int, newestFirst bool) ([]Event, error)
 	// UnnotedExpiredLinks returns up to limit links expired at now whose expiry is not recorded yet.
 	UnnotedExpiredLinks(ctx context.Context, now int64, limit int) ([]Link, error)
-	// PurgeEvents deletes events from before a time whose link no longer exists.
+	// PurgeEvents deletes events from before a time whose link no longer exists and has no tombstone
+	// (a revoked link's history goes with its tombstone, see revokedStore).
 	PurgeEvents(ctx context.Context, before int64) (int, error)
 }
 
@@ -211,12 +213,14 @@ func (s *Service) refused(ctx context.Context, l Link, err error) {
 }
 
 // EventsRequest asks for a page of one link's events, oldest first, after the event with sequence
-// After (0: from the start).
+// After (0: from the start); with NewestFirst, newest first, before After (0: from the newest), as a
+// timeline shows them.
 type EventsRequest struct {
-	BucketID string
-	LinkID   string
-	After    int64
-	Size     int
+	BucketID    string
+	LinkID      string
+	After       int64
+	Size        int
+	NewestFirst bool
 }
 
 // MaxEventsPage is the largest page of events one request may ask for.
@@ -235,7 +239,7 @@ func (s *Service) LinkEvents(ctx context.Context, r EventsRequest) (evs []Event,
 	if r.Size > MaxEventsPage {
 		return nil, false, Invalid("BadFormat", "/size", "must be at most 1000")
 	}
-	evs, err = s.store.LinkEvents(ctx, bucketID, r.LinkID, r.After, r.Size+1)
+	evs, err = s.store.LinkEvents(ctx, bucketID, r.LinkID, r.After, r.Size+1, r.NewestFirst)
 	if err != nil {
 		return nil, false, err
 	}

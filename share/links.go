@@ -14,8 +14,9 @@ type linkStore interface {
 	Link(ctx context.Context, bucketID, id string) (Link, error)
 	LinksByID(ctx context.Context, bucketID string, ids []string) ([]Link, error)
 	ListLinks(ctx context.Context, q ListQuery) ([]Link, Count, error)
-	// DeleteLinks deletes links and stores their events, all or nothing.
-	DeleteLinks(ctx context.Context, bucketID string, ids []string, evs []Event) ([]Link, error)
+	// DeleteLinks deletes links, keeps their tombstones (see Tombstone) and stores their events, all or
+	// nothing.
+	DeleteLinks(ctx context.Context, bucketID string, ids []string, evs []Event, r Revocation) ([]Link, error)
 	SetLinkRecipients(ctx context.Context, bucketID string, updates []LinkRecipient) ([]Link, error)
 }
 
@@ -138,7 +139,9 @@ func linkSortValue(l Link, field string, _ FieldKind) any {
 	}
 }
 
-// DeleteLinks revokes links at once and returns them. Unknown ids fail the whole request.
+// DeleteLinks revokes links at once and returns them. Unknown ids fail the whole request. What stays of
+// each (see RevokedLink) names who revoked it: the actor in ctx (WithActor), else the API token's name
+// (WithTokenName).
 func (s *Service) DeleteLinks(ctx context.Context, bucketID string, ids []string) ([]Link, error) {
 	bucketID, err := s.bucket(ctx, bucketID)
 	if err != nil {
@@ -148,13 +151,15 @@ func (s *Service) DeleteLinks(ctx context.Context, bucketID string, ids []string
 	if err := s.requireLinks(ctx, bucketID, ids, func(i int) string { return fmt.Sprintf("/ids/%d", i) }); err != nil {
 		return nil, err
 	}
+	rev := s.revocation(ctx)
 	evs := make([]Event, len(ids))
 	for i, id := range ids {
 		evs[i] = s.event(ctx, Link{ID: id, BucketID: bucketID}, EventRevoked)
+		evs[i].Actor, evs[i].At = rev.By, rev.At
 	}
 	var links []Link
 	err = s.roomToDelete(func() error {
-		links, err = s.store.DeleteLinks(ctx, bucketID, ids, evs)
+		links, err = s.store.DeleteLinks(ctx, bucketID, ids, evs, rev)
 		return err
 	})
 	if isNotFound(err) {

@@ -10,6 +10,7 @@ type Store interface {
 	expiryStore
 	uploadStore
 	linkStore
+	revokedStore
 	accessStore
 	sweepStore
 	tokenStore

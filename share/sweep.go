@@ -22,8 +22,8 @@ type SweepOptions struct {
 	// TempAge is how old an unfinished upload's temp file (or a blob without a row) must be before it
 	// is removed: younger ones may belong to an upload still running. Default one hour.
 	TempAge time.Duration
-	// LinkRetention is how long an expired link is kept (the console still shows it as expired).
-	// Default 30 days.
+	// LinkRetention is how long an expired link is kept (the console still shows it as expired), and
+	// how long a revoked link's tombstone and history are. Default 30 days.
 	LinkRetention time.Duration
 }
 
@@ -33,8 +33,9 @@ type SweepReport struct {
 	OrphanBlobs  int   // file bytes no object points at (a crash between the row and the bytes)
 	ExpiredFiles int   // objects whose file_ttl ran out (folders count once, with their contents)
 	ExpiredLinks int   // links expired longer than the retention
+	RevokedLinks int   // tombstones of links revoked longer ago than the retention (their events count in Events)
 	LinksExpired int   // links whose expiry was recorded in their history in this pass
-	Events       int   // link events older than the retention whose link is gone
+	Events       int   // events of links that are gone: older than the retention, or with their tombstone
 	UploadURLs   int   // upload URLs (put-url, post-url) past their expiry
 	FreedBytes   int64 // bytes of temp files and orphaned blobs
 	Skipped      bool  // another instance was sweeping: this pass did nothing
@@ -126,8 +127,15 @@ func (s *Service) sweep(ctx context.Context, opt SweepOptions) (SweepReport, err
 	if err != nil {
 		errs = append(errs, fmt.Errorf("expired links: %w", err))
 	}
+	// Tombstones go with every event of their link, whatever its age; then the events of links gone
+	// without a tombstone (expired and deleted above, or revoked before tombstones were kept).
+	links, evs, err := s.store.PurgeRevokedLinks(ctx, Micros(now.Add(-opt.LinkRetention)))
+	rep.RevokedLinks, rep.Events = links, evs
+	if err != nil {
+		errs = append(errs, fmt.Errorf("revoked links: %w", err))
+	}
 	n, err = s.store.PurgeEvents(ctx, Micros(now.Add(-opt.LinkRetention)))
-	rep.Events = n
+	rep.Events += n
 	if err != nil {
 		errs = append(errs, fmt.Errorf("link events: %w", err))
 	}

@@ -21,6 +21,23 @@ document.addEventListener("click", (ev) => {
   }
 });
 
+// A select marked data-navigate leaves the page's in-place updates: the form is sent as a plain GET
+// (the revoked links' Status goes back to the Links page, whose filters differ).
+document.addEventListener("change", (ev) => {
+  const select = ev.target.closest && ev.target.closest("select[data-navigate]");
+  if (select && select.form) select.form.submit();
+});
+
+// Older events added below a link's timeline take the focus, so keyboard and screen reader users
+// continue where they are instead of at the top of the page.
+document.addEventListener("htmx:afterSettle", () => {
+  const added = document.querySelector("[data-history-added]");
+  if (added) {
+    added.removeAttribute("data-history-added");
+    added.focus();
+  }
+});
+
 document.addEventListener("submit", (ev) => {
   const question = ev.target.getAttribute("data-confirm");
   if (question && !window.confirm(question)) ev.preventDefault();

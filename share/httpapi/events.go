@@ -9,9 +9,9 @@ import (
 	"github.com/sharedesk/sharedesk/share"
 )
 
-// linkEvents handles POST /v1/ext/link/events (sharedesk extension): a page of a link's history. The
-// cursor is the sequence number of the page's last event; any other value is refused. It reaches only
-// that link's events, which the token may read anyway.
+// linkEvents handles POST /v1/ext/link/events (sharedesk extension): a page of a link's history,
+// oldest first, or newest first with order desc. The cursor is the sequence number of the page's last
+// event; any other value is refused. It reaches only that link's events, which the token may read anyway.
 func (s *Server) linkEvents(ctx context.Context, req *api.LinkEventsRequest) (any, string, error) {
 	var after int64
 	if req.Last != "" {
@@ -23,7 +23,8 @@ func (s *Server) linkEvents(ctx context.Context, req *api.LinkEventsRequest) (an
 	}
 	evs, more, err := s.svc.LinkEvents(
 		ctx,
-		share.EventsRequest{BucketID: req.BucketID, LinkID: req.ID, After: after, Size: req.Size},
+		share.EventsRequest{BucketID: req.BucketID, LinkID: req.ID, After: after, Size: req.Size,
+			NewestFirst: req.Order == "desc"},
 	)
 	if err != nil {
 		return nil, "", err

@@ -15,6 +15,7 @@ var fuzzPaths = []string{
 	"/v1/share/link/create", "/v1/share/link/get", "/v1/share/link/list", "/v1/share/link/delete",
 	"/v1/share/link/send", "/v1/buckets", "/v1/folder/create", "/v1/get", "/v1/list", "/v1/delete",
 	"/v1/update", "/v1/get_archive", "/v1/put",
+	"/v1/ext/link/events", "/v1/ext/link/revoked/list", "/v1/ext/link/revoked/get",
 }
 
 // FuzzRequest sends arbitrary bodies to every endpoint of a real server (SQLite and PostgreSQL) and
@@ -28,6 +29,7 @@ func FuzzRequest(f *testing.F) {
 		`{"filter":{"expires_at":"9999-12-31T23:59:59.999999999Z"}}`, `{"filter":{"tags":[1,2]}}`,
 		`{"filter":{"title":"a\u0000b"}}`, `{"order_by":"target","order":"desc","size":2147483647}`,
 		`{"size":-1}`, `{"size":99999999999}`, `{"last":"e30.AAAA"}`, `{"last":"....."}`,
+		`{"search":["%_\\",""]}`, `{"search":"kim"}`, `{"order":"desc","last":"99999999999999999999"}`,
 		`{"id":"psl_` + strings.Repeat("a", 32) + `"}`, `{"ids":["a","a","a"]}`,
 		`{"links":[{"id":"psl_x","email":"a@b.c"}],"sender_email":"x@y.z"}`, `{"name":"..","folder":"/../.."}`,
 		`{"folder":"////"}`, `{"id":"pos_x","name":"ok","parent_id":"pos_x"}`, `{"ids":["pos_x"],"transfer_method":"multipart"}`,

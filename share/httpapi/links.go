@@ -63,8 +63,12 @@ func (s *Server) linkList(ctx context.Context, req *api.LinkListRequest) (any, s
 		), nil
 }
 
-// linkDelete handles POST /v1/share/link/delete.
+// linkDelete handles POST /v1/share/link/delete. ext_revoked_by (an extension) names who revokes, for
+// the revoked links' record; without it the token's name does.
 func (s *Server) linkDelete(ctx context.Context, req *api.LinkDeleteRequest) (any, string, error) {
+	if req.ExtRevokedBy != "" {
+		ctx = share.WithActor(ctx, req.ExtRevokedBy)
+	}
 	links, err := s.svc.DeleteLinks(ctx, req.BucketID, req.IDs)
 	if err != nil {
 		return nil, "", err

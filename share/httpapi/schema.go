@@ -303,7 +303,11 @@ func schemas() map[string]*field {
 		"share/link/create": withCommon(map[string]*field{"links": array(linkItem, 1, 100).req()}),
 		"share/link/get":    withCommon(map[string]*field{"id": str(1, 64).req()}),
 		"share/link/list":   withCommon(listProps()),
-		"share/link/delete": withCommon(map[string]*field{"ids": array(str(1, 64), 1, 100).req()}),
+		"share/link/delete": withCommon(map[string]*field{
+			"ids": array(str(1, 64), 1, 100).req(),
+			// sharedesk extension: who revokes, for the revoked links' record and history.
+			"ext_revoked_by": str(0, 254),
+		}),
 		"share/link/send": withCommon(map[string]*field{
 			"links": array(
 				object(map[string]*field{"id": str(1, 64).req(), "email": str(1, 254).req()}),
@@ -314,9 +318,13 @@ func schemas() map[string]*field {
 			"sender_name":  str(0, 256),
 		}),
 		"buckets": withCommon(map[string]*field{}),
-		"ext/link/events": withCommon(
-			map[string]*field{"id": str(1, 64).req(), "last": str(0, 20), "size": integer(1)},
-		),
+		"ext/link/events": withCommon(map[string]*field{
+			"id": str(1, 64).req(), "last": str(0, 20), "size": integer(1), "order": enum("asc", "desc"),
+		}),
+		"ext/link/revoked/list": withCommon(map[string]*field{
+			"search": array(str(1, 256), 0, 10), "last": str(1, 4096), "size": integer(1),
+		}),
+		"ext/link/revoked/get": withCommon(map[string]*field{"id": str(1, 64).req()}),
 		"folder/create": withCommon(map[string]*field{
 			"name": str(
 				0,

@@ -76,7 +76,10 @@ func (s *Server) Register(mux *http.ServeMux) {
 		"put":               s.put,
 		"get":               s.get,
 		"get_archive":       s.getArchive,
-		"ext/link/events":   jsonEndpoint(s, "ext/link/events", s.linkEvents), // sharedesk extension
+		// sharedesk extensions
+		"ext/link/events":       jsonEndpoint(s, "ext/link/events", s.linkEvents),
+		"ext/link/revoked/list": jsonEndpoint(s, "ext/link/revoked/list", s.revokedList),
+		"ext/link/revoked/get":  jsonEndpoint(s, "ext/link/revoked/get", s.revokedGet),
 	}
 	for path, h := range routes {
 		h := s.authenticated(h)
@@ -224,7 +227,8 @@ func (s *Server) authenticated(next http.Handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, t)))
+		ctx := share.WithTokenName(context.WithValue(r.Context(), tokenKey{}, t), t.Name)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

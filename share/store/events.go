@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/webhooks"
@@ -108,19 +109,25 @@ func (s *DB) RecordExpired(ctx context.Context, ev share.Event) (bool, error) {
 	return stored && err == nil, err
 }
 
-// LinkEvents returns a page of one link's events, oldest first.
-func (s *DB) LinkEvents(ctx context.Context, bucketID, linkID string, after int64, limit int) ([]share.Event, error) {
-	rows, err := s.db.QueryContext(
-		ctx,
-		s.q(
-			"SELECT "+eventCols+" FROM link_events WHERE link_id = ? AND bucket_id = ? AND seq > ? "+
-				"ORDER BY seq LIMIT ?",
-		),
-		linkID,
-		bucketID,
-		after,
-		limit,
-	)
+// LinkEvents returns a page of one link's events, oldest first after after, or newest first before
+// it (before everything when after is 0).
+func (s *DB) LinkEvents(
+	ctx context.Context,
+	bucketID, linkID string,
+	after int64,
+	limit int,
+	newestFirst bool,
+) ([]share.Event, error) {
+	q := "SELECT " + eventCols + " FROM link_events WHERE link_id = ? AND bucket_id = ? AND seq > ? " +
+		"ORDER BY seq LIMIT ?"
+	if newestFirst {
+		q = "SELECT " + eventCols + " FROM link_events WHERE link_id = ? AND bucket_id = ? AND seq < ? " +
+			"ORDER BY seq DESC LIMIT ?"
+		if after <= 0 {
+			after = math.MaxInt64
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(q), linkID, bucketID, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -150,13 +157,15 @@ func (s *DB) UnnotedExpiredLinks(ctx context.Context, now int64, limit int) ([]s
 	)
 }
 
-// PurgeEvents deletes events older than before whose link is gone (revoked, or expired and removed).
+// PurgeEvents deletes events older than before whose link is gone (expired and removed, or revoked)
+// and has no tombstone: a revoked link's history stays whole while its tombstone does.
 func (s *DB) PurgeEvents(ctx context.Context, before int64) (int, error) {
 	res, err := s.exec(
 		ctx,
 		s.db,
 		"DELETE FROM link_events WHERE at < ? AND "+
-			"NOT EXISTS (SELECT 1 FROM links WHERE links.id = link_events.link_id)",
+			"NOT EXISTS (SELECT 1 FROM links WHERE links.id = link_events.link_id) AND "+
+			"NOT EXISTS (SELECT 1 FROM revoked_links WHERE revoked_links.id = link_events.link_id)",
 		before,
 	)
 	if err != nil {

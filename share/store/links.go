@@ -162,8 +162,15 @@ func (s *DB) ListLinks(ctx context.Context, q share.ListQuery) ([]share.Link, sh
 }
 
 // DeleteLinks deletes the links with the given ids and returns them. If any id is missing nothing is
-// deleted and share.ErrNotFound is returned. The events are stored in the same transaction.
-func (s *DB) DeleteLinks(ctx context.Context, bucketID string, ids []string, evs []share.Event) ([]share.Link, error) {
+// deleted and share.ErrNotFound is returned. Their tombstones and the events are stored in the same
+// transaction.
+func (s *DB) DeleteLinks(
+	ctx context.Context,
+	bucketID string,
+	ids []string,
+	evs []share.Event,
+	r share.Revocation,
+) ([]share.Link, error) {
 	var out []share.Link
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -177,6 +184,9 @@ func (s *DB) DeleteLinks(ctx context.Context, bucketID string, ids []string, evs
 		args := append([]any{bucketID}, toAny(ids)...)
 		q := "DELETE FROM links WHERE bucket_id = ? AND id IN (" + placeholders(len(ids)) + ")"
 		if _, err = s.exec(ctx, tx, q, args...); err != nil {
+			return err
+		}
+		if err := s.insertTombstones(ctx, tx, out, r); err != nil {
 			return err
 		}
 		return s.insertEvents(ctx, tx, evs)

@@ -80,6 +80,8 @@ type LinkDetailVM struct {
 	CanRevokeThis, CanSendThis                                                bool
 	SendTo, SendName                                                          string
 	SendError                                                                 string
+	Revoked                                                                   RevokedVM // Status "revoked"
+	History                                                                   HistoryVM
 }
 
 // TargetVM is a shared file or folder.
@@ -224,4 +226,50 @@ func WithParam(u, key, value string) string {
 	}
 	p.RawQuery = q.Encode()
 	return p.String()
+}
+
+// RevokedVM says when and by whom a link was revoked.
+type RevokedVM struct {
+	At  time.Time
+	By  string // a staff email, or an API token's name
+	Via string // the API token's name
+}
+
+// HistoryVM is one page of a link's timeline, newest first.
+type HistoryVM struct {
+	LinkID      string
+	Events      []EventRow
+	OlderURL    string // the next page, older events; "" on the last
+	Older       bool   // this page is not the newest: offer the way back
+	CSVURL      string // the whole history as CSV; "" when this person may not export it
+	Unavailable bool   // the share service did not give the history (Pangea's hosted service has none)
+}
+
+// EventRow is one thing that happened to a link, worded for people.
+type EventRow struct {
+	Type    string // the API's event type, for styling and tests
+	What    string // "Downloaded report.pdf", "Wrong password", …
+	Who     string // "Recipient", a staff email, an API token's name, or ""
+	Client  string // the network address it came from
+	Outcome string // "", failed or refused
+	At      time.Time
+}
+
+// RevokedLinksVM is the Links page filtered to revoked links.
+type RevokedLinksVM struct {
+	Page
+	Filter  LinkFilter
+	Rows    []RevokedRow
+	Count   int
+	NextURL string
+	PrevURL string
+	Now     time.Time
+}
+
+// RevokedRow is one revoked link in the list.
+type RevokedRow struct {
+	LinkRow
+	People    []string // the addresses and phone numbers it was for
+	RevokedAt time.Time
+	RevokedBy string
 }

@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/views/console"
+)
+
+// listRevokedLinks handles GET /links?status=revoked: links revoked within the retention period, newest
+// revocation first, searched by title and people (the search box and the recipient field, both
+// case-insensitive substrings of the title or any address, phone number or name on the link).
+func (c *Console) listRevokedLinks(ec *echo.Context, f console.LinkFilter) error {
+	// Only what applies to revoked links stays in the view (and so in its URL).
+	f = console.LinkFilter{Status: "revoked", Q: f.Q, Recipient: f.Recipient, Size: f.Size, Last: f.Last,
+		Prev: f.Prev, Sort: "revoked_at", Order: "desc"}
+	req := api.RevokedListRequest{Size: f.Size, Last: f.Last}
+	for _, term := range []string{f.Q, f.Recipient} {
+		if term != "" {
+			req.Search = append(req.Search, term)
+		}
+	}
+	ctx := ec.Request().Context()
+	res, err := c.api.RevokedList(ctx, req)
+	if api.IsStatus(err, "ValidationError") && f.Last != "" {
+		// A stale or foreign cursor: start the listing again rather than fail.
+		f.Last, f.Prev, req.Last = "", nil, ""
+		res, err = c.api.RevokedList(ctx, req)
+	}
+	if err != nil {
+		return err
+	}
+	links := make([]api.ShareLink, len(res.RevokedLinks))
+	for i, r := range res.RevokedLinks {
+		links[i] = api.ShareLink{Targets: r.Targets}
+	}
+	names, err := c.objectNames(ec, links)
+	if err != nil {
+		return err
+	}
+	vm := console.RevokedLinksVM{
+		Page:   c.page(ec, "Revoked links", "links"),
+		Filter: f,
+		Count:  res.Count,
+		Now:    c.opt.Now(),
+	}
+	for _, r := range res.RevokedLinks {
+		row := console.RevokedRow{
+			LinkRow: console.LinkRow{ID: r.ID, Status: "revoked", Title: r.Title, Type: r.LinkType,
+				Recipient: r.RecipientEmail, Accesses: r.AccessCount, MaxAccesses: r.MaxAccessCount,
+				ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt},
+			RevokedAt: r.RevokedAt,
+			RevokedBy: r.RevokedBy,
+		}
+		if r.LastAccessedAt != nil {
+			row.LastAccess = *r.LastAccessedAt
+		}
+		for _, t := range r.Targets {
+			if o, ok := names[t]; ok {
+				row.Targets = append(row.Targets, o.Name)
+			} else {
+				row.Targets = append(row.Targets, "(deleted)")
+			}
+		}
+		row.People = linkPeople(r)
+		vm.Rows = append(vm.Rows, row)
+	}
+	// Back goes through the cursors already seen, kept in the URL; "-" stands for the first page.
+	if res.Last != "" {
+		next := f
+		cur := f.Last
+		if cur == "" {
+			cur = "-"
+		}
+		next.Prev, next.Last = append(append([]string(nil), f.Prev...), cur), res.Last
+		vm.NextURL = revokedURL(next)
+	}
+	if len(f.Prev) > 0 {
+		back := f
+		back.Last, back.Prev = f.Prev[len(f.Prev)-1], f.Prev[:len(f.Prev)-1]
+		if back.Last == "-" {
+			back.Last = ""
+		}
+		vm.PrevURL = revokedURL(back)
+	}
+	whole := console.RevokedLinks(vm)
+	if r := ec.Request(); r.Header.Get("HX-Request") == "true" && !onRevokedList(r.Header.Get("HX-Current-URL")) {
+		// An in-place update asked from the Links page (its Status switched to Revoked): its filters do
+		// not apply here, so the whole main part is replaced, with this page's own filters.
+		h := ec.Response().Header()
+		h.Set("HX-Retarget", "main")
+		h.Set("HX-Reselect", "main")
+		h.Set("HX-Reswap", "outerHTML")
+		return c.renderWholeOrPart(ec, http.StatusOK, whole, nil)
+	}
+	return c.renderWholeOrPart(ec, http.StatusOK, whole, console.RevokedResults(vm))
+}
+
+// onRevokedList reports whether the page an htmx request came from is this list (its own filters and
+// pager update the results in place).
+func onRevokedList(current string) bool {
+	u, err := url.Parse(current)
+	return err == nil && u.Path == "/links" && u.Query().Get("status") == "revoked"
+}
+
+// linkPeople lists everyone a revoked link was for: the address it was sent to and those of its codes.
+func linkPeople(r api.RevokedLink) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	add(r.RecipientEmail)
+	for _, a := range r.Authenticators {
+		if a.AuthType == "email_otp" || a.AuthType == "sms_otp" {
+			add(a.AuthContext)
+		}
+	}
+	return out
+}
+
+// revokedURL is the revoked list with its whole view in the query.
+func revokedURL(f console.LinkFilter) string {
+	q := url.Values{"status": {"revoked"}}
+	if f.Q != "" {
+		q.Set("q", f.Q)
+	}
+	if f.Recipient != "" {
+		q.Set("recipient", f.Recipient)
+	}
+	if f.Size != 25 {
+		q.Set("size", strconv.Itoa(f.Size))
+	}
+	if f.Last != "" {
+		q.Set("last", f.Last)
+	}
+	for _, p := range f.Prev {
+		q.Add("prev", p)
+	}
+	return "/links?" + q.Encode()
+}
