@@ -77,6 +77,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		"get":               s.get,
 		"get_archive":       s.getArchive,
 		"ext/link/events":   jsonEndpoint(s, "ext/link/events", s.linkEvents), // sharedesk extension
+		"ext/link/update":   jsonEndpoint(s, "ext/link/update", s.linkUpdate), // sharedesk extension
 	}
 	for path, h := range routes {
 		h := s.authenticated(h)
