@@ -46,16 +46,8 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM,
 		vm.Targets = append(vm.Targets, console.TargetVM{ID: t, Name: o.Name, Type: o.Type, Missing: !ok})
 	}
 	for _, a := range l.Authenticators {
-		switch a.AuthType {
-		case "email_otp":
-			vm.Authenticators = append(vm.Authenticators, "email code to "+a.AuthContext)
-		case "sms_otp":
-			vm.Authenticators = append(vm.Authenticators, "text code to "+a.AuthContext)
-		case "password":
-			vm.Authenticators = append(vm.Authenticators, "password")
-		default:
-			vm.Authenticators = append(vm.Authenticators, a.AuthType)
-		}
+		vm.Authenticators = append(vm.Authenticators, authenticatorLabel(a))
+		vm.OpensByEmailCode = vm.OpensByEmailCode || a.AuthType == "email_otp"
 	}
 	s := staffOf(ec)
 	vm.SendName = s.Name
@@ -65,7 +57,21 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM,
 	}
 	vm.CanRevokeThis = handles && auth.CanRevoke(s.Role)
 	vm.CanSendThis = handles && s.Can(auth.Send)
+	vm.CanEditThis = vm.CanSendThis // who may send a link may change who can open it, and until when
 	return vm, nil
+}
+
+// authenticatorLabel says how a recipient proves who they are with a.
+func authenticatorLabel(a api.Authenticator) string {
+	switch a.AuthType {
+	case "email_otp":
+		return "email code to " + a.AuthContext
+	case "sms_otp":
+		return "text code to " + a.AuthContext
+	case "password":
+		return "password"
+	}
+	return a.AuthType
 }
 
 func orTitle(t string) string {
