@@ -104,7 +104,7 @@ func TestSendToSeveral(t *testing.T) {
 	// A link that opens with a password: sent as it is, and the page says why.
 	pw := sharetest.Must(e.share.Client.LinkCreate(context.Background(), api.LinkCreateRequest{Links: []api.LinkCreateItem{{
 		Targets: links[0].Targets, Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "long enough"}}}}}))(t).ShareLinkObjects[0]
-	if got := hal.get("/links/" + pw.ID).text(t, "send-help"); !strings.Contains(got, "opens with a password or a text code") {
+	if got := hal.get("/links/"+pw.ID).text(t, "send-help"); !strings.Contains(got, "opens with a password or a text code") {
 		t.Errorf("send help of a password link: got %q", got)
 	}
 	sent := hal.post("/links/"+pw.ID+"/send", url.Values{"email": {"three@example.com"}})

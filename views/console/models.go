@@ -242,17 +242,17 @@ type CreatedRow struct {
 // EditLinkVM is the form that changes a link's expiry, openings and recipients.
 type EditLinkVM struct {
 	Page
-	ID, Title          string
-	ExpiresAt          time.Time
-	Accesses           int
-	MaxAccesses        int
-	MaxAccessLimit     int
-	Recipients         []EditRecipient // email and phone ways in, each removable
-	HasPassword        bool
-	Form               EditLinkForm
-	Errors             FormErrors
-	MinDate, MaxDate   string
-	MaxDays            int
+	ID, Title        string
+	ExpiresAt        time.Time
+	Accesses         int
+	MaxAccesses      int
+	MaxAccessLimit   int
+	Recipients       []EditRecipient // email and phone ways in, each removable
+	HasPassword      bool
+	Form             EditLinkForm
+	Errors           FormErrors
+	MinDate, MaxDate string
+	MaxDays          int
 }
 
 // EditRecipient is one email or phone that can open the link.
@@ -263,8 +263,8 @@ type EditRecipient struct {
 
 // EditLinkForm is what the edit form posts, kept as typed.
 type EditLinkForm struct {
-	ExpiresOn string   // yyyy-mm-dd, or "" to keep the expiry
-	TZOffset  string   // minutes east of UTC (set by script)
+	ExpiresOn string // yyyy-mm-dd, or "" to keep the expiry
+	TZOffset  string // minutes east of UTC (set by script)
 	MaxAccess string
 	AddEmails string
 	AddPhones string
