@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -477,7 +479,9 @@ func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm, in, sear
 	return vm, nil
 }
 
-// selectedObjects names the chosen targets, in the order chosen; one deleted meanwhile is left out.
+// selectedObjects names the chosen targets, by name (the form posts them in page order, which moves
+// as folders are opened: a list in a fixed order is easier to check); one deleted meanwhile is left
+// out.
 func (c *Console) selectedObjects(ctx context.Context, ids []string) ([]console.FileRow, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -496,6 +500,9 @@ func (c *Console) selectedObjects(ctx context.Context, ids []string) ([]console.
 			out = append(out, console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Folder: o.Folder})
 		}
 	}
+	slices.SortStableFunc(out, func(a, b console.FileRow) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Folder, b.Folder))
+	})
 	return out, nil
 }
 

@@ -274,7 +274,7 @@ func TestChooserKeepsSelection(t *testing.T) {
 	}
 	p = browse("open", y2026.ID)
 	p = browse("target", nda.ID, "open", "/") // tick nda.pdf, then All files by the breadcrumb
-	if got, want := p.texts(t, "selected-name"), []string{"readme.txt", "nda.pdf"}; !slices.Equal(got, want) {
+	if got, want := p.texts(t, "selected-name"), []string{"nda.pdf", "readme.txt"}; !slices.Equal(got, want) {
 		t.Errorf("selection after going up: got %q, want %q", got, want)
 	}
 	if got := p.text(t, "selection-count"); got != "2 selected" {
@@ -283,7 +283,7 @@ func TestChooserKeepsSelection(t *testing.T) {
 	p = browse("search", "msa", "op", "search")
 	form.Del("search")
 	p = browse("target", msa.ID, "unselect", readme.ID)
-	if got, want := p.texts(t, "selected-name"), []string{"nda.pdf", "msa.pdf"}; !slices.Equal(got, want) {
+	if got, want := p.texts(t, "selected-name"), []string{"msa.pdf", "nda.pdf"}; !slices.Equal(got, want) {
 		t.Errorf("after ticking msa.pdf in a search and removing readme.txt: got %q, want %q", got, want)
 	}
 	created := sam.post("/links/new", form)
