@@ -21,8 +21,8 @@ type Batch struct {
 // was claimed before (by anyone), so the caller creates nothing. One conditional insert: two posts of
 // the same form racing each other cannot both win.
 func (d *DB) ClaimBatch(ctx context.Context, id, subject string, at int64) (bool, error) {
-	res, err := d.db.ExecContext(ctx, d.q("INSERT INTO console_link_batches (id, subject, created_at) VALUES (?, ?, ?) "+
-		"ON CONFLICT DO NOTHING"), id, subject, at)
+	res, err := d.db.ExecContext(ctx, d.q("INSERT INTO console_link_batches (id, subject, created_at) "+
+		"VALUES (?, ?, ?) ON CONFLICT DO NOTHING"), id, subject, at)
 	if err != nil {
 		return false, err
 	}
@@ -32,7 +32,8 @@ func (d *DB) ClaimBatch(ctx context.Context, id, subject string, at int64) (bool
 
 // FinishBatch stores the result of a claimed batch and marks it done.
 func (d *DB) FinishBatch(ctx context.Context, id, result string) error {
-	_, err := d.db.ExecContext(ctx, d.q("UPDATE console_link_batches SET done = 1, result = ? WHERE id = ?"), result, id)
+	_, err := d.db.ExecContext(ctx, d.q("UPDATE console_link_batches SET done = 1, result = ? WHERE id = ?"),
+		result, id)
 	return err
 }
 

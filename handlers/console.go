@@ -207,7 +207,8 @@ func (c *Console) flashField(ec *echo.Context, field, value, msg string) {
 	if sess == nil {
 		return
 	}
-	raw, _ := json.Marshal(console.FieldFlash{Field: field, Value: applog.Clip(value, 512), Message: applog.Clip(msg, 1024)})
+	raw, _ := json.Marshal(console.FieldFlash{Field: field, Value: applog.Clip(value, 512),
+		Message: applog.Clip(msg, 1024)})
 	sess.AddFlash(string(raw), "field")
 	if err := sess.Save(ec.Request(), ec.Response()); err != nil {
 		c.log.WarnContext(ec.Request().Context(), "save flash", "err", err)

@@ -501,7 +501,8 @@ func (c *Console) selectedObjects(ctx context.Context, ids []string) ([]console.
 		}
 	}
 	slices.SortStableFunc(out, func(a, b console.FileRow) int {
-		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Folder, b.Folder))
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)),
+			strings.Compare(a.Folder, b.Folder))
 	})
 	return out, nil
 }

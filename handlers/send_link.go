@@ -59,7 +59,9 @@ func (c *Console) sendLink(ec *echo.Context) error {
 			return derr
 		}
 		vm.SendTo, vm.SendName = raw, name
-		vm.SendErrors = console.FormErrors{{Field: "send-to", Label: "Recipient emails", Message: sendProblem(ae, emails)}}
+		vm.SendErrors = console.FormErrors{
+			{Field: "send-to", Label: "Recipient emails", Message: sendProblem(ae, emails)},
+		}
 		return c.render(ec, http.StatusBadRequest, console.LinkDetail(vm))
 	}
 	if err != nil {

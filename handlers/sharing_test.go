@@ -272,7 +272,9 @@ func TestChooserKeepsSelection(t *testing.T) {
 	if got, want := p.text(t, "chooser-crumbs"), "All files / Contracts"; got != want {
 		t.Errorf("crumbs: got %q, want %q", got, want)
 	}
-	p = browse("open", y2026.ID)
+	if got, want := browse("open", y2026.ID).text(t, "chooser-crumbs"), "All files / Contracts / 2026"; got != want {
+		t.Errorf("crumbs two levels down: got %q, want %q", got, want)
+	}
 	p = browse("target", nda.ID, "open", "/") // tick nda.pdf, then All files by the breadcrumb
 	if got, want := p.texts(t, "selected-name"), []string{"nda.pdf", "readme.txt"}; !slices.Equal(got, want) {
 		t.Errorf("selection after going up: got %q, want %q", got, want)
@@ -280,7 +282,9 @@ func TestChooserKeepsSelection(t *testing.T) {
 	if got := p.text(t, "selection-count"); got != "2 selected" {
 		t.Errorf("count: got %q, want 2 selected", got)
 	}
-	p = browse("search", "msa", "op", "search")
+	if got := browse("search", "msa", "op", "search").text(t, "choices"); !strings.Contains(got, "msa.pdf in /Contracts") {
+		t.Errorf("search results: got %q, want msa.pdf in /Contracts", got)
+	}
 	form.Del("search")
 	p = browse("target", msa.ID, "unselect", readme.ID)
 	if got, want := p.texts(t, "selected-name"), []string{"msa.pdf", "nda.pdf"}; !slices.Equal(got, want) {
