@@ -140,6 +140,28 @@ func TestNewLinkInBrowser(t *testing.T) {
 	}
 	l := sharetest.Must(c.LinkList(ctx, api.LinkListRequest{Filter: map[string]any{"title": "Browser PRG"}}))(t).ShareLinkObjects
 	if len(l) != 1 || !sameSet(l[0].Targets, []string{readme.ID, msa.ID}) || !l[0].ExpiresAt.Equal(wantExp) {
-		t.Errorf("link: got %+v, want readme.txt and msa.pdf until %s", l, wantExp)
+		t.Fatalf("link: got %+v, want readme.txt and msa.pdf until %s", l, wantExp)
+	}
+
+	// Edit it: a malformed number comes back at its field, with the focus; then it is saved.
+	if err := chromedp.Do(b, chromedp.Navigate(e.url+"/links/"+l[0].ID)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, b, `document.readyState === "complete" && !!document.querySelector("[data-testid=edit-link]")`)
+	js(`document.querySelector("[data-testid=edit-link]").click()`)
+	waitJS(t, b, `location.pathname.endsWith("/edit") && !!document.querySelector("#add_phones")`)
+	js(`document.querySelector("#add_emails").value = "boss@partner.example";
+		document.querySelector("#add_phones").value = "555-0100";
+		document.querySelector("[data-testid=save]").click()`)
+	waitJS(t, b, `document.readyState === "complete" && !!document.querySelector("[data-error-summary]")`)
+	sharetest.Screenshot(t, b, "console-6-edit")
+	if got := str(`document.activeElement.id`); got != "add_phones" {
+		t.Errorf("focus after a refused edit: on %q, want add_phones", got)
+	}
+	js(`document.querySelector("#add_phones").value = "+15555550100"; document.querySelector("[data-testid=save]").click()`)
+	waitJS(t, b, `document.readyState === "complete" && !location.pathname.endsWith("/edit") && !!document.querySelector("[data-testid=flash]")`)
+	if got := str(`document.querySelector("[data-testid=authenticators]").textContent`); got !=
+		"email code to kim@partner.example; email code to boss@partner.example; text code to +15555550100" {
+		t.Errorf("after saving: %q", got)
 	}
 }
