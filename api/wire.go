@@ -125,6 +125,9 @@ type SendResult struct {
 	Email  string `json:"email"`
 	Sent   bool   `json:"sent"`
 	Detail string `json:"detail,omitempty"`
+	// AuthenticatorAdded says the address became an email_otp authenticator of the link, so it can
+	// open it (only with LinkSendRequest.ExtAddAuthenticators).
+	AuthenticatorAdded bool `json:"authenticator_added,omitempty"`
 }
 
 // LinkGetRequest is the body of share/link/get.
@@ -190,6 +193,10 @@ type LinkSendRequest struct {
 	Links       []LinkSendItem `json:"links"`
 	SenderEmail string         `json:"sender_email"`
 	SenderName  string         `json:"sender_name,omitempty"`
+	// ExtAddAuthenticators (sharedesk extension): for a link that opens with an email code, an address
+	// it is sent to that is not among its authenticators becomes one, so each person can open what
+	// they were sent. Without it link/send behaves exactly as Pangea's.
+	ExtAddAuthenticators bool `json:"ext_add_authenticators,omitempty"`
 }
 
 // Bucket is a storage bucket.

@@ -6,6 +6,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -100,11 +101,15 @@ func (c *Console) router() *echo.Echo {
 	signedIn.GET("/links", c.listLinks, c.require(auth.Browse))
 	signedIn.GET("/links/new", c.newLinkForm, c.require(auth.Create))
 	signedIn.POST("/links/new", c.createLinks, c.require(auth.Create))
+	signedIn.POST("/links/new/browse", c.browseLinkForm, c.require(auth.Create))
+	signedIn.GET("/links/created/:batch", c.showCreated, c.require(auth.Create))
 	signedIn.GET("/links/revoke", c.confirmRevoke, c.requireRevoke)
 	signedIn.POST("/links/revoke", c.revokeLinks, c.requireRevoke)
 	signedIn.GET("/links/:id", c.showLink, c.require(auth.Browse))
 	signedIn.GET("/links/:id/history.csv", c.exportHistory, c.require(auth.Browse))
 	signedIn.POST("/links/:id/send", c.sendLink, c.require(auth.Send))
+	signedIn.GET("/links/:id/edit", c.editLinkForm, c.require(auth.Send))
+	signedIn.POST("/links/:id/edit", c.editLink, c.require(auth.Send))
 	signedIn.GET("/files", c.listFiles, c.require(auth.Browse))
 	signedIn.POST("/files/upload", c.uploadFiles, c.require(auth.Create))
 	signedIn.POST("/files/folder", c.createFolder, c.require(auth.Create))
@@ -163,7 +168,13 @@ func (c *Console) page(ec *echo.Context, title, section string) console.Page {
 				p.Error = m
 			}
 		}
-		if len(p.Flash) > 0 || p.Error != "" {
+		fields := sess.Flashes("field")
+		for _, f := range fields {
+			if m, ok := f.(string); ok {
+				_ = json.Unmarshal([]byte(m), &p.FieldFlash)
+			}
+		}
+		if len(p.Flash) > 0 || p.Error != "" || len(fields) > 0 {
 			if err := sess.Save(ec.Request(), ec.Response()); err != nil {
 				c.log.WarnContext(ec.Request().Context(), "save session", "err", err)
 			}
@@ -185,6 +196,21 @@ func (c *Console) flash(ec *echo.Context, msg string, isError bool) {
 	} else {
 		sess.AddFlash(msg)
 	}
+	if err := sess.Save(ec.Request(), ec.Response()); err != nil {
+		c.log.WarnContext(ec.Request().Context(), "save flash", "err", err)
+	}
+}
+
+// flashField keeps a form field's problem, and what was typed there, for the next page, which shows
+// them at that field (for forms that redirect after posting: upload and new folder).
+func (c *Console) flashField(ec *echo.Context, field, value, msg string) {
+	sess := sessionOf(ec)
+	if sess == nil {
+		return
+	}
+	raw, _ := json.Marshal(console.FieldFlash{Field: field, Value: applog.Clip(value, 512),
+		Message: applog.Clip(msg, 1024)})
+	sess.AddFlash(string(raw), "field")
 	if err := sess.Save(ec.Request(), ec.Response()); err != nil {
 		c.log.WarnContext(ec.Request().Context(), "save flash", "err", err)
 	}

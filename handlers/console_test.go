@@ -60,14 +60,26 @@ func sameSet(got, want []string) bool {
 	return slices.Equal(g, w)
 }
 
+// TestSendToSeveral: a link sent to several addresses reaches each, and each can open it: a link that
+// opens with an email code gains every new address as an email code recipient, which the flash and the
+// page say. A bad address is a field error that keeps what was typed.
 func TestSendToSeveral(t *testing.T) {
 	e := startConsole(t, "sqlite")
 	_, _, links := seedLinks(t, e)
 	hal := e.signIn(t, "hal@example.com")
-	hal.get("/links/" + links[0].ID)
+	before := hal.get("/links/" + links[0].ID)
+	if got := before.text(t, "send-help"); !strings.Contains(got, "Each address can open the link with a code sent to it") {
+		t.Errorf("send help: got %q", got)
+	}
 	p := hal.post("/links/"+links[0].ID+"/send", url.Values{"email": {"one@example.com, two@example.com"}, "sender_name": {"Hal"}})
-	if got, want := p.text(t, "flash"), "Sent the link to one@example.com, two@example.com."; p.status != http.StatusOK || got != want {
+	want := "Sent the link to one@example.com, two@example.com. one@example.com, two@example.com can now open it with a " +
+		"code sent to their own address."
+	if got := p.text(t, "flash"); p.status != http.StatusOK || got != want {
 		t.Fatalf("send to two: got %d %q, want 200 %q", p.status, got, want)
+	}
+	if got, want := p.text(t, "authenticators"),
+		"email code to rcpta@example.com; email code to one@example.com; email code to two@example.com"; got != want {
+		t.Errorf("who may open it after sending: got %q, want %q", got, want)
 	}
 	for _, to := range []string{"one@example.com", "two@example.com"} {
 		if m := e.share.Mail.Wait(t, to); !strings.Contains(m.Text, links[0].Link) || !strings.Contains(m.Text, "Hal") {
@@ -75,12 +87,29 @@ func TestSendToSeveral(t *testing.T) {
 		}
 	}
 	bad := hal.post("/links/"+links[0].ID+"/send", url.Values{"email": {"fine@example.com, not-an-email"}})
-	if got, want := bad.text(t, "field-error-send"), `"not-an-email" is not an email address.`; bad.status != http.StatusBadRequest ||
-		!strings.HasPrefix(got, strings.TrimSuffix(want, ".")) {
+	if got, want := bad.text(t, "field-error-send-to"), `"not-an-email" is not an email address`; bad.status != http.StatusBadRequest ||
+		!strings.HasPrefix(got, want) {
 		t.Errorf("bad address: got %d %q, want 400 %q", bad.status, got, want)
 	}
-	if got, _ := bad.doc(t).Find(`input[name="email"]`).Attr("value"); !strings.Contains(got, "fine@example.com") {
+	input := bad.doc(t).Find(`input[name="email"]`)
+	if got, _ := input.Attr("value"); !strings.Contains(got, "fine@example.com") {
 		t.Errorf("the form lost what was typed: %q", got)
+	}
+	if inv, _ := input.Attr("aria-invalid"); inv != "true" {
+		t.Errorf("address field: aria-invalid %q, want true", inv)
+	}
+	if d, _ := input.Attr("aria-describedby"); !strings.Contains(d, "send-to-err") {
+		t.Errorf("address field: aria-describedby %q, want it to name send-to-err", d)
+	}
+	// A link that opens with a password: sent as it is, and the page says why.
+	pw := sharetest.Must(e.share.Client.LinkCreate(context.Background(), api.LinkCreateRequest{Links: []api.LinkCreateItem{{
+		Targets: links[0].Targets, Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "long enough"}}}}}))(t).ShareLinkObjects[0]
+	if got := hal.get("/links/"+pw.ID).text(t, "send-help"); !strings.Contains(got, "opens with a password or a text code") {
+		t.Errorf("send help of a password link: got %q", got)
+	}
+	sent := hal.post("/links/"+pw.ID+"/send", url.Values{"email": {"three@example.com"}})
+	if got := sent.text(t, "flash"); got != "Sent the link to three@example.com." || sent.text(t, "authenticators") != "password" {
+		t.Errorf("password link sent: flash %q, authenticators %q", got, sent.text(t, "authenticators"))
 	}
 }
 

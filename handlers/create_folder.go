@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/labstack/echo/v5"
 
@@ -11,6 +12,10 @@ import (
 // createFolder handles POST /files/folder.
 func (c *Console) createFolder(ec *echo.Context) error {
 	folder, name := ec.FormValue("folder"), ec.FormValue("name")
+	if strings.TrimSpace(name) == "" {
+		c.flashField(ec, "new-folder", name, "Give the folder a name.")
+		return seeOther(ec, folderURL(folder))
+	}
 	res, err := c.api.FolderCreate(ec.Request().Context(), api.FolderCreateRequest{Name: name, ParentID: folder})
 	var ae *api.Error
 	if asAPIError(err, &ae) && ae.HTTPStatus < 500 {
@@ -21,7 +26,7 @@ func (c *Console) createFolder(ec *echo.Context) error {
 		} else if len(ae.Errors) > 0 {
 			msg = "The folder name " + ae.Errors[0].Detail + "."
 		}
-		c.flash(ec, msg, true)
+		c.flashField(ec, "new-folder", name, msg)
 		return seeOther(ec, folderURL(folder))
 	}
 	if err != nil {

@@ -1,149 +1,160 @@
 package handlers
 
 import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/consoledb"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
-func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm) (console.NewLinkVM, error) {
-	vm := console.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, Errors: fieldErrors{},
-		MaxDays: c.opt.MaxExpiryDays, MaxAccesses: c.opt.MaxAccess,
-		Search: ec.QueryParam("search"), In: ec.QueryParam("in")}
-	req := api.ListRequest{Filter: map[string]any{"parent_id": vm.In}, OrderBy: "name", Size: 200}
-	vm.ChoicesIn = "the top folder"
-	if vm.In != "" {
-		f, err := c.api.Get(ec.Request().Context(), api.GetRequest{ID: vm.In})
-		if err != nil {
-			return vm, err
-		}
-		vm.ChoicesIn = "folder " + f.Object.Name
-	}
-	vm.ReturnURL = vm.OpenURL(vm.In)
-	if vm.Search != "" {
-		req.Filter = map[string]any{"name__contains": []string{vm.Search}}
-		vm.ChoicesIn = "names containing “" + vm.Search + "”"
-	}
-	res, err := c.api.List(ec.Request().Context(), req)
-	if err != nil {
-		return vm, err
-	}
-	for _, o := range res.Objects {
-		vm.Choices = append(
-			vm.Choices,
-			console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt},
-		)
-	}
-	// Targets chosen elsewhere (Share from the Files page) stay choosable here.
-	have := map[string]bool{}
-	for _, ch := range vm.Choices {
-		have[ch.ID] = true
-	}
-	var missing []string
-	for _, t := range form.Targets {
-		if !have[t] {
-			missing = append(missing, t)
-		}
-	}
-	if len(missing) > 0 {
-		extra, err := c.api.List(
-			ec.Request().Context(),
-			api.ListRequest{Filter: map[string]any{"id__in": missing}, Size: len(missing)},
-		)
-		if err != nil {
-			return vm, err
-		}
-		for _, o := range extra.Objects {
-			vm.Choices = append(
-				[]console.FileRow{{ID: o.ID, Name: o.Name + " (in " + o.Folder + ")", Type: o.Type, Size: o.Size}},
-				vm.Choices...)
-		}
-	}
-	return vm, nil
-}
+// batchKeep is how long the result of a New link form can be shown again (and the form's key refuses a
+// second post).
+const batchKeep = 7 * 24 * time.Hour
 
-// newLinkForm handles GET /links/new.
-func (c *Console) newLinkForm(ec *echo.Context) error {
-	form := console.NewLinkForm{
-		Type:       "download",
-		Expiry:     "7",
-		MaxAccess:  "10",
-		SendNow:    true,
-		SenderName: staffOf(ec).Name,
-	}
-	form.Targets = ec.QueryParams()["target"]
-	vm, err := c.newLinkVM(ec, form)
-	if err != nil {
-		return err
-	}
-	return c.render(ec, http.StatusOK, console.NewLink(vm))
-}
+// pendingWait is how long a second post of a form waits for the first to finish before showing that
+// the links are still being created.
+const pendingWait = 30 * time.Second
 
 // createLinks handles POST /links/new: one link per recipient (or one link when there is none), each
-// with every way of proving identity the form gives, then emails them when asked.
+// with every way of proving identity the form gives, then the emails when asked; then a redirect to
+// the result (Post/Redirect/Get). The form's one-time key is claimed first, so a reload, Back and
+// Resend, or a second click create nothing more: they are sent to the result of the first.
 func (c *Console) createLinks(ec *echo.Context) error {
 	fv, err := ec.FormValues()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
-	form := parseLinkForm(fv, staffOf(ec).Name)
-	order, errs := form.Validate(
-		linkLimits{Now: c.opt.Now(), MaxExpiryDays: c.opt.MaxExpiryDays, MaxAccess: c.opt.MaxAccess},
-	)
+	s := staffOf(ec)
+	form := parseLinkForm(fv, s.Name)
+	order, errs := form.Validate(c.limits())
 	if len(errs) > 0 {
 		return c.reshowLinkForm(ec, form, errs)
+	}
+	ctx := ec.Request().Context()
+	for {
+		claimed, err := c.db.ClaimBatch(ctx, form.Batch, s.Subject, c.opt.Now().UnixMicro())
+		if err != nil {
+			return err
+		}
+		if claimed {
+			break
+		}
+		again, err := c.awaitBatch(ec, form.Batch)
+		if err != nil || !again {
+			return err
+		}
 	}
 	items := linkItems(form, order)
 	links, errs, err := c.createLinkItems(ec, items, order.Recipients)
-	if err != nil {
-		return err
-	}
-	if len(errs) > 0 {
+	if err != nil || len(errs) > 0 {
+		// Nothing was created (link/create is all or nothing): the corrected form may claim its key again.
+		if rerr := c.db.ReleaseBatch(context.WithoutCancel(ctx), form.Batch); rerr != nil {
+			c.log.ErrorContext(ctx, "release link batch", "err", rerr)
+		}
+		if err != nil {
+			return err
+		}
 		return c.reshowLinkForm(ec, form, errs)
 	}
-	if form.SendNow && len(order.Recipients) > 0 {
-		links = c.sendCreated(ec, links, order.Recipients)
+	result := batchResult{Links: make([]batchLink, len(links))}
+	for i, l := range links {
+		result.Links[i] = batchLink{ID: l.ID, Email: "none"}
+		if i < len(order.Recipients) {
+			result.Links[i].Recipient, result.Links[i].Email = order.Recipients[i], "not-asked"
+		}
 	}
-	return c.showCreated(ec, form, links, order.Recipients)
+	if form.SendNow && len(order.Recipients) > 0 {
+		c.sendCreated(ec, links, order.Recipients, &result)
+	}
+	raw, _ := json.Marshal(result)
+	if err := c.db.FinishBatch(context.WithoutCancel(ctx), form.Batch, string(raw)); err != nil {
+		// The links exist; only the result page is lost. The list shows them.
+		c.log.ErrorContext(ctx, "finish link batch", "err", err)
+		c.flash(ec, fmt.Sprintf("Created %d %s; the result could not be kept, so find them in the list.",
+			len(links), plural(len(links), "link", "links")), false)
+		return seeOther(ec, "/links")
+	}
+	if err := c.db.PurgeBatches(context.WithoutCancel(ctx), c.opt.Now().Add(-batchKeep).UnixMicro()); err != nil {
+		c.log.WarnContext(ctx, "purge link batches", "err", err)
+	}
+	return seeOther(ec, "/links/created/"+form.Batch)
+}
+
+// limits are the share server's bounds for the forms, as of now.
+func (c *Console) limits() linkLimits {
+	return linkLimits{Now: c.opt.Now(), MaxExpiryDays: c.opt.MaxExpiryDays, MaxAccess: c.opt.MaxAccess}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// awaitBatch handles a form whose key was claimed before: another person's key is refused; a finished
+// batch sends the browser to its result; one still being created is waited for. It reports true when
+// the claim was given up meanwhile (the first post was refused), so this post may claim it.
+func (c *Console) awaitBatch(ec *echo.Context, key string) (bool, error) {
+	ctx := ec.Request().Context()
+	deadline := time.Now().Add(pendingWait)
+	for {
+		b, err := c.db.LinkBatch(ctx, key)
+		switch {
+		case errors.Is(err, consoledb.ErrNotFound):
+			return true, nil
+		case err != nil:
+			return false, err
+		case b.Subject != staffOf(ec).Subject:
+			return false, echo.NewHTTPError(http.StatusConflict,
+				"This form was already used. Open New link again to share something else.")
+		case b.Done || time.Now().After(deadline):
+			return false, seeOther(ec, "/links/created/"+key)
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// batchResult is what the result page of a New link form shows, kept with the form's key.
+type batchResult struct {
+	Links []batchLink `json:"links"`
+}
+
+// batchLink is one link created and what became of its email.
+type batchLink struct {
+	ID        string `json:"id"`
+	Recipient string `json:"recipient,omitempty"`
+	// Email is sent, failed (Detail says why), not-asked (the sharer chose not to email) or none (no
+	// address).
+	Email  string `json:"email"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // reshowLinkForm shows the form again as it was posted, with what is wrong next to each field.
 func (c *Console) reshowLinkForm(ec *echo.Context, form linkForm, errs fieldErrors) error {
-	vm, err := c.newLinkVM(ec, console.NewLinkForm(form))
+	vm, err := c.newLinkVM(ec, console.NewLinkForm(form), ec.FormValue("at"), strings.TrimSpace(ec.FormValue("search")))
 	if err != nil {
 		return err
 	}
-	vm.Errors = errs
-	vm.Error = "The link was not created. Check the marked fields."
+	vm.Errors = errs.inOrder(newLinkFields())
 	return c.render(ec, http.StatusBadRequest, console.NewLink(vm))
-}
-
-// showCreated shows a fresh form with the links just made (and their URLs) above it.
-func (c *Console) showCreated(ec *echo.Context, form linkForm, links []api.ShareLink, recipients []string) error {
-	rows, err := c.linkRows(ec, links)
-	if err != nil {
-		return err
-	}
-	urls := make([]string, len(links))
-	for i, l := range links {
-		urls[i] = l.Link
-		if i < len(recipients) {
-			rows[i].Recipient = recipients[i]
-		}
-	}
-	vm, err := c.newLinkVM(ec, console.NewLinkForm{Type: "download", Expiry: "7", MaxAccess: "10", SendNow: true,
-		SenderName: form.SenderName})
-	if err != nil {
-		return err
-	}
-	vm.Created, vm.CreatedURLs = rows, urls
-	return c.render(ec, http.StatusOK, console.NewLink(vm))
 }
 
 // linkItems is one link per recipient, each also openable by the form's phone and password; with no
@@ -202,9 +213,9 @@ func (c *Console) createLinkItems(ec *echo.Context, items []api.LinkCreateItem, 
 	return res.ShareLinkObjects, nil, nil
 }
 
-// sendCreated emails each recipient their link. The links exist whatever happens here, so a failure
-// is a flash with what to do next, and the links are shown as they were created.
-func (c *Console) sendCreated(ec *echo.Context, links []api.ShareLink, recipients []string) []api.ShareLink {
+// sendCreated emails each recipient their link and notes in result, per recipient, whether it went
+// out. The links exist whatever happens here.
+func (c *Console) sendCreated(ec *echo.Context, links []api.ShareLink, recipients []string, result *batchResult) {
 	var send []api.LinkSendItem
 	for i, l := range links {
 		send = append(send, api.LinkSendItem{ID: l.ID, Email: recipients[i]})
@@ -212,21 +223,49 @@ func (c *Console) sendCreated(ec *echo.Context, links []api.ShareLink, recipient
 	s := staffOf(ec)
 	sent, err := c.api.LinkSend(ec.Request().Context(),
 		api.LinkSendRequest{Links: send, SenderEmail: s.Email, SenderName: s.Name})
-	if err != nil {
-		for _, s := range send {
-			c.audit(ec, "send", s.ID, "to "+s.Email+": "+err.Error(), "failed")
+	var ae *api.Error
+	switch {
+	case asAPIError(err, &ae) && ae.Status == "ProviderError":
+		for i := range send {
+			result.Links[i].Email, result.Links[i].Detail = "failed", "The email could not be delivered."
 		}
-		c.flash(
-			ec,
-			"The links were created, but the emails could not be sent. Use Send on each link to try again.",
-			true,
-		)
-		return links
+	case err != nil:
+		for i := range send {
+			result.Links[i].Email = "failed"
+			result.Links[i].Detail = "The share service did not confirm sending it; check with the recipient " +
+				"before sending it again."
+		}
+	default:
+		for i, r := range sent.SendResults {
+			if i >= len(send) {
+				break
+			}
+			result.Links[i].Email = "sent"
+			if !r.Sent {
+				result.Links[i].Email, result.Links[i].Detail = "failed", sentence(r.Detail)
+			}
+		}
 	}
-	for _, s := range send {
-		c.audit(ec, "send", s.ID, "to "+s.Email, "ok")
+	for i, it := range send {
+		outcome, detail := "ok", "to "+it.Email
+		if result.Links[i].Email != "sent" {
+			outcome, detail = "failed", detail+": "+result.Links[i].Detail
+		}
+		c.audit(ec, "send", it.ID, detail, outcome)
 	}
-	return sent.ShareLinkObjects
+}
+
+// sentence makes an API detail ("the email could not be delivered; …") read as a sentence.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 func orNobody(s string) string {
@@ -234,6 +273,62 @@ func orNobody(s string) string {
 		return "no named recipient"
 	}
 	return s
+}
+
+// showCreated handles GET /links/created/:batch: the result of a New link form, as often as it is
+// asked for (a reload or Back shows it again, nothing is created). Only the person who posted it sees
+// it.
+func (c *Console) showCreated(ec *echo.Context) error {
+	b, err := c.db.LinkBatch(ec.Request().Context(), ec.Param("batch"))
+	if errors.Is(err, consoledb.ErrNotFound) || (err == nil && b.Subject != staffOf(ec).Subject) {
+		return echo.NewHTTPError(http.StatusNotFound,
+			"There is no such result. Results of New link are kept for a week; the links are in the list.")
+	}
+	if err != nil {
+		return err
+	}
+	vm := console.CreatedVM{Page: c.page(ec, "Links created", "links"), Pending: !b.Done,
+		StartedAt: time.UnixMicro(b.CreatedAt).UTC()}
+	if vm.Pending {
+		vm.Title = "Creating links"
+		return c.render(ec, http.StatusOK, console.Created(vm))
+	}
+	var res batchResult
+	if err := json.Unmarshal([]byte(b.Result), &res); err != nil {
+		return err
+	}
+	ids := make([]string, len(res.Links))
+	for i, l := range res.Links {
+		ids[i] = l.ID
+	}
+	found := map[string]api.ShareLink{}
+	if len(ids) > 0 {
+		list, err := c.api.LinkList(ec.Request().Context(),
+			api.LinkListRequest{Filter: map[string]any{"id__in": ids}, Size: len(ids)})
+		if err != nil {
+			return err
+		}
+		for _, l := range list.ShareLinkObjects {
+			found[l.ID] = l
+		}
+	}
+	for _, bl := range res.Links {
+		row := console.CreatedRow{ID: bl.ID, Recipient: bl.Recipient, Email: bl.Email, EmailDetail: bl.Detail}
+		l, ok := found[bl.ID]
+		if !ok {
+			row.Revoked = true
+			vm.Rows = append(vm.Rows, row)
+			continue
+		}
+		row.Title, row.URL, row.ExpiresAt, row.MaxAccesses = l.Title, l.Link, l.ExpiresAt, l.MaxAccessCount
+		var ways []string
+		for _, a := range l.Authenticators {
+			ways = append(ways, authenticatorLabel(a))
+		}
+		row.OpensWith = strings.Join(ways, "; ")
+		vm.Rows = append(vm.Rows, row)
+	}
+	return c.render(ec, http.StatusOK, console.Created(vm))
 }
 
 // fieldErrorsOf maps the API's JSON pointers onto the form's fields.
@@ -252,6 +347,10 @@ func fieldErrorsOf(ae *api.Error, items []api.LinkCreateItem) fieldErrors {
 				field = "max_access"
 			case "title":
 				field = "title"
+			case "message":
+				field = "message"
+			case "tags":
+				field = "tags"
 			case "link_type":
 				field = "type"
 			case "authenticators":
@@ -272,12 +371,154 @@ func fieldErrorsOf(ae *api.Error, items []api.LinkCreateItem) fieldErrors {
 				}
 			}
 		}
-		if _, taken := out[field]; !taken {
-			out[field] = fe.Detail
-		}
+		out.add(field, sentence(fe.Detail))
 	}
 	if len(out) == 0 {
 		out["auth"] = ae.Summary
 	}
 	return out
+}
+
+// newLinkForm handles GET /links/new. The query may choose targets and a folder to browse (Share on
+// the Files page, an upload from this page): GET carries nothing typed.
+func (c *Console) newLinkForm(ec *echo.Context) error {
+	form := console.NewLinkForm{
+		Batch:      newBatchKey(),
+		Type:       "download",
+		Expiry:     "7",
+		MaxAccess:  "10",
+		SendNow:    true,
+		SenderName: staffOf(ec).Name,
+		Targets:    dedupeStrings(ec.QueryParams()["target"]),
+	}
+	vm, err := c.newLinkVM(ec, form, ec.QueryParam("in"), ec.QueryParam("search"))
+	if err != nil {
+		return err
+	}
+	return c.render(ec, http.StatusOK, console.NewLink(vm))
+}
+
+// browseLinkForm handles POST /links/new/browse: the New link form posted to open a folder, go up,
+// search, or take an item off the selection. It creates nothing; it shows the form again with
+// everything typed and ticked kept (a POST, so nothing typed, a password least of all, goes into an
+// address). htmx asks for the chooser alone.
+func (c *Console) browseLinkForm(ec *echo.Context) error {
+	fv, err := ec.FormValues()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	form := parseLinkForm(fv, staffOf(ec).Name)
+	if drop := fv.Get("unselect"); drop != "" {
+		kept := form.Targets[:0]
+		for _, t := range form.Targets {
+			if t != drop {
+				kept = append(kept, t)
+			}
+		}
+		form.Targets = kept
+	}
+	// Open (a folder, or "/" for the top) browses there and ends a search; anything else stays where
+	// the form was.
+	in, search := fv.Get("at"), strings.TrimSpace(fv.Get("search"))
+	if open, ok := fv["open"]; ok && len(open) > 0 {
+		in, search = strings.TrimPrefix(open[0], "/"), ""
+	}
+	if fv.Get("op") == "folders" {
+		search = ""
+	}
+	vm, err := c.newLinkVM(ec, console.NewLinkForm(form), in, search)
+	if err != nil {
+		return err
+	}
+	return c.renderWholeOrPart(ec, http.StatusOK, console.NewLink(vm), console.Chooser(vm, true))
+}
+
+// newLinkVM fills the New link page: the folder in (or the search results), the way down to it, and
+// what is chosen so far, wherever it is.
+func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm, in, search string) (console.NewLinkVM, error) {
+	ctx := ec.Request().Context()
+	first, last := dateBounds(c.limits())
+	vm := console.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, MaxDays: c.opt.MaxExpiryDays,
+		MaxAccesses: c.opt.MaxAccess, Search: search, In: in, MinDate: first, MaxDate: last}
+	// The way from the top, one lookup per level.
+	for id, depth := in, 0; id != "" && depth < 64; depth++ {
+		res, err := c.api.Get(ctx, api.GetRequest{ID: id})
+		if err != nil {
+			return vm, err
+		}
+		if res.Object.Type != "folder" {
+			return vm, echo.NewHTTPError(http.StatusNotFound, "That is a file, not a folder.")
+		}
+		vm.Crumbs = append([]console.FolderCrumb{{ID: id, Name: res.Object.Name}}, vm.Crumbs...)
+		id = res.Object.ParentID
+	}
+	vm.ChoicesIn = "the top folder"
+	if len(vm.Crumbs) > 0 {
+		vm.ChoicesIn = "folder " + vm.Crumbs[len(vm.Crumbs)-1].Name
+	}
+	req := api.ListRequest{Filter: map[string]any{"parent_id": in}, OrderBy: "name", Size: 200}
+	if search != "" {
+		req.Filter = map[string]any{"name__contains": []string{search}}
+		vm.ChoicesIn = "names containing “" + search + "”"
+	}
+	res, err := c.api.List(ctx, req)
+	if err != nil {
+		return vm, err
+	}
+	for _, o := range res.Objects {
+		row := console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt}
+		if search != "" {
+			row.Folder = o.Folder
+		}
+		vm.Choices = append(vm.Choices, row)
+	}
+	if vm.Selected, err = c.selectedObjects(ctx, form.Targets); err != nil {
+		return vm, err
+	}
+	vm.ReturnURL = newLinkURL(in, form.Targets)
+	return vm, nil
+}
+
+// selectedObjects names the chosen targets, by name (the form posts them in page order, which moves
+// as folders are opened: a list in a fixed order is easier to check); one deleted meanwhile is left
+// out.
+func (c *Console) selectedObjects(ctx context.Context, ids []string) ([]console.FileRow, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	res, err := c.api.List(ctx, api.ListRequest{Filter: map[string]any{"id__in": ids}, Size: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]api.Object{}
+	for _, o := range res.Objects {
+		byID[o.ID] = o
+	}
+	var out []console.FileRow
+	for _, id := range ids {
+		if o, ok := byID[id]; ok {
+			out = append(out, console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Folder: o.Folder})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b console.FileRow) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)),
+			strings.Compare(a.Folder, b.Folder))
+	})
+	return out, nil
+}
+
+// newLinkURL is the New link page browsing folder in with targets chosen (where an upload from the page
+// returns to).
+func newLinkURL(in string, targets []string) string {
+	q := url.Values{}
+	if in != "" {
+		q.Set("in", in)
+	}
+	for _, t := range targets {
+		q.Add("target", t)
+	}
+	if len(q) == 0 {
+		return "/links/new"
+	}
+	return "/links/new?" + q.Encode()
 }

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,6 +41,24 @@ func TestRoleMatrix(t *testing.T) {
 		}
 		return s.post("/links/"+ls[0].ID+"/send", url.Values{"email": {"again@example.com"}})
 	}
+	// Edit follows send: their own link for sharers, a seeded one otherwise; each edit raises the limit.
+	editOne := func(s *staff) page {
+		ls := sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Size: 1, Filter: map[string]any{"title": "matrix " + s.csrf[:6]}}))(t).ShareLinkObjects
+		if len(ls) == 0 {
+			ls = sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Size: 1, Filter: seeded}))(t).ShareLinkObjects
+		}
+		if p := s.get("/links/" + ls[0].ID + "/edit"); p.status >= 400 {
+			return p
+		}
+		return s.post("/links/"+ls[0].ID+"/edit", url.Values{"max_access": {strconv.Itoa(ls[0].MaxAccessCount + 1)}})
+	}
+	limits := func() int {
+		n := 0
+		for _, l := range sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Size: 100}))(t).ShareLinkObjects {
+			n += l.MaxAccessCount
+		}
+		return n
+	}
 	newFolder := func(s *staff) page {
 		return s.post("/files/folder", url.Values{"name": {"F " + s.csrf[:8]}})
 	}
@@ -70,6 +89,11 @@ func TestRoleMatrix(t *testing.T) {
 		{"new link form", func(s *staff) page { return s.get("/links/new") }, map[string]bool{"ada": true, "sam": true}, nil},
 		{"create link", newLink, map[string]bool{"ada": true, "sam": true}, count},
 		{"send link", sendOne, map[string]bool{"ada": true, "hal": true, "sam": true}, nil},
+		{"edit link", editOne, map[string]bool{"ada": true, "hal": true, "sam": true}, limits},
+		{"edit form", func(s *staff) page {
+			l := sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{Size: 1, Filter: seeded}))(t).ShareLinkObjects[0]
+			return s.get("/links/" + l.ID + "/edit")
+		}, map[string]bool{"ada": true, "hal": true}, nil},
 		{"new folder", newFolder, map[string]bool{"ada": true, "sam": true}, objects},
 		{"upload", upload, map[string]bool{"ada": true, "sam": true}, objects},
 		{"audit", func(s *staff) page { return s.get("/audit") }, map[string]bool{"ada": true}, nil},
@@ -150,6 +174,10 @@ func TestRoleMatrix(t *testing.T) {
 	}
 	if p := sam.post("/links/revoke", url.Values{"id": {adas[0].ID}}); p.status != http.StatusForbidden {
 		t.Errorf("sharer revoking someone else's link: got %d, want 403", p.status)
+	}
+	if p := sam.post("/links/"+adas[0].ID+"/edit", url.Values{"max_access": {"99"}}); p.status != http.StatusForbidden ||
+		sharetest.Must(e.share.Client.LinkGet(ctx, api.LinkGetRequest{ID: adas[0].ID}))(t).ShareLinkObject.MaxAccessCount == 99 {
+		t.Errorf("sharer editing someone else's link: got %d, want 403 and nothing changed", p.status)
 	}
 	// Nobody without a role gets in.
 	nia := e.signIn(t, "nia@example.com")

@@ -13,7 +13,9 @@ import (
 )
 
 // sendLink handles POST /links/:id/send: email the link (again) to one or more addresses, from the
-// signed-in person, under their own name. Who may send a link is who may revoke it (mayHandle).
+// signed-in person, under their own name. Who may send a link is who may revoke it (mayHandle). Each
+// address can open what it was sent: a link that opens with an email code gets every new address as
+// another email code recipient (the share API's ext_add_authenticators), and the page says so.
 func (c *Console) sendLink(ec *echo.Context) error {
 	id := ec.Param("id")
 	s := staffOf(ec)
@@ -34,18 +36,20 @@ func (c *Console) sendLink(ec *echo.Context) error {
 	for i, e := range emails {
 		items[i] = api.LinkSendItem{ID: id, Email: e}
 	}
+	var res *api.LinksResult
 	switch {
 	case len(items) == 0:
 		err = &api.Error{
 			Status:  "ValidationError",
 			Summary: "Enter at least one email address.",
-			Errors:  []api.FieldError{{Source: "/links/0/email"}},
+			Errors:  []api.FieldError{{Source: "/links"}},
 		}
 	case len(items) > 100:
-		err = &api.Error{Status: "ValidationError", Summary: "Send to at most 100 addresses at a time."}
+		err = &api.Error{Status: "ValidationError", Summary: "Send to at most 100 addresses at a time.",
+			Errors: []api.FieldError{{Source: "/links"}}}
 	default:
-		_, err = c.api.LinkSend(ec.Request().Context(),
-			api.LinkSendRequest{Links: items, SenderEmail: s.Email, SenderName: name})
+		res, err = c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: items, SenderEmail: s.Email,
+			SenderName: name, ExtAddAuthenticators: true})
 	}
 	var ae *api.Error
 	if asAPIError(err, &ae) && (ae.Status == "ValidationError" || ae.Status == "ProviderError") {
@@ -54,24 +58,59 @@ func (c *Console) sendLink(ec *echo.Context) error {
 		if derr != nil {
 			return derr
 		}
-		vm.SendTo, vm.SendName, vm.SendError = raw, name, sendProblem(ae, emails)
+		vm.SendTo, vm.SendName = raw, name
+		vm.SendErrors = console.FormErrors{
+			{Field: "send-to", Label: "Recipient emails", Message: sendProblem(ae, emails)},
+		}
 		return c.render(ec, http.StatusBadRequest, console.LinkDetail(vm))
 	}
 	if err != nil {
 		c.audit(ec, "send", id, "to "+strings.Join(emails, ", "), "failed")
 		return err
 	}
-	for _, e := range emails {
-		c.audit(ec, "send", id, "to "+e, "ok")
-	}
-	c.flash(ec, fmt.Sprintf("Sent the link to %s.", strings.Join(emails, ", ")), false)
+	c.reportSent(ec, id, res.SendResults)
 	return seeOther(ec, "/links/"+id)
 }
 
+// reportSent audits and says, on the next page, which addresses the link went to, which of them can
+// now open it with their own code, and which emails did not go out and why.
+func (c *Console) reportSent(ec *echo.Context, id string, results []api.SendResult) {
+	var sent, added, failed []string
+	for _, r := range results {
+		if !r.Sent {
+			c.audit(ec, "send", id, "to "+r.Email+": "+r.Detail, "failed")
+			failed = append(failed, r.Email+": "+sentence(r.Detail))
+			continue
+		}
+		detail := "to " + r.Email
+		if r.AuthenticatorAdded {
+			detail += " (added as an email code recipient)"
+			added = append(added, r.Email)
+		}
+		c.audit(ec, "send", id, detail, "ok")
+		sent = append(sent, r.Email)
+	}
+	if len(sent) > 0 {
+		msg := fmt.Sprintf("Sent the link to %s.", strings.Join(sent, ", "))
+		if len(added) > 0 {
+			msg += fmt.Sprintf(" %s can now open it with a code sent to %s.", strings.Join(added, ", "),
+				plural(len(added), "that address", "their own address"))
+		}
+		c.flash(ec, msg, false)
+	}
+	if len(failed) > 0 {
+		c.flash(ec, "Not sent to "+strings.Join(failed, " "), true)
+	}
+}
+
+// sendProblem words what the share API refused about a send, for the address field.
 func sendProblem(ae *api.Error, emails []string) string {
 	for _, fe := range ae.Errors {
 		var i int
 		if _, err := fmt.Sscanf(fe.Source, "/links/%d/email", &i); err == nil {
+			if i < len(emails) && fe.Code == "BadState" {
+				return sentence(fe.Detail)
+			}
 			if i < len(emails) {
 				return fmt.Sprintf("%q is not an email address such as name@example.com.", emails[i])
 			}

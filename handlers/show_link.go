@@ -46,6 +46,9 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM,
 	if l.LastAccessedAt != nil {
 		vm.LastAccess = *l.LastAccessedAt
 	}
+	for _, a := range l.Authenticators {
+		vm.OpensByEmailCode = vm.OpensByEmailCode || a.AuthType == "email_otp"
+	}
 	s := staffOf(ec)
 	vm.SendName = s.Name
 	handles, err := c.mayHandle(ec, l.ID)
@@ -54,6 +57,7 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM,
 	}
 	vm.CanRevokeThis = handles && auth.CanRevoke(s.Role)
 	vm.CanSendThis = handles && s.Can(auth.Send)
+	vm.CanEditThis = vm.CanSendThis // who may send a link may change who can open it, and until when
 	vm.History = c.linkHistory(ec, l.ID, handles)
 	return vm, nil
 }
@@ -112,18 +116,22 @@ func targetRows(ids []string, names map[string]api.Object) []console.TargetVM {
 func authenticatorWords(auths []api.Authenticator) []string {
 	var out []string
 	for _, a := range auths {
-		switch a.AuthType {
-		case "email_otp":
-			out = append(out, "email code to "+a.AuthContext)
-		case "sms_otp":
-			out = append(out, "text code to "+a.AuthContext)
-		case "password":
-			out = append(out, "password")
-		default:
-			out = append(out, a.AuthType)
-		}
+		out = append(out, authenticatorLabel(a))
 	}
 	return out
+}
+
+// authenticatorLabel says how a recipient proves who they are with a.
+func authenticatorLabel(a api.Authenticator) string {
+	switch a.AuthType {
+	case "email_otp":
+		return "email code to " + a.AuthContext
+	case "sms_otp":
+		return "text code to " + a.AuthContext
+	case "password":
+		return "password"
+	}
+	return a.AuthType
 }
 
 func orTitle(t string) string {

@@ -115,21 +115,31 @@ func (c *Console) reportUpload(ec *echo.Context, up upload) {
 	if n := len(up.saved); n > 0 {
 		c.flash(ec, fmt.Sprintf("Uploaded %d %s: %s.", n, views.Plural(n, "file", "files"), joinNames(up.saved)), false)
 	}
-	if up.problem != "" {
-		c.flash(ec, up.problem, true)
-	} else if len(up.saved) == 0 {
-		c.flash(ec, "Choose one or more files to upload.", true)
+	// The problem is shown at the file field of the form it came from.
+	field := "up-files"
+	if up.toNewLink() {
+		field = "new-up"
 	}
+	if up.problem != "" {
+		c.flashField(ec, field, "", up.problem)
+	} else if len(up.saved) == 0 {
+		c.flashField(ec, field, "", "Choose one or more files to upload.")
+	}
+}
+
+// toNewLink reports whether the upload came from the New link page (and returns there).
+func (up upload) toNewLink() bool {
+	back, ok := auth.SafeReturnPath(up.back)
+	return ok && (back == "/links/new" || strings.HasPrefix(back, "/links/new?"))
 }
 
 // nextURL is the folder uploaded to or, when the upload came from the New link page, back there with
 // the new files chosen.
 func (up upload) nextURL() string {
-	back, ok := auth.SafeReturnPath(up.back)
-	if !ok || (back != "/links/new" && !strings.HasPrefix(back, "/links/new?")) {
+	if !up.toNewLink() {
 		return folderURL(up.folder)
 	}
-	next := back
+	next, _ := auth.SafeReturnPath(up.back)
 	for _, id := range up.savedIDs {
 		sep := "&"
 		if !strings.Contains(next, "?") {

@@ -143,6 +143,15 @@ await step("shareLinkSend", async () => {
   const r = await share.shareLinkSend({ links: [{ id: link.id, email: "recipient@example.com" }], sender_email: "sender@example.com", sender_name: "SDK" });
   assert.equal(r.result.share_link_objects[0].recipient_email, "recipient@example.com");
 });
+await step("shareLinkSend to a second address is Pangea's: recipient recorded, authenticators unchanged", async () => {
+  const c = await share.shareLinkCreate({ links: [{ targets: [folder.id], authenticators: [{ auth_type: "email_otp", auth_context: "kim@example.com" }] }] });
+  const l = c.result.share_link_objects[0];
+  const r = await share.shareLinkSend({ links: [{ id: l.id, email: "kim@example.com" }, { id: l.id, email: "boss@example.com" }], sender_email: "sender@example.com" });
+  assert.equal(r.result.share_link_objects[1].recipient_email, "boss@example.com");
+  assert.deepEqual(r.result.share_link_objects[1].authenticators, [{ auth_type: "email_otp", auth_context: "kim@example.com" }]);
+  const g = await share.shareLinkGet({ id: l.id });
+  assert.deepEqual(g.result.share_link_object.authenticators, [{ auth_type: "email_otp", auth_context: "kim@example.com" }]);
+});
 await step("validation error surfaces", async () => {
   await assert.rejects(share.shareLinkList({ size: 0 }), (err) => err instanceof PangeaErrors.ValidationError);
 });

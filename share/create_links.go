@@ -129,32 +129,38 @@ func (s *Service) expiresAt(now time.Time, asked *time.Time, src string, v *Vali
 func checkAuthenticators(in []Authenticator, src string, v *Validation) []Authenticator {
 	var out []Authenticator
 	for j, a := range in {
-		asrc := fmt.Sprintf("%s/authenticators/%d/auth_context", src, j)
-		switch a.Type {
-		case AuthEmailOTP:
-			if !ValidEmail(a.Context) {
-				v.Add("BadFormat", asrc, "must be an email address such as name@example.com")
-			}
-		case AuthSMSOTP:
-			if !phonePattern.MatchString(a.Context) {
-				v.Add("BadFormat", asrc, "must be a phone number in international form, such as +15551234567")
-			}
-		case AuthPassword:
-			if n := len([]rune(a.Context)); n < 8 {
-				v.Add("BelowMinLength", asrc, "a password must have at least 8 characters")
-				continue
-			} else if n > 128 {
-				v.Add("AboveMaxLength", asrc, "a password must have at most 128 characters")
-				continue
-			}
-		default:
-			v.Add("NotEnumMember", fmt.Sprintf("%s/authenticators/%d/auth_type", src, j),
-				"must be email_otp, sms_otp or password")
-			continue
+		if checkAuthenticator(a, fmt.Sprintf("%s/authenticators/%d", src, j), v) {
+			out = append(out, Authenticator{Type: a.Type, Context: a.Context})
 		}
-		out = append(out, Authenticator{Type: a.Type, Context: a.Context})
 	}
 	return out
+}
+
+// checkAuthenticator checks one way of proving identity, at src, and reports whether its type is known.
+func checkAuthenticator(a Authenticator, src string, v *Validation) bool {
+	asrc := src + "/auth_context"
+	switch a.Type {
+	case AuthEmailOTP:
+		if !ValidEmail(a.Context) {
+			v.Add("BadFormat", asrc, "must be an email address such as name@example.com")
+		}
+	case AuthSMSOTP:
+		if !phonePattern.MatchString(a.Context) {
+			v.Add("BadFormat", asrc, "must be a phone number in international form, such as +15551234567")
+		}
+	case AuthPassword:
+		if n := len([]rune(a.Context)); n < 8 {
+			v.Add("BelowMinLength", asrc, "a password must have at least 8 characters")
+			return false
+		} else if n > 128 {
+			v.Add("AboveMaxLength", asrc, "a password must have at most 128 characters")
+			return false
+		}
+	default:
+		v.Add("NotEnumMember", src+"/auth_type", "must be email_otp, sms_otp or password")
+		return false
+	}
+	return true
 }
 
 // checkLinkTexts refuses direction controls in what recipients read, and malformed send addresses.

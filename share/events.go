@@ -37,13 +37,14 @@ const (
 	EventLimitReached  = "access_limit_reached"
 	EventRevoked       = "revoked"
 	EventExpired       = "expired"
+	EventEdited        = "edited" // staff changed expiry, limit or recipients; Detail says what, addresses masked
 )
 
 // EventTypes lists every event type, in the order a link's life usually runs.
 func EventTypes() []string {
 	return []string{EventCreated, EventSent, EventOpened, EventCodeRequested, EventSignedIn, EventFailedAttempt,
 		EventDownloaded, EventZipDownloaded, EventUploaded, EventRenamed, EventDeleted, EventLimitReached,
-		EventRevoked, EventExpired}
+		EventRevoked, EventExpired, EventEdited}
 }
 
 // Event outcomes, where an event can go more than one way.

@@ -17,7 +17,10 @@ type linkStore interface {
 	// DeleteLinks deletes links, keeps their tombstones (see Tombstone) and stores their events, all or
 	// nothing.
 	DeleteLinks(ctx context.Context, bucketID string, ids []string, evs []Event, r Revocation) ([]Link, error)
-	SetLinkRecipients(ctx context.Context, bucketID string, updates []LinkRecipient) ([]Link, error)
+	// UpdateLinkAccess changes links' expiry, limit, authenticators and recipient, all or nothing: change
+	// gets each link as stored, locked against concurrent changes, and says what to store.
+	UpdateLinkAccess(ctx context.Context, bucketID string, ids []string,
+		change func(Link) (AccessChange, error)) ([]Link, error)
 }
 
 func (s *Service) linkURL(token string) string { return s.cfg.PublicURL + "/s/" + token }

@@ -3,6 +3,7 @@ package share
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,17 +20,40 @@ type SendResult struct {
 	Email  string
 	Sent   bool
 	Detail string // why it was not sent
+	// AuthenticatorAdded says the address was added to the link's email code authenticators, so the
+	// person it went to can open it (SendOptions.AddAuthenticators).
+	AuthenticatorAdded bool
 }
 
-// SendLinks records recipient and sender on each link and emails the recipient, once per item. When
-// some emails go out and others fail, it still succeeds and says which failed: an error would make
-// Pangea's SDKs retry the whole request (they retry 5xx) and email the good addresses again. Only when
-// every email certainly failed is it an error (ProviderError), so a retry duplicates nothing.
+// SendOptions are what link/send does beyond Pangea's behaviour (sharedesk extensions).
+type SendOptions struct {
+	// AddAuthenticators makes each address able to open what it was sent: a link that opens with an
+	// email code gets the address as another email_otp authenticator when it lacks it. Links that open
+	// only with a password or a text code are sent as they are (the sender shares those separately).
+	AddAuthenticators bool
+}
+
+// SendLinks records recipient and sender on each link and emails the recipient, once per item, as
+// Pangea's link/send does.
 func (s *Service) SendLinks(
 	ctx context.Context,
 	bucketID string,
 	items []SendItem,
 	senderEmail, senderName string,
+) ([]Link, []SendResult, error) {
+	return s.SendLinksWith(ctx, bucketID, items, senderEmail, senderName, SendOptions{})
+}
+
+// SendLinksWith is SendLinks with sharedesk's extensions. When some emails go out and others fail, it
+// still succeeds and says which failed: an error would make Pangea's SDKs retry the whole request (they
+// retry 5xx) and email the good addresses again. Only when every email certainly failed is it an error
+// (ProviderError), so a retry duplicates nothing (adding an authenticator again changes nothing).
+func (s *Service) SendLinksWith(
+	ctx context.Context,
+	bucketID string,
+	items []SendItem,
+	senderEmail, senderName string,
+	opt SendOptions,
 ) ([]Link, []SendResult, error) {
 	bucketID, err := s.bucket(ctx, bucketID)
 	if err != nil {
@@ -43,18 +67,11 @@ func (s *Service) SendLinks(
 		v.Add("BadFormat", "/sender_name", BidiProblem)
 	}
 	ids := make([]string, len(items))
-	updates := make([]LinkRecipient, len(items))
 	for i, it := range items {
 		if !ValidEmail(it.Email) {
 			v.Add("BadFormat", fmt.Sprintf("/links/%d/email", i), "must be an email address")
 		}
 		ids[i] = it.ID
-		updates[i] = LinkRecipient{
-			ID:             it.ID,
-			RecipientEmail: it.Email,
-			SenderEmail:    senderEmail,
-			SenderName:     senderName,
-		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, nil, err
@@ -63,21 +80,37 @@ func (s *Service) SendLinks(
 	if err := s.requireLinks(ctx, bucketID, dedupe(ids), idSource); err != nil {
 		return nil, nil, err
 	}
-	if _, err := s.store.SetLinkRecipients(ctx, bucketID, updates); err != nil {
+	added := map[SendItem]bool{}
+	var evs []Event
+	stored, err := s.store.UpdateLinkAccess(ctx, bucketID, dedupe(ids), func(l Link) (AccessChange, error) {
+		ch, add, err := s.sendChange(ctx, l, items, senderEmail, senderName, opt)
+		for _, it := range add {
+			added[it] = true
+		}
+		evs = append(evs, ch.Events...)
+		return ch, err
+	})
+	if isNotFound(err) {
+		return nil, nil, Errf(CodeNotFound, "a share link was deleted by someone else meanwhile; nothing was sent")
+	}
+	if err != nil {
 		return nil, nil, err
+	}
+	s.written(evs)
+	byID := make(map[string]Link, len(stored))
+	for _, l := range stored {
+		byID[l.ID] = s.withURL(l)
 	}
 	out := make([]Link, len(items))
 	for i, it := range items {
-		l, err := s.GetLink(ctx, bucketID, it.ID)
-		if err != nil {
-			return nil, nil, err
-		}
+		l := byID[it.ID]
 		l.RecipientEmail = it.Email // the same link may be sent to several people in one request
 		out[i] = l
 	}
 	results := s.sendEmails(ctx, out, senderEmail)
 	var failed []string
-	for _, r := range results {
+	for i, r := range results {
+		results[i].AuthenticatorAdded = added[items[i]]
 		if r.Detail == notDelivered {
 			failed = append(failed, r.Email)
 		}
@@ -92,6 +125,54 @@ func (s *Service) SendLinks(
 		)
 	}
 	return out, results, nil
+}
+
+// sendChange is what sending link l to the items' addresses changes on it: the recipient (the last
+// address it is sent to, as Pangea records it) and sender, and with opt.AddAuthenticators the
+// addresses it cannot be opened with yet, when it opens with an email code. It returns the items whose
+// address was added.
+func (s *Service) sendChange(ctx context.Context, l Link, items []SendItem, senderEmail, senderName string,
+	opt SendOptions) (AccessChange, []SendItem, error) {
+	ch := AccessChange{Link: l}
+	ch.Link.SenderEmail, ch.Link.SenderName = senderEmail, senderName
+	byEmail := slices.ContainsFunc(l.Authenticators, func(a Authenticator) bool { return a.Type == AuthEmailOTP })
+	var add []SendItem
+	var v Validation
+	for i, it := range items {
+		if it.ID != l.ID {
+			continue
+		}
+		ch.Link.RecipientEmail = it.Email
+		a := Authenticator{Type: AuthEmailOTP, Context: it.Email}
+		if !opt.AddAuthenticators || !byEmail ||
+			slices.ContainsFunc(ch.Link.Authenticators, func(b Authenticator) bool { return sameIdentity(a, b) }) {
+			continue
+		}
+		if len(ch.Link.Authenticators) >= MaxAuthenticators {
+			v.Add("BadState", fmt.Sprintf("/links/%d/email", i), fmt.Sprintf(
+				"link %s can be opened in at most %d ways and has that many: remove a recipient before adding %s",
+				l.ID, MaxAuthenticators, it.Email))
+			continue
+		}
+		ch.Link.Authenticators = append(slices.Clone(ch.Link.Authenticators), a)
+		add = append(add, it)
+	}
+	if err := v.Err(); err != nil {
+		return ch, nil, err
+	}
+	if len(add) > 0 {
+		ev := s.event(ctx, l, EventEdited)
+		if ev.Actor == "" {
+			ev.Actor = senderEmail
+		}
+		as := make([]Authenticator, len(add))
+		for i, it := range add {
+			as[i] = Authenticator{Type: AuthEmailOTP, Context: it.Email}
+		}
+		ev.Detail = strings.Join(describeAuthenticators("added", as), "; ")
+		ch.Events = []Event{ev}
+	}
+	return ch, add, nil
 }
 
 // sentEvent is the event of emailing l to an address: recorded after the attempt, so it can say

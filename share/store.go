@@ -18,12 +18,14 @@ type Store interface {
 	KeyStore
 }
 
-// LinkRecipient is what link/send records on a link.
-type LinkRecipient struct {
-	ID             string
-	RecipientEmail string
-	SenderEmail    string
-	SenderName     string
+// AccessChange is what UpdateLinkAccess stores for one link: the link with its new expiry, limit,
+// authenticators and recipient, the events that say what changed (stored in the same transaction), and
+// whether the link's open portal sessions end (someone lost access, and a session does not record who
+// opened it).
+type AccessChange struct {
+	Link        Link
+	Events      []Event
+	EndSessions bool
 }
 
 // OTP is a one-time code sent to an email or phone authenticator. Times are Micros.

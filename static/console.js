@@ -157,3 +157,54 @@ document.addEventListener("submit", (ev) => {
     if (ev.detail.successful) clear();
   });
 })();
+
+// Forms: expiry dates and field errors. Every form works without this block; it only keeps the expiry
+// controls from contradicting each other, reports the viewer's time zone for "the end of that day",
+// and puts the focus where a person needs it after an in-place update.
+(() => {
+  // Minutes east of UTC at the end of the chosen day, in the viewer's zone (DST-correct for that day).
+  const zoneOf = (value) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+    if (!m) return "";
+    return String(-new Date(+m[1], +m[2] - 1, +m[3], 23, 59, 59).getTimezoneOffset());
+  };
+  const syncDate = (date) => {
+    const form = date.form;
+    if (!form) return;
+    const tz = form.querySelector("[data-tz-offset]");
+    if (tz) tz.value = zoneOf(date.value);
+    const preset = form.querySelector("[data-expiry-preset]");
+    if (preset && date.value) preset.value = "custom";
+  };
+  document.addEventListener("change", (ev) => {
+    const el = ev.target;
+    if (el.matches && el.matches("[data-expiry-date]")) syncDate(el);
+    // A preset chosen after a date: the preset is what is meant now, so the date goes.
+    if (el.matches && el.matches("[data-expiry-preset]") && el.value !== "custom" && el.form) {
+      const date = el.form.querySelector("[data-expiry-date]");
+      if (date) { date.value = ""; syncDate(date); }
+    }
+  });
+  document.addEventListener("input", (ev) => {
+    if (ev.target.matches && ev.target.matches("[data-expiry-date]")) syncDate(ev.target);
+  });
+  const init = () => document.querySelectorAll("[data-expiry-date]").forEach(syncDate);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+
+  // After htmx swaps in content with field errors, the first field with a problem gets the focus, as
+  // autofocus gives it on a whole page. After the New link chooser is swapped (a folder opened), a
+  // focus left on nothing goes to its first choice.
+  document.addEventListener("htmx:afterSettle", (ev) => {
+    const target = ev.detail && ev.detail.target;
+    if (!target || !target.isConnected) return;
+    const scope = target.closest("form") || target;
+    if (scope.querySelector("[data-error-summary]") || target.querySelector("[data-error-summary]")) {
+      const first = target.querySelector("[autofocus], [aria-invalid=true]") || scope.querySelector("[aria-invalid=true]");
+      if (first) { first.focus(); return; }
+    }
+    if (target.matches("[data-chooser]") && (document.activeElement === document.body || !document.activeElement)) {
+      const next = target.querySelector("input[type=checkbox], #search");
+      if (next) next.focus();
+    }
+  });
+})();

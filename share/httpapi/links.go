@@ -82,7 +82,8 @@ func (s *Server) linkSend(ctx context.Context, req *api.LinkSendRequest) (any, s
 	for i, l := range req.Links {
 		items[i] = share.SendItem{ID: l.ID, Email: l.Email}
 	}
-	links, results, err := s.svc.SendLinks(ctx, req.BucketID, items, req.SenderEmail, req.SenderName)
+	links, results, err := s.svc.SendLinksWith(ctx, req.BucketID, items, req.SenderEmail, req.SenderName,
+		share.SendOptions{AddAuthenticators: req.ExtAddAuthenticators})
 	if err != nil {
 		return nil, "", err
 	}
@@ -91,7 +92,8 @@ func (s *Server) linkSend(ctx context.Context, req *api.LinkSendRequest) (any, s
 	for _, r := range results {
 		res.SendResults = append(
 			res.SendResults,
-			api.SendResult{ID: r.ID, Email: r.Email, Sent: r.Sent, Detail: r.Detail},
+			api.SendResult{ID: r.ID, Email: r.Email, Sent: r.Sent, Detail: r.Detail,
+				AuthenticatorAdded: r.AuthenticatorAdded},
 		)
 		if !r.Sent {
 			failed = append(failed, r.Email)

@@ -316,6 +316,8 @@ func schemas() map[string]*field {
 			).req(),
 			"sender_email": str(1, 254).req(),
 			"sender_name":  str(0, 256),
+			// sharedesk extension: each address can open what it was sent (see share.SendOptions).
+			"ext_add_authenticators": boolean(),
 		}),
 		"buckets": withCommon(map[string]*field{}),
 		"ext/link/events": withCommon(map[string]*field{
@@ -325,6 +327,12 @@ func schemas() map[string]*field {
 			"search": array(str(1, 256), 0, 10), "last": str(1, 4096), "size": integer(1),
 		}),
 		"ext/link/revoked/get": withCommon(map[string]*field{"id": str(1, 64).req()}),
+		"ext/link/update": withCommon(map[string]*field{
+			"id": str(1, 64).req(), "expires_at": datetime(), "max_access_count": integer(1),
+			"add_authenticators":    array(authSchema, 0, share.MaxAuthenticators),
+			"remove_authenticators": array(authSchema, 0, share.MaxAuthenticators),
+			"actor":                 str(0, 254),
+		}),
 		"folder/create": withCommon(map[string]*field{
 			"name": str(
 				0,

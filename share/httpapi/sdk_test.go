@@ -32,8 +32,8 @@ func TestPangeaNodeSDK(t *testing.T) {
 			if err != nil {
 				t.Fatalf("node sdk.mjs: %v\n%s", err, out)
 			}
-			if !strings.Contains(string(out), "23 passed, 0 failed") {
-				t.Errorf("node sdk.mjs: got %s, want 23 passed", out)
+			if !strings.Contains(string(out), "24 passed, 0 failed") {
+				t.Errorf("node sdk.mjs: got %s, want 24 passed", out)
 			}
 		})
 	}

@@ -80,6 +80,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		"ext/link/events":       jsonEndpoint(s, "ext/link/events", s.linkEvents),
 		"ext/link/revoked/list": jsonEndpoint(s, "ext/link/revoked/list", s.revokedList),
 		"ext/link/revoked/get":  jsonEndpoint(s, "ext/link/revoked/get", s.revokedGet),
+		"ext/link/update":       jsonEndpoint(s, "ext/link/update", s.linkUpdate),
 	}
 	for path, h := range routes {
 		h := s.authenticated(h)

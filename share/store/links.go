@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sharedesk/sharedesk/share"
@@ -194,40 +195,85 @@ func (s *DB) DeleteLinks(
 	return out, err
 }
 
-// SetLinkRecipients records who a link was sent to and by whom, all or nothing.
-func (s *DB) SetLinkRecipients(
+// UpdateLinkAccess changes who may open links and until when, all or nothing: change gets each link as
+// stored (locked against concurrent changes until the transaction ends) and says what to store; the links
+// come back in the order of their ids. Every
+// write of a link's expiry, limit, authenticators or recipient goes through here, so what is derived
+// from them is kept right in one place. One-time codes are keyed by the position of their
+// authenticator: codes of a position whose authenticator changed stop working (marked superseded, so
+// they still count against the hourly limit), or a removed address could sign in as its successor.
+func (s *DB) UpdateLinkAccess(
 	ctx context.Context,
 	bucketID string,
-	updates []share.LinkRecipient,
+	ids []string,
+	change func(share.Link) (share.AccessChange, error),
 ) ([]share.Link, error) {
-	ids := make([]string, len(updates))
+	// Rows are locked in one order, so two changes of the same links never wait on each other.
+	ids = slices.Sorted(slices.Values(ids))
+	out := make([]share.Link, 0, len(ids))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for i, u := range updates {
-			ids[i] = u.ID
-			res, err := s.exec(
-				ctx,
-				tx,
-				"UPDATE links SET recipient_email = ?, sender_email = ?, sender_name = ? WHERE bucket_id = ? AND id "+
-					"= ?",
-				u.RecipientEmail,
-				u.SenderEmail,
-				u.SenderName,
-				bucketID,
-				u.ID,
-			)
+		out = out[:0]
+		for _, id := range ids {
+			q := "SELECT " + linkCols + " FROM links WHERE bucket_id = ? AND id = ?"
+			if s.d.postgres {
+				q += " FOR UPDATE"
+			}
+			old, err := scanLink(tx.QueryRowContext(ctx, s.q(q), bucketID, id))
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return share.ErrNotFound
+			ch, err := change(old)
+			if err != nil {
+				return err
 			}
+			if err := s.writeLinkAccess(ctx, tx, old, ch); err != nil {
+				return err
+			}
+			out = append(out, ch.Link)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.LinksByID(ctx, bucketID, ids)
+	return out, nil
+}
+
+// writeLinkAccess stores one AccessChange in tx.
+func (s *DB) writeLinkAccess(ctx context.Context, tx *sql.Tx, old share.Link, ch share.AccessChange) error {
+	l := ch.Link
+	// A link given a new expiry in the future may expire again: its expiry is recorded anew then.
+	noted := "expiry_noted"
+	if !l.ExpiresAt.Equal(old.ExpiresAt) {
+		noted = "0"
+	}
+	_, err := s.exec(ctx, tx, "UPDATE links SET expires_at = ?, max_access_count = ?, authenticators = ?, "+
+		"recipient_email = ?, sender_email = ?, sender_name = ?, expiry_noted = "+noted+
+		" WHERE bucket_id = ? AND id = ?",
+		share.Micros(l.ExpiresAt), l.MaxAccessCount, jsonText(l.Authenticators), l.RecipientEmail, l.SenderEmail,
+		l.SenderName, old.BucketID, old.ID)
+	if err != nil {
+		return err
+	}
+	for i, a := range old.Authenticators {
+		if i < len(l.Authenticators) && sameAuthenticator(a, l.Authenticators[i]) {
+			continue
+		}
+		if _, err := s.exec(ctx, tx, "UPDATE otp_codes SET superseded = 1 WHERE link_id = ? AND auth_index = ? "+
+			"AND superseded = 0", old.ID, i); err != nil {
+			return err
+		}
+	}
+	if ch.EndSessions {
+		if _, err := s.exec(ctx, tx, "DELETE FROM portal_sessions WHERE link_id = ?", old.ID); err != nil {
+			return err
+		}
+	}
+	return s.insertEvents(ctx, tx, ch.Events)
+}
+
+func sameAuthenticator(a, b share.Authenticator) bool {
+	return a.Type == b.Type && a.Context == b.Context && a.Hash == b.Hash
 }
 
 // plainStrings decodes a JSON array of strings that need no unescaping (ids and most tags), the

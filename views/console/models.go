@@ -19,7 +19,42 @@ type Page struct {
 	Demo    bool
 	CSRF    string
 	HTMXSrc string // always set: htmx is embedded, and the console refuses to start without it
+	// FieldFlash is a problem with a form that was posted and redirected (the upload and new-folder
+	// forms): the page shows it at that form's field, with what was typed.
+	FieldFlash FieldFlash
 }
+
+// FieldFlash is a form field's problem carried to the next page.
+type FieldFlash struct {
+	Field   string // the input's id
+	Value   string // what was typed, shown again
+	Message string
+}
+
+// FieldError is one form field's problem.
+type FieldError struct {
+	Field   string // the id of the input (or of the fieldset, for a group of choices)
+	Label   string // what the summary calls the field
+	Message string
+}
+
+// FormErrors are a form's problems in the order of its fields: each is shown at its field, tied to it
+// by aria-describedby, and listed in a summary above the form that links to the fields; the first
+// field gets the focus.
+type FormErrors []FieldError
+
+// Msg is the problem with field, or "".
+func (e FormErrors) Msg(field string) string {
+	for _, fe := range e {
+		if fe.Field == field {
+			return fe.Message
+		}
+	}
+	return ""
+}
+
+// First reports whether field is the first one with a problem (it gets the focus).
+func (e FormErrors) First(field string) bool { return len(e) > 0 && e[0].Field == field }
 
 // StaffVM is the signed-in person and what the interface may offer them (the server checks again).
 type StaffVM struct {
@@ -77,11 +112,13 @@ type LinkDetailVM struct {
 	CreatedAt, ExpiresAt, LastAccess                                          time.Time
 	Authenticators                                                            []string
 	Tags                                                                      []string
-	CanRevokeThis, CanSendThis                                                bool
+	CanRevokeThis, CanSendThis, CanEditThis                                   bool
 	SendTo, SendName                                                          string
-	SendError                                                                 string
+	SendErrors                                                                FormErrors
 	Revoked                                                                   RevokedVM // Status "revoked"
 	History                                                                   HistoryVM
+	// OpensByEmailCode: sending the link to an address lets that address open it with a code.
+	OpensByEmailCode bool
 }
 
 // TargetVM is a shared file or folder.
@@ -102,6 +139,7 @@ type FileRow struct {
 	ID, Name, Type string
 	Size           int64
 	Updated        time.Time
+	Folder         string // the path of the folder it is in, where that is not the folder shown
 }
 
 // FilesVM is the Files page.
@@ -123,31 +161,51 @@ type NewLinkVM struct {
 	Form        NewLinkForm
 	Choices     []FileRow // files and folders to pick from
 	ChoicesIn   string
+	Crumbs      []FolderCrumb // the way from the top to the folder being browsed
+	Selected    []FileRow     // what is chosen so far, wherever it is
 	Search      string
-	Errors      map[string]string
+	Errors      FormErrors
 	MaxDays     int
 	MaxAccesses int
-	Created     []LinkRow
-	CreatedURLs []string
+	MinDate     string // yyyy-mm-dd: the date field's bounds
+	MaxDate     string
 	In          string // the folder being browsed ("" is the top)
 	ReturnURL   string // where an upload from this page comes back to
 }
 
-// OpenURL browses into folder id, keeping the chosen targets.
-func (vm NewLinkVM) OpenURL(id string) string {
-	q := url.Values{"in": {id}}
+// FolderCrumb is one folder on the way down to the one being browsed.
+type FolderCrumb struct {
+	ID, Name string
+}
+
+// IsSelected reports whether object id is chosen.
+func (vm NewLinkVM) IsSelected(id string) bool {
 	for _, t := range vm.Form.Targets {
-		q.Add("target", t)
+		if t == id {
+			return true
+		}
 	}
-	return "/links/new?" + q.Encode()
+	return false
+}
+
+// Shown reports whether object id is among the choices on screen (its checkbox carries it).
+func (vm NewLinkVM) Shown(id string) bool {
+	for _, c := range vm.Choices {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // NewLinkForm is what the New link form posts.
 type NewLinkForm struct {
+	Batch      string // the form's one-time key: the same form posted twice creates its links once
 	Targets    []string
 	Type       string
-	Expiry     string // 1, 7, 30 or custom
-	ExpiresAt  string // for custom, yyyy-mm-dd
+	Expiry     string // 1, 7, 30, or custom (the date below)
+	ExpiresAt  string // yyyy-mm-dd; a date given wins over the preset
+	TZOffset   string // minutes east of UTC of the viewer at that date (set by script; UTC without)
 	MaxAccess  string
 	Recipients string // one email per line or comma-separated; each gets an email code and a link
 	Phone      string
@@ -157,6 +215,72 @@ type NewLinkForm struct {
 	Tags       string
 	SendNow    bool
 	SenderName string
+}
+
+// CreatedVM is the result of a New link form: per recipient, the link and whether its email went out.
+type CreatedVM struct {
+	Page
+	Pending   bool // still being created (a second post of the form waits for the first)
+	StartedAt time.Time
+	Rows      []CreatedRow
+}
+
+// CreatedRow is one link created.
+type CreatedRow struct {
+	ID          string
+	Title       string
+	Recipient   string // the email address it is for, or ""
+	OpensWith   string // how the recipient proves who they are
+	URL         string
+	ExpiresAt   time.Time
+	MaxAccesses int
+	Revoked     bool // gone since
+	// Email is "sent", "failed", "unknown" (the mail server did not answer in time), "not-asked"
+	// (the sharer chose not to email) or "none" (no address).
+	Email       string
+	EmailDetail string
+}
+
+// EditLinkVM is the form that changes a link's expiry, openings and recipients.
+type EditLinkVM struct {
+	Page
+	ID, Title        string
+	ExpiresAt        time.Time
+	Accesses         int
+	MaxAccesses      int
+	MaxAccessLimit   int
+	Recipients       []EditRecipient // email and phone ways in, each removable
+	HasPassword      bool
+	Form             EditLinkForm
+	Errors           FormErrors
+	MinDate, MaxDate string
+	MaxDays          int
+}
+
+// EditRecipient is one email or phone that can open the link.
+type EditRecipient struct {
+	Key   string // auth_type:auth_context, the value of its Remove box
+	Label string // "email code to kim@example.com"
+}
+
+// EditLinkForm is what the edit form posts, kept as typed.
+type EditLinkForm struct {
+	ExpiresOn string // yyyy-mm-dd, or "" to keep the expiry
+	TZOffset  string // minutes east of UTC (set by script)
+	MaxAccess string
+	AddEmails string
+	AddPhones string
+	Remove    []string // EditRecipient keys
+}
+
+// Removing reports whether the recipient with key is ticked for removal.
+func (f EditLinkForm) Removing(key string) bool {
+	for _, r := range f.Remove {
+		if r == key {
+			return true
+		}
+	}
+	return false
 }
 
 // AuditVM is the audit log.
