@@ -14,6 +14,7 @@ type Store interface {
 	sweepStore
 	tokenStore
 	eventStore
+	activityStore
 	KeyStore
 }
 

@@ -77,6 +77,11 @@ func (s *Server) Register(mux *http.ServeMux) {
 		"get":               s.get,
 		"get_archive":       s.getArchive,
 		"ext/link/events":   jsonEndpoint(s, "ext/link/events", s.linkEvents), // sharedesk extension
+		// sharedesk extensions: token management (admin tokens only) and activity across links
+		"ext/tokens/list":   jsonEndpoint(s, "ext/tokens/list", s.tokensList),
+		"ext/tokens/create": jsonEndpoint(s, "ext/tokens/create", s.tokensCreate),
+		"ext/tokens/revoke": jsonEndpoint(s, "ext/tokens/revoke", s.tokensRevoke),
+		"ext/events/list":   jsonEndpoint(s, "ext/events/list", s.eventsList),
 	}
 	for path, h := range routes {
 		h := s.authenticated(h)
@@ -289,6 +294,8 @@ func httpStatus(code string) int {
 		return http.StatusBadRequest
 	case share.CodeUnauthorized:
 		return http.StatusUnauthorized
+	case share.CodeForbidden:
+		return http.StatusForbidden
 	case share.CodeNotFound:
 		return http.StatusNotFound
 	case share.CodeObjectExists:
