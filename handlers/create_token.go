@@ -118,9 +118,11 @@ func (c *Console) createToken(ec *echo.Context) error {
 	res, err := c.api.TokenCreate(ec.Request().Context(), api.TokenCreateRequest{Name: name})
 	var ae *api.Error
 	switch {
-	case asAPIError(err, &ae) && ae.Status == "ValidationError" && len(ae.Errors) > 0 && ae.Errors[0].Code == "BadState":
+	case asAPIError(err, &ae) && ae.Status == "ValidationError" && len(ae.Errors) > 0 &&
+		ae.Errors[0].Code == "BadState":
 		c.audit(ec, "token-create", "", name+": name taken", "failed")
-		return refuse(fmt.Sprintf("A token named “%s” exists already. Choose another name, or revoke that token first.", name))
+		return refuse(fmt.Sprintf(
+			"A token named “%s” exists already. Choose another name, or revoke that token first.", name))
 	case asAPIError(err, &ae) && ae.Status == "ValidationError" && len(ae.Errors) > 0:
 		c.audit(ec, "token-create", "", name+": "+ae.Errors[0].Detail, "failed")
 		return refuse("The name " + ae.Errors[0].Detail + ".")

@@ -16,7 +16,11 @@ const moveFolders = 200
 
 // folderTrail is the path from the top to folder, for breadcrumbs: the folder's name and the crumbs,
 // each linking to url(id); the last (the folder itself) is not a link.
-func (c *Console) folderTrail(ec *echo.Context, folder string, url func(id string) string) (string, []views.Crumb, error) {
+func (c *Console) folderTrail(
+	ec *echo.Context,
+	folder string,
+	url func(id string) string,
+) (string, []views.Crumb, error) {
 	name := "the top folder"
 	var trail []views.Crumb
 	for id, depth := folder, 0; id != "" && depth < 64; depth++ {
@@ -100,10 +104,12 @@ func (c *Console) moveFile(ec *echo.Context) error {
 	switch {
 	case asAPIError(err, &ae) && ae.Status == "ShareLoopDetected":
 		c.audit(ec, "move", o.ID, o.Name+": into itself", "failed")
-		return refuse(fmt.Sprintf("A folder cannot go inside itself: “%s” cannot be moved into one of its own folders.", o.Name))
+		return refuse(fmt.Sprintf(
+			"A folder cannot go inside itself: “%s” cannot be moved into one of its own folders.", o.Name))
 	case asAPIError(err, &ae) && ae.Status == "SharePutObjectExists":
 		c.audit(ec, "move", o.ID, o.Name+": name taken", "failed")
-		return refuse(fmt.Sprintf("There is already something called “%s” in that folder. Rename one of them first.", o.Name))
+		return refuse(fmt.Sprintf(
+			"There is already something called “%s” in that folder. Rename one of them first.", o.Name))
 	case asAPIError(err, &ae) && ae.HTTPStatus < 500 && ae.Status != "NotFound":
 		c.audit(ec, "move", o.ID, o.Name+": "+ae.Summary, "failed")
 		return refuse("It could not be moved there: " + ae.Summary)

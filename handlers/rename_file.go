@@ -74,8 +74,9 @@ func (c *Console) renameFile(ec *echo.Context) error {
 	typed := ec.FormValue("name")
 	name := strings.TrimSpace(typed)
 	refuse := func(msg string) error {
-		return c.render(ec, http.StatusBadRequest, console.RenameFile(console.RenameVM{Page: c.page(ec, "Rename", "files"),
-			Item: fileRow(o), Back: folderURL(o.ParentID), Name: typed, Errors: map[string]string{"name": msg}}))
+		vm := console.RenameVM{Page: c.page(ec, "Rename", "files"), Item: fileRow(o), Back: folderURL(o.ParentID),
+			Name: typed, Errors: map[string]string{"name": msg}}
+		return c.render(ec, http.StatusBadRequest, console.RenameFile(vm))
 	}
 	if name == "" {
 		return refuse("Give it a name.")

@@ -47,11 +47,11 @@ func (c *Console) showDashboard(ec *echo.Context) error {
 	failedSince := "24h"
 
 	var (
-		wg                           sync.WaitGroup
-		activeRes, expiringRes       *api.LinkListResult
-		failedRes, recentRes         *api.EventsListResult
-		activeErr, expiringErr       error
-		failedErr, recentErr         error
+		wg                     sync.WaitGroup
+		activeRes, expiringRes *api.LinkListResult
+		failedRes, recentRes   *api.EventsListResult
+		activeErr, expiringErr error
+		failedErr, recentErr   error
 	)
 	count := func(f console.LinkFilter, res **api.LinkListResult, err *error) {
 		defer wg.Done()

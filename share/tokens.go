@@ -186,7 +186,8 @@ func (s *Service) CreatePlainToken(ctx context.Context, name string) (string, To
 	case name == "":
 		return "", Token{}, Invalid("FieldRequired", "/name", "must not be empty")
 	case len([]rune(name)) > maxTokenName:
-		return "", Token{}, Invalid("AboveMaxLength", "/name", fmt.Sprintf("must have at most %d characters", maxTokenName))
+		return "", Token{}, Invalid(
+			"AboveMaxLength", "/name", fmt.Sprintf("must have at most %d characters", maxTokenName))
 	case strings.ContainsFunc(name, unicode.IsControl):
 		return "", Token{}, Invalid("BadFormat", "/name", "must not contain control characters")
 	case strings.HasPrefix(name, "ptk_"):

@@ -41,7 +41,8 @@ func scanToken(row interface{ Scan(...any) error }) (share.Token, error) {
 	if err := row.Scan(&t.ID, &t.Name, &t.Hash, &created, &used, &revoked, &admin); err != nil {
 		return t, err
 	}
-	t.CreatedAt, t.LastUsedAt, t.RevokedAt = share.FromMicros(created), share.FromMicros(used), share.FromMicros(revoked)
+	t.CreatedAt, t.LastUsedAt = share.FromMicros(created), share.FromMicros(used)
+	t.RevokedAt = share.FromMicros(revoked)
 	t.Admin = admin != 0
 	return t, nil
 }
@@ -76,7 +77,14 @@ func (s *DB) Tokens(ctx context.Context) ([]share.Token, error) {
 // TokenUsed records that a token was used at, unless a use at or after since is recorded already:
 // one conditional statement, so instances that see the same token at once write it once.
 func (s *DB) TokenUsed(ctx context.Context, id string, at, since int64) error {
-	_, err := s.exec(ctx, s.db, "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?", at, id, since)
+	_, err := s.exec(
+		ctx,
+		s.db,
+		"UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?",
+		at,
+		id,
+		since,
+	)
 	return err
 }
 
