@@ -149,8 +149,10 @@ func (c *Console) createToken(ec *echo.Context) error {
 // out of the session comes before the page, so a reload (or Back) finds it gone.
 func (c *Console) showCreatedToken(ec *echo.Context) error {
 	sess := sessionOf(ec)
-	t, secret, ok := takeNewToken(sess)
-	if ok {
+	var t api.APIToken
+	var secret string
+	if _, waiting := sess.Values[newTokenKey]; waiting {
+		t, secret, _ = takeNewToken(sess)
 		if err := sess.Save(ec.Request(), ec.Response()); err != nil {
 			return err
 		}

@@ -28,8 +28,8 @@ func tokensUnavailable(err error) (string, error) {
 	switch {
 	case asAPIError(err, &ae) && ae.Status == "Forbidden":
 		return "The console's service token is not an admin token, so API tokens cannot be managed here. " +
-			"Give the console a token made with `sharedesk token create --admin --name console`, " +
-			"or manage tokens on the server with `sharedesk token`.", nil
+			"Give the console a token made with “sharedesk token create --admin --name console”, " +
+			"or manage tokens on the server with “sharedesk token”.", nil
 	case asAPIError(err, &ae) && ae.HTTPStatus == http.StatusNotFound:
 		return "This share service does not offer token management (Pangea's hosted service manages its " +
 			"tokens in the Pangea console).", nil
