@@ -184,7 +184,7 @@ func randomHex(n int) string {
 
 // seedDemo fills an empty demo database with folders, files and links, and returns a fresh API token.
 func seedDemo(ctx context.Context, svc *share.Service) (string, error) {
-	token, _, err := svc.CreateToken(ctx, "demo "+time.Now().UTC().Format(time.RFC3339))
+	token, _, err := svc.CreateAdminToken(ctx, "demo "+time.Now().UTC().Format(time.RFC3339))
 	if err != nil {
 		return "", err
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "Usage: sharedesk token create --name NAME | token list | token revoke ID|NAME\n" +
+	const usage = "Usage: sharedesk token create --name NAME [--admin] | token list | token revoke ID|NAME\n" +
 		"       [--data-dir D | --database-url URL]\n"
 	if len(args) == 0 {
 		return errors.New("token needs a subcommand: create, list or revoke")
@@ -33,6 +33,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var sf storageFlags
 	sf.register(fs)
 	name := fs.String("name", "", "name of the new token (create)")
+	admin := fs.Bool("admin", false, "create: the token may also manage API tokens (for the console's service token)")
 	positional, err := parseInterleaved(fs, args[1:])
 	if err != nil {
 		return err
@@ -63,7 +64,11 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	svc := share.New(db, nil, keys, share.Config{})
 	switch args[0] {
 	case "create":
-		token, t, err := svc.CreateToken(ctx, *name)
+		create := svc.CreateToken
+		if *admin {
+			create = svc.CreateAdminToken
+		}
+		token, t, err := create(ctx, *name)
 		if err != nil {
 			return err
 		}
@@ -78,19 +83,28 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return nil
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tFINGERPRINT\tCREATED\tSTATE")
+		fmt.Fprintln(tw, "ID\tNAME\tKIND\tFINGERPRINT\tCREATED\tLAST USED\tSTATE")
 		for _, t := range ts {
 			state := "active"
 			if !t.RevokedAt.IsZero() {
 				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
 			}
+			kind, used := "plain", "never"
+			if t.Admin {
+				kind = "admin"
+			}
+			if !t.LastUsedAt.IsZero() {
+				used = t.LastUsedAt.Truncate(time.Minute).Format(time.RFC3339)
+			}
 			fmt.Fprintf(
 				tw,
-				"%s\t%s\t%s\t%s\t%s\n",
+				"%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 				t.ID,
 				t.Name,
+				kind,
 				t.Fingerprint(),
 				t.CreatedAt.Format(time.RFC3339),
+				used,
 				state,
 			)
 		}

@@ -156,7 +156,8 @@ func internalToken(ctx context.Context, srv *shareServer, consoleAddr string) (s
 	host, _ := os.Hostname()
 	name := fmt.Sprintf("console (built in, %s %s)", host, consoleAddr)
 	_ = srv.svc.RevokeToken(ctx, name) // none after a clean stop
-	token, t, err := srv.svc.CreateToken(ctx, name)
+	// An admin token: the console's API tokens page manages tokens through it.
+	token, t, err := srv.svc.CreateAdminToken(ctx, name)
 	return token, t.ID, err
 }
 

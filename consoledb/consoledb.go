@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -282,14 +283,17 @@ func (d *DB) Record(ctx context.Context, e Entry) error {
 	return err
 }
 
-// AuditFilter selects audit entries. Empty fields match everything; Before pages backwards by id.
+// AuditFilter selects audit entries. Empty fields match everything; Before pages backwards by id,
+// After forwards (the page just newer than one seen).
 type AuditFilter struct {
+	Q      string // a substring of the person, action, target, details or client address, any case
 	Actor  string
 	Action string
 	Target string
 	From   time.Time
 	To     time.Time
 	Before int64
+	After  int64
 	Limit  int
 }
 
@@ -297,6 +301,18 @@ type AuditFilter struct {
 func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 	var where []string
 	var args []any
+	if f.Q != "" {
+		like := "LIKE"
+		if d.postgres {
+			like = "ILIKE"
+		}
+		var alts []string
+		pattern := likePattern(f.Q)
+		for _, col := range []string{"actor_email", "action", "target", "detail", "client"} {
+			alts, args = append(alts, col+" "+like+` ? ESCAPE '\'`), append(args, pattern)
+		}
+		where = append(where, "("+strings.Join(alts, " OR ")+")")
+	}
 	if f.Actor != "" {
 		where, args = append(where, "actor_email = ?"), append(args, f.Actor)
 	}
@@ -315,11 +331,19 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 	if f.Before > 0 {
 		where, args = append(where, "id < ?"), append(args, f.Before)
 	}
+	if f.After > 0 {
+		where, args = append(where, "id > ?"), append(args, f.After)
+	}
 	query := "SELECT id, at, actor_sub, actor_email, action, target, detail, outcome, client FROM console_audit"
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY id DESC"
+	// The page just newer than After is the oldest entries after it, turned round below.
+	if f.After > 0 {
+		query += " ORDER BY id ASC"
+	} else {
+		query += " ORDER BY id DESC"
+	}
 	if f.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, f.Limit)
@@ -340,7 +364,45 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 		e.At = time.UnixMicro(at).UTC()
 		out = append(out, e)
 	}
+	if f.After > 0 {
+		slices.Reverse(out)
+	}
 	return out, rows.Err()
+}
+
+// likePattern escapes a substring for LIKE … ESCAPE '\'. SQLite's LIKE ignores ASCII case, and
+// PostgreSQL is asked with ILIKE.
+func likePattern(sub string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(sub) + "%"
+}
+
+// Made reports which of the objects ids the audit log says subject uploaded or created (sharers may
+// rename and move those).
+func (d *DB) Made(ctx context.Context, subject string, ids []string) (map[string]bool, error) {
+	made := map[string]bool{}
+	if len(ids) == 0 {
+		return made, nil
+	}
+	args := []any{subject}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := d.db.QueryContext(ctx, d.q("SELECT DISTINCT target FROM console_audit "+
+		"WHERE action IN ('upload', 'new-folder') AND outcome = 'ok' AND actor_sub = ? "+
+		"AND target IN (?"+strings.Repeat(", ?", len(ids)-1)+")"), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		made[id] = true
+	}
+	return made, rows.Err()
 }
 
 // CreatedBy reports whether the audit log says subject created link id (sharers may revoke those).

@@ -89,7 +89,7 @@ func (c *Console) router() *echo.Echo {
 	e.HTTPErrorHandler = c.handleError
 	e.Use(c.requestLog(), recoverPanics(), limitBody, c.securityHeaders, c.loadStaff, routeLabel)
 
-	e.GET("/", func(ec *echo.Context) error { return ec.Redirect(http.StatusSeeOther, "/links") })
+	e.GET("/", c.showHome)
 	e.GET("/login", c.beginSignIn)
 	e.GET("/auth/callback", c.finishSignIn)
 	e.GET("/signed-out", c.showSignedOut)
@@ -114,6 +114,23 @@ func (c *Console) router() *echo.Echo {
 	signedIn.POST("/files/upload", c.uploadFiles, c.require(auth.Create))
 	signedIn.POST("/files/folder", c.createFolder, c.require(auth.Create))
 	signedIn.POST("/files/:id/delete", c.deleteFile, c.require(auth.DeleteFile))
+	// The dashboard, activity across links, API tokens, and acting on files: downloads and previews for
+	// everyone who browses; renaming and moving for admins, and for sharers what they uploaded or made;
+	// every destructive action has a confirmation page for browsers without JavaScript.
+	signedIn.GET("/dashboard", c.showDashboard, c.require(auth.Browse))
+	signedIn.GET("/activity", c.listActivity, c.require(auth.Browse))
+	signedIn.GET("/admin/tokens", c.listTokens, c.require(auth.Admin))
+	signedIn.POST("/admin/tokens", c.createToken, c.require(auth.Admin))
+	signedIn.GET("/admin/tokens/created", c.showCreatedToken, c.require(auth.Admin))
+	signedIn.GET("/admin/tokens/:id/revoke", c.confirmRevokeToken, c.require(auth.Admin))
+	signedIn.POST("/admin/tokens/:id/revoke", c.revokeToken, c.require(auth.Admin))
+	signedIn.GET("/files/:id/download", c.downloadFile, c.require(auth.Browse))
+	signedIn.GET("/files/:id/preview", c.previewFile, c.require(auth.Browse))
+	signedIn.GET("/files/:id/rename", c.renameForm, c.require(auth.Create))
+	signedIn.POST("/files/:id/rename", c.renameFile, c.require(auth.Create))
+	signedIn.GET("/files/:id/move", c.moveForm, c.require(auth.Create))
+	signedIn.POST("/files/:id/move", c.moveFile, c.require(auth.Create))
+	signedIn.GET("/files/:id/delete", c.confirmDelete, c.require(auth.DeleteFile))
 	signedIn.GET("/audit", c.listAudit, c.require(auth.Admin))
 	signedIn.GET("/admin/sessions", c.listSessions, c.require(auth.Admin))
 	signedIn.POST("/admin/sessions/:id/end", c.endSession, c.require(auth.Admin))

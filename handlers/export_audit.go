@@ -12,9 +12,10 @@ import (
 	"github.com/sharedesk/sharedesk/consoledb"
 )
 
-// exportAudit streams the filtered audit log as CSV.
+// exportAudit streams the audit log as CSV: every entry of the view's filter (search, person, action,
+// dates), not only the page on screen.
 func (c *Console) exportAudit(ec *echo.Context, f consoledb.AuditFilter) error {
-	f.Limit, f.Before = 100000, 0
+	f.Limit, f.Before, f.After = 100000, 0, 0
 	entries, err := c.db.Audit(ec.Request().Context(), f)
 	if err != nil {
 		return err

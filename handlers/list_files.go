@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
-	"github.com/sharedesk/sharedesk/views"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
@@ -23,29 +22,15 @@ func (c *Console) listFiles(ec *echo.Context) error {
 	ctx := ec.Request().Context()
 	folder := ec.QueryParam("folder")
 	vm := console.FilesVM{
-		Page:       c.page(ec, "Files", "files"),
-		FolderID:   folder,
-		FolderName: "the top folder",
-		Selected:   ec.QueryParam("selected"),
+		Page:     c.page(ec, "Files", "files"),
+		FolderID: folder,
+		Selected: ec.QueryParam("selected"),
 	}
 	// The path from the top, one lookup per level.
-	var trail []views.Crumb
-	for id, depth := folder, 0; id != "" && depth < 64; depth++ {
-		res, err := c.api.Get(ctx, api.GetRequest{ID: id})
-		if err != nil {
-			return err
-		}
-		if res.Object.Type != "folder" {
-			return echo.NewHTTPError(http.StatusNotFound, "That is a file, not a folder.")
-		}
-		if id == folder {
-			vm.FolderName = res.Object.Name
-		}
-		trail = append([]views.Crumb{{Name: res.Object.Name, URL: folderURL(id)}}, trail...)
-		id = res.Object.ParentID
+	var err error
+	if vm.FolderName, vm.Crumbs, err = c.folderTrail(ec, folder, folderURL); err != nil {
+		return err
 	}
-	vm.Crumbs = append([]views.Crumb{{Name: "All files", URL: "/files"}}, trail...)
-	vm.Crumbs[len(vm.Crumbs)-1].URL = ""
 	res, err := c.api.List(
 		ctx,
 		api.ListRequest{
@@ -59,11 +44,18 @@ func (c *Console) listFiles(ec *echo.Context) error {
 		return err
 	}
 	vm.Count = res.Count
+	ids := make([]string, len(res.Objects))
+	for i, o := range res.Objects {
+		ids[i] = o.ID
+	}
+	mine, err := c.organizable(ec, ids)
+	if err != nil {
+		return err
+	}
 	for _, o := range res.Objects {
-		vm.Rows = append(
-			vm.Rows,
-			console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt},
-		)
+		row := fileRow(o)
+		row.CanOrganize = mine[o.ID]
+		vm.Rows = append(vm.Rows, row)
 	}
 	if res.Last != "" {
 		vm.NextURL = console.WithParam(folderURL(folder), "last", res.Last)

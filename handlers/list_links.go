@@ -116,10 +116,12 @@ func linkListRequest(f console.LinkFilter, errs fieldErrors, now time.Time) api.
 	if f.CreatedTo != "" && errs["created_to"] == "" {
 		filter["created_at__lt"] = day(f.CreatedTo)
 	}
-	if f.ExpiresFrom != "" && errs["expires_from"] == "" && f.Status == "" {
+	// Expiry dates narrow a status too: "not expired" and "expires before" is what expires soon (the
+	// dashboard's "expiring within 7 days" links here).
+	if f.ExpiresFrom != "" && errs["expires_from"] == "" {
 		filter["expires_at__gte"] = day(f.ExpiresFrom)
 	}
-	if f.ExpiresTo != "" && errs["expires_to"] == "" && f.Status == "" {
+	if f.ExpiresTo != "" && errs["expires_to"] == "" {
 		filter["expires_at__lt"] = day(f.ExpiresTo)
 	}
 	if f.MinAccess != "" && errs["min_access"] == "" {

@@ -76,7 +76,7 @@ func TestRoleMatrix(t *testing.T) {
 	}
 	deleteFile := func(s *staff) page {
 		o := sharetest.Must(e.share.Client.Put(ctx, api.PutRequest{Name: "victim-" + s.csrf[:8]}, "v", strings.NewReader("v")))(t).Object
-		return s.post("/files/"+o.ID+"/delete", url.Values{})
+		return s.post("/files/"+o.ID+"/delete", url.Values{"confirmed": {"yes"}})
 	}
 	actions := []struct {
 		name    string

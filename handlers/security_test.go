@@ -43,9 +43,10 @@ func TestOpenRedirect(t *testing.T) {
 	e := startConsole(t, "sqlite")
 	ada := e.signIn(t, "ada@example.com")
 	for _, next := range hostileNext {
+		// Refused, it goes where she starts: an admin's landing page, the dashboard.
 		resp := ada.noFollow("/login?next=" + url.QueryEscape(next))
-		if got := resp.Header.Get("Location"); got != "/links" {
-			t.Errorf("signed in, next=%q: Location %q, want /links", next, got)
+		if got := resp.Header.Get("Location"); got != "/dashboard" {
+			t.Errorf("signed in, next=%q: Location %q, want /dashboard", next, got)
 		}
 	}
 	if got := ada.noFollow("/login?next=" + url.QueryEscape("/files?folder=x")).Header.Get("Location"); got != "/files?folder=x" {

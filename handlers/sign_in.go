@@ -16,7 +16,7 @@ import (
 func (c *Console) beginSignIn(ec *echo.Context) error {
 	next := ec.QueryParam("next")
 	if staffOf(ec) != nil {
-		return ec.Redirect(http.StatusSeeOther, auth.ReturnPathOr(next, "/links"))
+		return ec.Redirect(http.StatusSeeOther, auth.ReturnPathOr(next, landing(staffOf(ec))))
 	}
 	u, err := c.auth.BeginLogin(ec.Response(), ec.Request(), next)
 	if err != nil {
@@ -52,8 +52,9 @@ func (c *Console) finishSignIn(ec *echo.Context) error {
 	}
 	ec.Set(ctxStaff, staff)
 	c.audit(ec, "sign-in", "", "role "+staff.Role, "ok")
-	if next = auth.ReturnPathOr(next, "/links"); next == "/" {
-		next = "/links"
+	// Without a page to return to, people start where their work is (see landing).
+	if next = auth.ReturnPathOr(next, "/"); next == "/" {
+		next = landing(staff)
 	}
 	return ec.Redirect(http.StatusSeeOther, next)
 }

@@ -93,11 +93,20 @@ func VerifyShare(token, session func(ctx context.Context, secret string) error) 
 	}
 }
 
-// Console returns the limits of the staff console: only the file upload streams; Verify is left to
-// the caller (a live console session).
+// Console returns the limits of the staff console: the file upload and the file downloads (and
+// previews) stream; Verify is left to the caller (a live console session).
 func Console() Config {
 	c := Defaults()
-	c.Streaming = func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/files/upload" }
+	c.Streaming = func(r *http.Request) bool {
+		p := r.URL.Path
+		switch r.Method {
+		case http.MethodPost:
+			return p == "/files/upload"
+		case http.MethodGet:
+			return strings.HasPrefix(p, "/files/") && (strings.HasSuffix(p, "/download") || strings.HasSuffix(p, "/preview"))
+		}
+		return false
+	}
 	return c
 }
 

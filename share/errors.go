@@ -32,6 +32,9 @@ const (
 	// CodeStorageFull has no Pangea equivalent: the server's disk is full (HTTP 507).
 	CodeStorageFull  = "InsufficientStorage"
 	CodeVaultMissing = "ShareVaultNotConfigured"
+	// CodeForbidden has no Pangea equivalent: a token that is not an admin token asked for something
+	// only admin tokens may do (HTTP 403; sharedesk extension endpoints only).
+	CodeForbidden = "Forbidden"
 )
 
 // Sentinel errors the stores return.

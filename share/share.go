@@ -121,8 +121,11 @@ type Token struct {
 	Name       string
 	Hash       string
 	CreatedAt  time.Time
-	LastUsedAt time.Time
+	LastUsedAt time.Time // to the minute: recorded at most once a minute (see Authenticate)
 	RevokedAt  time.Time
+	// Admin tokens may also manage API tokens (the /v1/ext/tokens/... endpoints). Only the server's
+	// own command line makes them: an admin credential is never minted through the API.
+	Admin bool
 }
 
 // Micros converts t to the integer microseconds the stores keep; integers sort and compare the same

@@ -15,6 +15,7 @@ type Store interface {
 	sweepStore
 	tokenStore
 	eventStore
+	activityStore
 	KeyStore
 }
 

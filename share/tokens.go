@@ -5,6 +5,8 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"strings"
+	"time"
+	"unicode"
 )
 
 // tokenStore keeps API tokens (hashed).
@@ -13,13 +15,29 @@ type tokenStore interface {
 	TokenByHash(ctx context.Context, hash string) (Token, error)
 	Tokens(ctx context.Context) ([]Token, error)
 	RevokeToken(ctx context.Context, idOrName string, at int64) (int, error)
+	// TokenUsed records a use at, unless one at or after since is recorded already.
+	TokenUsed(ctx context.Context, id string, at, since int64) error
 }
+
+// tokenUseGranularity is how precisely a token's last use is kept: writing it on every request would
+// add a write to every read of the API.
+const tokenUseGranularity = time.Minute
 
 // TokenPrefix marks sharedesk API tokens, so secret scanners and people recognise a leaked one.
 const TokenPrefix = "shd_"
 
 // CreateToken makes a new API token and returns its secret, which is shown once and never stored.
 func (s *Service) CreateToken(ctx context.Context, name string) (string, Token, error) {
+	return s.createToken(ctx, name, false)
+}
+
+// CreateAdminToken makes a token that may also manage API tokens (the console's service token). Only
+// the server's command line and the built-in console of serve and demo call it.
+func (s *Service) CreateAdminToken(ctx context.Context, name string) (string, Token, error) {
+	return s.createToken(ctx, name, true)
+}
+
+func (s *Service) createToken(ctx context.Context, name string, admin bool) (string, Token, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", Token{}, fmt.Errorf("a token needs a name (--name)")
@@ -36,7 +54,7 @@ func (s *Service) CreateToken(ctx context.Context, name string) (string, Token, 
 		)
 	}
 	secret := TokenPrefix + randomString()
-	t := Token{ID: NewID("ptk_"), Name: name, Hash: hashToken(secret), CreatedAt: s.now()}
+	t := Token{ID: NewID("ptk_"), Name: name, Hash: hashToken(secret), CreatedAt: s.now(), Admin: admin}
 	if err := s.store.InsertToken(ctx, t); err != nil {
 		return "", Token{}, err
 	}
@@ -75,7 +93,23 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Token, error
 	if !t.RevokedAt.IsZero() {
 		return refuse("revoked", "token_id", t.ID, "token_name", t.Name)
 	}
+	s.noteTokenUse(ctx, &t)
 	return t, nil
+}
+
+// noteTokenUse keeps a token's last use to the minute. A failure is logged, never a refusal: the
+// token is good, and the request must not fail for its bookkeeping.
+func (s *Service) noteTokenUse(ctx context.Context, t *Token) {
+	now := s.now()
+	if now.Sub(t.LastUsedAt) < tokenUseGranularity {
+		return
+	}
+	since := Micros(now.Add(-tokenUseGranularity))
+	if err := s.store.TokenUsed(context.WithoutCancel(ctx), t.ID, Micros(now), since); err != nil {
+		s.cfg.Logger.WarnContext(ctx, "token use not recorded", "token_id", t.ID, "err", err)
+		return
+	}
+	t.LastUsedAt = now
 }
 
 // Fingerprint names a token in logs and listings: the start of its stored SHA-256, the same as
@@ -136,4 +170,64 @@ func (s *Service) liveTokens(ctx context.Context, idOrName string) ([]Token, err
 		}
 	}
 	return live, nil
+}
+
+// The API's own token management (sharedesk extension, /v1/ext/tokens/...): what an admin token may
+// do through the API. It never makes or revokes an admin token; those are managed on the server.
+
+// maxTokenName bounds a token's name given through the API.
+const maxTokenName = 100
+
+// CreatePlainToken makes an ordinary token through the API. A name a live token has is refused as a
+// validation error at /name, so a client can say which field to change.
+func (s *Service) CreatePlainToken(ctx context.Context, name string) (string, Token, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", Token{}, Invalid("FieldRequired", "/name", "must not be empty")
+	case len([]rune(name)) > maxTokenName:
+		return "", Token{}, Invalid(
+			"AboveMaxLength", "/name", fmt.Sprintf("must have at most %d characters", maxTokenName))
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return "", Token{}, Invalid("BadFormat", "/name", "must not contain control characters")
+	case strings.HasPrefix(name, "ptk_"):
+		// sharedesk token revoke takes an id or a name: a name that looks like an id would be ambiguous.
+		return "", Token{}, Invalid("BadFormat", "/name", "must not start with ptk_, which token ids use")
+	}
+	live, err := s.liveTokens(ctx, name)
+	if err != nil {
+		return "", Token{}, err
+	}
+	if len(live) > 0 {
+		return "", Token{}, Invalid("BadState", "/name", "a live token already has this name")
+	}
+	return s.createToken(ctx, name, false)
+}
+
+// RevokePlainToken revokes one live ordinary token by id and returns it as revoked. Admin tokens
+// (the console's own among them) are refused: revoking one through the API could lock the console
+// out, and they are revoked on the server with sharedesk token revoke.
+func (s *Service) RevokePlainToken(ctx context.Context, id string) (Token, error) {
+	all, err := s.store.Tokens(ctx)
+	if err != nil {
+		return Token{}, err
+	}
+	for _, t := range all {
+		if t.ID != id || !t.RevokedAt.IsZero() {
+			continue
+		}
+		if t.Admin {
+			return Token{}, Errf(CodeForbidden, "admin tokens are revoked on the server (sharedesk token revoke)")
+		}
+		at := s.now()
+		n, err := s.store.RevokeToken(ctx, t.ID, Micros(at))
+		if err != nil {
+			return Token{}, err
+		}
+		if n == 1 {
+			t.RevokedAt = FromMicros(Micros(at))
+			return t, nil
+		}
+	}
+	return Token{}, Errf(CodeNotFound, "no live token has this id")
 }

@@ -38,9 +38,23 @@ document.addEventListener("htmx:afterSettle", () => {
   }
 });
 
+// Destructive forms ask first. Confirmed here, the form says so and the server acts at once; without
+// this script the server answers with its own confirmation page instead.
 document.addEventListener("submit", (ev) => {
-  const question = ev.target.getAttribute("data-confirm");
-  if (question && !window.confirm(question)) ev.preventDefault();
+  const form = ev.target;
+  const question = form.getAttribute("data-confirm");
+  if (!question) return;
+  if (!window.confirm(question)) {
+    ev.preventDefault();
+    return;
+  }
+  if (!form.querySelector('input[name="confirmed"]')) {
+    const confirmed = document.createElement("input");
+    confirmed.type = "hidden";
+    confirmed.name = "confirmed";
+    confirmed.value = "yes";
+    form.append(confirmed);
+  }
 });
 
 // Upload with progress: the same form, sent by XMLHttpRequest; the server answers with where to go.

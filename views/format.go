@@ -56,6 +56,17 @@ func MatchCount(n int, kind string) string {
 	return grouped(n) + " " + Plural(n, "link matches", "links match")
 }
 
+// Count writes a number as exactly as it was counted: "3", "More than 10,000", "About 610,000".
+func Count(n int, kind string) string {
+	switch kind {
+	case "bounded":
+		return "More than " + grouped(n)
+	case "estimate":
+		return "About " + grouped(roundTo2(n))
+	}
+	return grouped(n)
+}
+
 // roundTo2 keeps two significant digits: an estimate shown to the unit would claim a precision it
 // does not have.
 func roundTo2(n int) int {

@@ -81,6 +81,11 @@ func (s *Server) Register(mux *http.ServeMux) {
 		"ext/link/revoked/list": jsonEndpoint(s, "ext/link/revoked/list", s.revokedList),
 		"ext/link/revoked/get":  jsonEndpoint(s, "ext/link/revoked/get", s.revokedGet),
 		"ext/link/update":       jsonEndpoint(s, "ext/link/update", s.linkUpdate),
+		// sharedesk extensions: token management (admin tokens only) and activity across links
+		"ext/tokens/list":   jsonEndpoint(s, "ext/tokens/list", s.tokensList),
+		"ext/tokens/create": jsonEndpoint(s, "ext/tokens/create", s.tokensCreate),
+		"ext/tokens/revoke": jsonEndpoint(s, "ext/tokens/revoke", s.tokensRevoke),
+		"ext/events/list":   jsonEndpoint(s, "ext/events/list", s.eventsList),
 	}
 	for path, h := range routes {
 		h := s.authenticated(h)
@@ -294,6 +299,8 @@ func httpStatus(code string) int {
 		return http.StatusBadRequest
 	case share.CodeUnauthorized:
 		return http.StatusUnauthorized
+	case share.CodeForbidden:
+		return http.StatusForbidden
 	case share.CodeNotFound:
 		return http.StatusNotFound
 	case share.CodeObjectExists:

@@ -278,7 +278,8 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	if opt.Store != nil { // another instance of a running deployment: token names are unique
 		tokenName += " " + randomHex(4)
 	}
-	e.Token, _, err = e.Svc.CreateToken(ctx, tokenName)
+	// An admin token, as the console's service token is: the console's token pages need one.
+	e.Token, _, err = e.Svc.CreateAdminToken(ctx, tokenName)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,49 +14,78 @@ func (s *DB) InsertToken(ctx context.Context, t share.Token) error {
 	_, err := s.exec(
 		ctx,
 		s.db,
-		"INSERT INTO api_tokens (id, name, hash, created_at) VALUES (?, ?, ?, ?)",
+		"INSERT INTO api_tokens (id, name, hash, created_at, admin) VALUES (?, ?, ?, ?, ?)",
 		t.ID,
 		t.Name,
 		t.Hash,
 		share.Micros(t.CreatedAt),
+		boolInt(t.Admin),
 	)
 	return err
 }
 
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+const tokenCols = "id, name, hash, created_at, last_used_at, revoked_at, admin"
+
+// scanToken reads a row of tokenCols.
+func scanToken(row interface{ Scan(...any) error }) (share.Token, error) {
+	var t share.Token
+	var created, used, revoked int64
+	var admin int
+	if err := row.Scan(&t.ID, &t.Name, &t.Hash, &created, &used, &revoked, &admin); err != nil {
+		return t, err
+	}
+	t.CreatedAt, t.LastUsedAt = share.FromMicros(created), share.FromMicros(used)
+	t.RevokedAt = share.FromMicros(revoked)
+	t.Admin = admin != 0
+	return t, nil
+}
+
 // TokenByHash finds a token, revoked or not (the caller refuses revoked ones and can say why).
 func (s *DB) TokenByHash(ctx context.Context, hash string) (share.Token, error) {
-	var t share.Token
-	var created, revoked int64
-	err := s.queryRow(ctx, "SELECT id, name, hash, created_at, revoked_at FROM api_tokens WHERE hash = ?", hash).
-		Scan(&t.ID, &t.Name, &t.Hash, &created, &revoked)
+	t, err := scanToken(s.queryRow(ctx, "SELECT "+tokenCols+" FROM api_tokens WHERE hash = ?", hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, share.ErrNotFound
 	}
-	t.CreatedAt, t.RevokedAt = share.FromMicros(created), share.FromMicros(revoked)
 	return t, err
 }
 
 // Tokens lists every token, revoked ones included, oldest first.
 func (s *DB) Tokens(ctx context.Context) ([]share.Token, error) {
-	rows, err := s.db.QueryContext(
-		ctx,
-		"SELECT id, name, hash, created_at, revoked_at FROM api_tokens ORDER BY created_at, id",
-	)
+	rows, err := s.db.QueryContext(ctx, "SELECT "+tokenCols+" FROM api_tokens ORDER BY created_at, id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []share.Token
 	for rows.Next() {
-		var t share.Token
-		var created, revoked int64
-		if err := rows.Scan(&t.ID, &t.Name, &t.Hash, &created, &revoked); err != nil {
+		t, err := scanToken(rows)
+		if err != nil {
 			return nil, err
 		}
-		t.CreatedAt, t.RevokedAt = share.FromMicros(created), share.FromMicros(revoked)
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// TokenUsed records that a token was used at, unless a use at or after since is recorded already:
+// one conditional statement, so instances that see the same token at once write it once.
+func (s *DB) TokenUsed(ctx context.Context, id string, at, since int64) error {
+	_, err := s.exec(
+		ctx,
+		s.db,
+		"UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?",
+		at,
+		id,
+		since,
+	)
+	return err
 }
 
 // RevokeToken revokes the live tokens whose id or name is idOrName and says how many.

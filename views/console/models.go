@@ -11,7 +11,7 @@ import (
 // Page is what every console page shows around its content.
 type Page struct {
 	Title   string
-	Section string // links, files, audit, outbox, sessions
+	Section string // dashboard, links, files, audit, outbox, sessions, tokens
 	Staff   StaffVM
 	Flash   []string
 	Error   string
@@ -140,6 +140,39 @@ type FileRow struct {
 	Size           int64
 	Updated        time.Time
 	Folder         string // the path of the folder it is in, where that is not the folder shown
+	Preview        bool // a file the browser can show safely (images, PDF, text)
+	CanOrganize    bool // this person may rename and move it
+}
+
+// RenameVM renames a file or folder, re-shown with what was typed and the problem.
+type RenameVM struct {
+	Page
+	Item   FileRow
+	Back   string // the folder page the person came from
+	Name   string
+	Errors map[string]string
+}
+
+// MoveVM chooses where a file or folder goes: the folders of In, with the path to it.
+type MoveVM struct {
+	Page
+	Item    FileRow
+	Back    string
+	In      string // the folder being looked at ("" is the top)
+	InName  string
+	Crumbs  []views.Crumb
+	Folders []FileRow
+	More    bool   // In holds more folders than are shown
+	Problem string // why the last move was refused
+}
+
+// DeleteFileVM asks before deleting a file or a folder with everything in it (the no-JavaScript path).
+type DeleteFileVM struct {
+	Page
+	Item     FileRow
+	Folder   string // the folder the person came from ("" is the top)
+	Children int    // items directly inside a folder
+	Links    int    // links that share the item
 }
 
 // FilesVM is the Files page.
@@ -283,15 +316,20 @@ func (f EditLinkForm) Removing(key string) bool {
 	return false
 }
 
-// AuditVM is the audit log.
+// AuditVM is the audit log; the filter round-trips through the URL like the Links view's.
 type AuditVM struct {
 	Page
 	Rows     []AuditRow
+	Q        string
 	Actor    string
 	Action   string
 	From, To string
 	Actors   []string
-	NextURL  string
+	Actions  []string
+	Errors   map[string]string // filter field -> problem
+	Filtered bool
+	NextURL  string // older entries
+	PrevURL  string // newer entries
 	CSVURL   string
 }
 
@@ -299,6 +337,77 @@ type AuditVM struct {
 type AuditRow struct {
 	At                                     time.Time
 	Actor, Action, Target, Detail, Outcome string
+}
+
+// DashboardVM is the landing page of helpdesk and admins: numbers that need attention, each a link
+// into the list that shows the same number, and what recipients did last.
+type DashboardVM struct {
+	Page
+	Counts []DashCount
+	Recent []ActivityRow
+	Now    time.Time
+}
+
+// DashCount is one number of the dashboard.
+type DashCount struct {
+	TestID string
+	Label  string
+	Note   string
+	N      int
+	Kind   string // as LinksVM.CountKind: exact, bounded or estimate
+	URL    string // the list showing the same number
+}
+
+// ActivityRow is one event of a link, in a list across links.
+type ActivityRow struct {
+	At                                               time.Time
+	LinkID, LinkTitle                                string
+	Type, Actor, Client, Method, Object, Detail, Out string
+}
+
+// ActivityVM lists events across links; the filter round-trips through the URL.
+type ActivityVM struct {
+	Page
+	Type      string // an event type, "" for anything recipients did, "all" for every event
+	Since     string // 24h, 7d, 30d or "" for any time
+	Rows      []ActivityRow
+	Count     int
+	CountMore bool
+	NextURL   string // older events
+	FirstURL  string // the newest, when paging
+	Now       time.Time
+}
+
+// TokenRow is one API token (never its secret).
+type TokenRow struct {
+	ID, Name, Fingerprint      string
+	Admin                      bool
+	Created, LastUsed, Revoked time.Time
+}
+
+// TokensVM is the API tokens page, re-shown with what was typed when a create is refused.
+type TokensVM struct {
+	Page
+	Tokens []TokenRow
+	Name   string
+	Errors map[string]string
+	// Unavailable says why tokens cannot be managed from the console (the service token is not an
+	// admin token; the share service has no token endpoints).
+	Unavailable string
+	Now         time.Time
+}
+
+// TokenCreatedVM shows a new token's secret, once; Secret is empty when it was shown already.
+type TokenCreatedVM struct {
+	Page
+	Token  TokenRow
+	Secret string
+}
+
+// RevokeTokenVM asks before revoking a token (the no-JavaScript path).
+type RevokeTokenVM struct {
+	Page
+	Token TokenRow
 }
 
 // OutboxVM lists the messages the demo would have sent.
