@@ -13,8 +13,16 @@ import (
 // ChromiumPath is Debian's Chromium, which make deps (and CI) installs.
 const ChromiumPath = "/usr/bin/chromium"
 
-// Browser starts headless Chromium for one test and returns a context to drive it with chromedp.
+// Browser starts headless Chromium for one test and returns a context to drive it with chromedp. The
+// browser is stopped after two minutes, whatever the test is doing: a hung page fails the test.
 func Browser(t testing.TB) context.Context {
+	t.Helper()
+	return BrowserFor(t, 2*time.Minute)
+}
+
+// BrowserFor is Browser for a test that needs the browser longer than two minutes (one that checks
+// many pages in turn).
+func BrowserFor(t testing.TB, limit time.Duration) context.Context {
 	t.Helper()
 	RequireChromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -33,7 +41,7 @@ func Browser(t testing.TB) context.Context {
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start Chromium: %v", err)
