@@ -148,8 +148,10 @@ document.addEventListener("submit", (ev) => {
 (() => {
   const pageLang = (document.documentElement.lang || "en").split("-")[0];
   // The viewer's own variant of the page's language (en-GB writes "Tue 31 Mar 2026, 16:05", en-US
-  // "Tue, Mar 31, 2026, 04:05 PM"), never another language in the middle of an English page.
-  const locale = (navigator.languages || [navigator.language]).find((l) => l && l.split("-")[0] === pageLang) || pageLang;
+  // "Tue, Mar 31, 2026, 04:05 PM"): the browser's own locale first, then the languages the viewer
+  // asks for; never another language in the middle of an English page.
+  const locale = [Intl.DateTimeFormat().resolvedOptions().locale, ...(navigator.languages || [])]
+    .find((l) => l && l.split("-")[0] === pageLang) || pageLang;
   const local = new Intl.DateTimeFormat(locale, {
     weekday: "short", day: "numeric", month: "short", year: "numeric",
     hour: "2-digit", minute: "2-digit", timeZoneName: "short",

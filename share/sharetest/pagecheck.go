@@ -120,6 +120,14 @@ func TimeZone(tz string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// Locale makes the browser's own locale (what Intl formats with by default) the BCP 47 tag locale.
+func Locale(locale string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetLocaleOverride, emulation.SetLocaleOverrideParams{Locale: locale})
+		return err
+	})
+}
+
 // Phone is a 390 px wide phone screen (mobile, touch, portrait).
 func Phone() chromedp.Action[chromedp.Void] {
 	return chromedp.EmulateViewport(PhoneWidth, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile,
