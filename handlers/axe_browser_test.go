@@ -60,7 +60,7 @@ func TestConsolePagesInBrowser(t *testing.T) {
 		goTo(t, b, e.url+"/links")
 		sharetest.WaitJS(t, b, `!!document.querySelector('form input[name="username"]')`)
 		sharetest.CheckPage(t, b, "development sign-in")
-		pickPerson(t, b, "nia@example.com")
+		choosePerson(t, b, "nia@example.com")
 		sharetest.WaitJS(t, b, `location.host.startsWith("localhost") && !!document.querySelector("h1")`)
 		sharetest.CheckPage(t, b, "no access")
 		goTo(t, b, e.url+"/signed-out")
@@ -70,7 +70,7 @@ func TestConsolePagesInBrowser(t *testing.T) {
 		t.Run(email, func(t *testing.T) {
 			b := sharetest.BrowserFor(t, 15*time.Minute)
 			goTo(t, b, e.url+"/links")
-			pickPerson(t, b, email)
+			choosePerson(t, b, email)
 			sharetest.WaitJS(t, b, `!!document.querySelector(".who")`)
 			for _, p := range consolePages {
 				if !slices.Contains(p.as, email) {
@@ -112,9 +112,9 @@ func goTo(t *testing.T, b context.Context, url string) {
 	sharetest.WaitJS(t, b, `document.readyState === "complete"`)
 }
 
-// pickPerson chooses who to be on the development provider's page. (Submitted by script: after the
+// choosePerson chooses who to be on the development provider's page. (Submitted by script: after the
 // cross-site redirects chromedp's click does not reach the provider's page.)
-func pickPerson(t *testing.T, b context.Context, email string) {
+func choosePerson(t *testing.T, b context.Context, email string) {
 	t.Helper()
 	sharetest.WaitJS(t, b, `!!document.querySelector('form:has(input[value="`+email+`"])')`)
 	if _, err := chromedp.Run(b, chromedp.Evaluate[any](`document.querySelector('form:has(input[value="`+email+`"])').submit()`)); err != nil {

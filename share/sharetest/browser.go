@@ -68,3 +68,21 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 }
+
+// Screenshots saves the page as name.png in the light theme and as name-dark.png in the dark one
+// (prefers-color-scheme) when SHAREDESK_SCREENSHOTS is set; otherwise it does nothing. The page is
+// left in the light theme.
+func Screenshots(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	if os.Getenv("SHAREDESK_SCREENSHOTS") == "" {
+		return
+	}
+	Screenshot(t, ctx, name)
+	if err := chromedp.Do(ctx, ColorScheme("dark")); err != nil {
+		t.Fatal(err)
+	}
+	Screenshot(t, ctx, name+"-dark")
+	if err := chromedp.Do(ctx, ColorScheme("light")); err != nil {
+		t.Fatal(err)
+	}
+}

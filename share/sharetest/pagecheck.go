@@ -62,8 +62,6 @@ func Axe(t testing.TB, ctx context.Context) []AxeProblem {
 	t.Helper()
 	RequireAxe(t)
 	src, _ := axeSource()
-	start := time.Now()
-	defer func() { t.Logf("axe took %v", time.Since(start)) }()
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(src)+";undefined")); err != nil {
 		t.Fatalf("inject axe-core: %v", err)
 	}
@@ -139,8 +137,12 @@ func Desktop() chromedp.Action[chromedp.Void] { return chromedp.EmulateViewport(
 
 // sideways measures the page against the screen and names the widest elements that stick out of it,
 // skipping those inside a container that scrolls on its own (a table in .table-wrap is allowed to).
+//
+// The width is the initial containing block's (clientWidth): on a phone the browser widens the layout
+// viewport, and so innerWidth, to fit a page that is too wide, so innerWidth alone would always pass.
 const sideways = `(() => {
-  const width = window.innerWidth, scroll = document.documentElement.scrollWidth;
+  const width = Math.min(window.innerWidth, document.documentElement.clientWidth);
+  const scroll = document.documentElement.scrollWidth;
   const clipped = (el) => {
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
       const o = getComputedStyle(p).overflowX;
@@ -150,11 +152,14 @@ const sideways = `(() => {
   };
   const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
     (el.classList.length ? "." + [...el.classList].join(".") : "");
-  const wide = [];
+  // Elements inside a scrolling box usually stay in it; those that escape it (positioned ones whose
+  // containing block is outside) are named only when nothing else sticks out.
+  const free = [], inBox = [];
   for (const el of document.body.querySelectorAll("*")) {
     const r = el.getBoundingClientRect();
-    if (r.width > 0 && r.right > width + 1 && !clipped(el)) wide.push([Math.round(r.right), name(el)]);
+    if (r.width > 0 && r.right > width + 1) (clipped(el) ? inBox : free).push([Math.round(r.right), name(el)]);
   }
+  const wide = free.length ? free : inBox;
   wide.sort((a, b) => b[0] - a[0]);
   return JSON.stringify({width, scroll, wide: wide.slice(0, 6).map(([r, n]) => n + " (right edge " + r + " px)")});
 })()`
