@@ -91,7 +91,7 @@ func seedPages(t *testing.T, e *consoleEnv) func(string) string {
 	exp := time.Now().Add(72 * time.Hour)
 	long := sharetest.Must(e.share.Client.LinkCreate(context.Background(), api.LinkCreateRequest{Links: []api.LinkCreateItem{{
 		Targets: []string{file.ID}, ExpiresAt: &exp, Tags: []string{"legal"},
-		Title: "Supplier-framework-agreement-2026-final-signed-by-both-parties-countersigned-version",
+		Title: "Supplier_framework_agreement_2026_final_signed_by_both_parties_countersigned_version",
 		Authenticators: []api.Authenticator{{AuthType: "email_otp",
 			AuthContext: "procurement.department.shared.mailbox.for.suppliers@subsidiary.partner-company.example"}},
 		SendParams: &api.SendParams{RecipientEmail: "procurement.department.shared.mailbox.for.suppliers@subsidiary.partner-company.example",

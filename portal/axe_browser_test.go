@@ -42,6 +42,7 @@ var portalPages = []struct {
 	{"open, code sent", "download", askForCode, ""},
 	{"open, upload link", "upload", "", ""},
 	{"open, editor link", "editor", "", ""},
+	{"open, long title and message", "long", "", ""},
 	{"open, used up", "used up", "", ""},
 	{"open, revoked", "revoked", "", ""},
 	{"files, download link", "download", signInStep, ""},
@@ -94,8 +95,8 @@ func portalLinks(t *testing.T, e *sharetest.Env, tr tree) map[string]string {
 		"editor": createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor", Authenticators: pw,
 			Message: "Please add your comments to the folder by Friday."}),
 		"long": createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor", Authenticators: pw,
-			Title:   "Supplier-framework-agreement-2026-final-signed-by-both-parties-countersigned-version",
-			Message: "https://intranet.partner-company.example/procurement/suppliers/framework-agreements/2026/final"}),
+			Title:   "Supplier_framework_agreement_2026_final_signed_by_both_parties_countersigned_version",
+			Message: "https://intranet.partnercompany.example/procurement/suppliers/frameworkagreements/2026/final"}),
 		"used up": createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: pw, MaxAccessCount: &one}),
 		"revoked": createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: pw}),
 	}
