@@ -55,7 +55,7 @@ vendor-check: web/node_modules/.package-lock.json
 ## lint: vendored code, formatting, vet, staticcheck and the agreed golangci-lint set (.golangci.yml,
 ## pinned in tools/golangci-lint/go.mod)
 lint: vendor-check
-	$(GO) tool templ generate -path views > /dev/null
+	$(GO) tool templ generate > /dev/null
 	@git diff --quiet -- '*_templ.go' || (echo "generated templ files were stale: commit the regenerated *_templ.go"; git diff --stat -- '*_templ.go'; exit 1)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "not gofmt-ed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet $(PKGS)
