@@ -72,9 +72,10 @@ test: deps lint
 	SHAREDESK_TEST_REQUIRE_ALL=1 SHAREDESK_TEST_BLOBS=s3 $(GO) test -count=1 -timeout 10m ./share/httpapi/ ./portal/
 	SHAREDESK_TEST_REQUIRE_ALL=1 SHAREDESK_TEST_BLOBS=s3-direct $(GO) test -count=1 -run TestPangeaNodeSDK ./share/httpapi/
 
-## screenshots: the README's screenshots, taken by headless Chromium during the browser tests
+## screenshots: the README's screenshots of the demo's sample data, in the light and the dark theme, taken
+## by headless Chromium while TestDemoInBrowser goes through the demo as make run starts it
 screenshots: deps
-	SHAREDESK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'InBrowser' ./...
+	SHAREDESK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestDemoInBrowser$$' .
 
 ## fuzz: run each fuzz target for FUZZTIME (the seed corpora already run in make test)
 FUZZTIME ?= 60s

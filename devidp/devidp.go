@@ -149,10 +149,12 @@ var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:520px;margin:40px auto;padding:0 16px;color:#1f2937}
 .note{background:#fff7ed;border:1px solid #fdba74;padding:10px 14px;border-radius:6px}
 button{display:block;width:100%;text-align:left;margin:8px 0;padding:12px 14px;font-size:1rem;border:1px solid #cbd5e1;border-radius:8px;background:#fff;cursor:pointer}
-button:focus-visible{outline:3px solid #f59e0b}small{color:#5b6472}</style></head>
-<body><h1>Development sign-in</h1>
+button:focus-visible{outline:3px solid #f59e0b}small{color:#5b6472}:root{color-scheme:light dark}
+@media (prefers-color-scheme:dark){body{background:#0f141a;color:#e5e7eb}.note{background:#33240e;border-color:#92400e}
+button{background:#1a2029;color:#e5e7eb;border-color:#3a4350}small{color:#a3acb9}}</style></head>
+<body><main><h1>Development sign-in</h1>
 <p class="note">This is sharedesk's built-in identity provider for the demo. In a real deployment people sign in with your company's provider.</p>
 <p>Choose who to be:</p>
 {{range .Users}}<form method="post" action="/login/username"><input type="hidden" name="id" value="{{$.ID}}"><input type="hidden" name="username" value="{{.Email}}">
 <button type="submit">{{.Name}} <small>{{.Email}} · groups: {{range $i, $g := .Groups}}{{if $i}}, {{end}}{{$g}}{{else}}none{{end}}</small></button></form>
-{{end}}</body></html>`))
+{{end}}</main></body></html>`))

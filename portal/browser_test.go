@@ -52,12 +52,10 @@ func TestRecipientInBrowser(t *testing.T) {
 	if got := text("main"); !strings.Contains(got, "Ann Lee shared this with you") || !strings.Contains(got, "Edit folder Docs") {
 		t.Errorf("open page: got %q", got)
 	}
-	sharetest.Screenshot(t, b, "portal-1-open")
 
 	if err := chromedp.Do(b, chromedp.Click("#auth-0 button"), chromedp.WaitVisible("#code-0")); err != nil {
 		t.Fatal(err)
 	}
-	sharetest.Screenshot(t, b, "portal-2-code")
 	code := codeIn(t, e.Mail.WaitN(t, "sam@example.com", 2).Text)
 	if err := chromedp.Do(b, chromedp.SendKeys("#code-0", code), chromedp.Submit("#code-0"), chromedp.WaitVisible("table")); err != nil {
 		t.Fatal(err)
@@ -69,7 +67,6 @@ func TestRecipientInBrowser(t *testing.T) {
 	if got := text("table"); !strings.Contains(got, "a.txt") || !strings.Contains(got, "Sub") {
 		t.Errorf("files page: got %q", got)
 	}
-	sharetest.Screenshot(t, b, "portal-3-files")
 
 	notes := filepath.Join(t.TempDir(), "comments.txt")
 	if err := os.WriteFile(notes, []byte("Looks good to me. Sam"), 0o600); err != nil {
@@ -91,7 +88,6 @@ func TestRecipientInBrowser(t *testing.T) {
 	if got := text("table"); !strings.Contains(got, "comments.txt") {
 		t.Errorf("uploaded file not listed: %q", got)
 	}
-	sharetest.Screenshot(t, b, "portal-4-uploaded")
 
 	l := sharetest.Must(e.Client.LinkList(ctx, api.LinkListRequest{}))(t).ShareLinkObjects[0]
 	sharetest.Must(e.Client.LinkDelete(ctx, api.LinkDeleteRequest{IDs: []string{l.ID}}))(t)
@@ -101,5 +97,4 @@ func TestRecipientInBrowser(t *testing.T) {
 	if got := text("main"); !strings.Contains(got, "revoked") {
 		t.Errorf("after revocation: got %q", got)
 	}
-	sharetest.Screenshot(t, b, "portal-5-revoked")
 }

@@ -13,8 +13,16 @@ import (
 // ChromiumPath is Debian's Chromium, which make deps (and CI) installs.
 const ChromiumPath = "/usr/bin/chromium"
 
-// Browser starts headless Chromium for one test and returns a context to drive it with chromedp.
+// Browser starts headless Chromium for one test and returns a context to drive it with chromedp. The
+// browser is stopped after two minutes, whatever the test is doing: a hung page fails the test.
 func Browser(t testing.TB) context.Context {
+	t.Helper()
+	return BrowserFor(t, 2*time.Minute)
+}
+
+// BrowserFor is Browser for a test that needs the browser longer than two minutes (one that checks
+// many pages in turn).
+func BrowserFor(t testing.TB, limit time.Duration) context.Context {
 	t.Helper()
 	RequireChromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -33,7 +41,7 @@ func Browser(t testing.TB) context.Context {
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start Chromium: %v", err)
@@ -57,6 +65,24 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Screenshots saves the page as name.png in the light theme and as name-dark.png in the dark one
+// (prefers-color-scheme) when SHAREDESK_SCREENSHOTS is set; otherwise it does nothing. The page is
+// left in the light theme.
+func Screenshots(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	if os.Getenv("SHAREDESK_SCREENSHOTS") == "" {
+		return
+	}
+	Screenshot(t, ctx, name)
+	if err := chromedp.Do(ctx, ColorScheme("dark")); err != nil {
+		t.Fatal(err)
+	}
+	Screenshot(t, ctx, name+"-dark")
+	if err := chromedp.Do(ctx, ColorScheme("light")); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -239,7 +239,7 @@ func Files(vm FilesVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<div class=\"table-wrap\"><table><caption class=\"sr-only\">Files and folders</caption> <thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Size</th><th scope=\"col\">Changed</th><th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<div class=\"table-wrap\" role=\"region\" aria-label=\"Files and folders\" tabindex=\"0\"><table><caption class=\"sr-only\">Files and folders</caption> <thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Size</th><th scope=\"col\">Changed</th><th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

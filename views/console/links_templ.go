@@ -376,7 +376,7 @@ func LinkResults(vm LinksVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<form method=\"get\" action=\"/links/revoke\" id=\"bulk\"></form><div class=\"table-wrap\"><table><caption class=\"sr-only\">Share links</caption> <thead><tr>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<form method=\"get\" action=\"/links/revoke\" id=\"bulk\"></form><div class=\"table-wrap\" role=\"region\" aria-label=\"Share links\" tabindex=\"0\"><table><caption class=\"sr-only\">Share links</caption> <thead><tr>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -51,7 +51,7 @@ func Sessions(vm SessionsVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"table-wrap\"><table><caption class=\"sr-only\">Console sessions</caption> <thead><tr><th scope=\"col\">Person</th><th scope=\"col\">Role</th><th scope=\"col\">Signed in</th><th scope=\"col\">Last active</th><th scope=\"col\">From</th><th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"table-wrap\" role=\"region\" aria-label=\"Console sessions\" tabindex=\"0\"><table><caption class=\"sr-only\">Console sessions</caption> <thead><tr><th scope=\"col\">Person</th><th scope=\"col\">Role</th><th scope=\"col\">Signed in</th><th scope=\"col\">Last active</th><th scope=\"col\">From</th><th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

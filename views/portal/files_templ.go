@@ -314,7 +314,7 @@ func fileTable(vm FilesVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</form><div class=\"table-wrap\"><table><caption class=\"sr-only\">Files and folders</caption> <thead><tr><th scope=\"col\"><span class=\"sr-only\">Select</span></th><th scope=\"col\">Name</th><th scope=\"col\">Size</th><th scope=\"col\">Changed</th><th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</form><div class=\"table-wrap\" role=\"region\" aria-label=\"Files and folders\" tabindex=\"0\"><table><caption class=\"sr-only\">Files and folders</caption> <thead><tr><th scope=\"col\"><span class=\"sr-only\">Select</span></th><th scope=\"col\">Name</th><th scope=\"col\">Size</th><th scope=\"col\">Changed</th><th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
