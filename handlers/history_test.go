@@ -382,6 +382,15 @@ func TestHistoryCSV(t *testing.T) {
 			t.Errorf("row %d %s: got %q, want %q", c.row, c.col, got, c.want)
 		}
 	}
+	// The page shows recipients' network addresses to the same people the export is for: not to viewers.
+	if got := page.doc(t).Find(`[data-testid="event-client"]`).Length(); got == 0 {
+		t.Errorf("helpdesk: no client address on the timeline, want the recipient's")
+	}
+	val := e.signIn(t, "val@example.com").get("/links/" + l.ID)
+	if got := val.doc(t).Find(`[data-testid="event-client"]`).Length(); got != 0 || strings.Contains(val.body, "203.0.113.7") {
+		t.Errorf("viewer: got %d client addresses on the timeline, want none", got)
+	}
+
 	entries, _ := e.db.Audit(ctx, consoledb.AuditFilter{Action: "export-history", Limit: 10})
 	if len(entries) != 1 || entries[0].Target != l.ID || entries[0].ActorEmail != "hal@example.com" {
 		t.Errorf("audit: got %+v, want one export-history of %s by hal", entries, l.ID)

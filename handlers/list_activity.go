@@ -71,7 +71,7 @@ func (c *Console) listActivity(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if vm.Rows, err = c.activityRows(ec.Request().Context(), res.Events); err != nil {
+	if vm.Rows, err = c.activityRows(ec, res.Events); err != nil {
 		return err
 	}
 	if res.Count != nil {

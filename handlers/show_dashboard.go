@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -81,7 +80,7 @@ func (c *Console) showDashboard(ec *echo.Context) error {
 			return err
 		}
 	}
-	recent, err := c.activityRows(ctx, recentRes.Events)
+	recent, err := c.activityRows(ec, recentRes.Events)
 	if err != nil {
 		return err
 	}
@@ -115,7 +114,12 @@ func (c *Console) showDashboard(ec *echo.Context) error {
 
 // activityRows turns events into rows, naming their links with one listing call. A link that is gone
 // (revoked, or expired past the retention) keeps its id.
-func (c *Console) activityRows(ctx context.Context, evs []api.LinkActivity) ([]console.ActivityRow, error) {
+// Recipients' network addresses are shown only to those who may act on any link (helpdesk, admins), as
+// the history export is: a viewer or a sharer reads what happened, not from where.
+func (c *Console) activityRows(ec *echo.Context, evs []api.LinkActivity) ([]console.ActivityRow, error) {
+	ctx := ec.Request().Context()
+	s := staffOf(ec)
+	showClients := s != nil && (s.Can(auth.RevokeAny) || s.Can(auth.Admin))
 	var ids []string
 	seen := map[string]bool{}
 	for _, ev := range evs {
@@ -143,6 +147,9 @@ func (c *Console) activityRows(ctx context.Context, evs []api.LinkActivity) ([]c
 		rows[i] = console.ActivityRow{At: ev.At, LinkID: ev.LinkID, LinkTitle: titles[ev.LinkID], Type: ev.Type,
 			Actor: ev.Actor, Client: ev.Client, Method: ev.Method, Object: ev.ObjectName, Detail: ev.Detail,
 			Out: ev.Outcome}
+		if !showClients {
+			rows[i].Client = ""
+		}
 	}
 	return rows, nil
 }

@@ -189,7 +189,11 @@ func (c *Console) linkHistory(ec *echo.Context, id string, mayExport bool) conso
 		return vm
 	}
 	for _, ev := range res.Events {
-		vm.Events = append(vm.Events, eventRow(ev))
+		row := eventRow(ev)
+		if !mayExport {
+			row.Client = "" // network addresses are for those who may act on the link, as the export is
+		}
+		vm.Events = append(vm.Events, row)
 	}
 	if res.Last != "" {
 		vm.OlderURL = "/links/" + id + "?older=" + res.Last

@@ -19,6 +19,9 @@ type LinkUpdate struct {
 	// not changed here: they are stored hashed and shown masked, so they cannot be named).
 	AddAuthenticators    []Authenticator
 	RemoveAuthenticators []Authenticator
+	// Via names the API token that asked, when the actor recorded is someone it speaks for: the
+	// history keeps both, so a token cannot put an edit in another person's name unseen.
+	Via string
 }
 
 // What UpdateLink reports as changed.
@@ -100,6 +103,9 @@ func (s *Service) UpdateLink(ctx context.Context, u LinkUpdate) (Link, []string,
 		if len(changed) > 0 {
 			ev = s.event(ctx, l, EventEdited)
 			ev.Detail = strings.Join(what, "; ")
+			if u.Via != "" {
+				ev.Detail += " (through API token " + u.Via + ")"
+			}
 			ch.Events = []Event{ev}
 		}
 		return ch, nil

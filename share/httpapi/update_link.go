@@ -10,14 +10,18 @@ import (
 
 // linkUpdate handles POST /v1/ext/link/update (sharedesk extension): a link's expiry, access limit and
 // email or SMS recipients change in place; its URL stays. The history records who changed what: the
-// request's actor, or else the API token's name.
+// request's actor (with the name of the API token that spoke for them), or else the token's name.
 func (s *Server) linkUpdate(ctx context.Context, req *api.LinkUpdateRequest) (any, string, error) {
-	actor := req.Actor
-	if t, ok := ctx.Value(tokenKey{}).(share.Token); ok && actor == "" {
-		actor = "token " + t.Name
+	actor, via := req.Actor, ""
+	if t, ok := ctx.Value(tokenKey{}).(share.Token); ok {
+		if actor == "" {
+			actor = "token " + t.Name
+		} else {
+			via = t.Name
+		}
 	}
 	u := share.LinkUpdate{BucketID: req.BucketID, ID: req.ID, ExpiresAt: timePtr(req.ExpiresAt),
-		MaxAccessCount: req.MaxAccessCount}
+		MaxAccessCount: req.MaxAccessCount, Via: via}
 	for _, a := range req.AddAuthenticators {
 		u.AddAuthenticators = append(u.AddAuthenticators, share.Authenticator{Type: a.AuthType, Context: a.AuthContext})
 	}

@@ -159,7 +159,7 @@ func TestLinkUpdateChanges(t *testing.T) {
 			t.Fatalf("edited events: got %+v, want one", evs)
 		}
 		wantDetail := fmt.Sprintf("expiry %s → %s; openings 5 → 20; added email code to b***@partner.example; "+
-			"removed text code to +1••••••0123", exp.UTC().Format("2006-01-02 15:04:05 UTC"),
+			"removed text code to +1••••••0123 (through API token test)", exp.UTC().Format("2006-01-02 15:04:05 UTC"),
 			later.UTC().Format("2006-01-02 15:04:05 UTC"))
 		if evs[0].Detail != wantDetail || evs[0].Actor != "hal@example.com" {
 			t.Errorf("edited event: got actor %q detail %q,\nwant actor hal@example.com detail %q", evs[0].Actor,
