@@ -1,9 +1,12 @@
 package portal
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/sharedesk/sharedesk/share"
 )
@@ -16,8 +19,8 @@ func (h *Handler) authForm(w http.ResponseWriter, r *http.Request) (share.Link, 
 		h.fail(w, r, err)
 		return l, 0, false
 	}
-	i, err := strconv.Atoi(r.PostFormValue("auth"))
-	if err != nil || i < 0 || i >= len(l.Authenticators) {
+	i := authIndex(r.PathValue("token"), l, r.PostFormValue("auth"))
+	if i < 0 {
 		h.renderOpen(
 			w,
 			r,
@@ -87,7 +90,7 @@ func (h *Handler) sendCode(w http.ResponseWriter, r *http.Request) {
 		h.authFailed(w, r, l, i, err)
 		return
 	}
-	url := fmt.Sprintf("/s/%s?sent=%d", r.PathValue("token"), i)
+	url := fmt.Sprintf("/s/%s?sent=%s", r.PathValue("token"), authKey(r.PathValue("token"), l.Authenticators[i]))
 	if d.Outbox {
 		url += "&outbox=1"
 	}
@@ -106,4 +109,31 @@ func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.signedIn(w, r, secret)
+}
+
+// authKey names an authenticator of a link in its page's forms and in ?sent=: by what it is, not by its
+// place in the list, so a page left open while staff edit the link's recipients cannot post for
+// (or show the address of) whoever took that place. It is keyed with the link's token, so the page
+// does not carry a plain hash of the address.
+func authKey(token string, a share.Authenticator) string {
+	sum := sha256.Sum256([]byte(token + "\x00" + a.Type + "\x00" + strings.ToLower(a.Context)))
+	return hex.EncodeToString(sum[:8])
+}
+
+// authIndex is the place of the authenticator key names in l, or -1 when the link has none such (any
+// more). A bare place ("0") is taken too, for scripted clients: it names one of the ways the page
+// offers to anyone holding the link, as a key does.
+func authIndex(token string, l share.Link, key string) int {
+	if i, err := strconv.Atoi(key); err == nil && len(key) < 4 {
+		if i >= 0 && i < len(l.Authenticators) {
+			return i
+		}
+		return -1
+	}
+	for i, a := range l.Authenticators {
+		if key != "" && authKey(token, a) == key {
+			return i
+		}
+	}
+	return -1
 }

@@ -3,7 +3,6 @@ package portal
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/views"
@@ -18,8 +17,10 @@ func (h *Handler) openLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	state := openState{sent: -1, errIndex: -1}
-	if i, err := strconv.Atoi(r.URL.Query().Get("sent")); err == nil {
-		state.sent, state.outbox = i, r.URL.Query().Get("outbox") == "1"
+	if sent := r.URL.Query().Get("sent"); sent != "" {
+		// Back on the page after asking for a code. The code's recipient may have been removed since:
+		// then no code form is shown.
+		state.sent, state.outbox = authIndex(r.PathValue("token"), l, sent), r.URL.Query().Get("outbox") == "1"
 	} else if err := h.svc.LinkOpened(r.Context(), l); err != nil {
 		// Back on the page after asking for a code is the same visit; anything else is an opening.
 		h.fail(w, r, err)
@@ -62,7 +63,8 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 		vm.Title = vm.Grants
 	}
 	for i, a := range l.Authenticators {
-		opt := pages.AuthOption{Index: i, Type: a.Type, CodeSent: i == st.sent, Outbox: i == st.sent && st.outbox}
+		opt := pages.AuthOption{Index: i, Key: authKey(r.PathValue("token"), a), Type: a.Type, CodeSent: i == st.sent,
+			Outbox: i == st.sent && st.outbox}
 		switch a.Type {
 		case share.AuthEmailOTP:
 			opt.Masked = share.MaskEmail(a.Context)

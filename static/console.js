@@ -221,6 +221,8 @@ document.addEventListener("submit", (ev) => {
       if (next) next.focus();
     }
   });
+})();
+
 // Local times. Every moment on a page is a <time datetime="…Z"> written in UTC (views.Time and
 // views.RelTime), so the page is right without this script. Here a moment is shown in the viewer's own
 // time zone with the exact UTC on hover (data-local); a relative one ("in 3 days", data-local-title)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -129,5 +130,26 @@ func TestVendoredHTMX(t *testing.T) {
 	}
 	if !bytes.Equal(committed, upstream) {
 		t.Error("static/vendor/htmx.min.js differs from the pinned npm package: copy it, never edit it")
+	}
+}
+
+// TestScriptsParse checks every script the pages load is valid JavaScript: one that does not parse
+// does nothing at all in the browser (no copy buttons, local times or confirmations), silently.
+func TestScriptsParse(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("SHAREDESK_TEST_REQUIRE_ALL") != "" {
+			t.Fatalf("Node.js is required (SHAREDESK_TEST_REQUIRE_ALL=1): %v", err)
+		}
+		t.Skipf("skipping: Node.js not found (%v); install Node.js 20 or newer", err)
+	}
+	scripts, err := filepath.Glob("*.js")
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no scripts found: %v", err)
+	}
+	for _, s := range scripts {
+		if out, err := exec.Command(node, "--check", s).CombinedOutput(); err != nil {
+			t.Errorf("%s does not parse: %v\n%s", s, err, out)
+		}
 	}
 }

@@ -9,7 +9,8 @@ import (
 
 // AuthOption is one way to prove who you are on the open-link page.
 type AuthOption struct {
-	Index    int
+	Index    int    // its place on the page (element ids)
+	Key      string // which authenticator it is, as posted back (see portal.authKey)
 	Type     string // email_otp, sms_otp or password
 	Masked   string // where a code would go
 	CodeSent bool   // a code was just sent for this option: show the code form
