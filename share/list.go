@@ -36,8 +36,9 @@ const (
 
 // PersonTerms are the strings a person search term (ext_person__contains) is looked for as, any of
 // which may match: the term itself, and for a term that looks like a phone number (digits with
-// spaces, dashes, dots, slashes, brackets or a +) its digits alone, because numbers are stored in
-// E.164 form (+15551234567), so "555-123 4567" and "+1 (555) 1234567" find it. Case is the store's
+// spaces, dashes, dots, slashes, brackets or a leading +) its digits alone, after the + if it began
+// with one, because numbers are stored in E.164 form (+15551234567): "555-123 4567" and
+// "+1 (555) 1234567" find it, "+44" finds only numbers that start with 44. Case is the store's
 // to fold (the indexes and LIKE ignore it), not folded here: SQLite's LIKE folds ASCII only, so a
 // term folded in full could miss what it should find.
 func PersonTerms(term string) []string {
@@ -51,6 +52,9 @@ func PersonTerms(term string) []string {
 	phoneLike := digits != "" && !strings.ContainsFunc(term, func(r rune) bool {
 		return (r < '0' || r > '9') && !strings.ContainsRune(" +-.()/", r)
 	})
+	if strings.HasPrefix(term, "+") {
+		digits = "+" + digits // the start of an international number stays its start
+	}
 	if phoneLike && digits != term {
 		terms = append(terms, digits)
 	}
