@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -80,8 +81,12 @@ func TestPeopleKeptByTheDatabase(t *testing.T) {
 				share.Authenticator{Type: share.AuthEmailOTP, Context: "Jordan@Customer.example"},
 				share.Authenticator{Type: share.AuthSMSOTP, Context: "+15551234567"})
 			other := personLink(b.ID, "")
-			if err := db.InsertLinks(ctx, []share.Link{l, other}, nil); err != nil {
+			same := personLink(b.ID, "Ann@Same.example", share.Authenticator{Type: share.AuthEmailOTP, Context: "ann@same.EXAMPLE"})
+			if err := db.InsertLinks(ctx, []share.Link{l, other, same}, nil); err != nil {
 				t.Fatal(err)
+			}
+			if got, want := people(t, db, same.ID), "ann@same.example"; got != want {
+				t.Errorf("people of a link sent to the address of its email code: got %q, want %q (once)", got, want)
 			}
 			if got, want := people(t, db, l.ID), "kim@partner.example\njordan@customer.example\n+15551234567"; got != want {
 				t.Errorf("people after insert: got %q, want %q", got, want)
@@ -138,6 +143,73 @@ func TestPeopleKeptByTheDatabase(t *testing.T) {
 	}
 }
 
+// findActivity lists the ids of the links ext_activity finds, and the count.
+func findActivity(t *testing.T, db *store.DB, bucketID, activity string) ([]string, int) {
+	t.Helper()
+	links, count, err := db.ListLinks(context.Background(), share.ListQuery{BucketID: bucketID, OrderBy: "created_at", Desc: true,
+		Limit: 100, Conds: []share.Cond{{Field: "ext_activity", Op: share.OpEq, Values: []any{activity}}}})
+	if err != nil {
+		t.Fatalf("ext_activity %q: %v", activity, err)
+	}
+	var ids []string
+	for _, l := range links {
+		ids = append(ids, l.ID)
+	}
+	slices.Sort(ids)
+	return ids, count.N
+}
+
+// What recipients did reaches links.opened and links.downloaded from the events themselves, whoever
+// records them: once per link, whatever follows, and never for events of other kinds.
+func TestActivityKeptByTheDatabase(t *testing.T) {
+	for _, kind := range sharetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			db := sharetest.OpenStore(t, kind)
+			ctx := context.Background()
+			b, err := db.EnsureDefaultBucket(ctx, share.Bucket{ID: share.NewID("pro_"), Name: "default", CreatedAt: time.Now()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened, downloaded, zipped, untouched := personLink(b.ID, ""), personLink(b.ID, ""), personLink(b.ID, ""), personLink(b.ID, "")
+			if err := db.InsertLinks(ctx, []share.Link{opened, downloaded, zipped, untouched}, nil); err != nil {
+				t.Fatal(err)
+			}
+			ev := func(l share.Link, typ string) share.Event {
+				return share.Event{ID: share.NewID("evt_"), LinkID: l.ID, BucketID: b.ID, Type: typ, At: time.Now(), Actor: "recipient"}
+			}
+			if err := db.RecordEvents(ctx, []share.Event{
+				ev(opened, share.EventOpened), ev(opened, share.EventOpened), ev(opened, share.EventSignedIn),
+				ev(downloaded, share.EventOpened), ev(downloaded, share.EventDownloaded), ev(zipped, share.EventZipDownloaded),
+				ev(untouched, share.EventCreated), ev(untouched, share.EventSent), ev(untouched, share.EventFailedAttempt),
+				{ID: share.NewID("evt_"), LinkID: "psl_gone", BucketID: b.ID, Type: share.EventOpened, At: time.Now()},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			sorted := func(ls ...share.Link) []string {
+				var ids []string
+				for _, l := range ls {
+					ids = append(ids, l.ID)
+				}
+				slices.Sort(ids)
+				return ids
+			}
+			for _, c := range []struct {
+				activity string
+				want     []string
+			}{
+				{share.ActivityOpened, sorted(opened, downloaded)},
+				{share.ActivityNeverOpened, sorted(zipped, untouched)},
+				{share.ActivityDownloaded, sorted(downloaded, zipped)},
+			} {
+				if got, n := findActivity(t, db, b.ID, c.activity); !slices.Equal(got, c.want) || n != len(c.want) {
+					t.Errorf("%s: got %v (count %d), want %v", c.activity, got, n, c.want)
+				}
+			}
+		})
+	}
+}
+
 // Migration 00010 fills people for the links that exist when it runs, and indexes them.
 func TestPeopleBackfill(t *testing.T) {
 	for _, kind := range sharetest.Kinds {
@@ -180,8 +252,29 @@ func TestPeopleBackfill(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			for i, typ := range []string{"opened", "zip_downloaded", "signed_in"} {
+				_, err := db.ExecContext(ctx, ph(`INSERT INTO link_events (id, link_id, bucket_id, type, at) VALUES (?, ?, 'pro_b', ?, 0)`),
+					"evt_"+string(rune('a'+i)), []string{"psl_olda", "psl_oldb", "psl_oldb"}[i], typ)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
 			if _, err := p.UpTo(ctx, 10); err != nil {
 				t.Fatal(err)
+			}
+			var flags []string
+			frows, err := db.QueryContext(ctx, "SELECT opened, downloaded FROM links ORDER BY id")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for frows.Next() {
+				var o, d int
+				_ = frows.Scan(&o, &d)
+				flags = append(flags, fmt.Sprint(o, d))
+			}
+			frows.Close()
+			if want := []string{"1 0", "0 1"}; !slices.Equal(flags, want) {
+				t.Errorf("opened, downloaded after the migration: got %q, want %q", flags, want)
 			}
 			var got []string
 			rows, err := db.QueryContext(ctx, "SELECT people FROM links ORDER BY id")
@@ -247,5 +340,52 @@ func TestPeopleTrigramIndex(t *testing.T) {
 	rows.Close()
 	if !strings.Contains(plan.String(), "links_people_trgm") || strings.Contains(plan.String(), "Seq Scan") {
 		t.Errorf("person search is not answered from the trigram index:\n%s", plan.String())
+	}
+}
+
+// The Activity filter reads an index range, not the events of every link: newest first, a page of
+// never-opened links comes from links_opened and downloaded ones from the partial links_downloaded.
+func TestActivityIndexes(t *testing.T) {
+	for _, kind := range sharetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			db := sharetest.OpenStore(t, kind)
+			ctx := context.Background()
+			conn, err := db.SQL().Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			explain := "EXPLAIN QUERY PLAN "
+			if kind == "postgres" {
+				explain = "EXPLAIN "
+				if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for cond, index := range map[string]string{"opened = 0": "links_opened", "opened = 1": "links_opened", "downloaded = 1": "links_downloaded"} {
+				rows, err := conn.QueryContext(ctx, explain+"SELECT id FROM links WHERE bucket_id = 'pro_x' AND "+cond+" ORDER BY created_at DESC, id DESC LIMIT 51")
+				if err != nil {
+					t.Fatal(err)
+				}
+				var plan strings.Builder
+				for rows.Next() {
+					cols, _ := rows.Columns()
+					vals := make([]any, len(cols))
+					for i := range vals {
+						vals[i] = new(any)
+					}
+					_ = rows.Scan(vals...)
+					for _, v := range vals {
+						fmt.Fprint(&plan, *(v.(*any)), " ")
+					}
+					plan.WriteString("\n")
+				}
+				rows.Close()
+				if !strings.Contains(plan.String(), index) || strings.Contains(plan.String(), "TEMP B-TREE") || strings.Contains(plan.String(), "Sort") {
+					t.Errorf("%s: the plan does not read %s in order:\n%s", cond, index, plan.String())
+				}
+			}
+		})
 	}
 }

@@ -167,18 +167,18 @@ func allTrigram(terms []string) bool {
 	return true
 }
 
-// activityClause filters links by what their recipients did, from link_events: each candidate link is
-// one probe of the index link_events_type (type, link_id), so a page in any order stops as soon as it
-// is full instead of first collecting every link that ever had such an event.
+// activityClause filters links by what their recipients did: links.opened and links.downloaded, set
+// from link_events by a trigger (migration 00010). The values are literals, not parameters, so the
+// planners see that the partial index links_downloaded (WHERE downloaded = 1) applies; links_opened
+// (bucket_id, opened, created_at, id) serves both opened and never opened.
 func activityClause(activity string) (string, []any) {
-	const exists = "EXISTS (SELECT 1 FROM link_events e WHERE e.type IN (%s) AND e.link_id = links.id)"
 	switch activity {
 	case share.ActivityOpened:
-		return fmt.Sprintf(exists, "?"), []any{share.EventOpened}
+		return "opened = 1", nil
 	case share.ActivityNeverOpened:
-		return "NOT " + fmt.Sprintf(exists, "?"), []any{share.EventOpened}
+		return "opened = 0", nil
 	default: // share.ActivityDownloaded
-		return fmt.Sprintf(exists, "?, ?"), []any{share.EventDownloaded, share.EventZipDownloaded}
+		return "downloaded = 1", nil
 	}
 }
 
