@@ -74,7 +74,7 @@ func benchConsoleLinks(b *testing.B, kind string) {
 		{"console-links-nofilter", "size=50"},
 		{"console-links-type+created", "size=50&type=editor&created_from=2026-03-01&created_to=2026-04-01"},
 		{"console-links-title-search", "size=50&q=Globex+12"},
-		{"console-links-person-search", "size=50&person=User0042%40Example"},
+		{"console-links-person-search", "size=50&person=USER0042%40Ex"},
 		{"console-links-person-phone", "size=50&person=%28555%29+004-2"},
 		{"console-links-old-recipient-address", "size=50&recipient=user0042%40"},
 		{"console-links-activity-downloaded", "size=50&activity=downloaded"},
