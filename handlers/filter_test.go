@@ -19,8 +19,15 @@ func TestParseLinkFilter(t *testing.T) {
 		wantURL    string
 	}{
 		{"empty", "", map[string]any{}, map[string]string{}, [3]string{"created_at", "desc", "25"}, "/links"},
-		{"title and recipient", "q=+board+&recipient=ann%40", map[string]any{"title__contains": []string{"board"}, "recipient_email__contains": []string{"ann@"}},
-			map[string]string{}, [3]string{"created_at", "desc", "25"}, "/links?q=board&recipient=ann%40"},
+		{"title and person", "q=+board+&person=+KIM%40Partner+", map[string]any{"title__contains": []string{"board"}, "ext_person__contains": []string{"KIM@Partner"}},
+			map[string]string{}, [3]string{"created_at", "desc", "25"}, "/links?person=KIM%40Partner&q=board"},
+		{"an old recipient bookmark searches the person", "recipient=ann%40", map[string]any{"ext_person__contains": []string{"ann@"}},
+			map[string]string{}, [3]string{"created_at", "desc", "25"}, "/links?person=ann%40"},
+		{"person wins over an old recipient", "person=kim&recipient=ann", map[string]any{"ext_person__contains": []string{"kim"}},
+			map[string]string{}, [3]string{"created_at", "desc", "25"}, "/links?person=kim"},
+		{"activity", "activity=never_opened", map[string]any{"ext_activity": "never_opened"},
+			map[string]string{}, [3]string{"created_at", "desc", "25"}, "/links?activity=never_opened"},
+		{"unknown activity ignored", "activity=sometimes", map[string]any{}, map[string]string{}, [3]string{"created_at", "desc", "25"}, "/links"},
 		{"not expired", "status=active", map[string]any{"expires_at__gt": now.Format(time.RFC3339)}, map[string]string{}, [3]string{"created_at", "desc", "25"}, "/links?status=active"},
 		{"expired", "status=expired", map[string]any{"expires_at__lte": now.Format(time.RFC3339)}, map[string]string{}, [3]string{"created_at", "desc", "25"}, "/links?status=expired"},
 		{"paging keeps its now", "status=active&last=abc&asof=1700000000", map[string]any{"expires_at__gt": "2023-11-14T22:13:20Z"}, map[string]string{},

@@ -17,11 +17,15 @@ import (
 // left out of the query, so a typo narrows nothing by surprise.
 func parseLinkFilter(q url.Values) (console.LinkFilter, fieldErrors) {
 	f := console.LinkFilter{Status: q.Get("status"), Type: q.Get("type"), Q: strings.TrimSpace(q.Get("q")),
-		Recipient: strings.TrimSpace(q.Get("recipient")), Target: strings.TrimSpace(q.Get("target")),
+		Person: strings.TrimSpace(q.Get("person")), Activity: q.Get("activity"), Target: strings.TrimSpace(q.Get("target")),
 		Tags: q.Get("tags"), CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"),
 		ExpiresFrom: q.Get("expires_from"), ExpiresTo: q.Get("expires_to"),
 		MinAccess: q.Get("min_access"), MaxAccess: q.Get("max_access"), Sort: q.Get("sort"), Order: q.Get("order"),
 		Last: q.Get("last"), Prev: q["prev"]}
+	if f.Person == "" {
+		// The Recipient box became the Person box: old bookmarks and shared views still find their links.
+		f.Person = strings.TrimSpace(q.Get("recipient"))
+	}
 	errs := fieldErrors{}
 	switch f.Sort {
 	case "created_at", "expires_at", "last_accessed_at", "access_count", "title", "recipient_email", "link_type":
@@ -40,6 +44,11 @@ func parseLinkFilter(q url.Values) (console.LinkFilter, fieldErrors) {
 	case "", "download", "upload", "editor":
 	default:
 		f.Type = ""
+	}
+	switch f.Activity {
+	case "", "opened", "never_opened", "downloaded":
+	default:
+		f.Activity = ""
 	}
 	f.AsOf, _ = strconv.ParseInt(q.Get("asof"), 10, 64)
 	f.Size, _ = strconv.Atoi(q.Get("size"))
@@ -89,8 +98,13 @@ func linkListRequest(f console.LinkFilter, errs fieldErrors, now time.Time) api.
 	if f.Q != "" {
 		filter["title__contains"] = []string{f.Q}
 	}
-	if f.Recipient != "" {
-		filter["recipient_email__contains"] = []string{f.Recipient}
+	// Sharedesk extensions of link/list: a person by any address or phone the link is for (sent-to,
+	// email code, SMS code), and what recipients did, from the links' history.
+	if f.Person != "" {
+		filter["ext_person__contains"] = []string{f.Person}
+	}
+	if f.Activity != "" {
+		filter["ext_activity"] = f.Activity
 	}
 	if f.Type != "" {
 		filter["link_type"] = f.Type
@@ -166,8 +180,9 @@ func filterURL(f console.LinkFilter) string {
 		}
 	}
 	set("q", f.Q)
-	set("recipient", f.Recipient)
+	set("person", f.Person)
 	set("status", f.Status)
+	set("activity", f.Activity)
 	set("type", f.Type)
 	set("target", f.Target)
 	set("tags", f.Tags)
@@ -230,6 +245,7 @@ func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]console.L
 			ExpiresAt:   l.ExpiresAt,
 			CreatedAt:   l.CreatedAt,
 		}
+		r.For, r.PasswordOnly = linkFor(l)
 		if l.LastAccessedAt != nil {
 			r.LastAccess = *l.LastAccessedAt
 		}
@@ -243,6 +259,30 @@ func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]console.L
 		rows[i] = r
 	}
 	return rows, nil
+}
+
+// linkFor is who a link is for: the address it was sent to, then the address or number of each
+// email-code and SMS-code authenticator, each once (addresses compared without case). Staff see them in
+// full, as on the link's page; a password is never shown, only that one opens a link naming nobody.
+func linkFor(l api.ShareLink) (people []string, passwordOnly bool) {
+	seen := map[string]bool{}
+	add := func(s string) {
+		if k := strings.ToLower(s); s != "" && !seen[k] {
+			seen[k] = true
+			people = append(people, s)
+		}
+	}
+	add(l.RecipientEmail)
+	password := false
+	for _, a := range l.Authenticators {
+		switch a.AuthType {
+		case "email_otp", "sms_otp":
+			add(a.AuthContext)
+		case "password":
+			password = true
+		}
+	}
+	return people, password && len(people) == 0
 }
 
 // objectNames looks up the shared items of links in one listing call.
@@ -322,6 +362,16 @@ func (c *Console) listLinks(ec *echo.Context) error {
 			back.Last = ""
 		}
 		vm.PrevURL = filterURL(back)
+	}
+	if ec.Request().Header.Get("HX-History-Restore-Request") == "true" {
+		// htmx asks again for a page it no longer holds in its history cache (browser Back) and puts
+		// the answer in place of the whole body: it must be the whole page, not the table.
+		return c.render(ec, http.StatusOK, console.Links(vm))
+	}
+	if ec.Request().Header.Get("HX-Request") == "true" {
+		// The address htmx pushes is the view's own (filterURL), not the form's every empty field: the
+		// same address a bookmark, Back and a colleague get.
+		ec.Response().Header().Set("HX-Push-Url", filterURL(f))
 	}
 	return c.renderWholeOrPart(ec, http.StatusOK, console.Links(vm), console.LinkResults(vm))
 }

@@ -16,10 +16,10 @@ import (
 // case-insensitive substrings of the title or any address, phone number or name on the link).
 func (c *Console) listRevokedLinks(ec *echo.Context, f console.LinkFilter) error {
 	// Only what applies to revoked links stays in the view (and so in its URL).
-	f = console.LinkFilter{Status: "revoked", Q: f.Q, Recipient: f.Recipient, Size: f.Size, Last: f.Last,
+	f = console.LinkFilter{Status: "revoked", Q: f.Q, Person: f.Person, Size: f.Size, Last: f.Last,
 		Prev: f.Prev, Sort: "revoked_at", Order: "desc"}
 	req := api.RevokedListRequest{Size: f.Size, Last: f.Last}
-	for _, term := range []string{f.Q, f.Recipient} {
+	for _, term := range []string{f.Q, f.Person} {
 		if term != "" {
 			req.Search = append(req.Search, term)
 		}
@@ -132,8 +132,8 @@ func revokedURL(f console.LinkFilter) string {
 	if f.Q != "" {
 		q.Set("q", f.Q)
 	}
-	if f.Recipient != "" {
-		q.Set("recipient", f.Recipient)
+	if f.Person != "" {
+		q.Set("person", f.Person)
 	}
 	if f.Size != 25 {
 		q.Set("size", strconv.Itoa(f.Size))

@@ -23,7 +23,43 @@ const (
 	KindNumber
 	KindTime
 	KindTags
+	KindPerson   // sharedesk extension ext_person: substrings of any address or phone a link is for
+	KindActivity // sharedesk extension ext_activity: what recipients did with a link (see Activity*)
 )
+
+// Values of the sharedesk extension filter ext_activity on link/list, read from the link's events.
+const (
+	ActivityOpened      = "opened"       // the link's page was opened at least once
+	ActivityNeverOpened = "never_opened" // never opened
+	ActivityDownloaded  = "downloaded"   // a file or a zip was downloaded through it
+)
+
+// PersonTerms are the strings a person search term (ext_person__contains) is looked for as, any of
+// which may match: the term itself, and for a term that looks like a phone number (digits with
+// spaces, dashes, dots, slashes, brackets or a leading +) its digits alone, after the + if it began
+// with one, because numbers are stored in E.164 form (+15551234567): "555-123 4567" and
+// "+1 (555) 1234567" find it, "+44" finds only numbers that start with 44. Case is the store's
+// to fold (the indexes and LIKE ignore it), not folded here: SQLite's LIKE folds ASCII only, so a
+// term folded in full could miss what it should find.
+func PersonTerms(term string) []string {
+	terms := []string{term}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, term)
+	phoneLike := digits != "" && !strings.ContainsFunc(term, func(r rune) bool {
+		return (r < '0' || r > '9') && !strings.ContainsRune(" +-.()/", r)
+	})
+	if strings.HasPrefix(term, "+") {
+		digits = "+" + digits // the start of an international number stays its start
+	}
+	if phoneLike && digits != term {
+		terms = append(terms, digits)
+	}
+	return terms
+}
 
 // Filter operators.
 const (
@@ -108,6 +144,8 @@ func LinkListSpec() ListSpec {
 			"access_count": KindNumber, "max_access_count": KindNumber,
 			"created_at": KindTime, "expires_at": KindTime, "last_accessed_at": KindTime,
 			"tags": KindTags,
+			// sharedesk extensions (Pangea has no such filters)
+			"ext_person": KindPerson, "ext_activity": KindActivity,
 		},
 		Aliases: map[string]string{"target": "target_id"},
 		OrderBy: map[string]FieldKind{
@@ -186,6 +224,9 @@ func (s ListSpec) ParseFilter(raw map[string]any, base string, v *Validation) []
 			}
 			for i, item := range list {
 				str, ok := item.(string)
+				if kind == KindPerson && ok {
+					str = strings.TrimSpace(str)
+				}
 				if !ok || str == "" {
 					v.Add("InvalidString", fmt.Sprintf("%s/%d", src, i), "must be a non-empty string")
 					continue
@@ -195,7 +236,11 @@ func (s ListSpec) ParseFilter(raw map[string]any, base string, v *Validation) []
 		default:
 			val, err := scalar(kind, val)
 			if err != nil {
-				v.Add("BadFormat", src, err.Error())
+				code := "BadFormat"
+				if kind == KindActivity {
+					code = "NotEnumMember"
+				}
+				v.Add(code, src, err.Error())
 				continue
 			}
 			c.Values = []any{val}
@@ -213,6 +258,10 @@ func opAllowed(kind FieldKind, op string) bool {
 		return op == OpEq || op == OpGt || op == OpGte || op == OpLt || op == OpLte
 	case KindTags:
 		return op == OpEq
+	case KindPerson:
+		return op == OpContains
+	case KindActivity:
+		return op == OpEq
 	}
 	return false
 }
@@ -225,6 +274,13 @@ func scalar(kind FieldKind, val any) (any, error) {
 			return nil, fmt.Errorf("must be a string")
 		}
 		return s, nil
+	case KindActivity:
+		s, _ := val.(string)
+		switch s {
+		case ActivityOpened, ActivityNeverOpened, ActivityDownloaded:
+			return s, nil
+		}
+		return nil, fmt.Errorf("must be %s, %s or %s", ActivityOpened, ActivityNeverOpened, ActivityDownloaded)
 	case KindNumber:
 		if f, ok := val.(float64); ok { // decoded without UseNumber
 			if f != float64(int64(f)) {

@@ -13,6 +13,8 @@ func FuzzParseFilter(f *testing.F) {
 		`{"title":"x"}`, `{"title__contains":["a","b"]}`, `{"id__in":[]}`, `{"access_count__gt":1.5}`,
 		`{"created_at__lte":"2026-01-01T00:00:00Z"}`, `{"tags":["a"]}`, `{"tags":"a"}`, `{"target":"pos_x"}`,
 		`{"__":1}`, `{"a__b__c":1}`, `{"size__gte":-9223372036854775808}`, `{"folder":"/a/b"}`,
+		`{"ext_person__contains":["KIM@Partner"," +1 555 "]}`, `{"ext_person":"x"}`, `{"ext_activity":"opened"}`,
+		`{"ext_activity":["opened"]}`, `{"ext_person__contains":"  "}`,
 	} {
 		f.Add(s)
 	}

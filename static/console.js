@@ -262,3 +262,98 @@ document.addEventListener("submit", (ev) => {
   document.addEventListener("htmx:load", (ev) => rewrite(ev.detail.elt));
   document.addEventListener("htmx:afterSwap", (ev) => rewrite(ev.detail.target));
 })();
+
+// ---- Links list (views/console/links.templ): the filter form updates the table in place. ----
+// Four things keep that from surprising anyone:
+// 1. a change that changes nothing (leaving a search box whose text htmx already searched for) sends
+//    no request, so the table is not replaced under a row being ticked;
+// 2. rows ticked for revoking stay ticked when the table is replaced and still shows them;
+// 3. after browser Back the filter boxes show the filter of the table htmx put back (the address);
+// 4. focus that was in the table goes back to the same control, else to the table itself.
+(() => {
+  const filterForm = () => document.querySelector("form[data-link-filters]");
+
+  // The view a form asks for, as comparable text: empty fields are left out, as in the address.
+  const viewOf = (form) => {
+    const parts = [];
+    for (const [name, value] of new FormData(form)) {
+      if (value !== "") parts.push(name + "=" + value);
+    }
+    return parts.sort().join("&");
+  };
+
+  // The view the table shows now.
+  let shown = null;
+  const remember = () => {
+    const form = filterForm();
+    shown = form ? viewOf(form) : null;
+  };
+
+  // Sets every filter control from the address; a control the address does not name takes its
+  // default. "recipient" is the old name of the person box.
+  const fromAddress = (form) => {
+    const q = new URLSearchParams(window.location.search);
+    if (!q.has("person") && q.has("recipient")) q.set("person", q.get("recipient"));
+    for (const el of form.elements) {
+      if (!el.name || el.type === "submit" || el.type === "button") continue;
+      const fallback = el.getAttribute("data-default") || "";
+      const value = q.has(el.name) ? q.get(el.name) : fallback;
+      if (el.tagName === "SELECT" && !Array.from(el.options).some((o) => o.value === value)) {
+        el.value = fallback;
+      } else {
+        el.value = value;
+      }
+      el.removeAttribute("aria-invalid");
+    }
+    const more = form.querySelector("details.more");
+    if (more) more.open = Array.from(more.querySelectorAll("input")).some((i) => i.value !== "");
+  };
+
+  const sentViews = new WeakMap(); // request → the view it asked for
+
+  document.addEventListener("htmx:confirm", (ev) => {
+    const form = filterForm();
+    const cause = ev.detail.triggeringEvent;
+    if (!form || ev.detail.elt !== form || !cause || (cause.type !== "change" && cause.type !== "input")) return;
+    // A table marked out of date (a failed update) is fetched again all the same.
+    if (viewOf(form) === shown && !document.querySelector("#results.stale")) ev.preventDefault();
+  });
+  document.addEventListener("htmx:beforeRequest", (ev) => {
+    const form = filterForm();
+    if (form && ev.detail.elt === form && ev.detail.xhr) sentViews.set(ev.detail.xhr, viewOf(form));
+  });
+  document.addEventListener("htmx:afterRequest", (ev) => {
+    if (ev.detail.successful && ev.detail.xhr && sentViews.has(ev.detail.xhr)) shown = sentViews.get(ev.detail.xhr);
+  });
+
+  // Ticks and focus across a replaced table.
+  let ticked = [];
+  let focusWasInTable = false;
+  document.addEventListener("htmx:beforeSwap", (ev) => {
+    const results = document.getElementById("results");
+    if (!results || ev.detail.target !== results) return;
+    ticked = Array.from(results.querySelectorAll('input[name="id"]:checked'), (box) => box.value);
+    focusWasInTable = results.contains(document.activeElement);
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    const results = document.getElementById("results");
+    if (!results) return;
+    for (const id of ticked) {
+      const box = document.getElementById("select-" + id);
+      if (box) box.checked = true;
+    }
+    ticked = [];
+    // htmx gives focus back to a control with the same id; when there is none, the table keeps it.
+    if (focusWasInTable && (!document.activeElement || document.activeElement === document.body)) results.focus();
+    focusWasInTable = false;
+  });
+
+  document.addEventListener("htmx:historyRestore", () => {
+    const form = filterForm();
+    if (!form) return;
+    fromAddress(form);
+    remember();
+  });
+
+  remember();
+})();

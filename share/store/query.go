@@ -63,6 +63,18 @@ func (s *DB) where(l listing, q share.ListQuery) (string, []any, error) {
 			clauses = append(clauses, clause)
 			args = append(args, a...)
 			continue
+		case "ext_person":
+			for _, v := range c.Values {
+				clause, a := s.personClause(v.(string))
+				clauses = append(clauses, clause)
+				args = append(args, a...)
+			}
+			continue
+		case "ext_activity":
+			clause, a := activityClause(c.Values[0].(string))
+			clauses = append(clauses, clause)
+			args = append(args, a...)
+			continue
 		default:
 			var ok bool
 			col, ok = l.columns[c.Field]
@@ -120,6 +132,53 @@ func (s *DB) targetClause(c share.Cond) (string, []any) {
 		return sub + "lt.object_id IN (" + placeholders(len(c.Values)) + "))", c.Values
 	default:
 		return sub + "lt.object_id = ?)", c.Values[:1]
+	}
+}
+
+// personClause finds links by a substring of any address or phone they are for (links.people, kept by
+// the triggers of migration 00010), in any of the forms share.PersonTerms gives. Three characters and
+// more are answered by a trigram index: SQLite's links_people_fts (one FTS5 query, the forms joined
+// by OR), PostgreSQL's pg_trgm index on people (one ILIKE per form, which the planner ORs as bitmaps).
+func (s *DB) personClause(term string) (string, []any) {
+	terms := share.PersonTerms(term)
+	if !s.d.postgres && allTrigram(terms) {
+		phrases := make([]string, len(terms))
+		for i, t := range terms {
+			phrases[i] = ftsPhrase(t)
+		}
+		return "links.rowid IN (SELECT rowid FROM links_people_fts WHERE links_people_fts MATCH ?)",
+			[]any{strings.Join(phrases, " OR ")}
+	}
+	parts := make([]string, len(terms))
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		parts[i], args[i] = s.like("people"), likePattern(t)
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// allTrigram reports whether every term is long enough for a trigram index (three characters).
+func allTrigram(terms []string) bool {
+	for _, t := range terms {
+		if len([]rune(t)) < 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// activityClause filters links by what their recipients did: links.opened and links.downloaded, set
+// from link_events by a trigger (migration 00010). The values are literals, not parameters, so the
+// planners see that the partial index links_downloaded (WHERE downloaded = 1) applies; links_opened
+// (bucket_id, opened, created_at, id) serves both opened and never opened.
+func activityClause(activity string) (string, []any) {
+	switch activity {
+	case share.ActivityOpened:
+		return "opened = 1", nil
+	case share.ActivityNeverOpened:
+		return "opened = 0", nil
+	default: // share.ActivityDownloaded
+		return "downloaded = 1", nil
 	}
 }
 
@@ -205,6 +264,14 @@ func (s *DB) page(ctx context.Context, l listing, cols string, q share.ListQuery
 // filter the index serves): the database then visits and sorts every match for the page anyway.
 func (s *DB) matchDriven(l listing, q share.ListQuery) bool {
 	for _, c := range q.Conds {
+		if c.Field == "ext_person" {
+			for _, v := range c.Values {
+				if s.d.postgres || allTrigram(share.PersonTerms(v.(string))) {
+					return true
+				}
+			}
+			continue
+		}
 		if c.Op != share.OpContains || !l.search[l.columns[c.Field]] {
 			continue
 		}

@@ -92,8 +92,8 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 	return s, nil
 }
 
-// trigramIndex creates the pg_trgm extension if it can and then the substring index, exactly as
-// migration 00007 does; it runs again at every start until the index exists, so installing the
+// trigramIndex creates the pg_trgm extension if it can and then the substring indexes, exactly as
+// migrations 00007 and 00010 do; it runs again at every start until the index exists, so installing the
 // extension later (as a role allowed to) is enough to get the index.
 const trigramIndex = `DO $$
 DECLARE
@@ -117,6 +117,7 @@ BEGIN
         'USING gin (recipient_email %I.gin_trgm_ops)', ns);
     EXECUTE format('CREATE INDEX IF NOT EXISTS links_sender_trgm ON links '
         'USING gin (sender_email %I.gin_trgm_ops)', ns);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS links_people_trgm ON links USING gin (people %I.gin_trgm_ops)', ns);
 END;
 $$`
 
@@ -127,8 +128,8 @@ func (s *DB) ensureTrigram(ctx context.Context) error {
 		var n int
 		err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()
 			AND indexname IN ('links_title_trgm', 'links_message_trgm', 'links_recipient_trgm',
-				'links_sender_trgm')`).Scan(&n)
-		return n == 4, err
+				'links_sender_trgm', 'links_people_trgm')`).Scan(&n)
+		return n == 5, err
 	}
 	ok, err := has()
 	if err != nil || ok {
@@ -143,7 +144,7 @@ func (s *DB) ensureTrigram(ctx context.Context) error {
 	s.warnings = append(
 		s.warnings,
 		"PostgreSQL: the pg_trgm extension cannot be created by this role, so substring filters "+
-			"(title__contains, recipient_email__contains, …) scan every link instead of using a trigram index. "+
+			"(title__contains, recipient_email__contains, ext_person__contains, …) scan every link instead of using a trigram index. "+
 			"Fix: run CREATE EXTENSION pg_trgm in this database as a role allowed to "+
 			"(pg_trgm is trusted on PostgreSQL 13+: "+
 			"the database owner or any role with CREATE on it), then restart: the index is built at start.",

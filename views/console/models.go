@@ -3,6 +3,7 @@ package console
 
 import (
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/sharedesk/sharedesk/views"
@@ -64,29 +65,53 @@ type StaffVM struct {
 
 // LinkRow is one row of the Links table.
 type LinkRow struct {
-	ID          string
-	Status      string // active, expired, exhausted
-	Title       string
-	Targets     []string
-	Type        string
-	Recipient   string
-	Accesses    int
-	MaxAccesses int
-	ExpiresAt   time.Time
-	CreatedAt   time.Time
-	LastAccess  time.Time
+	ID        string
+	Status    string // active, expired, exhausted
+	Title     string
+	Targets   []string
+	Type      string
+	Recipient string
+	// For is who the link is for: the address it was sent to and the addresses and phone numbers of
+	// its email-code and SMS-code authenticators, each once. PasswordOnly: nobody is named, a
+	// password opens it.
+	For          []string
+	PasswordOnly bool
+	Accesses     int
+	MaxAccesses  int
+	ExpiresAt    time.Time
+	CreatedAt    time.Time
+	LastAccess   time.Time
 }
 
-// LinkFilter is the whole state of the Links view; it round-trips through the URL.
+// ForText is who the link is for, on one line.
+func (r LinkRow) ForText() string {
+	switch {
+	case len(r.For) > 0:
+		return strings.Join(r.For, ", ")
+	case r.PasswordOnly:
+		return "password only"
+	}
+	return "—"
+}
+
+// LinkFilter is the whole state of the Links view; it round-trips through the URL. Person is any part
+// of an address or phone number a link is for; Activity is opened, never_opened or downloaded.
 type LinkFilter struct {
-	Status, Type, Q, Recipient, Target, Tags       string
-	CreatedFrom, CreatedTo, ExpiresFrom, ExpiresTo string
-	MinAccess, MaxAccess                           string
-	Sort, Order                                    string
-	Size                                           int
-	Last                                           string
-	Prev                                           []string
-	AsOf                                           int64 // "now" of a status filter, fixed while paging
+	Status, Type, Q, Person, Activity, Target, Tags string
+	CreatedFrom, CreatedTo, ExpiresFrom, ExpiresTo  string
+	MinAccess, MaxAccess                            string
+	Sort, Order                                     string
+	Size                                            int
+	Last                                            string
+	Prev                                            []string
+	AsOf                                            int64 // "now" of a status filter, fixed while paging
+}
+
+// Narrowed reports whether any filter narrows the view (paging and order do not).
+func (f LinkFilter) Narrowed() bool {
+	return f.Status != "" || f.Type != "" || f.Q != "" || f.Person != "" || f.Activity != "" || f.Target != "" ||
+		f.Tags != "" || f.CreatedFrom != "" || f.CreatedTo != "" || f.ExpiresFrom != "" || f.ExpiresTo != "" ||
+		f.MinAccess != "" || f.MaxAccess != ""
 }
 
 // LinksVM is the Links page.
