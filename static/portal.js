@@ -53,7 +53,7 @@ document.addEventListener("submit", (ev) => {
 // keeps its words and gets both on hover. Content that htmx swaps in is rewritten the same way.
 (() => {
   const pageLang = (document.documentElement.lang || "en").split("-")[0];
-  // The viewer's own variant of the page's language (en-GB writes "Tue 31 Mar 2026, 16:05", en-US
+  // The viewer's own variant of the page's language (en-GB writes "Tue, 31 Mar 2026, 16:05", en-US
   // "Tue, Mar 31, 2026, 04:05 PM"): the browser's own locale first, then the languages the viewer
   // asks for; never another language in the middle of an English page.
   const locale = [Intl.DateTimeFormat().resolvedOptions().locale, ...(navigator.languages || [])]
