@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -451,5 +452,46 @@ func TestFolderAndUploadFieldErrors(t *testing.T) {
 		file.AttrOr("aria-invalid", "") != "true" || file.AttrOr("aria-describedby", "") != "up-files-err" || !file.Is("[autofocus]") {
 		html, _ := goquery.OuterHtml(file)
 		t.Errorf("upload error: got %q at %s, field %s", got, up.path, html)
+	}
+}
+
+// TestCreateConcurrentPosts: the same form posted five times at once (a jittery double click, a
+// browser retrying) makes its links once; every post ends on the one result.
+func TestCreateConcurrentPosts(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	_, file, _ := seedLinks(t, e)
+	ctx := context.Background()
+	count := func() int { return sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{}))(t).Count }
+	sam := e.signIn(t, "sam@example.com")
+	batch := batchOf(t, sam.get("/links/new"))
+	form := url.Values{"batch": {batch}, "target": {file.ID}, "type": {"download"}, "expiry": {"7"},
+		"max_access": {"3"}, "recipients": {"kim@partner.example"}, "send_now": {"1"}, "csrf": {sam.csrf}}
+	before := count()
+	ends := make(chan string, 5)
+	for range 5 {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, e.url+"/links/new", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", e.url)
+			resp, err := sam.http.Do(req)
+			if err != nil {
+				ends <- err.Error()
+				return
+			}
+			resp.Body.Close()
+			ends <- fmt.Sprint(resp.StatusCode, " ", resp.Request.URL.Path)
+		}()
+	}
+	for range 5 {
+		if got, want := <-ends, "200 /links/created/"+batch; got != want {
+			t.Errorf("a post ended at %q, want %q", got, want)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := count(); got != before+1 {
+		t.Errorf("links: got %d, want %d", got, before+1)
+	}
+	if got := mailsTo(e, "kim@partner.example"); got != 1 {
+		t.Errorf("emails to kim: got %d, want 1", got)
 	}
 }
