@@ -90,7 +90,7 @@ func benchConsoleLinks(b *testing.B, kind string) {
 			measure(b, 200, 40, func(int) {
 				page, want := "/links?"+pg.query, "match"
 				if pg.query == "" {
-					page, want = "/dashboard", "expiring within 7 days"
+					page, want = "/dashboard", " expiring within 7 days"
 				}
 				req, _ := http.NewRequest(http.MethodGet, consoleURL+page, nil)
 				if strings.Contains(pg.name, "htmx") {

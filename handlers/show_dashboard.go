@@ -9,6 +9,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/auth"
+	"github.com/sharedesk/sharedesk/views"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
@@ -99,12 +100,13 @@ func (c *Console) showDashboard(ec *echo.Context) error {
 	vm := console.DashboardVM{
 		Page: c.page(ec, "Dashboard", "dashboard"),
 		Counts: []console.DashCount{
-			{TestID: "dash-active", Label: "active links", N: activeRes.Count, Kind: activeRes.ExtCountKind,
-				URL: filterURL(active)},
-			{TestID: "dash-expiring", Label: "expiring within 7 days", N: expiringRes.Count,
-				Kind: expiringRes.ExtCountKind, URL: filterURL(expiring), Note: "by the end of " + lastDay + " (UTC)"},
-			{TestID: "dash-failed", Label: "failed sign-ins by recipients in the last 24 hours", N: failed,
-				Kind: failedKind, URL: activityURL("failed_attempt", failedSince, "")},
+			{TestID: "dash-active", Label: views.Plural(activeRes.Count, "active link", "active links"),
+				N: activeRes.Count, Kind: activeRes.ExtCountKind, URL: filterURL(active)},
+			{TestID: "dash-expiring", Label: views.Plural(expiringRes.Count, "link", "links") + " expiring within 7 days",
+				N: expiringRes.Count, Kind: expiringRes.ExtCountKind, URL: filterURL(expiring),
+				Note: "by the end of " + lastDay + " (UTC)"},
+			{TestID: "dash-failed", N: failed, Kind: failedKind, URL: activityURL("failed_attempt", failedSince, ""),
+				Label: views.Plural(failed, "failed sign-in", "failed sign-ins") + " by recipients in the last 24 hours"},
 		},
 		Recent: recent,
 		Now:    now,
