@@ -1421,7 +1421,7 @@ func Created(vm CreatedVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 125, "</h1><p class=\"muted\">Each link works until the time shown. This page can be reloaded: nothing is created or sent again.</p><div class=\"table-wrap\"><table data-testid=\"created\"><caption class=\"sr-only\">Links created</caption> <thead><tr><th scope=\"col\">For</th><th scope=\"col\">Email</th><th scope=\"col\">Link</th><th scope=\"col\">Expires</th><th scope=\"col\">Opens with</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 125, "</h1><p class=\"muted\">Each link works until the time shown. This page can be reloaded: nothing is created or sent again.</p><div class=\"table-wrap\" role=\"region\" aria-label=\"Links created\" tabindex=\"0\"><table data-testid=\"created\"><caption class=\"sr-only\">Links created</caption> <thead><tr><th scope=\"col\">For</th><th scope=\"col\">Email</th><th scope=\"col\">Link</th><th scope=\"col\">Expires</th><th scope=\"col\">Opens with</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -238,7 +238,7 @@ func RevokedResults(vm RevokedLinksVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<div class=\"table-wrap\"><table class=\"revoked-table\"><caption class=\"sr-only\">Revoked share links, newest revocation first</caption> <thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Revoked</th><th scope=\"col\">Revoked by</th><th scope=\"col\">For</th><th scope=\"col\">Shared</th><th scope=\"col\">Type</th><th scope=\"col\">Opened</th><th scope=\"col\">Created</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<div class=\"table-wrap\" role=\"region\" aria-label=\"Revoked links\" tabindex=\"0\"><table class=\"revoked-table\"><caption class=\"sr-only\">Revoked share links, newest revocation first</caption> <thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Revoked</th><th scope=\"col\">Revoked by</th><th scope=\"col\">For</th><th scope=\"col\">Shared</th><th scope=\"col\">Type</th><th scope=\"col\">Opened</th><th scope=\"col\">Created</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
