@@ -17,8 +17,9 @@ import (
 // left out of the query, so a typo narrows nothing by surprise.
 func parseLinkFilter(q url.Values) (console.LinkFilter, fieldErrors) {
 	f := console.LinkFilter{Status: q.Get("status"), Type: q.Get("type"), Q: strings.TrimSpace(q.Get("q")),
-		Person: strings.TrimSpace(q.Get("person")), Activity: q.Get("activity"), Target: strings.TrimSpace(q.Get("target")),
-		Tags: q.Get("tags"), CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"),
+		Person: strings.TrimSpace(q.Get("person")), Activity: q.Get("activity"),
+		Target: strings.TrimSpace(q.Get("target")),
+		Tags:   q.Get("tags"), CreatedFrom: q.Get("created_from"), CreatedTo: q.Get("created_to"),
 		ExpiresFrom: q.Get("expires_from"), ExpiresTo: q.Get("expires_to"),
 		MinAccess: q.Get("min_access"), MaxAccess: q.Get("max_access"), Sort: q.Get("sort"), Order: q.Get("order"),
 		Last: q.Get("last"), Prev: q["prev"]}

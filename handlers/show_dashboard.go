@@ -102,11 +102,13 @@ func (c *Console) showDashboard(ec *echo.Context) error {
 		Counts: []console.DashCount{
 			{TestID: "dash-active", Label: views.Plural(activeRes.Count, "active link", "active links"),
 				N: activeRes.Count, Kind: activeRes.ExtCountKind, URL: filterURL(active)},
-			{TestID: "dash-expiring", Label: views.Plural(expiringRes.Count, "link", "links") + " expiring within 7 days",
-				N: expiringRes.Count, Kind: expiringRes.ExtCountKind, URL: filterURL(expiring),
+			{TestID: "dash-expiring",
+				Label: views.Plural(expiringRes.Count, "link", "links") + " expiring within 7 days",
+				N:     expiringRes.Count, Kind: expiringRes.ExtCountKind, URL: filterURL(expiring),
 				Note: "by the end of " + lastDay + " (UTC)"},
 			{TestID: "dash-failed", N: failed, Kind: failedKind, URL: activityURL("failed_attempt", failedSince, ""),
-				Label: views.Plural(failed, "failed sign-in", "failed sign-ins") + " by recipients in the last 24 hours"},
+				Label: views.Plural(failed, "failed sign-in", "failed sign-ins") +
+					" by recipients in the last 24 hours"},
 		},
 		Recent: recent,
 		Now:    now,

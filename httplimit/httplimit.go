@@ -103,7 +103,8 @@ func Console() Config {
 		case http.MethodPost:
 			return p == "/files/upload"
 		case http.MethodGet:
-			return strings.HasPrefix(p, "/files/") && (strings.HasSuffix(p, "/download") || strings.HasSuffix(p, "/preview"))
+			return strings.HasPrefix(p, "/files/") &&
+				(strings.HasSuffix(p, "/download") || strings.HasSuffix(p, "/preview"))
 		}
 		return false
 	}

@@ -337,7 +337,8 @@ func schemas() map[string]*field {
 		"ext/tokens/create": withCommon(map[string]*field{"name": str(1, 100).req()}),
 		"ext/tokens/revoke": withCommon(map[string]*field{"id": str(1, 64).req()}),
 		"ext/events/list": withCommon(map[string]*field{
-			"types": array(enum(share.EventTypes()...), 1, len(share.EventTypes())), "actor": str(1, 320), "since": datetime(),
+			"types": array(enum(share.EventTypes()...), 1, len(share.EventTypes())),
+			"actor": str(1, 320), "since": datetime(),
 			"size": integer(1), "last": str(0, 48), "count": boolean(),
 		}),
 		"folder/create": withCommon(map[string]*field{

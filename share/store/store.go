@@ -144,7 +144,8 @@ func (s *DB) ensureTrigram(ctx context.Context) error {
 	s.warnings = append(
 		s.warnings,
 		"PostgreSQL: the pg_trgm extension cannot be created by this role, so substring filters "+
-			"(title__contains, recipient_email__contains, ext_person__contains, …) scan every link instead of using a trigram index. "+
+			"(title__contains, recipient_email__contains, ext_person__contains, …) scan every link "+
+			"instead of using a trigram index. "+
 			"Fix: run CREATE EXTENSION pg_trgm in this database as a role allowed to "+
 			"(pg_trgm is trusted on PostgreSQL 13+: "+
 			"the database owner or any role with CREATE on it), then restart: the index is built at start.",

@@ -165,8 +165,8 @@ type FileRow struct {
 	Size           int64
 	Updated        time.Time
 	Folder         string // the path of the folder it is in, where that is not the folder shown
-	Preview        bool // a file the browser can show safely (images, PDF, text)
-	CanOrganize    bool // this person may rename and move it
+	Preview        bool   // a file the browser can show safely (images, PDF, text)
+	CanOrganize    bool   // this person may rename and move it
 }
 
 // RenameVM renames a file or folder, re-shown with what was typed and the problem.
