@@ -20,8 +20,8 @@ const auditPage = 100
 
 // auditActions are the actions the audit log records, for the filter's choices.
 func auditActions() []string {
-	return []string{"sign-in", "sign-out", "create", "send", "revoke", "upload", "new-folder", "rename", "move",
-		"download", "delete", "token-create", "token-revoke", "end-session", "export-audit"}
+	return []string{"sign-in", "sign-out", "create", "send", "edit", "revoke", "upload", "new-folder", "rename",
+		"move", "download", "delete", "token-create", "token-revoke", "end-session", "export-audit", "export-history"}
 }
 
 // parseAuditFilter reads the audit view from the query string, as the Links view is read: bad values
