@@ -340,6 +340,7 @@ func (c *Console) listLinks(ec *echo.Context) error {
 	vm := console.LinksVM{
 		Page:      c.page(ec, "Links", "links"),
 		Filter:    f,
+		Here:      filterURL(f),
 		Rows:      rows,
 		Count:     res.Count,
 		CountKind: res.ExtCountKind,

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // TestRevokeReturnsWhereItCan: a revocation returns to where the person came from, with the
@@ -26,6 +28,49 @@ func TestRevokeReturnsWhereItCan(t *testing.T) {
 		if p.status != http.StatusOK || p.path != tt.wantPath || !strings.Contains(p.body, "Revoked 1 link") {
 			t.Errorf("%s: ended on %d %s (confirmation shown: %v), want 200 %s with the confirmation",
 				tt.name, p.status, p.path, strings.Contains(p.body, "Revoked 1 link"), tt.wantPath)
+		}
+	}
+}
+
+// TestLinkPageRemembersTheList follows the help desk's way: a filtered list, a link's page from it, and
+// Revoke there: back on the same filtered list, with the confirmation.
+func TestLinkPageRemembersTheList(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	_, _, links := seedLinks(t, e)
+	hal := e.signIn(t, "hal@example.com")
+	const view = "/links?type=download"
+	list := hal.get(view)
+	var href string
+	list.doc(t).Find(`[data-testid="link-title"]`).EachWithBreak(func(_ int, a *goquery.Selection) bool {
+		if h := a.AttrOr("href", ""); strings.HasPrefix(h, "/links/"+links[0].ID) {
+			href = h
+			return false
+		}
+		return true
+	})
+	if want := "/links/" + links[0].ID + "?from=" + url.QueryEscape(view); href != want {
+		t.Fatalf("title link: got %q, want %q", href, want)
+	}
+	page := hal.get(href)
+	if got := page.testid(t, "back-to-list").AttrOr("href", ""); got != view {
+		t.Errorf("back link: got %q, want %q", got, view)
+	}
+	confirm := page.doc(t).Find(`a.danger[href^="/links/revoke"]`).AttrOr("href", "")
+	u, err := url.Parse(confirm)
+	if err != nil || u.Query().Get("back") != view {
+		t.Fatalf("revoke button: got %q, want back=%s", confirm, view)
+	}
+	hal.get(confirm)
+	p := hal.post("/links/revoke", url.Values{"id": {links[0].ID}, "back": {u.Query().Get("back")}})
+	if p.path != view || !strings.Contains(p.body, "Revoked 1 link") {
+		t.Errorf("after revoking: ended on %s (confirmation shown: %v), want %s with it", p.path,
+			strings.Contains(p.body, "Revoked 1 link"), view)
+	}
+	// A from that is not a list of links is not followed.
+	for _, from := range []string{"https://evil.example/links", "/links/" + links[1].ID, "//evil.example"} {
+		got := hal.get("/links/"+links[1].ID+"?from="+url.QueryEscape(from)).testid(t, "back-to-list").AttrOr("href", "")
+		if got != "/links" {
+			t.Errorf("from=%q: back link %q, want /links", from, got)
 		}
 	}
 }

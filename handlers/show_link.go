@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v5"
@@ -158,6 +159,10 @@ func (c *Console) showLink(ec *echo.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	// The list the person came from, so Back and a revocation return to that view, filters and all.
+	if from := backOrLinks(ec.QueryParam("from")); from == "/links" || strings.HasPrefix(from, "/links?") {
+		vm.BackURL = from
 	}
 	var part templ.Component
 	if ec.QueryParam("older") != "" {

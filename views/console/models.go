@@ -118,6 +118,7 @@ func (f LinkFilter) Narrowed() bool {
 type LinksVM struct {
 	Page
 	Filter LinkFilter
+	Here   string // this view's address, for the way back from a link's page
 	Rows   []LinkRow
 	Count  int
 	// CountKind says what Count is: "exact", "bounded" (more than Count) or "estimate".
@@ -131,6 +132,7 @@ type LinksVM struct {
 // LinkDetailVM is one link.
 type LinkDetailVM struct {
 	Page
+	BackURL string // the list the person came from (a local /links address)
 	ID, Title, Message, Type, Status, URL, Recipient, SenderEmail, SenderName string
 	Targets                                                                   []TargetVM
 	Accesses, MaxAccesses                                                     int
