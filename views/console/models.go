@@ -132,7 +132,7 @@ type LinksVM struct {
 // LinkDetailVM is one link.
 type LinkDetailVM struct {
 	Page
-	BackURL string // the list the person came from (a local /links address)
+	BackURL                                                                   string // the list the person came from (a local /links address)
 	ID, Title, Message, Type, Status, URL, Recipient, SenderEmail, SenderName string
 	Targets                                                                   []TargetVM
 	Accesses, MaxAccesses                                                     int
