@@ -89,7 +89,7 @@ func TestDemoInBrowser(t *testing.T) {
 	do(staff, chromedp.Navigate(console+"/links/new"))
 	sharetest.WaitJS(t, staff, `!!document.querySelector("#recipients")`)
 	js(staff, `(() => {
-		const folder = [...document.querySelectorAll('input[name="target"]')].find((c) => c.closest("label").textContent.includes("Contracts"));
+		const folder = [...document.querySelectorAll('input[type=checkbox][name="target"]')].find((c) => c.closest("li").textContent.includes("Contracts"));
 		folder.checked = true;
 		document.querySelector('input[name="type"][value="editor"]').checked = true;
 		return ""; })()`)

@@ -327,9 +327,12 @@ func distinctIDs(ds []hookDelivery) int {
 	return len(seen)
 }
 
+// waitUntil waits for cond, returning as soon as it holds. The limit is generous: a delivery that failed
+// waits out its retry delay, and on a loaded machine (the whole suite under -race on two cores) the
+// restarted server's first dispatch can take most of 20 s on its own.
 func waitUntil(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatal("timed out waiting")
