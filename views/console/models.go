@@ -132,7 +132,8 @@ type LinksVM struct {
 // LinkDetailVM is one link.
 type LinkDetailVM struct {
 	Page
-	BackURL                                                                   string // the list the person came from (a local /links address)
+	// BackURL is the list the person came from (a local /links address).
+	BackURL                                                                   string
 	ID, Title, Message, Type, Status, URL, Recipient, SenderEmail, SenderName string
 	Targets                                                                   []TargetVM
 	Accesses, MaxAccesses                                                     int
