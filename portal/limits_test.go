@@ -210,6 +210,43 @@ func TestPendingAttemptsAnswerBusy(t *testing.T) {
 	})
 }
 
+// TestWaitersBehindPendingAttempts: when attempts that never settle fill the limit, people signing in
+// at the same moment are all told "try again in a moment" once AttemptWait has passed without a
+// settling; waking one another while they wait is not a settling and must not keep them waiting.
+func TestWaitersBehindPendingAttempts(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		const wait, n = time.Second, 20
+		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.AttemptWait = wait }})
+		tr := makeTree(t, e)
+		l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("the right one")}))
+		now := e.Clock.Now()
+		for i := range share.MaxFailuresPerLink {
+			res, err := e.Store.ReserveAuthAttempt(context.Background(), l.ID, fmt.Sprintf("192.0.2.%d", i), share.Micros(now),
+				share.Micros(now.Add(-share.FailureWindow)), share.Micros(now.Add(-time.Minute)), share.MaxFailuresPerLink, share.MaxFailuresPerIP)
+			if err != nil || res != share.Reserved {
+				t.Fatalf("reserve %d: got %v, %v", i, res, err)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*n*wait)
+		defer cancel()
+		start := time.Now()
+		got := fire(n, func(i int) error {
+			// One after another, as people come: each one's wait must run out on its own, not be
+			// drawn out by the ones before it giving up.
+			time.Sleep(time.Duration(i) * wait / 10)
+			_, err := e.Svc.CheckPassword(ctx, l, 0, "the right one", fmt.Sprintf("198.51.100.%d", i))
+			return err
+		})
+		took := time.Since(start)
+		if want := map[string]int{share.CodeBusy: n}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%d sign-ins behind pending attempts: got %v, want %v", n, got, want)
+		}
+		if took > 8*wait {
+			t.Errorf("answered after %v, want about AttemptWait (%v) after the last one came (%v)", took, wait, (n-1)*wait/10)
+		}
+	})
+}
+
 // TestCodeWithoutSenderOrComposer: a service given no sender, or nothing to word its messages, says
 // the code could not be sent, never that it was.
 func TestCodeWithoutSenderOrComposer(t *testing.T) {

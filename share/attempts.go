@@ -84,8 +84,10 @@ func (s *Service) reserveAttempt(
 			s.settled.notifyAll()
 		case waited && res != Reserved:
 			// This one was woken and goes away without an attempt of its own to settle: pass the
-			// wake on, so the others waiting learn where things stand.
-			s.settled.notify()
+			// wake on, so the others waiting learn where things stand. Passing on is not a settling:
+			// counted as one, every give-up would draw out everyone else's wait, one AttemptWait
+			// after another.
+			s.settled.pass()
 		}
 		switch {
 		case err != nil:
@@ -129,7 +131,7 @@ func (s *Service) settle(ctx context.Context, a attempt, failure bool) {
 type signal struct {
 	mu sync.Mutex
 	q  []chan struct{}
-	n  uint64 // notifications so far
+	n  uint64 // settlings so far (notify, notifyAll)
 }
 
 // count returns how many notifications there have been.
@@ -172,11 +174,18 @@ func (g *signal) leave(ch chan struct{}) {
 	g.wakeLocked()
 }
 
-// notify wakes the longest waiting.
+// notify counts a settling and wakes the longest waiting.
 func (g *signal) notify() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.n++
+	g.wakeLocked()
+}
+
+// pass wakes the longest waiting without counting a settling.
+func (g *signal) pass() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	g.wakeLocked()
 }
 

@@ -23,6 +23,9 @@ type tokenStore interface {
 // add a write to every read of the API.
 const tokenUseGranularity = time.Minute
 
+// tokenUseWait bounds the bookkeeping write of a token's last use; see noteTokenUse.
+const tokenUseWait = 500 * time.Millisecond
+
 // TokenPrefix marks sharedesk API tokens, so secret scanners and people recognise a leaked one.
 const TokenPrefix = "shd_"
 
@@ -105,7 +108,11 @@ func (s *Service) noteTokenUse(ctx context.Context, t *Token) {
 		return
 	}
 	since := Micros(now.Add(-tokenUseGranularity))
-	if err := s.store.TokenUsed(context.WithoutCancel(ctx), t.ID, Micros(now), since); err != nil {
+	// A short wait of its own: a database that is locked or slow must hold the request for its own
+	// work alone, not a second time for this (on SQLite that would be a second busy timeout).
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tokenUseWait)
+	defer cancel()
+	if err := s.store.TokenUsed(ctx, t.ID, Micros(now), since); err != nil {
 		s.cfg.Logger.WarnContext(ctx, "token use not recorded", "token_id", t.ID, "err", err)
 		return
 	}

@@ -62,10 +62,7 @@ func (s *DB) lockKeys(ctx context.Context, tx *sql.Tx, keys ...string) error {
 // burst of requests never issues more than limit codes.
 func (s *DB) InsertOTP(ctx context.Context, c share.OTP, since int64, limit int) (bool, error) {
 	stored := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.lockKeys(ctx, tx, "otp-link:"+c.LinkID); err != nil {
-			return err
-		}
+	err := s.lockedTx(ctx, []string{"otp-link:" + c.LinkID}, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `INSERT INTO otp_codes (id, link_id, auth_index, code_hash, created_at, expires_at)
 			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),
 				CAST(? AS BIGINT), CAST(? AS BIGINT)
@@ -155,11 +152,8 @@ func (s *DB) ReserveAuthAttempt(
 	perLink, perClient int,
 ) (share.Reservation, error) {
 	result := share.ReservedRefused
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		// Always link first, then client: see lockKeys.
-		if err := s.lockKeys(ctx, tx, "auth-link:"+linkID, "auth-client:"+client); err != nil {
-			return err
-		}
+	// Always link first, then client: see lockKeys.
+	err := s.lockedTx(ctx, []string{"auth-link:" + linkID, "auth-client:" + client}, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `INSERT INTO auth_failures (link_id, client, at)
 			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)
 			WHERE (SELECT COUNT(*) FROM auth_failures WHERE link_id = ? AND (at > ? OR at < ?)) < ?

@@ -37,6 +37,7 @@ type DB struct {
 	webhookURLs []string // see SetWebhookEndpoints
 	warnings    []string // problems found at open that the server should report at start
 	stmts       stmtCache
+	keys        keyLocks // see lockedTx
 
 	walPath  string       // SQLite only
 	walLimit atomic.Int64 // bytes; see checkpointLoop
@@ -293,6 +294,22 @@ func (s *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// lockedTx runs fn in a transaction that holds keys: first in this process (see keyLocks), before
+// a connection is taken, then in the database (see lockKeys), in the same order.
+func (s *DB) lockedTx(ctx context.Context, keys []string, fn func(tx *sql.Tx) error) error {
+	unlock, err := s.keys.lock(ctx, keys...)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockKeys(ctx, tx, keys...); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 func isUnique(err error) bool { return dbutil.IsUnique(err) }
