@@ -102,6 +102,7 @@ func (c *Console) router() *echo.Echo {
 	signedIn.GET("/links/new", c.newLinkForm, c.require(auth.Create))
 	signedIn.POST("/links/new", c.createLinks, c.require(auth.Create))
 	signedIn.POST("/links/new/browse", c.browseLinkForm, c.require(auth.Create))
+	signedIn.POST("/links/new/upload", c.uploadToNewLink, c.require(auth.Create))
 	signedIn.GET("/links/created/:batch", c.showCreated, c.require(auth.Create))
 	signedIn.GET("/links/revoke", c.confirmRevoke, c.requireRevoke)
 	signedIn.POST("/links/revoke", c.revokeLinks, c.requireRevoke)

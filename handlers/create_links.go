@@ -40,6 +40,11 @@ func (c *Console) createLinks(ec *echo.Context) error {
 	s := staffOf(ec)
 	form := parseLinkForm(fv, s.Name)
 	order, errs := form.Validate(c.limits())
+	if pendingFiles(fv) {
+		// Without the Upload button the browser sends only the files' names: they would be silently
+		// left out of what is shared.
+		errs.add("new-up", "The files you picked are not uploaded yet: press Upload, then Create.")
+	}
 	if len(errs) > 0 {
 		return c.reshowLinkForm(ec, form, errs)
 	}
@@ -91,6 +96,16 @@ func (c *Console) createLinks(ec *echo.Context) error {
 		c.log.WarnContext(ctx, "purge link batches", "err", err)
 	}
 	return seeOther(ec, "/links/created/"+form.Batch)
+}
+
+// pendingFiles reports files picked in the form's upload field but not uploaded.
+func pendingFiles(fv url.Values) bool {
+	for _, name := range fv["files"] {
+		if name != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // limits are the share server's bounds for the forms, as of now.
@@ -430,7 +445,7 @@ func (c *Console) browseLinkForm(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.renderWholeOrPart(ec, http.StatusOK, console.NewLink(vm), console.Chooser(vm, true))
+	return c.renderWholeOrPart(ec, http.StatusOK, console.NewLink(vm), console.Chooser(vm))
 }
 
 // newLinkVM fills the New link page: the folder in (or the search results), the way down to it, and
@@ -456,6 +471,7 @@ func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm, in, sear
 	if len(vm.Crumbs) > 0 {
 		vm.ChoicesIn = "folder " + vm.Crumbs[len(vm.Crumbs)-1].Name
 	}
+	vm.UploadTo = vm.ChoicesIn
 	req := api.ListRequest{Filter: map[string]any{"parent_id": in}, OrderBy: "name", Size: 200}
 	if search != "" {
 		req.Filter = map[string]any{"name__contains": []string{search}}
@@ -475,7 +491,6 @@ func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm, in, sear
 	if vm.Selected, err = c.selectedObjects(ctx, form.Targets); err != nil {
 		return vm, err
 	}
-	vm.ReturnURL = newLinkURL(in, form.Targets)
 	return vm, nil
 }
 
@@ -505,20 +520,4 @@ func (c *Console) selectedObjects(ctx context.Context, ids []string) ([]console.
 			strings.Compare(a.Folder, b.Folder))
 	})
 	return out, nil
-}
-
-// newLinkURL is the New link page browsing folder in with targets chosen (where an upload from the page
-// returns to).
-func newLinkURL(in string, targets []string) string {
-	q := url.Values{}
-	if in != "" {
-		q.Set("in", in)
-	}
-	for _, t := range targets {
-		q.Add("target", t)
-	}
-	if len(q) == 0 {
-		return "/links/new"
-	}
-	return "/links/new?" + q.Encode()
 }

@@ -49,7 +49,7 @@ func (e fieldErrors) inOrder(fields []fieldLabel) console.FormErrors {
 
 // newLinkFields are the New link form's fields in page order.
 func newLinkFields() []fieldLabel {
-	return []fieldLabel{{"targets", "What to share"}, {"type", "What the recipient may do"},
+	return []fieldLabel{{"targets", "What to share"}, {"new-up", "Upload"}, {"type", "What the recipient may do"},
 		{"expiry", "Expires after"}, {"expires_at", "Expiry date"}, {"max_access", "Can be opened"},
 		{"recipients", "Recipients"}, {"phone", "Mobile number"}, {"password", "Password"},
 		{"auth", "Who may open it"}, {"title", "Title"}, {"message", "Message"}, {"tags", "Tags"}}

@@ -116,7 +116,7 @@ const maxFormBody = 1 << 20
 func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(ec *echo.Context) error {
 		r := ec.Request()
-		if r.URL.Path != "/files/upload" || !isMultipart(r) {
+		if !isStreamedUpload(r) {
 			r.Body = http.MaxBytesReader(ec.Response(), r.Body, maxFormBody)
 		}
 		defer func() {
@@ -244,7 +244,7 @@ func (c *Console) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		s := staffOf(ec)
 		r := ec.Request()
 		token := r.Header.Get("X-CSRF-Token")
-		streamed := isMultipart(r) && r.URL.Path == "/files/upload"
+		streamed := isStreamedUpload(r)
 		if token == "" && streamed {
 			// Uploads stream: the handler checks the token in the first part before reading any file.
 			return next(ec)
@@ -273,6 +273,12 @@ func (c *Console) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(ec)
 	}
+}
+
+// isStreamedUpload reports a post of files that streams through to the share API: its size is the
+// files' (bounded by the API), and its handler reads the form token from the body itself.
+func isStreamedUpload(r *http.Request) bool {
+	return isMultipart(r) && (r.URL.Path == "/files/upload" || r.URL.Path == "/links/new/upload")
 }
 
 // isMultipart reports a multipart/form-data body; media types are case-insensitive.

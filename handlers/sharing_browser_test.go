@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -163,5 +166,61 @@ func TestNewLinkInBrowser(t *testing.T) {
 	if got := str(`document.querySelector("[data-testid=authenticators]").textContent`); got !=
 		"email code to kim@partner.example; email code to boss@partner.example; text code to +15555550100" {
 		t.Errorf("after saving: %q", got)
+	}
+}
+
+// TestUploadFromNewLinkInBrowser: with htmx, a sharer who has typed recipients and a title opens a
+// folder, uploads a file from the New link page and sees it chosen, with everything typed still there
+// and the page still at /links/new; Create then shares the new file.
+func TestUploadFromNewLinkInBrowser(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	ctx := context.Background()
+	c := e.share.Client
+	contracts := sharetest.Must(c.FolderCreate(ctx, api.FolderCreateRequest{Name: "Contracts"}))(t).Object
+	draft := filepath.Join(t.TempDir(), "draft.txt")
+	if err := os.WriteFile(draft, bytes.Repeat([]byte("draft\n"), 50000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := sharetest.Browser(t)
+	goTo(t, b, e.url+"/links")
+	choosePerson(t, b, "sam@example.com")
+	sharetest.WaitJS(t, b, `!!document.querySelector(".who")`)
+	goTo(t, b, e.url+"/links/new")
+	sharetest.WaitJS(t, b, `!!window.htmx && !!document.querySelector("#targets")`)
+	run := func(code string) {
+		t.Helper()
+		if _, err := chromedp.Run(b, chromedp.Evaluate[any](code)); err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+	}
+	run(`document.querySelector('button[name=open][value="` + contracts.ID + `"]').click()`)
+	sharetest.WaitJS(t, b, `document.querySelector("[data-testid=new-upload]").textContent.includes("folder Contracts")`)
+	run(`document.querySelector("#recipients").value = "kim@partner.example";
+		document.querySelector("#title").value = "Fresh draft";
+		document.querySelector("#expiry").value = "30";`)
+	if err := chromedp.Do(b, chromedp.SetUploadFiles("#new-up", []string{draft})); err != nil {
+		t.Fatal(err)
+	}
+	run(`document.querySelector("[data-testid=new-upload-button]").click()`)
+	sharetest.WaitJS(t, b, `(document.querySelector("[data-testid=new-upload-status]") || {}).textContent === "Uploaded and chosen: draft.txt."`)
+	got, err := chromedp.Run(b, chromedp.Evaluate[[]string](`[document.querySelector("#recipients").value,
+		document.querySelector("#title").value, document.querySelector("#expiry").value, location.pathname,
+		[...document.querySelectorAll("[data-testid=selected-name]")].map(e => e.textContent).join(",")]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"kim@partner.example", "Fresh draft", "30", "/links/new", "draft.txt"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("after the upload: got %q, want %q", got, want)
+	}
+	run(`document.querySelector("[data-testid=create]").click()`)
+	sharetest.WaitJS(t, b, `location.pathname.startsWith("/links/created/") && document.body.textContent.includes("Created 1 link")`)
+	uploaded, ok := objectNamed(t, e, contracts.ID, "draft.txt")
+	if !ok {
+		t.Fatal("draft.txt is not in Contracts")
+	}
+	links := sharetest.Must(c.LinkList(ctx, api.LinkListRequest{}))(t).ShareLinkObjects
+	if len(links) != 1 || len(links[0].Targets) != 1 || links[0].Targets[0] != uploaded.ID {
+		t.Errorf("links: got %+v, want one for draft.txt (%s)", links, uploaded.ID)
 	}
 }

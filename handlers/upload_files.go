@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -9,12 +10,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
-	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/views"
 )
 
@@ -29,7 +28,7 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 		return err
 	}
 	c.reportUpload(ec, up)
-	next := up.nextURL()
+	next := folderURL(up.folder)
 	if ec.Request().Header.Get("X-Upload-Progress") == "1" {
 		ec.Response().Header().Set("Content-Type", "application/json")
 		return json.NewEncoder(ec.Response()).Encode(map[string]string{"location": next})
@@ -41,46 +40,73 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 type upload struct {
 	csrf            string // the session's form token the post must carry before any file
 	csrfOK          bool
-	folder, back    string
+	folderField     string // the field naming the folder files go to ("folder" unless set)
+	folder          string
+	fields          url.Values // the form's other fields, when the files come with a larger form
+	textRead        int64      // bytes of fields other than files read so far
 	saved, savedIDs []string
 	problem         string // why the upload stopped early, for the person
 }
 
 // receiveUpload reads the parts in order, storing each file as it arrives. The form token comes first
-// in the form, so a file before a valid token is refused rather than buffered.
+// in the form, so a file before a valid token is refused rather than buffered. After a problem no
+// more files are stored; a larger form's fields after them are still read, so nothing typed is lost.
 func (c *Console) receiveUpload(ec *echo.Context, mr *multipart.Reader, up *upload) error {
-	for up.problem == "" {
+	folderField := cmp.Or(up.folderField, "folder")
+	for up.problem == "" || up.fields != nil {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			up.problem = "The upload was interrupted; files listed as saved are stored."
+			up.problem = cmp.Or(up.problem, "The upload was interrupted; files listed as saved are stored.")
 			return nil
 		}
-		switch part.FormName() {
-		case "csrf":
-			v, _ := io.ReadAll(io.LimitReader(part, 256))
-			up.csrfOK = subtle.ConstantTimeCompare(v, []byte(up.csrf)) == 1
-		case "folder":
-			v, _ := io.ReadAll(io.LimitReader(part, 256))
-			up.folder = string(v)
-		case "return":
-			v, _ := io.ReadAll(io.LimitReader(part, 4096))
-			up.back = string(v)
-		case "files":
-			if !up.csrfOK {
-				return echo.NewHTTPError(
-					http.StatusForbidden,
-					"This form has expired. Go back, reload the page and try again.",
-				)
+		switch name := part.FormName(); {
+		case name == "files" && !up.csrfOK:
+			return echo.NewHTTPError(
+				http.StatusForbidden,
+				"This form has expired. Go back, reload the page and try again.",
+			)
+		case name == "files" && up.problem != "":
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return nil
 			}
+		case name == "files":
 			if err := c.putFile(ec, part, up); err != nil {
 				return err
+			}
+		default:
+			v, err := up.readField(part)
+			if err != nil {
+				return err
+			}
+			switch name {
+			case "csrf":
+				up.csrfOK = subtle.ConstantTimeCompare([]byte(v), []byte(up.csrf)) == 1
+			case folderField:
+				up.folder = v
+			}
+			if up.fields != nil && name != "csrf" {
+				up.fields.Add(name, v)
 			}
 		}
 	}
 	return nil
+}
+
+// readField reads a field other than a file, within maxFormBody for all of them together (the same
+// bound as any other form).
+func (up *upload) readField(part *multipart.Part) (string, error) {
+	v, err := io.ReadAll(io.LimitReader(part, maxFormBody-up.textRead+1))
+	up.textRead += int64(len(v))
+	if up.textRead > maxFormBody {
+		return "", echo.NewHTTPError(http.StatusRequestEntityTooLarge, "This form is too large.")
+	}
+	if err != nil {
+		return "", echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	return string(v), nil
 }
 
 // putFile streams one file to the share API. A refusal the person can act on stops the upload with a
@@ -115,39 +141,12 @@ func (c *Console) reportUpload(ec *echo.Context, up upload) {
 	if n := len(up.saved); n > 0 {
 		c.flash(ec, fmt.Sprintf("Uploaded %d %s: %s.", n, views.Plural(n, "file", "files"), joinNames(up.saved)), false)
 	}
-	// The problem is shown at the file field of the form it came from.
-	field := "up-files"
-	if up.toNewLink() {
-		field = "new-up"
-	}
+	// The problem is shown at the file field of the form.
 	if up.problem != "" {
-		c.flashField(ec, field, "", up.problem)
+		c.flashField(ec, "up-files", "", up.problem)
 	} else if len(up.saved) == 0 {
-		c.flashField(ec, field, "", "Choose one or more files to upload.")
+		c.flashField(ec, "up-files", "", "Choose one or more files to upload.")
 	}
-}
-
-// toNewLink reports whether the upload came from the New link page (and returns there).
-func (up upload) toNewLink() bool {
-	back, ok := auth.SafeReturnPath(up.back)
-	return ok && (back == "/links/new" || strings.HasPrefix(back, "/links/new?"))
-}
-
-// nextURL is the folder uploaded to or, when the upload came from the New link page, back there with
-// the new files chosen.
-func (up upload) nextURL() string {
-	if !up.toNewLink() {
-		return folderURL(up.folder)
-	}
-	next, _ := auth.SafeReturnPath(up.back)
-	for _, id := range up.savedIDs {
-		sep := "&"
-		if !strings.Contains(next, "?") {
-			sep = "?"
-		}
-		next += sep + "target=" + url.QueryEscape(id)
-	}
-	return next
 }
 
 func joinNames(names []string) string {

@@ -83,6 +83,17 @@ document.addEventListener("submit", (ev) => {
   xhr.send(new FormData(form));
 });
 
+// Uploads that htmx sends (the New link form's Upload button, data-progress) show the same progress.
+document.addEventListener("htmx:xhr:progress", (ev) => {
+  const barId = ev.target.getAttribute && ev.target.getAttribute("data-progress");
+  const bar = barId && document.getElementById(barId);
+  if (!bar || !ev.detail.lengthComputable || !ev.detail.total) return;
+  bar.hidden = false;
+  bar.value = Math.round((ev.detail.loaded / ev.detail.total) * 100);
+  const status = bar.parentElement.querySelector("[role=status]");
+  if (status) status.textContent = "Uploading… " + bar.value + "%";
+});
+
 // htmx requests that fail (an error status, no answer, a timeout) would otherwise change nothing on
 // screen while the filter shows its new value over the old rows. Say so right above what was to be
 // updated, mark it as out of date, and offer to send the request again.

@@ -231,12 +231,22 @@ type NewLinkVM struct {
 	MinDate     string // yyyy-mm-dd: the date field's bounds
 	MaxDate     string
 	In          string // the folder being browsed ("" is the top)
-	ReturnURL   string // where an upload from this page comes back to
+	UploadTo    string // the folder new files go to, as the page names it
+	Uploaded    string // what the last upload from this page stored and chose
 }
 
 // FolderCrumb is one folder on the way down to the one being browsed.
 type FolderCrumb struct {
 	ID, Name string
+}
+
+// ErrorHeading introduces the form's problems: an upload from the page creates nothing, so its
+// problems are not why "the link was not created".
+func (vm NewLinkVM) ErrorHeading() string {
+	if len(vm.Errors) == 1 && vm.Errors[0].Field == "new-up" {
+		return "Nothing more was uploaded:"
+	}
+	return "The link was not created. Check these and press Create again:"
 }
 
 // IsSelected reports whether object id is chosen.
