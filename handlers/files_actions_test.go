@@ -156,6 +156,21 @@ func TestRenameAndMove(t *testing.T) {
 	if got := strings.Join(strings.Fields(strings.ReplaceAll(into.text(t, "crumbs"), "/", " / ")), " "); got != "All files / Docs / Inner" {
 		t.Errorf("after a refusal the page looks at %q, want All files / Docs / Inner", got)
 	}
+	// A destination that is a file or is gone (a stale page): said on the page, which looks into the
+	// folder the item is in.
+	budget, _ := objectNamed(t, e, docs.ID, "budget.txt")
+	for _, d := range []struct{ name, to, want string }{
+		{"onto a file", budget.ID, "“budget.txt” is a file, not a folder. Choose a folder."},
+		{"into a folder that is gone", "pos_gone00000000000000000000000000", "The folder you chose no longer exists. Choose another."},
+	} {
+		p := ada.post("/files/"+inner.ID+"/move", url.Values{"to": {d.to}})
+		if got := p.text(t, "move-problem"); p.status != http.StatusBadRequest || got != d.want {
+			t.Errorf("move %s: got %d %q, want 400 %q", d.name, p.status, got, d.want)
+		}
+		if got := strings.Join(strings.Fields(strings.ReplaceAll(p.text(t, "crumbs"), "/", " / ")), " "); got != "All files / Docs" {
+			t.Errorf("move %s: the page looks at %q, want All files / Docs", d.name, got)
+		}
+	}
 	plan2, _ := objectNamed(t, e, docs.ID, "plan v2.txt")
 	sharetest.Must(c.Update(ctx, api.UpdateRequest{ID: plan2.ID, Name: ptr("plan.txt")}))(t)
 	taken := ada.post("/files/"+plan2.ID+"/move", url.Values{"to": {archive.ID}})

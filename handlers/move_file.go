@@ -88,13 +88,30 @@ func (c *Console) moveFile(ec *echo.Context) error {
 		return err
 	}
 	to := ec.FormValue("to")
+	shown := to // the folder the page looks into when it says what went wrong
 	refuse := func(msg string) error {
-		vm, err := c.moveVM(ec, o, to)
+		vm, err := c.moveVM(ec, o, shown)
 		if err != nil {
 			return err
 		}
 		vm.Problem = msg
 		return c.render(ec, http.StatusBadRequest, console.MoveFile(vm))
+	}
+	// A destination that is gone or is a file (a stale page, an edited form) is said on the page,
+	// which then looks into the folder the item is in.
+	if to != "" {
+		dest, err := c.api.Get(ec.Request().Context(), api.GetRequest{ID: to})
+		var ae *api.Error
+		switch {
+		case asAPIError(err, &ae) && ae.HTTPStatus == http.StatusNotFound:
+			shown = o.ParentID
+			return refuse("The folder you chose no longer exists. Choose another.")
+		case err != nil:
+			return err
+		case dest.Object.Type != "folder":
+			shown = o.ParentID
+			return refuse(fmt.Sprintf("“%s” is a file, not a folder. Choose a folder.", dest.Object.Name))
+		}
 	}
 	if to == o.ParentID {
 		return refuse(fmt.Sprintf("“%s” is in this folder already. Open the folder it should go to first.", o.Name))

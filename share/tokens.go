@@ -52,7 +52,7 @@ func (s *Service) createToken(ctx context.Context, name string, admin bool) (str
 	if len(live) > 0 {
 		return "", Token{}, fmt.Errorf(
 			"a live token is already named %q (%s): choose another name, or revoke it first",
-			name,
+			live[0].Name,
 			live[0].ID,
 		)
 	}
@@ -164,7 +164,7 @@ func (s *Service) RevokeToken(ctx context.Context, idOrName string) error {
 	return nil
 }
 
-// liveTokens are the tokens not revoked whose id or name is idOrName.
+// liveTokens are the tokens not revoked whose id or name (in any case) is idOrName.
 func (s *Service) liveTokens(ctx context.Context, idOrName string) ([]Token, error) {
 	all, err := s.store.Tokens(ctx)
 	if err != nil {
@@ -172,7 +172,9 @@ func (s *Service) liveTokens(ctx context.Context, idOrName string) ([]Token, err
 	}
 	var live []Token
 	for _, t := range all {
-		if t.RevokedAt.IsZero() && (t.ID == idOrName || t.Name == idOrName) {
+		// Names are compared without case: "Backup" and "backup" would be told apart by nobody reading
+		// a list of tokens.
+		if t.RevokedAt.IsZero() && (t.ID == idOrName || strings.EqualFold(t.Name, idOrName)) {
 			live = append(live, t)
 		}
 	}
@@ -206,7 +208,7 @@ func (s *Service) CreatePlainToken(ctx context.Context, name string) (string, To
 		return "", Token{}, err
 	}
 	if len(live) > 0 {
-		return "", Token{}, Invalid("BadState", "/name", "a live token already has this name")
+		return "", Token{}, Invalid("BadState", "/name", fmt.Sprintf("a live token is already named %q", live[0].Name))
 	}
 	return s.createToken(ctx, name, false)
 }

@@ -68,6 +68,8 @@ func TestTokenEndpoints(t *testing.T) {
 				Token: &created, WantStatus: http.StatusForbidden},
 			{Name: "duplicate name", Path: "/v1/ext/tokens/create", Body: `{"name":"reports"}`, WantStatus: http.StatusBadRequest,
 				WantContent: []string{`"code":"BadState"`, `"source":"/name"`}},
+			{Name: "the same name in other letter case", Path: "/v1/ext/tokens/create", Body: `{"name":"Reports"}`,
+				WantStatus: http.StatusBadRequest, WantContent: []string{`"code":"BadState"`, `already named \"reports\"`}},
 			{Name: "empty name", Path: "/v1/ext/tokens/create", Body: `{"name":"   "}`, WantStatus: http.StatusBadRequest,
 				WantContent: []string{`"source":"/name"`}},
 			{Name: "name like an id", Path: "/v1/ext/tokens/create", Body: `{"name":"ptk_abc"}`, WantStatus: http.StatusBadRequest,
