@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -108,9 +109,12 @@ func (c *Console) editLink(ec *echo.Context) error {
 		c.flash(ec, "Nothing changed: the link already was like that.", false)
 		return seeOther(ec, "/links/"+l.ID)
 	}
-	c.audit(ec, "edit", l.ID, describeEdit(l, after, req), "ok")
-	c.flash(ec, "Saved: "+strings.Join(changedWords(res.Changed, req), ", ")+
-		". The link keeps its address; nobody was emailed.", false)
+	c.audit(ec, "edit", l.ID, describeEdit(l, after), "ok")
+	saved := "Saved"
+	if words := changedWords(res.Changed, l, after); len(words) > 0 {
+		saved += ": " + strings.Join(words, ", ")
+	}
+	c.flash(ec, saved+". The link keeps its address; nobody was emailed.", false)
 	return seeOther(ec, "/links/"+l.ID)
 }
 
@@ -168,7 +172,8 @@ func (f editForm) request(l api.ShareLink, lim linkLimits) (api.LinkUpdateReques
 			errs.add("add_emails", fmt.Sprintf("%q is not an email address such as name@example.com.", e))
 			continue
 		}
-		req.AddAuthenticators = append(req.AddAuthenticators, api.Authenticator{AuthType: "email_otp", AuthContext: e})
+		// One recipient whatever the letter case: the share server compares addresses that way too.
+		req.AddAuthenticators = addOnce(req.AddAuthenticators, api.Authenticator{AuthType: "email_otp", AuthContext: e})
 	}
 	for _, p := range splitList(f.AddPhones) {
 		p = strings.ReplaceAll(p, " ", "")
@@ -177,12 +182,22 @@ func (f editForm) request(l api.ShareLink, lim linkLimits) (api.LinkUpdateReques
 				p))
 			continue
 		}
-		req.AddAuthenticators = append(req.AddAuthenticators, api.Authenticator{AuthType: "sms_otp", AuthContext: p})
+		req.AddAuthenticators = addOnce(req.AddAuthenticators, api.Authenticator{AuthType: "sms_otp", AuthContext: p})
 	}
 	if len(req.AddAuthenticators) > 10 {
 		errs.add("add_emails", "Add at most 10 recipients at once.")
 	}
 	return req, errs
+}
+
+// addOnce appends a unless list has it already, in any letter case.
+func addOnce(list []api.Authenticator, a api.Authenticator) []api.Authenticator {
+	if slices.ContainsFunc(list, func(b api.Authenticator) bool {
+		return a.AuthType == b.AuthType && strings.EqualFold(a.AuthContext, b.AuthContext)
+	}) {
+		return list
+	}
+	return append(list, a)
 }
 
 // editErrorsOf maps the share API's refusal of an update onto the edit form's fields.
@@ -217,7 +232,7 @@ func editErrorsOf(ae *api.Error, req api.LinkUpdateRequest) fieldErrors {
 
 // describeEdit is the audit log's record of an edit: before and after, with whole addresses (the audit
 // log is for admins; the link's own history masks them).
-func describeEdit(before, after api.ShareLink, req api.LinkUpdateRequest) string {
+func describeEdit(before, after api.ShareLink) string {
 	var parts []string
 	if !before.ExpiresAt.Equal(after.ExpiresAt) {
 		parts = append(parts, fmt.Sprintf("expiry %s → %s", before.ExpiresAt.UTC().Format(time.RFC3339),
@@ -226,33 +241,58 @@ func describeEdit(before, after api.ShareLink, req api.LinkUpdateRequest) string
 	if before.MaxAccessCount != after.MaxAccessCount {
 		parts = append(parts, fmt.Sprintf("openings %d → %d", before.MaxAccessCount, after.MaxAccessCount))
 	}
-	for _, a := range req.AddAuthenticators {
+	added, removed := authenticatorChanges(before, after)
+	for _, a := range added {
 		parts = append(parts, "added "+authenticatorLabel(a))
 	}
-	for _, a := range req.RemoveAuthenticators {
+	for _, a := range removed {
 		parts = append(parts, "removed "+authenticatorLabel(a))
 	}
 	return fmt.Sprintf("%q: %s", before.Title, strings.Join(parts, "; "))
 }
 
+// authenticatorChanges is who may open the link now and could not before, and the reverse: what the
+// link says, not what was typed ("Kim@x" and "kim@x" in one form are one recipient, and an address the
+// link had already is no change).
+func authenticatorChanges(before, after api.ShareLink) (added, removed []api.Authenticator) {
+	key := func(a api.Authenticator) string { return a.AuthType + ":" + strings.ToLower(a.AuthContext) }
+	in := func(list []api.Authenticator, a api.Authenticator) bool {
+		return slices.ContainsFunc(list, func(b api.Authenticator) bool { return key(a) == key(b) })
+	}
+	for _, a := range after.Authenticators {
+		if !in(before.Authenticators, a) {
+			added = append(added, a)
+		}
+	}
+	for _, a := range before.Authenticators {
+		if !in(after.Authenticators, a) {
+			removed = append(removed, a)
+		}
+	}
+	return added, removed
+}
+
 // changedWords says what an edit changed, for the confirmation.
-func changedWords(changed []string, req api.LinkUpdateRequest) []string {
+func changedWords(changed []string, before, after api.ShareLink) []string {
 	var out []string
 	for _, ch := range changed {
 		switch ch {
 		case "expires_at":
 			out = append(out, "new expiry")
 		case "max_access_count":
-			out = append(out, fmt.Sprintf("can be opened %d times", *req.MaxAccessCount))
+			out = append(out, fmt.Sprintf("can be opened %d times", after.MaxAccessCount))
 		case "authenticators":
+			added, removed := authenticatorChanges(before, after)
 			var who []string
-			for _, a := range req.AddAuthenticators {
+			for _, a := range added {
 				who = append(who, "added "+a.AuthContext)
 			}
-			for _, a := range req.RemoveAuthenticators {
+			for _, a := range removed {
 				who = append(who, "removed "+a.AuthContext)
 			}
-			out = append(out, strings.Join(who, ", "))
+			if len(who) > 0 {
+				out = append(out, strings.Join(who, ", "))
+			}
 		}
 	}
 	return out

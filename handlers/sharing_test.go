@@ -406,6 +406,18 @@ func TestEditLinkInConsole(t *testing.T) {
 	if len(edited) != 1 || edited[0].Actor != "hal@example.com" {
 		t.Errorf("history: got %+v, want one edited event by hal@example.com", edited)
 	}
+
+	// One address in several letter cases, and one the link has already: one recipient added, and the
+	// confirmation and the audit log say so once.
+	p = hal.post(href, url.Values{"expires_on": {newDay}, "max_access": {"25"},
+		"add_emails": {"Jo@Partner.example, jo@partner.example\nBOSS@partner.example"}})
+	if got, want := p.text(t, "flash"), "Saved: added Jo@Partner.example. The link keeps its address; nobody was emailed."; got != want {
+		t.Errorf("adding case variants: flash %q, want %q", got, want)
+	}
+	audit, _ = e.db.Audit(ctx, consoledb.AuditFilter{Action: "edit"})
+	if got := audit[0].Detail; strings.Count(got, "added") != 1 || strings.Contains(strings.ToLower(got), "added email code to boss") {
+		t.Errorf("adding case variants: audit %q, want one address added", got)
+	}
 }
 
 // TestFolderAndUploadFieldErrors: the Files page's forms redirect after posting; a problem comes back
