@@ -22,7 +22,7 @@ var (
 )
 
 // consolePages is every console page, as each person who can see it. A page added to the console is
-// one line: its address, in which {link}, {long}, {file} and {folder} are filled in from the data
+// one line: its address, in which {link}, {long}, {revoked}, {file} and {folder} are filled in from the data
 // seedPages makes, and who to check it as.
 var consolePages = []struct {
 	name string
@@ -42,6 +42,7 @@ var consolePages = []struct {
 	{"an item's links", "/files?folder={folder}&selected={file}", asEveryone},
 	{"link edit", "/links/{link}/edit", asRevokers},
 	{"revoked links", "/links?status=revoked", asEveryone},
+	{"a revoked link", "/links/{revoked}", asEveryone},
 	{"dashboard", "/dashboard", asEveryone},
 	{"activity", "/activity", asEveryone},
 	{"rename", "/files/{file}/rename", asAdmin},
@@ -87,6 +88,16 @@ func TestConsolePagesInBrowser(t *testing.T) {
 				goTo(t, b, e.url+fill(p.path))
 				sharetest.CheckPage(t, b, p.name)
 			}
+			// The result of a New link form is seen only by the one who posted it.
+			if slices.Contains(asCreators, email) {
+				goTo(t, b, e.url+fill("/links/new?target={file}"))
+				if _, err := chromedp.Run(b, chromedp.Evaluate[any](`document.querySelector("#recipients").value = "kim@partner.example";
+					document.querySelector("[data-testid=create]").click()`)); err != nil {
+					t.Fatal(err)
+				}
+				sharetest.WaitJS(t, b, `location.pathname.startsWith("/links/created/") && document.readyState === "complete"`)
+				sharetest.CheckPage(t, b, "created")
+			}
 		})
 	}
 }
@@ -105,7 +116,13 @@ func seedPages(t *testing.T, e *consoleEnv) func(string) string {
 		SendParams: &api.SendParams{RecipientEmail: "procurement.department.shared.mailbox.for.suppliers@subsidiary.partner-company.example",
 			SenderEmail: "sam@example.com", SenderName: "Sam Sharer"},
 	}}}))(t).ShareLinkObjects[0]
-	r := strings.NewReplacer("{link}", links[0].ID, "{long}", long.ID, "{file}", file.ID, "{folder}", folder.ID)
+	revoked := sharetest.Must(e.share.Client.LinkCreate(context.Background(), api.LinkCreateRequest{Links: []api.LinkCreateItem{{
+		Targets: []string{file.ID}, ExpiresAt: &exp, Title: "Withdrawn offer",
+		Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "lee@partner.example"}},
+	}}}))(t).ShareLinkObjects[0]
+	sharetest.Must(e.share.Client.LinkDelete(context.Background(), api.LinkDeleteRequest{IDs: []string{revoked.ID}}))(t)
+	r := strings.NewReplacer("{link}", links[0].ID, "{long}", long.ID, "{file}", file.ID, "{folder}", folder.ID,
+		"{revoked}", revoked.ID)
 	return r.Replace
 }
 
