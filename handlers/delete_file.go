@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -22,21 +23,78 @@ func (c *Console) confirmDelete(ec *echo.Context) error {
 	}
 	vm := console.DeleteFileVM{Page: c.page(ec, "Delete", "files"), Item: fileRow(info.Object),
 		Folder: ec.QueryParam("folder")}
+	// What goes is the item and everything below it, and so does what the links to any of them share.
+	gone := []string{id}
 	if info.Object.Type == "folder" {
-		inside, err := c.api.List(ctx, api.ListRequest{Filter: map[string]any{"parent_id": id}, Size: 1,
-			ExtCount: "bounded"})
+		inside, more, err := c.itemsBelow(ctx, id)
 		if err != nil {
 			return err
 		}
-		vm.Children = inside.Count
+		vm.Children, vm.ChildrenMore = len(inside), more
+		gone = append(gone, inside...)
 	}
-	links, err := c.api.LinkList(ctx, api.LinkListRequest{Filter: map[string]any{"target_id": id}, Size: 1,
-		ExtCount: "bounded"})
-	if err != nil {
+	if vm.Links, vm.LinksMore, err = c.linksTo(ctx, gone); err != nil {
 		return err
 	}
-	vm.Links = links.Count
 	return c.render(ec, http.StatusOK, console.DeleteFileConfirm(vm))
+}
+
+// deleteScan bounds what the confirmation page looks through: beyond it the page says "more than".
+const deleteScan = 5000
+
+// itemsBelow lists the ids of everything inside folder, at any depth, up to deleteScan; more reports
+// that there is more than that.
+func (c *Console) itemsBelow(ctx context.Context, folder string) (ids []string, more bool, err error) {
+	queue := []string{folder}
+	for len(queue) > 0 {
+		parent := queue[0]
+		queue = queue[1:]
+		for last := ""; ; {
+			res, err := c.api.List(ctx, api.ListRequest{Filter: map[string]any{"parent_id": parent}, Size: 500,
+				Last: last, ExtCount: "none"})
+			if err != nil {
+				return nil, false, err
+			}
+			for _, o := range res.Objects {
+				if len(ids) == deleteScan {
+					return ids, true, nil
+				}
+				ids = append(ids, o.ID)
+				if o.Type == "folder" {
+					queue = append(queue, o.ID)
+				}
+			}
+			if last = res.Last; last == "" || len(res.Objects) == 0 {
+				break
+			}
+		}
+	}
+	return ids, false, nil
+}
+
+// linksTo counts the links that share any of targets, each once, up to deleteScan.
+func (c *Console) linksTo(ctx context.Context, targets []string) (n int, more bool, err error) {
+	seen := map[string]bool{}
+	for start := 0; start < len(targets); start += 100 {
+		chunk := targets[start:min(start+100, len(targets))]
+		for last := ""; ; {
+			res, err := c.api.LinkList(ctx, api.LinkListRequest{Filter: map[string]any{"target_id__in": chunk},
+				Size: 500, Last: last, ExtCount: "none"})
+			if err != nil {
+				return 0, false, err
+			}
+			for _, l := range res.ShareLinkObjects {
+				seen[l.ID] = true
+			}
+			if len(seen) >= deleteScan {
+				return len(seen), true, nil
+			}
+			if last = res.Last; last == "" || len(res.ShareLinkObjects) == 0 {
+				break
+			}
+		}
+	}
+	return len(seen), false, nil
 }
 
 // deleteFile handles POST /files/:id/delete (admins): a file, or a folder with everything in it. Only

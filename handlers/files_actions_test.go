@@ -209,11 +209,25 @@ func ptr[T any](v T) *T { return &v }
 // deletes nothing and shows a page saying what would go; its own form deletes.
 func TestDeleteWithoutJavaScript(t *testing.T) {
 	e := startConsole(t, "sqlite")
-	folder, file, _ := seedLinks(t, e) // Contracts/nda.txt, shared by links
+	folder, file, _ := seedLinks(t, e) // Contracts/nda.txt, shared by two links, Contracts by a third
+	// Deeper down: Contracts/2026/msa.pdf, shared by a link of its own and by one with nda.txt.
+	ctx := context.Background()
+	c := e.share.Client
+	year := sharetest.Must(c.FolderCreate(ctx, api.FolderCreateRequest{Name: "2026", ParentID: folder.ID}))(t).Object
+	msa := sharetest.Must(c.Put(ctx, api.PutRequest{ParentID: year.ID, Name: "msa.pdf"}, "msa.pdf", strings.NewReader("M")))(t).Object
+	for _, targets := range [][]string{{msa.ID}, {msa.ID, file.ID}} {
+		sharetest.Must(c.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: targets,
+			Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "long enough password"}}}}}))(t)
+	}
 	ada := e.signIn(t, "ada@example.com")
 	exists := func(id string) bool {
 		_, err := e.share.Client.Get(context.Background(), api.GetRequest{ID: id})
 		return err == nil
+	}
+	// A folder's Delete on the Files page leads to the page that says what goes, script or not.
+	if href := ada.get("/files").doc(t).Find(`[data-testid=file-delete][aria-label="Delete Contracts…"]`).AttrOr("href", ""); href !=
+		"/files/"+folder.ID+"/delete?folder=" {
+		t.Errorf("a folder's Delete: href %q, want its confirmation page", href)
 	}
 	p := ada.post("/files/"+folder.ID+"/delete", url.Values{})
 	if p.status != http.StatusOK || !strings.HasPrefix(p.path, "/files/"+folder.ID+"/delete") || !exists(folder.ID) {
@@ -221,8 +235,8 @@ func TestDeleteWithoutJavaScript(t *testing.T) {
 	}
 	checks := []struct{ id, want string }{
 		{"page-heading", "Delete the folder “Contracts” and everything in it?"},
-		{"delete-contents", "It holds 1 item, and everything inside it goes too."},
-		{"delete-links", "1 link shares it: recipients will not find it there any more. This cannot be undone."},
+		{"delete-contents", "It holds 3 items, counting what is inside its folders, and all of them go too."},
+		{"delete-links", "5 links share it or something in it: their recipients will no longer find what was shared. This cannot be undone."},
 	}
 	for _, c := range checks {
 		if got := p.text(t, c.id); got != c.want {
@@ -230,7 +244,7 @@ func TestDeleteWithoutJavaScript(t *testing.T) {
 		}
 	}
 	if p := ada.get("/files/" + file.ID + "/delete"); p.text(t, "page-heading") != "Delete the file “nda.txt”?" ||
-		!strings.HasPrefix(p.text(t, "delete-links"), "2 links share it") {
+		!strings.HasPrefix(p.text(t, "delete-links"), "3 links share it:") {
 		t.Errorf("file: %q, %q", p.text(t, "page-heading"), p.text(t, "delete-links"))
 	}
 	done := ada.post("/files/"+folder.ID+"/delete", url.Values{"confirmed": {"yes"}})

@@ -199,8 +199,11 @@ type DeleteFileVM struct {
 	Page
 	Item     FileRow
 	Folder   string // the folder the person came from ("" is the top)
-	Children int    // items directly inside a folder
-	Links    int    // links that share the item
+	Children int    // items inside a folder, at any depth
+	Links    int    // links that share the item or anything inside it
+	// ChildrenMore and LinksMore: there are more than Children items or Links links (the page looks
+	// through a bounded number).
+	ChildrenMore, LinksMore bool
 }
 
 // FilesVM is the Files page.
