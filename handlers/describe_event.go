@@ -31,7 +31,9 @@ func describeEvent(ev api.LinkEvent) string {
 		}
 		return "Link emailed to " + orSomeone(ev.Detail)
 	case "opened":
-		return "Opened the link"
+		// The page was loaded, before any sign-in. The Opened column and the access limit count
+		// sign-ins, so this is worded apart from them.
+		return "Visited the link's page"
 	case "code_requested":
 		return describeCode(ev)
 	case "signed_in":

@@ -189,7 +189,7 @@ func TestTimelineWording(t *testing.T) {
 			"Link emailed to kim@partner.example", "sam@example.com", "", "", ""},
 		{share.Event{Type: "sent", Actor: "sam@example.com", Method: "email", Detail: "bad@nowhere.example", Outcome: "failed"},
 			"The email to bad@nowhere.example could not be delivered", "sam@example.com", "", "Failed", ""},
-		{share.Event{Type: "opened", Actor: "recipient", Client: "203.0.113.7"}, "Opened the link", "Recipient", "203.0.113.7", "", ""},
+		{share.Event{Type: "opened", Actor: "recipient", Client: "203.0.113.7"}, "Visited the link's page", "Recipient", "203.0.113.7", "", ""},
 		{share.Event{Type: "code_requested", Actor: "recipient", Client: "203.0.113.7", Method: "sms_otp", Detail: "+4•••••••0123"},
 			"Code sent by SMS to +4•••••••0123", "Recipient", "203.0.113.7", "", ""},
 		{share.Event{Type: "code_requested", Actor: "recipient", Method: "email_otp", Detail: "k***@partner.example"},

@@ -149,11 +149,11 @@ func linkFilterForm(vm LinksVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = option("opened", "Opened", vm.Filter.Activity, nil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = option("opened", "Link page visited", vm.Filter.Activity, nil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = option("never_opened", "Never opened", vm.Filter.Activity, nil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = option("never_opened", "Link page never visited", vm.Filter.Activity, nil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
