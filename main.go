@@ -2,8 +2,8 @@
 // recipient portal and an admin console.
 //
 // This file is the entry point and dispatches to one file per command (NAME_cmd.go). flags.go holds
-// every command's settings, storage.go opens the database and the secret key, and wire.go builds the
-// share server and the console from their settings.
+// every command's settings, storage.go opens the database and the secret key, and wire.go and
+// wire_console.go build the share server and the console from their settings.
 package main
 
 import (
