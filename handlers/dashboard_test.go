@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,31 @@ func TestDashboard(t *testing.T) {
 	}
 	if p := hal.get("/links/" + far.ID); p.status != http.StatusOK {
 		t.Errorf("the activity's link page: %d", p.status)
+	}
+
+	// A link opened as often as it may be is not active, on the dashboard or in the list it links to,
+	// and the Used up status lists it.
+	one := 1
+	used := sharetest.Must(e.share.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
+		Targets: []string{file.ID}, Title: "Opened once", ExpiresAt: &later, MaxAccessCount: &one, Authenticators: pw}}}))(t).ShareLinkObjects[0]
+	resp, err := http.PostForm(used.Link+"/password", url.Values{"auth": {"0"}, "password": {"correct horse"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := sharetest.Must(e.share.Client.LinkGet(ctx, api.LinkGetRequest{ID: used.ID}))(t).ShareLinkObject.AccessCount; got != 1 {
+		t.Fatalf("the link was opened %d times, want 1", got)
+	}
+	dash = hal.get("/dashboard")
+	if got := dash.text(t, "dash-active-number"); got != "4" {
+		t.Errorf("active links with one used up: got %q, want 4", got)
+	}
+	href, _ := dash.testid(t, "dash-active").Attr("href")
+	if titles := hal.get(href).texts(t, "link-title"); slices.Contains(titles, "Opened once") {
+		t.Errorf("the active list %s shows the used-up link: %q", href, titles)
+	}
+	if titles := hal.get("/links?status=used_up").texts(t, "link-title"); !slices.Equal(titles, []string{"Opened once"}) {
+		t.Errorf("used up: got %q, want [Opened once]", titles)
 	}
 }
 

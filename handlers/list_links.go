@@ -37,7 +37,7 @@ func parseLinkFilter(q url.Values) (console.LinkFilter, fieldErrors) {
 		f.Order = "desc"
 	}
 	switch f.Status {
-	case "", "active", "expired", "revoked":
+	case "", "active", "used_up", "expired", "revoked":
 	default:
 		f.Status = ""
 	}
@@ -119,9 +119,14 @@ func linkListRequest(f console.LinkFilter, errs fieldErrors, now time.Time) api.
 	if f.AsOf > 0 {
 		asOf = time.Unix(f.AsOf, 0).UTC()
 	}
+	// Active is what recipients can still open, as the rows' status says: not expired and not used up.
 	switch f.Status {
 	case "active":
 		filter["expires_at__gt"] = asOf.Format(time.RFC3339)
+		filter["ext_used_up"] = false
+	case "used_up":
+		filter["expires_at__gt"] = asOf.Format(time.RFC3339)
+		filter["ext_used_up"] = true
 	case "expired":
 		filter["expires_at__lte"] = asOf.Format(time.RFC3339)
 	}

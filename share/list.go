@@ -16,6 +16,7 @@ const (
 	KindTags
 	KindPerson   // sharedesk extension ext_person: substrings of any address or phone a link is for
 	KindActivity // sharedesk extension ext_activity: what recipients did with a link (see Activity*)
+	KindBool     // sharedesk extension ext_used_up: true or false
 )
 
 // Values of the sharedesk extension filter ext_activity on link/list, read from the link's events.
@@ -136,7 +137,7 @@ func LinkListSpec() ListSpec {
 			"created_at": KindTime, "expires_at": KindTime, "last_accessed_at": KindTime,
 			"tags": KindTags,
 			// sharedesk extensions (Pangea has no such filters)
-			"ext_person": KindPerson, "ext_activity": KindActivity,
+			"ext_person": KindPerson, "ext_activity": KindActivity, "ext_used_up": KindBool,
 		},
 		Aliases: map[string]string{"target": "target_id"},
 		OrderBy: map[string]FieldKind{

@@ -96,7 +96,7 @@ func opAllowed(kind FieldKind, op string) bool {
 		return op == OpEq
 	case KindPerson:
 		return op == OpContains
-	case KindActivity:
+	case KindActivity, KindBool:
 		return op == OpEq
 	}
 	return false
@@ -110,6 +110,11 @@ func scalar(kind FieldKind, val any) (any, error) {
 			return nil, fmt.Errorf("must be a string")
 		}
 		return s, nil
+	case KindBool:
+		if b, ok := val.(bool); ok {
+			return b, nil
+		}
+		return nil, fmt.Errorf("must be true or false")
 	case KindActivity:
 		s, _ := val.(string)
 		switch s {

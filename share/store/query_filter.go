@@ -40,6 +40,14 @@ func (s *DB) where(l listing, q share.ListQuery) (string, []any, error) {
 			clauses = append(clauses, clause)
 			args = append(args, a...)
 			continue
+		case "ext_used_up":
+			// Used up: opened as often as it may be; recipients can no longer sign in.
+			if c.Values[0].(bool) {
+				clauses = append(clauses, "access_count >= max_access_count")
+			} else {
+				clauses = append(clauses, "access_count < max_access_count")
+			}
+			continue
 		default:
 			var ok bool
 			col, ok = l.columns[c.Field]
