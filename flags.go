@@ -39,9 +39,13 @@ type consoleFlags struct {
 // registerStandalone adds the settings the console command has of its own (serve takes them from the
 // share server's).
 func (f *consoleFlags) registerStandalone(fs *flag.FlagSet) {
-	fs.StringVar(&f.trustedProxies, "trusted-proxies", "",
-		"CIDRs of reverse proxies whose X-Forwarded-For / Forwarded headers name the client (empty: the headers are "+
-			"ignored)")
+	registerTrustedProxies(fs, &f.trustedProxies)
+}
+
+// registerTrustedProxies adds --trusted-proxies, which the console and the share server read alike.
+func registerTrustedProxies(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "trusted-proxies", "", "CIDRs of reverse proxies whose X-Forwarded-For / Forwarded headers "+
+		"name the client (empty: the headers are ignored)")
 }
 
 func (f *consoleFlags) register(fs *flag.FlagSet) {
@@ -275,8 +279,7 @@ func (f *shareFlags) register(fs *flag.FlagSet, listenFlag string) {
 		"or direct (dest_url and portal downloads are short-lived presigned bucket URLs)")
 	fs.StringVar(&f.uploads, "s3-uploads", "proxied", "with --s3-bucket: proxied (bytes go through the server) or "+
 		"direct (put-url hands out a presigned bucket URL)")
-	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "CIDRs of reverse proxies whose X-Forwarded-For / "+
-		"Forwarded headers name the client (empty: the headers are ignored)")
+	registerTrustedProxies(fs, &f.trustedProxies)
 }
 
 // transfer checks an --s3-downloads / --s3-uploads value.

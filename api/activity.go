@@ -34,6 +34,5 @@ type EventsListResult struct {
 
 // EventsList reads a page of events across links (sharedesk extension).
 func (c *Client) EventsList(ctx context.Context, r EventsListRequest) (*EventsListResult, error) {
-	var out EventsListResult
-	return &out, c.call(ctx, "/v1/ext/events/list", r, &out)
+	return post[EventsListResult](ctx, c, "/v1/ext/events/list", r)
 }

@@ -57,13 +57,11 @@ type RevokedGetResult struct {
 
 // RevokedList lists revoked links (sharedesk extension).
 func (c *Client) RevokedList(ctx context.Context, r RevokedListRequest) (*RevokedListResult, error) {
-	var out RevokedListResult
-	return &out, c.call(ctx, "/v1/ext/link/revoked/list", r, &out)
+	return post[RevokedListResult](ctx, c, "/v1/ext/link/revoked/list", r)
 }
 
 // RevokedGet returns what stays of one revoked link (sharedesk extension); NotFound when the link was
 // never revoked or its record is past the retention.
 func (c *Client) RevokedGet(ctx context.Context, r RevokedGetRequest) (*RevokedGetResult, error) {
-	var out RevokedGetResult
-	return &out, c.call(ctx, "/v1/ext/link/revoked/get", r, &out)
+	return post[RevokedGetResult](ctx, c, "/v1/ext/link/revoked/get", r)
 }

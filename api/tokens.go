@@ -47,18 +47,15 @@ type TokenResult struct {
 
 // Tokens lists the API tokens (sharedesk extension; admin tokens only).
 func (c *Client) Tokens(ctx context.Context) (*TokensResult, error) {
-	var out TokensResult
-	return &out, c.call(ctx, "/v1/ext/tokens/list", TokensRequest{}, &out)
+	return post[TokensResult](ctx, c, "/v1/ext/tokens/list", TokensRequest{})
 }
 
 // TokenCreate makes an ordinary API token (sharedesk extension; admin tokens only).
 func (c *Client) TokenCreate(ctx context.Context, r TokenCreateRequest) (*TokenCreateResult, error) {
-	var out TokenCreateResult
-	return &out, c.call(ctx, "/v1/ext/tokens/create", r, &out)
+	return post[TokenCreateResult](ctx, c, "/v1/ext/tokens/create", r)
 }
 
 // TokenRevoke revokes an ordinary API token by id (sharedesk extension; admin tokens only).
 func (c *Client) TokenRevoke(ctx context.Context, r TokenRevokeRequest) (*TokenResult, error) {
-	var out TokenResult
-	return &out, c.call(ctx, "/v1/ext/tokens/revoke", r, &out)
+	return post[TokenResult](ctx, c, "/v1/ext/tokens/revoke", r)
 }

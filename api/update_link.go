@@ -29,6 +29,5 @@ type LinkUpdateResult struct {
 
 // LinkUpdate changes a link's expiry, access limit or recipients (sharedesk extension).
 func (c *Client) LinkUpdate(ctx context.Context, r LinkUpdateRequest) (*LinkUpdateResult, error) {
-	var out LinkUpdateResult
-	return &out, c.call(ctx, "/v1/ext/link/update", r, &out)
+	return post[LinkUpdateResult](ctx, c, "/v1/ext/link/update", r)
 }

@@ -4,6 +4,7 @@
 package httplimit
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"net"
@@ -113,27 +114,13 @@ func Console() Config {
 
 func (c Config) withDefaults() Config {
 	d := Defaults()
-	if c.ReadHeader == 0 {
-		c.ReadHeader = d.ReadHeader
-	}
-	if c.Idle == 0 {
-		c.Idle = d.Idle
-	}
-	if c.Read == 0 {
-		c.Read = d.Read
-	}
-	if c.Write == 0 {
-		c.Write = d.Write
-	}
-	if c.Stall == 0 {
-		c.Stall = d.Stall
-	}
-	if c.Progress == 0 {
-		c.Progress = d.Progress
-	}
-	if c.PerClient == 0 {
-		c.PerClient = d.PerClient
-	}
+	c.ReadHeader = cmp.Or(c.ReadHeader, d.ReadHeader)
+	c.Idle = cmp.Or(c.Idle, d.Idle)
+	c.Read = cmp.Or(c.Read, d.Read)
+	c.Write = cmp.Or(c.Write, d.Write)
+	c.Stall = cmp.Or(c.Stall, d.Stall)
+	c.Progress = cmp.Or(c.Progress, d.Progress)
+	c.PerClient = cmp.Or(c.PerClient, d.PerClient)
 	if c.PerClientVerified == 0 {
 		c.PerClientVerified = max(d.PerClientVerified, c.PerClient)
 	}

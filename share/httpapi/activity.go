@@ -23,21 +23,7 @@ func (s *Server) eventsList(ctx context.Context, req *api.EventsListRequest) (an
 	}
 	out := api.EventsListResult{Events: make([]api.LinkActivity, len(page.Events)), Last: page.Last}
 	for i, ev := range page.Events {
-		out.Events[i] = api.LinkActivity{
-			LinkID: ev.LinkID,
-			LinkEvent: api.LinkEvent{
-				ID:         ev.ID,
-				Type:       ev.Type,
-				At:         ev.At,
-				Actor:      ev.Actor,
-				Client:     ev.Client,
-				Method:     ev.Method,
-				ObjectID:   ev.ObjectID,
-				ObjectName: ev.ObjectName,
-				Detail:     ev.Detail,
-				Outcome:    ev.Outcome,
-			},
-		}
+		out.Events[i] = api.LinkActivity{LinkID: ev.LinkID, LinkEvent: wireEvent(ev)}
 	}
 	if req.Count {
 		out.Count, out.CountMore = &page.Count, page.CountMore

@@ -75,3 +75,18 @@ func timePtr(t *time.Time) *time.Time {
 	u := t.UTC()
 	return &u
 }
+
+func wireEvent(ev share.Event) api.LinkEvent {
+	return api.LinkEvent{
+		ID:         ev.ID,
+		Type:       ev.Type,
+		At:         ev.At,
+		Actor:      ev.Actor,
+		Client:     ev.Client,
+		Method:     ev.Method,
+		ObjectID:   ev.ObjectID,
+		ObjectName: ev.ObjectName,
+		Detail:     ev.Detail,
+		Outcome:    ev.Outcome,
+	}
+}

@@ -31,18 +31,7 @@ func (s *Server) linkEvents(ctx context.Context, req *api.LinkEventsRequest) (an
 	}
 	out := api.LinkEventsResult{Events: make([]api.LinkEvent, len(evs))}
 	for i, ev := range evs {
-		out.Events[i] = api.LinkEvent{
-			ID:         ev.ID,
-			Type:       ev.Type,
-			At:         ev.At,
-			Actor:      ev.Actor,
-			Client:     ev.Client,
-			Method:     ev.Method,
-			ObjectID:   ev.ObjectID,
-			ObjectName: ev.ObjectName,
-			Detail:     ev.Detail,
-			Outcome:    ev.Outcome,
-		}
+		out.Events[i] = wireEvent(ev)
 	}
 	if more {
 		out.Last = strconv.FormatInt(evs[len(evs)-1].Seq, 10)

@@ -41,19 +41,7 @@ func (s *DB) RecentEvents(ctx context.Context, q share.ActivityQuery, limit int)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []share.Event
-	for rows.Next() {
-		var ev share.Event
-		var at int64
-		if err := rows.Scan(&ev.Seq, &ev.ID, &ev.LinkID, &ev.BucketID, &ev.Type, &at, &ev.Actor, &ev.Client, &ev.Method,
-			&ev.ObjectID, &ev.ObjectName, &ev.Detail, &ev.Outcome); err != nil {
-			return nil, err
-		}
-		ev.At = share.FromMicros(at)
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+	return scanEvents(rows)
 }
 
 // CountEvents counts the events q matches, visiting at most limit of them.

@@ -12,6 +12,23 @@ import (
 const eventCols = "seq, id, link_id, bucket_id, type, at, actor, client, method, object_id, object_name, " +
 	"detail, outcome"
 
+// scanEvents reads rows of eventCols and closes them.
+func scanEvents(rows *sql.Rows) ([]share.Event, error) {
+	defer rows.Close()
+	var out []share.Event
+	for rows.Next() {
+		var ev share.Event
+		var at int64
+		if err := rows.Scan(&ev.Seq, &ev.ID, &ev.LinkID, &ev.BucketID, &ev.Type, &at, &ev.Actor, &ev.Client, &ev.Method,
+			&ev.ObjectID, &ev.ObjectName, &ev.Detail, &ev.Outcome); err != nil {
+			return nil, err
+		}
+		ev.At = share.FromMicros(at)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
 // SetWebhookEndpoints names the endpoints that receive link events. Each event of a type other systems
 // hear about is written to the webhook outbox in the same transaction as the event itself, so an event
 // is either recorded and on its way to every endpoint, or neither. Call before the store is used.
@@ -131,19 +148,7 @@ func (s *DB) LinkEvents(
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []share.Event
-	for rows.Next() {
-		var ev share.Event
-		var at int64
-		if err := rows.Scan(&ev.Seq, &ev.ID, &ev.LinkID, &ev.BucketID, &ev.Type, &at, &ev.Actor, &ev.Client, &ev.Method,
-			&ev.ObjectID, &ev.ObjectName, &ev.Detail, &ev.Outcome); err != nil {
-			return nil, err
-		}
-		ev.At = share.FromMicros(at)
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+	return scanEvents(rows)
 }
 
 // UnnotedExpiredLinks returns links that expired at or before now whose expiry is not recorded.
