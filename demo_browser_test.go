@@ -87,12 +87,14 @@ func TestDemoInBrowser(t *testing.T) {
 
 	// Sam shares the Contracts folder with Kim, who may add files to it.
 	do(staff, chromedp.Navigate(console+"/links/new"))
-	sharetest.WaitJS(t, staff, `!!document.querySelector("#recipients")`)
+	sharetest.WaitJS(t, staff, `!!window.htmx && !!document.querySelector("#recipients")`)
 	js(staff, `(() => {
 		const folder = [...document.querySelectorAll('input[type=checkbox][name="target"]')].find((c) => c.closest("li").textContent.includes("Contracts"));
-		folder.checked = true;
+		folder.click();
 		document.querySelector('input[name="type"][value="editor"]').checked = true;
 		return ""; })()`)
+	// The tick goes to the server, which lists what is chosen: the screenshot shows it done.
+	sharetest.WaitJS(t, staff, `document.querySelector("[data-testid=selection-count]").textContent.includes("1 selected")`)
 	do(staff, chromedp.SendKeys("#recipients", "kim@partner.example"), chromedp.SendKeys("#title", "Contracts for review"),
 		chromedp.SendKeys("#message", "Hi Kim, here are the contracts. Please add your comments to the folder by Friday."))
 	sharetest.Screenshots(t, staff, "console-2-new-link")
