@@ -96,6 +96,13 @@ func (s *Service) UpdateLink(ctx context.Context, u LinkUpdate) (Link, []string,
 		if len(added)+len(removed) > 0 {
 			ch.Link.Authenticators = auths
 			ch.EndSessions = len(removed) > 0
+			// Someone removed is no longer who the link is for: the address it was sent to goes too, so
+			// neither the link's page nor a search by person names them any more.
+			if slices.ContainsFunc(removed, func(r Authenticator) bool {
+				return r.Type == AuthEmailOTP && strings.EqualFold(r.Context, l.RecipientEmail)
+			}) {
+				ch.Link.RecipientEmail = ""
+			}
 			changed = append(changed, ChangedAuthenticators)
 			what = append(what, describeAuthenticators("added", added)...)
 			what = append(what, describeAuthenticators("removed", removed)...)

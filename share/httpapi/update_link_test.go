@@ -182,6 +182,36 @@ func TestLinkUpdateChanges(t *testing.T) {
 	})
 }
 
+// TestRemovedRecipientIsNotWhoTheLinkIsFor: removing the person a link was sent to also clears the
+// address it was sent to, so the link is no longer listed as theirs, nor found by a search for them.
+func TestRemovedRecipientIsNotWhoTheLinkIsFor(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		ctx := context.Background()
+		f := seed(t, e)
+		l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
+			Targets: []string{f.a.ID}, Authenticators: emailAuth("solo@partner.example"),
+			SendParams: &api.SendParams{RecipientEmail: "solo@partner.example", SenderEmail: "sam@example.com"}}}}))(t).ShareLinkObjects[0]
+		if l.RecipientEmail != "solo@partner.example" {
+			t.Fatalf("recipient before: %q", l.RecipientEmail)
+		}
+		got := sharetest.Must(e.Client.LinkUpdate(ctx, api.LinkUpdateRequest{ID: l.ID,
+			AddAuthenticators:    emailAuth("new@partner.example"),
+			RemoveAuthenticators: emailAuth("SOLO@partner.example")}))(t).ShareLinkObject
+		if got.RecipientEmail != "" {
+			t.Errorf("recipient after removing them: got %q, want none", got.RecipientEmail)
+		}
+		for _, c := range []struct {
+			term string
+			want int
+		}{{"solo@", 0}, {"new@", 1}} {
+			if ids, n := listIDs(t, e, map[string]any{"ext_person__contains": []string{c.term}}, 10); n != c.want {
+				t.Errorf("links for %q: got %v (count %d), want %d", c.term, ids, n, c.want)
+			}
+		}
+	})
+}
+
 // TestSendToSeveralAddsAuthenticators: with ext_add_authenticators, a link that opens with an email
 // code gains each address it is sent to, and says so per address; without it, link/send is Pangea's
 // (recipient recorded, authenticators untouched); a link that opens with a password only is sent as it
