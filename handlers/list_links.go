@@ -352,24 +352,7 @@ func (c *Console) listLinks(ec *echo.Context) error {
 		Now:       c.opt.Now(),
 		Errors:    errs,
 	}
-	// Back goes through the cursors already seen, kept in the URL; "-" stands for the first page.
-	if res.Last != "" {
-		next := f
-		cur := f.Last
-		if cur == "" {
-			cur = "-"
-		}
-		next.Prev, next.Last = append(append([]string(nil), f.Prev...), cur), res.Last
-		vm.NextURL = filterURL(next)
-	}
-	if len(f.Prev) > 0 {
-		back := f
-		back.Last, back.Prev = f.Prev[len(f.Prev)-1], f.Prev[:len(f.Prev)-1]
-		if back.Last == "-" {
-			back.Last = ""
-		}
-		vm.PrevURL = filterURL(back)
-	}
+	vm.NextURL, vm.PrevURL = pageURLs(f, res.Last, filterURL)
 	if ec.Request().Header.Get("HX-History-Restore-Request") == "true" {
 		// htmx asks again for a page it no longer holds in its history cache (browser Back) and puts
 		// the answer in place of the whole body: it must be the whole page, not the table.
@@ -381,4 +364,28 @@ func (c *Console) listLinks(ec *echo.Context) error {
 		ec.Response().Header().Set("HX-Push-Url", filterURL(f))
 	}
 	return c.renderWholeOrPart(ec, http.StatusOK, console.Links(vm), console.LinkResults(vm))
+}
+
+// pageURLs are the addresses (written by at) of the pages after and before view f, whose listing
+// continues after cursor last ("" when this is the last page). Back goes through the cursors already
+// seen, kept in the URL; "-" stands for the first page.
+func pageURLs(f console.LinkFilter, last string, at func(console.LinkFilter) string) (next, prev string) {
+	if last != "" {
+		n := f
+		cur := f.Last
+		if cur == "" {
+			cur = "-"
+		}
+		n.Prev, n.Last = append(append([]string(nil), f.Prev...), cur), last
+		next = at(n)
+	}
+	if len(f.Prev) > 0 {
+		back := f
+		back.Last, back.Prev = f.Prev[len(f.Prev)-1], f.Prev[:len(f.Prev)-1]
+		if back.Last == "-" {
+			back.Last = ""
+		}
+		prev = at(back)
+	}
+	return next, prev
 }
