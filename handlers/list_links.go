@@ -255,16 +255,23 @@ func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]console.L
 		if l.LastAccessedAt != nil {
 			r.LastAccess = *l.LastAccessedAt
 		}
-		for _, t := range l.Targets {
-			if o, ok := names[t]; ok {
-				r.Targets = append(r.Targets, o.Name)
-			} else {
-				r.Targets = append(r.Targets, "(deleted)")
-			}
-		}
+		r.Targets = targetNames(l.Targets, names)
 		rows[i] = r
 	}
 	return rows, nil
+}
+
+// targetNames names a link's shared items as looked up in names; one deleted since keeps its place.
+func targetNames(targets []string, names map[string]api.Object) []string {
+	var out []string
+	for _, t := range targets {
+		if o, ok := names[t]; ok {
+			out = append(out, o.Name)
+		} else {
+			out = append(out, "(deleted)")
+		}
+	}
+	return out
 }
 
 // linkFor is who a link is for: the address it was sent to, then the address or number of each

@@ -59,13 +59,7 @@ func (c *Console) listRevokedLinks(ec *echo.Context, f console.LinkFilter) error
 		if r.LastAccessedAt != nil {
 			row.LastAccess = *r.LastAccessedAt
 		}
-		for _, t := range r.Targets {
-			if o, ok := names[t]; ok {
-				row.Targets = append(row.Targets, o.Name)
-			} else {
-				row.Targets = append(row.Targets, "(deleted)")
-			}
-		}
+		row.Targets = targetNames(r.Targets, names)
 		row.People = linkPeople(r)
 		vm.Rows = append(vm.Rows, row)
 	}
