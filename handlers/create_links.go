@@ -1,14 +1,12 @@
 package handlers
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,18 +104,6 @@ func pendingFiles(fv url.Values) bool {
 		}
 	}
 	return false
-}
-
-// limits are the share server's bounds for the forms, as of now.
-func (c *Console) limits() linkLimits {
-	return linkLimits{Now: c.opt.Now(), MaxExpiryDays: c.opt.MaxExpiryDays, MaxAccess: c.opt.MaxAccess}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // awaitBatch handles a form whose key was claimed before: another person's key is refused; a finished
@@ -270,80 +256,11 @@ func (c *Console) sendCreated(ec *echo.Context, links []api.ShareLink, recipient
 	}
 }
 
-// sentence makes an API detail ("the email could not be delivered; …") read as a sentence.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}
-
 func orNobody(s string) string {
 	if s == "" {
 		return "no named recipient"
 	}
 	return s
-}
-
-// showCreated handles GET /links/created/:batch: the result of a New link form, as often as it is
-// asked for (a reload or Back shows it again, nothing is created). Only the person who posted it sees
-// it.
-func (c *Console) showCreated(ec *echo.Context) error {
-	b, err := c.db.LinkBatch(ec.Request().Context(), ec.Param("batch"))
-	if errors.Is(err, consoledb.ErrNotFound) || (err == nil && b.Subject != staffOf(ec).Subject) {
-		return echo.NewHTTPError(http.StatusNotFound,
-			"There is no such result. Results of New link are kept for a week; the links are in the list.")
-	}
-	if err != nil {
-		return err
-	}
-	vm := console.CreatedVM{Page: c.page(ec, "Links created", "links"), Pending: !b.Done,
-		StartedAt: time.UnixMicro(b.CreatedAt).UTC()}
-	if vm.Pending {
-		vm.Title = "Creating links"
-		return c.render(ec, http.StatusOK, console.Created(vm))
-	}
-	var res batchResult
-	if err := json.Unmarshal([]byte(b.Result), &res); err != nil {
-		return err
-	}
-	ids := make([]string, len(res.Links))
-	for i, l := range res.Links {
-		ids[i] = l.ID
-	}
-	found := map[string]api.ShareLink{}
-	if len(ids) > 0 {
-		list, err := c.api.LinkList(ec.Request().Context(),
-			api.LinkListRequest{Filter: map[string]any{"id__in": ids}, Size: len(ids)})
-		if err != nil {
-			return err
-		}
-		for _, l := range list.ShareLinkObjects {
-			found[l.ID] = l
-		}
-	}
-	for _, bl := range res.Links {
-		row := console.CreatedRow{ID: bl.ID, Recipient: bl.Recipient, Email: bl.Email, EmailDetail: bl.Detail}
-		l, ok := found[bl.ID]
-		if !ok {
-			row.Revoked = true
-			vm.Rows = append(vm.Rows, row)
-			continue
-		}
-		row.Title, row.URL, row.ExpiresAt, row.MaxAccesses = l.Title, l.Link, l.ExpiresAt, l.MaxAccessCount
-		var ways []string
-		for _, a := range l.Authenticators {
-			ways = append(ways, authenticatorLabel(a))
-		}
-		row.OpensWith = strings.Join(ways, "; ")
-		vm.Rows = append(vm.Rows, row)
-	}
-	return c.render(ec, http.StatusOK, console.Created(vm))
 }
 
 // fieldErrorsOf maps the API's JSON pointers onto the form's fields.
@@ -392,132 +309,4 @@ func fieldErrorsOf(ae *api.Error, items []api.LinkCreateItem) fieldErrors {
 		out["auth"] = ae.Summary
 	}
 	return out
-}
-
-// newLinkForm handles GET /links/new. The query may choose targets and a folder to browse (Share on
-// the Files page, an upload from this page): GET carries nothing typed.
-func (c *Console) newLinkForm(ec *echo.Context) error {
-	form := console.NewLinkForm{
-		Batch:      newBatchKey(),
-		Type:       "download",
-		Expiry:     "7",
-		MaxAccess:  "10",
-		SendNow:    true,
-		SenderName: staffOf(ec).Name,
-		Targets:    dedupeStrings(ec.QueryParams()["target"]),
-	}
-	vm, err := c.newLinkVM(ec, form, ec.QueryParam("in"), ec.QueryParam("search"))
-	if err != nil {
-		return err
-	}
-	return c.render(ec, http.StatusOK, console.NewLink(vm))
-}
-
-// browseLinkForm handles POST /links/new/browse: the New link form posted to open a folder, go up,
-// search, or take an item off the selection. It creates nothing; it shows the form again with
-// everything typed and ticked kept (a POST, so nothing typed, a password least of all, goes into an
-// address). htmx asks for the chooser alone.
-func (c *Console) browseLinkForm(ec *echo.Context) error {
-	fv, err := ec.FormValues()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
-	}
-	form := parseLinkForm(fv, staffOf(ec).Name)
-	if drop := fv.Get("unselect"); drop != "" {
-		kept := form.Targets[:0]
-		for _, t := range form.Targets {
-			if t != drop {
-				kept = append(kept, t)
-			}
-		}
-		form.Targets = kept
-	}
-	// Open (a folder, or "/" for the top) browses there and ends a search; anything else stays where
-	// the form was.
-	in, search := fv.Get("at"), strings.TrimSpace(fv.Get("search"))
-	if open, ok := fv["open"]; ok && len(open) > 0 {
-		in, search = strings.TrimPrefix(open[0], "/"), ""
-	}
-	if fv.Get("op") == "folders" {
-		search = ""
-	}
-	vm, err := c.newLinkVM(ec, console.NewLinkForm(form), in, search)
-	if err != nil {
-		return err
-	}
-	return c.renderWholeOrPart(ec, http.StatusOK, console.NewLink(vm), console.Chooser(vm))
-}
-
-// newLinkVM fills the New link page: the folder in (or the search results), the way down to it, and
-// what is chosen so far, wherever it is.
-func (c *Console) newLinkVM(ec *echo.Context, form console.NewLinkForm, in, search string) (console.NewLinkVM, error) {
-	ctx := ec.Request().Context()
-	first, last := dateBounds(c.limits())
-	vm := console.NewLinkVM{Page: c.page(ec, "New link", "links"), Form: form, MaxDays: c.opt.MaxExpiryDays,
-		MaxAccesses: c.opt.MaxAccess, Search: search, In: in, MinDate: first, MaxDate: last}
-	// The way from the top, one lookup per level.
-	for id, depth := in, 0; id != "" && depth < 64; depth++ {
-		res, err := c.api.Get(ctx, api.GetRequest{ID: id})
-		if err != nil {
-			return vm, err
-		}
-		if res.Object.Type != "folder" {
-			return vm, echo.NewHTTPError(http.StatusNotFound, "That is a file, not a folder.")
-		}
-		vm.Crumbs = append([]console.FolderCrumb{{ID: id, Name: res.Object.Name}}, vm.Crumbs...)
-		id = res.Object.ParentID
-	}
-	vm.ChoicesIn = "the top folder"
-	if len(vm.Crumbs) > 0 {
-		vm.ChoicesIn = "folder " + vm.Crumbs[len(vm.Crumbs)-1].Name
-	}
-	vm.UploadTo = vm.ChoicesIn
-	req := api.ListRequest{Filter: map[string]any{"parent_id": in}, OrderBy: "name", Size: 200}
-	if search != "" {
-		req.Filter = map[string]any{"name__contains": []string{search}}
-		vm.ChoicesIn = "names containing “" + search + "”"
-	}
-	res, err := c.api.List(ctx, req)
-	if err != nil {
-		return vm, err
-	}
-	for _, o := range res.Objects {
-		row := console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Updated: o.UpdatedAt}
-		if search != "" {
-			row.Folder = o.Folder
-		}
-		vm.Choices = append(vm.Choices, row)
-	}
-	if vm.Selected, err = c.selectedObjects(ctx, form.Targets); err != nil {
-		return vm, err
-	}
-	return vm, nil
-}
-
-// selectedObjects names the chosen targets, by name (the form posts them in page order, which moves
-// as folders are opened: a list in a fixed order is easier to check); one deleted meanwhile is left
-// out.
-func (c *Console) selectedObjects(ctx context.Context, ids []string) ([]console.FileRow, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	res, err := c.api.List(ctx, api.ListRequest{Filter: map[string]any{"id__in": ids}, Size: len(ids)})
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]api.Object{}
-	for _, o := range res.Objects {
-		byID[o.ID] = o
-	}
-	var out []console.FileRow
-	for _, id := range ids {
-		if o, ok := byID[id]; ok {
-			out = append(out, console.FileRow{ID: o.ID, Name: o.Name, Type: o.Type, Size: o.Size, Folder: o.Folder})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b console.FileRow) int {
-		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)),
-			strings.Compare(a.Folder, b.Folder))
-	})
-	return out, nil
 }

@@ -20,11 +20,7 @@ func (c *Console) exportAudit(ec *echo.Context, f consoledb.AuditFilter) error {
 	if err != nil {
 		return err
 	}
-	h := ec.Response().Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="sharedesk-audit.csv"`)
-	ec.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(ec.Response())
+	w := csvAttachment(ec, "sharedesk-audit.csv")
 	_ = w.Write([]string{"time", "person", "action", "target", "detail", "outcome", "client"})
 	for _, e := range entries {
 		_ = w.Write(
@@ -50,4 +46,14 @@ func cell(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// csvAttachment starts a CSV download named filename; the status goes out now, so what fails after
+// this can only cut the file short.
+func csvAttachment(ec *echo.Context, filename string) *csv.Writer {
+	h := ec.Response().Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	ec.Response().WriteHeader(http.StatusOK)
+	return csv.NewWriter(ec.Response())
 }

@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"encoding/csv"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -39,11 +37,7 @@ func (c *Console) exportHistory(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h := ec.Response().Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="sharedesk-history-`+id+`.csv"`)
-	ec.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(ec.Response())
+	w := csvAttachment(ec, "sharedesk-history-"+id+".csv")
 	_ = w.Write([]string{"time", "event", "description", "by", "client_address", "method", "file", "detail",
 		"outcome"})
 	rows := 0

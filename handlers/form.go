@@ -239,3 +239,8 @@ func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s
 }
+
+// limits are the share server's bounds for the forms, as of now.
+func (c *Console) limits() linkLimits {
+	return linkLimits{Now: c.opt.Now(), MaxExpiryDays: c.opt.MaxExpiryDays, MaxAccess: c.opt.MaxAccess}
+}

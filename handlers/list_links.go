@@ -255,16 +255,23 @@ func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]console.L
 		if l.LastAccessedAt != nil {
 			r.LastAccess = *l.LastAccessedAt
 		}
-		for _, t := range l.Targets {
-			if o, ok := names[t]; ok {
-				r.Targets = append(r.Targets, o.Name)
-			} else {
-				r.Targets = append(r.Targets, "(deleted)")
-			}
-		}
+		r.Targets = targetNames(l.Targets, names)
 		rows[i] = r
 	}
 	return rows, nil
+}
+
+// targetNames names a link's shared items as looked up in names; one deleted since keeps its place.
+func targetNames(targets []string, names map[string]api.Object) []string {
+	var out []string
+	for _, t := range targets {
+		if o, ok := names[t]; ok {
+			out = append(out, o.Name)
+		} else {
+			out = append(out, "(deleted)")
+		}
+	}
+	return out
 }
 
 // linkFor is who a link is for: the address it was sent to, then the address or number of each
@@ -352,24 +359,7 @@ func (c *Console) listLinks(ec *echo.Context) error {
 		Now:       c.opt.Now(),
 		Errors:    errs,
 	}
-	// Back goes through the cursors already seen, kept in the URL; "-" stands for the first page.
-	if res.Last != "" {
-		next := f
-		cur := f.Last
-		if cur == "" {
-			cur = "-"
-		}
-		next.Prev, next.Last = append(append([]string(nil), f.Prev...), cur), res.Last
-		vm.NextURL = filterURL(next)
-	}
-	if len(f.Prev) > 0 {
-		back := f
-		back.Last, back.Prev = f.Prev[len(f.Prev)-1], f.Prev[:len(f.Prev)-1]
-		if back.Last == "-" {
-			back.Last = ""
-		}
-		vm.PrevURL = filterURL(back)
-	}
+	vm.NextURL, vm.PrevURL = pageURLs(f, res.Last, filterURL)
 	if ec.Request().Header.Get("HX-History-Restore-Request") == "true" {
 		// htmx asks again for a page it no longer holds in its history cache (browser Back) and puts
 		// the answer in place of the whole body: it must be the whole page, not the table.
@@ -381,4 +371,28 @@ func (c *Console) listLinks(ec *echo.Context) error {
 		ec.Response().Header().Set("HX-Push-Url", filterURL(f))
 	}
 	return c.renderWholeOrPart(ec, http.StatusOK, console.Links(vm), console.LinkResults(vm))
+}
+
+// pageURLs are the addresses (written by at) of the pages after and before view f, whose listing
+// continues after cursor last ("" when this is the last page). Back goes through the cursors already
+// seen, kept in the URL; "-" stands for the first page.
+func pageURLs(f console.LinkFilter, last string, at func(console.LinkFilter) string) (next, prev string) {
+	if last != "" {
+		n := f
+		cur := f.Last
+		if cur == "" {
+			cur = "-"
+		}
+		n.Prev, n.Last = append(append([]string(nil), f.Prev...), cur), last
+		next = at(n)
+	}
+	if len(f.Prev) > 0 {
+		back := f
+		back.Last, back.Prev = f.Prev[len(f.Prev)-1], f.Prev[:len(f.Prev)-1]
+		if back.Last == "-" {
+			back.Last = ""
+		}
+		prev = at(back)
+	}
+	return next, prev
 }

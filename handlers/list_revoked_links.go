@@ -59,34 +59,11 @@ func (c *Console) listRevokedLinks(ec *echo.Context, f console.LinkFilter) error
 		if r.LastAccessedAt != nil {
 			row.LastAccess = *r.LastAccessedAt
 		}
-		for _, t := range r.Targets {
-			if o, ok := names[t]; ok {
-				row.Targets = append(row.Targets, o.Name)
-			} else {
-				row.Targets = append(row.Targets, "(deleted)")
-			}
-		}
+		row.Targets = targetNames(r.Targets, names)
 		row.People = linkPeople(r)
 		vm.Rows = append(vm.Rows, row)
 	}
-	// Back goes through the cursors already seen, kept in the URL; "-" stands for the first page.
-	if res.Last != "" {
-		next := f
-		cur := f.Last
-		if cur == "" {
-			cur = "-"
-		}
-		next.Prev, next.Last = append(append([]string(nil), f.Prev...), cur), res.Last
-		vm.NextURL = revokedURL(next)
-	}
-	if len(f.Prev) > 0 {
-		back := f
-		back.Last, back.Prev = f.Prev[len(f.Prev)-1], f.Prev[:len(f.Prev)-1]
-		if back.Last == "-" {
-			back.Last = ""
-		}
-		vm.PrevURL = revokedURL(back)
-	}
+	vm.NextURL, vm.PrevURL = pageURLs(f, res.Last, revokedURL)
 	whole := console.RevokedLinks(vm)
 	if r := ec.Request(); r.Header.Get("HX-Request") == "true" && !onRevokedList(r.Header.Get("HX-Current-URL")) {
 		// An in-place update asked from the Links page (its Status switched to Revoked): its filters do
