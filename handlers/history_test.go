@@ -47,6 +47,10 @@ func TestRevokedLinkPage(t *testing.T) {
 			if at := p.testid(t, "revoked-at").Find("time").AttrOr("datetime", ""); at == "" {
 				t.Error("the page does not say when the link was revoked")
 			}
+			// Revoked here: the console's own token is plumbing, not news.
+			if notice := p.text(t, "revoked-notice"); strings.Contains(notice, "API token") {
+				t.Errorf("the notice names the console's token: %q", notice)
+			}
 			if !strings.Contains(p.body, file.Name) {
 				t.Errorf("the shared file %q is not named", file.Name)
 			}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/auth"
+	"github.com/sharedesk/sharedesk/consoledb"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
@@ -94,6 +96,13 @@ func (c *Console) revokedLinkDetail(ec *echo.Context, id string) (console.LinkDe
 	}
 	if r.LastAccessedAt != nil {
 		vm.LastAccess = *r.LastAccessedAt
+	}
+	// Revoked here, by the person named: the token is this console's own, which says nothing to anyone.
+	if mine, err := c.db.Audit(ec.Request().Context(), consoledb.AuditFilter{Action: "revoke", Target: r.ID,
+		Actor: r.RevokedBy, Limit: 10}); err == nil && slices.ContainsFunc(mine, func(e consoledb.Entry) bool {
+		return e.Outcome == "ok"
+	}) {
+		vm.Revoked.Via = ""
 	}
 	handles, err := c.mayHandle(ec, r.ID)
 	if err != nil {

@@ -10,13 +10,17 @@ import (
 
 // linkUpdate handles POST /v1/ext/link/update (sharedesk extension): a link's expiry, access limit and
 // email or SMS recipients change in place; its URL stays. The history records who changed what: the
-// request's actor (with the name of the API token that spoke for them), or else the token's name.
+// request's actor (with the name of the API token that spoke for them, unless it is an admin token),
+// or else the token's name.
 func (s *Server) linkUpdate(ctx context.Context, req *api.LinkUpdateRequest) (any, string, error) {
 	actor, via := req.Actor, ""
 	if t, ok := ctx.Value(tokenKey{}).(share.Token); ok {
-		if actor == "" {
+		switch {
+		case actor == "":
 			actor = "token " + t.Name
-		} else {
+		case !t.Admin:
+			// An ordinary token naming someone else is worth a note; an admin token is the console's
+			// (or the server's own), made to speak for the staff it names.
 			via = t.Name
 		}
 	}

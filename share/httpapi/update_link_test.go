@@ -125,7 +125,12 @@ func TestLinkUpdateChanges(t *testing.T) {
 			Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "kim@partner.example"},
 				{AuthType: "sms_otp", AuthContext: "+15555550123"}}}}}))(t).ShareLinkObjects[0]
 		later := exp.Add(24 * time.Hour).Truncate(time.Second)
-		res := sharetest.Must(e.Client.LinkUpdate(ctx, api.LinkUpdateRequest{ID: l.ID, ExpiresAt: &later,
+		// An ordinary token speaking for someone: the history names both.
+		secret, _, err := e.Svc.CreateToken(ctx, "helpdesk script")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := sharetest.Must(api.NewClient(e.URL, secret).LinkUpdate(ctx, api.LinkUpdateRequest{ID: l.ID, ExpiresAt: &later,
 			MaxAccessCount: ptr(20), Actor: "hal@example.com",
 			AddAuthenticators:    []api.Authenticator{{AuthType: "email_otp", AuthContext: "boss@partner.example"}},
 			RemoveAuthenticators: []api.Authenticator{{AuthType: "sms_otp", AuthContext: "+15555550123"}}}))(t)
@@ -159,7 +164,7 @@ func TestLinkUpdateChanges(t *testing.T) {
 			t.Fatalf("edited events: got %+v, want one", evs)
 		}
 		wantDetail := fmt.Sprintf("expiry %s → %s; openings 5 → 20; added email code to b***@partner.example; "+
-			"removed text code to +1••••••0123 (through API token test)", exp.UTC().Format("2006-01-02 15:04:05 UTC"),
+			"removed text code to +1••••••0123 (through API token helpdesk script)", exp.UTC().Format("2006-01-02 15:04:05 UTC"),
 			later.UTC().Format("2006-01-02 15:04:05 UTC"))
 		if evs[0].Detail != wantDetail || evs[0].Actor != "hal@example.com" {
 			t.Errorf("edited event: got actor %q detail %q,\nwant actor hal@example.com detail %q", evs[0].Actor,
@@ -178,6 +183,11 @@ func TestLinkUpdateChanges(t *testing.T) {
 		sharetest.Must(e.Client.LinkUpdate(ctx, api.LinkUpdateRequest{ID: l.ID, MaxAccessCount: ptr(7)}))(t)
 		if evs := edited(); len(evs) != 2 || evs[1].Actor != "token test" || evs[1].Detail != "openings 20 → 7" {
 			t.Errorf("second edit: got %+v, want actor \"token test\" and detail \"openings 20 → 7\"", evs)
+		}
+		// An admin token (the console's) speaking for someone: the person alone.
+		sharetest.Must(e.Client.LinkUpdate(ctx, api.LinkUpdateRequest{ID: l.ID, MaxAccessCount: ptr(8), Actor: "sam@example.com"}))(t)
+		if evs := edited(); len(evs) != 3 || evs[2].Actor != "sam@example.com" || evs[2].Detail != "openings 7 → 8" {
+			t.Errorf("third edit: got %+v, want actor sam@example.com and detail \"openings 7 → 8\"", evs)
 		}
 	})
 }
