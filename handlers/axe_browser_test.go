@@ -51,7 +51,7 @@ var consolePages = []struct {
 	{"API tokens", "/admin/tokens", asAdmin},
 	{"audit", "/audit", asAdmin},
 	{"sessions", "/admin/sessions", asAdmin},
-	{"outbox", "/outbox", asEveryone},
+	{"outbox", "/outbox", []string{"ada@example.com", "hal@example.com", "sam@example.com"}},
 	{"forbidden", "/audit", []string{"sam@example.com"}},
 	{"not found", "/links/pls_doesnotexist", asAdmin},
 }

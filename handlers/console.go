@@ -136,7 +136,9 @@ func (c *Console) router() *echo.Echo {
 	signedIn.GET("/admin/sessions", c.listSessions, c.require(auth.Admin))
 	signedIn.POST("/admin/sessions/:id/end", c.endSession, c.require(auth.Admin))
 	if c.opt.Demo {
-		signedIn.GET("/outbox", c.listOutbox, c.require(auth.Browse))
+		// The demo's stand-in for the recipients' mailboxes holds their codes: for those who send links
+		// (to play the recipient of their own), not for viewers, who would get in as anyone.
+		signedIn.GET("/outbox", c.listOutbox, c.require(auth.Send))
 	}
 	return e
 }

@@ -173,3 +173,27 @@ func TestPagingWithStatusFilter(t *testing.T) {
 		t.Errorf("paging a status-filtered list showed %d of 12 links", len(seen))
 	}
 }
+
+// TestOutboxIsForSenders: the demo's outbox holds recipients' links and codes, so viewers, who may not
+// send links, neither see it in the menu nor get it.
+func TestOutboxIsForSenders(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	for _, c := range []struct {
+		who    string
+		status int
+		inMenu bool
+	}{
+		{"val@example.com", http.StatusForbidden, false},
+		{"sam@example.com", http.StatusOK, true},
+		{"hal@example.com", http.StatusOK, true},
+	} {
+		s := e.signIn(t, c.who)
+		if p := s.get("/outbox"); p.status != c.status {
+			t.Errorf("%s: /outbox answered %d, want %d", c.who, p.status, c.status)
+		}
+		inMenu := s.get("/links").doc(t).Find(`nav a[href="/outbox"]`).Length() > 0
+		if inMenu != c.inMenu {
+			t.Errorf("%s: Outbox in the menu %v, want %v", c.who, inMenu, c.inMenu)
+		}
+	}
+}

@@ -111,7 +111,7 @@ func layout(p Page) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if p.Demo {
+			if p.Demo && p.Staff.CanSend {
 				templ_7745c5c3_Err = navLink("/outbox", "Outbox", p.Section == "outbox", nil).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
