@@ -125,6 +125,7 @@ func TestRenameAndMove(t *testing.T) {
 		{"taken", "budget.txt", "There is already something called “budget.txt” in this folder."},
 		{"empty", "   ", "Give it a name."},
 		{"slash", "a/b.txt", "The name "},
+		{"long, in accented letters", strings.Repeat("é", 200), "The name is 400 bytes long and may be at most 255"},
 	} {
 		p := ada.post("/files/"+plan.ID+"/rename", url.Values{"name": {c.typed}})
 		if got := p.text(t, "field-error-name"); p.status != http.StatusBadRequest || !strings.HasPrefix(got, c.want) {

@@ -32,7 +32,9 @@ func ValidName(name string) string {
 	case name == "":
 		return "must not be empty"
 	case len(name) > 255:
-		return "must be at most 255 bytes"
+		// Bytes, because file systems and zip entries count them; said in a way people can act on.
+		return fmt.Sprintf("is %d bytes long and may be at most 255 (a plain letter is 1 byte, letters such as é "+
+			"take 2, many other scripts 3 or 4): shorten it", len(name))
 	case name == "." || name == "..":
 		return "must not be . or .."
 	case strings.ContainsAny(name, "/\\"):
