@@ -2,6 +2,8 @@ package consoledb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -185,6 +187,17 @@ func (d *DB) CreatedBy(ctx context.Context, subject, linkID string) (bool, error
 		"WHERE action = 'create' AND outcome = 'ok' AND target = ? AND actor_sub = ?"), linkID, subject).
 		Scan(&n)
 	return n > 0, err
+}
+
+// Creator is the email of whoever created the link in this console ("" when it was made elsewhere).
+func (d *DB) Creator(ctx context.Context, linkID string) (string, error) {
+	var who string
+	err := d.db.QueryRowContext(ctx, d.q("SELECT actor_email FROM console_audit "+
+		"WHERE action = 'create' AND outcome = 'ok' AND target = ? ORDER BY id LIMIT 1"), linkID).Scan(&who)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return who, err
 }
 
 // Actors lists the people who appear in the audit log, for the filter's choices.

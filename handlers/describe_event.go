@@ -1,11 +1,28 @@
 package handlers
 
 import (
+	"context"
 	"strings"
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/views/console"
 )
+
+// withCreator names who created the link on its "created" event when the share server could not (a
+// link made in this console without an email has no sender): this console's audit log knows.
+func (c *Console) withCreator(ctx context.Context, linkID string, evs []api.LinkEvent) {
+	for i := range evs {
+		if evs[i].Type != "created" || evs[i].Actor != "" {
+			continue
+		}
+		who, err := c.db.Creator(ctx, linkID)
+		if err != nil {
+			c.log.WarnContext(ctx, "link creator", "link", linkID, "err", err)
+		}
+		evs[i].Actor = who
+		return
+	}
+}
 
 // eventRow words one event of a link's history for the people reading its timeline.
 func eventRow(ev api.LinkEvent) console.EventRow {

@@ -42,6 +42,7 @@ func (c *Console) exportHistory(ec *echo.Context) error {
 		"outcome"})
 	rows := 0
 	for {
+		c.withCreator(ctx, id, page.Events)
 		for _, ev := range page.Events {
 			_ = w.Write([]string{
 				ev.At.UTC().Format(time.RFC3339Nano),

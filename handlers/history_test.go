@@ -434,3 +434,29 @@ func TestHistoryCSV(t *testing.T) {
 		}
 	}
 }
+
+// TestCreatedEventNamesItsCreator: a link made in the console without emailing anyone still says who
+// made it, on its timeline and in the export.
+func TestCreatedEventNamesItsCreator(t *testing.T) {
+	e := startConsole(t, "sqlite")
+	_, file, _ := seedLinks(t, e)
+	sam := e.signIn(t, "sam@example.com")
+	batch := batchOf(t, sam.get("/links/new"))
+	p := sam.post("/links/new", url.Values{"batch": {batch}, "target": {file.ID}, "type": {"download"}, "expiry": {"7"},
+		"max_access": {"3"}, "password": {"a long enough password"}, "title": {"No email"}})
+	if !strings.HasPrefix(p.path, "/links/created/") {
+		t.Fatalf("create: %d at %s", p.status, p.path)
+	}
+	id := p.doc(t).Find(`a[href^="/links/psl_"]`).First().AttrOr("href", "")
+	if id == "" {
+		t.Fatalf("no link on the result page:\n%.800s", p.body)
+	}
+	page := sam.get(id)
+	if got := page.texts(t, "event-who"); len(got) == 0 || !strings.HasPrefix(got[len(got)-1], "sam@example.com") {
+		t.Errorf("who created it, on the timeline: got %q, want sam@example.com", got)
+	}
+	csv := sam.get(id + "/history.csv")
+	if !strings.Contains(csv.body, "Link created,sam@example.com") {
+		t.Errorf("who created it, in the export:\n%s", csv.body)
+	}
+}

@@ -202,6 +202,7 @@ func (c *Console) linkHistory(ec *echo.Context, id string, mayExport bool) conso
 		vm.Unavailable = true
 		return vm
 	}
+	c.withCreator(ec.Request().Context(), id, res.Events)
 	for _, ev := range res.Events {
 		row := eventRow(ev)
 		if !mayExport {
