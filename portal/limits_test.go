@@ -172,6 +172,20 @@ func TestConcurrentRightPasswords(t *testing.T) {
 	})
 }
 
+// fillWithPending fills the link's limit with attempts still being checked (never settled), each from
+// an address of its own.
+func fillWithPending(t *testing.T, e *sharetest.Env, l share.Link) {
+	t.Helper()
+	now := e.Clock.Now()
+	for i := range share.MaxFailuresPerLink {
+		res, err := e.Store.ReserveAuthAttempt(context.Background(), l.ID, fmt.Sprintf("192.0.2.%d", i), share.Micros(now),
+			share.Micros(now.Add(-share.FailureWindow)), share.Micros(now.Add(-time.Minute)), share.MaxFailuresPerLink, share.MaxFailuresPerIP)
+		if err != nil || res != share.Reserved {
+			t.Fatalf("reserve %d: got %v, %v", i, res, err)
+		}
+	}
+}
+
 // TestPendingAttemptsAnswerBusy: when only attempts still being checked fill the link's limit, a
 // sign-in is answered 429 "try again in a moment" with Retry-After, not "too many wrong attempts";
 // attempts left pending past a minute (their check never finished) count as wrong ones.
@@ -181,14 +195,7 @@ func TestPendingAttemptsAnswerBusy(t *testing.T) {
 		tr := makeTree(t, e)
 		link := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("the right one")})
 		l := mustOpen(t, e, link)
-		now := e.Clock.Now()
-		for i := range share.MaxFailuresPerLink {
-			res, err := e.Store.ReserveAuthAttempt(context.Background(), l.ID, fmt.Sprintf("192.0.2.%d", i), share.Micros(now),
-				share.Micros(now.Add(-share.FailureWindow)), share.Micros(now.Add(-time.Minute)), share.MaxFailuresPerLink, share.MaxFailuresPerIP)
-			if err != nil || res != share.Reserved {
-				t.Fatalf("reserve %d: got %v, %v", i, res, err)
-			}
-		}
+		fillWithPending(t, e, l)
 		tests := []struct {
 			name       string
 			advance    time.Duration
@@ -219,14 +226,7 @@ func TestWaitersBehindPendingAttempts(t *testing.T) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.AttemptWait = wait }})
 		tr := makeTree(t, e)
 		l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("the right one")}))
-		now := e.Clock.Now()
-		for i := range share.MaxFailuresPerLink {
-			res, err := e.Store.ReserveAuthAttempt(context.Background(), l.ID, fmt.Sprintf("192.0.2.%d", i), share.Micros(now),
-				share.Micros(now.Add(-share.FailureWindow)), share.Micros(now.Add(-time.Minute)), share.MaxFailuresPerLink, share.MaxFailuresPerIP)
-			if err != nil || res != share.Reserved {
-				t.Fatalf("reserve %d: got %v, %v", i, res, err)
-			}
-		}
+		fillWithPending(t, e, l)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*n*wait)
 		defer cancel()
 		start := time.Now()

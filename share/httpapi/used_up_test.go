@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"testing"
 
 	"github.com/sharedesk/sharedesk/api"
@@ -35,19 +34,7 @@ func TestUsedUpFilter(t *testing.T) {
 			{map[string]any{"ext_used_up": false, "access_count__gte": 1}, []int{1}},
 		}
 		for _, tt := range tests {
-			t.Run(fmt.Sprint(tt.filter), func(t *testing.T) {
-				var want []string
-				for _, i := range tt.want {
-					want = append(want, ls[i].ID)
-				}
-				slices.Sort(want)
-				for _, size := range []int{1, 100} {
-					got, count := listIDs(t, e, tt.filter, size)
-					if !slices.Equal(got, want) || count != len(want) {
-						t.Errorf("size %d: got %v (count %d), want %v", size, got, count, want)
-					}
-				}
-			})
+			t.Run(fmt.Sprint(tt.filter), func(t *testing.T) { wantListed(t, e, tt.filter, ls, tt.want) })
 		}
 		sharetest.Run(t, e, []sharetest.Scenario{{
 			Name: "not a boolean", Path: "/v1/share/link/list", Body: `{"filter":{"ext_used_up":"yes"}}`,
