@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -62,6 +63,27 @@ func waitJS(t *testing.T, b context.Context, cond string) {
 	}
 	loc, _ := chromedp.Run(b, chromedp.Evaluate[string](`location.href`))
 	t.Fatalf("waited in vain for %s at %s", cond, loc)
+}
+
+// htmxDo runs a script that makes htmx swap something in (a click on an hx- control) and waits until
+// htmx has settled it: only then are the new controls htmx's to handle. A click before that would be
+// the browser's own (a whole-page post), which works but is not what the test means to check. A page
+// load instead of a swap never settles here, so it fails the wait.
+func htmxDo(t *testing.T, b context.Context, script string) {
+	t.Helper()
+	before, err := chromedp.Run(b, chromedp.Evaluate[int](`(() => {
+		if (!window.__settles) {
+			window.__settles = {n: 0};
+			document.addEventListener("htmx:afterSettle", () => { window.__settles.n++; });
+		}
+		return window.__settles.n; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(b, chromedp.Evaluate[any](script)); err != nil {
+		t.Fatalf("%s: %v", script, err)
+	}
+	waitJS(t, b, fmt.Sprintf(`!!window.__settles && window.__settles.n > %d && !document.querySelector(".htmx-request")`, before))
 }
 
 func consoleStory(t *testing.T, e *consoleEnv, pickPerson func(b context.Context, email string)) {

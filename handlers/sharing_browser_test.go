@@ -74,13 +74,13 @@ func TestNewLinkInBrowser(t *testing.T) {
 	waitJS(t, b, `document.readyState === "complete" && !!window.htmx && !!document.querySelector("#targets")`)
 
 	// Tick readme.txt, open Contracts, tick msa.pdf, go back up by the breadcrumb: both stay chosen.
-	js(`document.querySelector("#choose-` + readme.ID + `").click()`)
+	htmxDo(t, b, `document.querySelector("#choose-`+readme.ID+`").click()`)
 	waitJS(t, b, `document.querySelector("[data-testid=selection-count]").textContent.includes("1 selected")`)
-	js(`document.querySelector('button[name=open][value="` + contracts.ID + `"]').click()`)
+	htmxDo(t, b, `document.querySelector('button[name=open][value="`+contracts.ID+`"]').click()`)
 	waitJS(t, b, `document.querySelector("[data-testid=chooser-crumbs]").textContent.includes("Contracts") && !!document.querySelector("#choose-`+msa.ID+`")`)
-	js(`document.querySelector("#choose-` + msa.ID + `").click()`)
+	htmxDo(t, b, `document.querySelector("#choose-`+msa.ID+`").click()`)
 	waitJS(t, b, `document.querySelector("[data-testid=selection-count]").textContent.includes("2 selected")`)
-	js(`document.querySelector('button[name=open][value="/"]').click()`)
+	htmxDo(t, b, `document.querySelector('button[name=open][value="/"]').click()`)
 	waitJS(t, b, `!document.querySelector("[data-testid=chooser-crumbs]").textContent.includes("Contracts")`)
 	if got := str(`[...document.querySelectorAll("[data-testid=selected-name]")].map(e => e.textContent).join(",")`); got != "msa.pdf,readme.txt" {
 		t.Errorf("selection after going up: got %q, want msa.pdf,readme.txt", got)
@@ -193,7 +193,7 @@ func TestUploadFromNewLinkInBrowser(t *testing.T) {
 			t.Fatalf("%s: %v", code, err)
 		}
 	}
-	run(`document.querySelector('button[name=open][value="` + contracts.ID + `"]').click()`)
+	htmxDo(t, b, `document.querySelector('button[name=open][value="`+contracts.ID+`"]').click()`)
 	sharetest.WaitJS(t, b, `document.querySelector("[data-testid=new-upload]").textContent.includes("folder Contracts")`)
 	run(`document.querySelector("#recipients").value = "kim@partner.example";
 		document.querySelector("#title").value = "Fresh draft";
@@ -201,7 +201,7 @@ func TestUploadFromNewLinkInBrowser(t *testing.T) {
 	if err := chromedp.Do(b, chromedp.SetUploadFiles("#new-up", []string{draft})); err != nil {
 		t.Fatal(err)
 	}
-	run(`document.querySelector("[data-testid=new-upload-button]").click()`)
+	htmxDo(t, b, `document.querySelector("[data-testid=new-upload-button]").click()`)
 	sharetest.WaitJS(t, b, `(document.querySelector("[data-testid=new-upload-status]") || {}).textContent === "Uploaded and chosen: draft.txt."`)
 	got, err := chromedp.Run(b, chromedp.Evaluate[[]string](`[document.querySelector("#recipients").value,
 		document.querySelector("#title").value, document.querySelector("#expiry").value, location.pathname,
