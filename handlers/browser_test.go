@@ -123,13 +123,14 @@ func consoleStory(t *testing.T, e *consoleEnv, pickPerson func(b context.Context
 		t.Helper()
 		run(chromedp.Navigate(e.url + "/links"))
 		pickPerson(b, email)
-		waitJS(t, b, `!!document.querySelector(".who")`)
+		// The sign-in ends in redirects: the page read next must be the last one, loaded.
+		waitJS(t, b, `document.readyState === "complete" && location.pathname === "/links" && !!document.querySelector(".who")`)
 	}
 
 	run(desktop)
 	signIn("sam@example.com")
 	if got := html(); !strings.Contains(got, "Sam Sharer") || !strings.Contains(got, "3 links match") {
-		t.Fatalf("after sign-in: not on the links page")
+		t.Fatalf("after sign-in: not on the links page:\n%.2000s", got)
 	}
 
 	// The page must have finished loading (the sign-in ends in redirects) and htmx be ready before
