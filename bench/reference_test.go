@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -111,18 +110,6 @@ func (s *server) reference(b *testing.B) string {
 	ts := httptest.NewServer(mux)
 	b.Cleanup(ts.Close)
 	return ts.URL
-}
-
-func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }
 
 func refPost(b *testing.B, c *http.Client, url string, body any) {
