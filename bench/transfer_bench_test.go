@@ -5,12 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/url"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"syscall"
@@ -79,50 +76,13 @@ func apiPut(b *testing.B, e *sharetest.Env, name string, size int64) (time.Durat
 
 // portalPut uploads size bytes through an editor link's portal upload form.
 func portalPut(b *testing.B, e *sharetest.Env, name string, size int64) (time.Duration, int64) {
-	ctx := context.Background()
-	folder := sharetest.Must(e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: "Portal " + name}))(b).Object
-	l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{folder.ID},
-		LinkType: "editor", Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "big transfer"}}}}}))(b).ShareLinkObjects[0]
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.PostForm(l.Link+"/password", url.Values{"auth": {"0"}, "password": {"big transfer"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	var session *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "__Host-sd-portal" {
-			session = c
-		}
-	}
-	if session == nil {
-		b.Fatal("no portal session cookie")
-	}
-	page := get(b, client, e.URL+"/p/f/"+folder.ID, session)
-	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(string(page))[1]
+	p := openEditorPortal(b, e, "Portal "+name)
 	resetPeakRSS()
 	before := currentRSS()
 	t0 := time.Now()
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		_ = mw.WriteField("csrf", csrf)
-		fw, _ := mw.CreateFormFile("files", name)
-		_, err := io.Copy(fw, io.LimitReader(newFastPattern(), size))
-		if err == nil {
-			err = mw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	req, _ := http.NewRequest(http.MethodPost, e.URL+"/p/upload/"+folder.ID, pr)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(session)
-	if resp, err = client.Do(req); err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
+	p.upload(b, name, io.LimitReader(newFastPattern(), size))
 	d := time.Since(t0)
-	list := sharetest.Must(e.Client.List(ctx, api.ListRequest{Filter: map[string]any{"name": name}}))(b)
+	list := sharetest.Must(e.Client.List(context.Background(), api.ListRequest{Filter: map[string]any{"name": name}}))(b)
 	if list.Count != 1 || list.Objects[0].Size != size {
 		b.Fatalf("portal upload did not store the file: %+v", list)
 	}
