@@ -45,15 +45,23 @@ type refLink struct {
 	Tags           []string              `json:"tags"`
 }
 
+// reference starts the reference handlers and returns their address.
 func (s *server) reference(b *testing.B) string {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /create", s.refCreate())
+	mux.HandleFunc("POST /list", s.refList())
+	ts := httptest.NewServer(mux)
+	b.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// refCreate inserts one link and its target in a transaction, as link/create does.
+func (s *server) refCreate() http.HandlerFunc {
 	db := s.db.SQL()
 	rebind := func(q string) string { return dbutil.Rebind(s.db.Postgres(), q) }
 	insLink := rebind("INSERT INTO links (" + strings.Join(linkColumns, ", ") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 	insTarget := rebind("INSERT INTO link_targets (link_id, object_id) VALUES (?, ?)")
-	list := rebind("SELECT " + strings.Join(linkColumns, ", ") + " FROM links WHERE bucket_id = ? ORDER BY created_at DESC, id DESC LIMIT 51")
-	count := rebind("SELECT n FROM link_counts WHERE bucket_id = ?")
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /create", func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Target, Title, Email string
 		}
@@ -78,8 +86,16 @@ func (s *server) reference(b *testing.B) string {
 			return
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"id": id})
-	})
-	mux.HandleFunc("POST /list", func(w http.ResponseWriter, r *http.Request) {
+	}
+}
+
+// refList reads the first page of links, newest first, and the bucket's count, as link/list does.
+func (s *server) refList() http.HandlerFunc {
+	db := s.db.SQL()
+	rebind := func(q string) string { return dbutil.Rebind(s.db.Postgres(), q) }
+	list := rebind("SELECT " + strings.Join(linkColumns, ", ") + " FROM links WHERE bucket_id = ? ORDER BY created_at DESC, id DESC LIMIT 51")
+	count := rebind("SELECT n FROM link_counts WHERE bucket_id = ?")
+	return func(w http.ResponseWriter, r *http.Request) {
 		var n int
 		if err := db.QueryRowContext(r.Context(), count, s.bucketID).Scan(&n); err != nil {
 			http.Error(w, err.Error(), 500)
@@ -106,10 +122,7 @@ func (s *server) reference(b *testing.B) string {
 			out = append(out, l)
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"count": n, "links": out[:min(50, len(out))]})
-	})
-	ts := httptest.NewServer(mux)
-	b.Cleanup(ts.Close)
-	return ts.URL
+	}
 }
 
 func refPost(b *testing.B, c *http.Client, url string, body any) {
