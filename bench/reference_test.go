@@ -55,12 +55,14 @@ func (s *server) reference(b *testing.B) string {
 	return ts.URL
 }
 
+// rebind writes q's placeholders as the store's database wants them.
+func (s *server) rebind(q string) string { return dbutil.Rebind(s.db.Postgres(), q) }
+
 // refCreate inserts one link and its target in a transaction, as link/create does.
 func (s *server) refCreate() http.HandlerFunc {
 	db := s.db.SQL()
-	rebind := func(q string) string { return dbutil.Rebind(s.db.Postgres(), q) }
-	insLink := rebind("INSERT INTO links (" + strings.Join(linkColumns, ", ") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-	insTarget := rebind("INSERT INTO link_targets (link_id, object_id) VALUES (?, ?)")
+	insLink := s.rebind("INSERT INTO links (" + strings.Join(linkColumns, ", ") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	insTarget := s.rebind("INSERT INTO link_targets (link_id, object_id) VALUES (?, ?)")
 	return func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Target, Title, Email string
@@ -92,9 +94,8 @@ func (s *server) refCreate() http.HandlerFunc {
 // refList reads the first page of links, newest first, and the bucket's count, as link/list does.
 func (s *server) refList() http.HandlerFunc {
 	db := s.db.SQL()
-	rebind := func(q string) string { return dbutil.Rebind(s.db.Postgres(), q) }
-	list := rebind("SELECT " + strings.Join(linkColumns, ", ") + " FROM links WHERE bucket_id = ? ORDER BY created_at DESC, id DESC LIMIT 51")
-	count := rebind("SELECT n FROM link_counts WHERE bucket_id = ?")
+	list := s.rebind("SELECT " + strings.Join(linkColumns, ", ") + " FROM links WHERE bucket_id = ? ORDER BY created_at DESC, id DESC LIMIT 51")
+	count := s.rebind("SELECT n FROM link_counts WHERE bucket_id = ?")
 	return func(w http.ResponseWriter, r *http.Request) {
 		var n int
 		if err := db.QueryRowContext(r.Context(), count, s.bucketID).Scan(&n); err != nil {
