@@ -53,11 +53,20 @@ type Client struct {
 // NewClient returns a client with sensible timeouts. It never follows redirects: a Share API does not
 // redirect, and following one would send the bearer token to wherever the redirect points.
 func NewClient(baseURL, token string) *Client {
-	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), Token: token, CallTimeout: 30 * time.Second,
-		HTTP: &http.Client{Timeout: 5 * time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &Client{
+		BaseURL:     strings.TrimRight(baseURL, "/"),
+		Token:       token,
+		CallTimeout: 30 * time.Second,
+		HTTP:        &http.Client{Timeout: 5 * time.Minute, CheckRedirect: neverFollow},
+	}
 }
 
-func (c *Client) newRequest(ctx context.Context, path string, body io.Reader, contentType string) (*http.Request, error) {
+// neverFollow is the CheckRedirect of NewClient's HTTP client: a redirect is returned, not followed.
+func neverFollow(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+func (c *Client) newRequest(
+	ctx context.Context, path string, body io.Reader, contentType string,
+) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.BaseURL+path, body)
 	if err != nil {
 		return nil, err
@@ -123,7 +132,8 @@ func decodeEnvelope(resp *http.Response, r io.Reader, out any) error {
 	}
 	var env Response
 	if err := json.Unmarshal(raw, &env); err != nil || env.Status == "" {
-		return &Error{HTTPStatus: resp.StatusCode, Status: "BadResponse", Summary: fmt.Sprintf("the server did not answer with a Share API envelope (%s)", http.StatusText(resp.StatusCode))}
+		return &Error{HTTPStatus: resp.StatusCode, Status: "BadResponse", Summary: fmt.Sprintf(
+			"the server did not answer with a Share API envelope (%s)", http.StatusText(resp.StatusCode))}
 	}
 	if env.Status != StatusSuccess {
 		e := &Error{HTTPStatus: resp.StatusCode, Status: env.Status, Summary: env.Summary, RequestID: env.RequestID}
@@ -314,5 +324,10 @@ func (c *Client) multipartCall(ctx context.Context, path string, in, out any) (*
 		resp.Body.Close()
 		return nil, fmt.Errorf("multipart reply without a file part: %w", err)
 	}
-	return &Download{Reader: file, Filename: file.FileName(), ContentType: file.Header.Get("Content-Type"), closer: resp.Body}, nil
+	return &Download{
+		Reader:      file,
+		Filename:    file.FileName(),
+		ContentType: file.Header.Get("Content-Type"),
+		closer:      resp.Body,
+	}, nil
 }

@@ -96,10 +96,12 @@ func (f *TokenFile) readLocked() (bool, error) {
 	// Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the token.
 	token := strings.TrimSpace(strings.TrimPrefix(string(raw), "\ufeff"))
 	if token == "" {
-		return false, fmt.Errorf("the service token file %s is empty: put the token in it (sharedesk token create prints one)", f.path)
+		return false, fmt.Errorf(
+			"the service token file %s is empty: put the token in it (sharedesk token create prints one)", f.path)
 	}
 	if strings.ContainsAny(token, " \t\r\n") {
-		return false, fmt.Errorf("the service token file %s holds more than one line: put the token alone in it", f.path)
+		return false, fmt.Errorf(
+			"the service token file %s holds more than one line: put the token alone in it", f.path)
 	}
 	f.stamp = fileStamp{st.Size(), st.ModTime()}
 	if token == f.token {

@@ -6,7 +6,10 @@ import (
 )
 
 // APIToken is an API token as the token endpoints show it: never its secret (sharedesk extension).
-type APIToken struct {
+//
+// The name stutters on purpose: "API token" is what the README and the console's tokens page call it,
+// and api.Token would read as the bearer secret that Client.Token and TokenFile.Token hold.
+type APIToken struct { //nolint:revive // the product's term; api.Token would read as the bearer secret
 	ID          string     `json:"id"`
 	Name        string     `json:"name"`
 	Fingerprint string     `json:"fingerprint"` // sha256: and 12 hex digits, as token list and the logs show it

@@ -30,47 +30,7 @@ func BenchmarkConsoleLinks(b *testing.B) {
 }
 
 func benchConsoleLinks(b *testing.B, kind string) {
-	s := start(b, kind)
-	ctx := context.Background()
-	idp := httptest.NewUnstartedServer(nil)
-	issuer := "http://" + idp.Listener.Addr().String()
-	cs := httptest.NewUnstartedServer(nil)
-	consoleURL := "http://localhost:" + strings.Split(cs.Listener.Addr().String(), ":")[1]
-	p, err := devidp.New(issuer, []devidp.Client{{ID: "console", Secret: "s", RedirectURIs: []string{consoleURL + "/auth/callback"}}},
-		[]devidp.User{{ID: "ada", Email: "ada@example.com", Name: "Ada", Groups: []string{"admins"}}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	idp.Config.Handler = p
-	idp.Start()
-	defer idp.Close()
-	db, err := consoledb.Open(ctx, filepath.Join(b.TempDir(), "console.db"), "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	log := applog.New(io.Discard, slog.LevelWarn)
-	a, err := auth.New(ctx, auth.Config{Issuer: issuer, ClientID: "console", ClientSecret: "s", RedirectURL: consoleURL + "/auth/callback",
-		RoleMap: map[string]string{"admins": auth.RoleAdmin}}, db, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cs.Config.Handler = handlers.New(api.NewClient(s.url, s.token), db, a, log, handlers.Options{}).Handler()
-	cs.Start()
-	defer cs.Close()
-
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar}
-	resp, err := client.Get(consoleURL + "/login")
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	resp, err = client.PostForm(issuer+"/login/username", url.Values{"id": {resp.Request.URL.Query().Get("authRequestID")}, "username": {"ada@example.com"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
+	client, consoleURL := startConsole(b, start(b, kind))
 	pages := []struct{ name, query string }{
 		{"console-dashboard", ""},
 		{"console-links-nofilter", "size=50"},
@@ -108,4 +68,50 @@ func benchConsoleLinks(b *testing.B, kind string) {
 			})
 		})
 	}
+}
+
+// startConsole starts a console in front of s, with a development identity provider, and returns a
+// client signed in to it as an admin, and the console's address.
+func startConsole(b *testing.B, s *server) (*http.Client, string) {
+	ctx := context.Background()
+	idp := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + idp.Listener.Addr().String()
+	cs := httptest.NewUnstartedServer(nil)
+	consoleURL := "http://localhost:" + strings.Split(cs.Listener.Addr().String(), ":")[1]
+	p, err := devidp.New(issuer, []devidp.Client{{ID: "console", Secret: "s", RedirectURIs: []string{consoleURL + "/auth/callback"}}},
+		[]devidp.User{{ID: "ada", Email: "ada@example.com", Name: "Ada", Groups: []string{"admins"}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	idp.Config.Handler = p
+	idp.Start()
+	b.Cleanup(idp.Close)
+	db, err := consoledb.Open(ctx, filepath.Join(b.TempDir(), "console.db"), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	log := applog.New(io.Discard, slog.LevelWarn)
+	a, err := auth.New(ctx, auth.Config{Issuer: issuer, ClientID: "console", ClientSecret: "s", RedirectURL: consoleURL + "/auth/callback",
+		RoleMap: map[string]string{"admins": auth.RoleAdmin}}, db, log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cs.Config.Handler = handlers.New(api.NewClient(s.url, s.token), db, a, log, handlers.Options{}).Handler()
+	cs.Start()
+	b.Cleanup(cs.Close)
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.Get(consoleURL + "/login")
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = client.PostForm(issuer+"/login/username", url.Values{"id": {resp.Request.URL.Query().Get("authRequestID")}, "username": {"ada@example.com"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	return client, consoleURL
 }

@@ -12,9 +12,11 @@ import (
 )
 
 var (
-	words     = []string{"Invoice", "Contract", "Report", "Payroll", "Design", "Audit", "Budget", "Roadmap", "Minutes", "Offer", "Quote", "Policy", "Release", "Survey", "Summary", "Proposal"}
-	companies = []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne", "Soylent", "Vandelay"}
-	types     = []string{share.LinkDownload, share.LinkDownload, share.LinkDownload, share.LinkEditor, share.LinkUpload}
+	words = []string{"Invoice", "Contract", "Report", "Payroll", "Design", "Audit", "Budget", "Roadmap", "Minutes",
+		"Offer", "Quote", "Policy", "Release", "Survey", "Summary", "Proposal"}
+	companies = []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell",
+		"Cyberdyne", "Soylent", "Vandelay"}
+	types = []string{share.LinkDownload, share.LinkDownload, share.LinkDownload, share.LinkEditor, share.LinkUpload}
 )
 
 // linkColumns are the links columns sharedesk writes (and the reference handlers read and write).
@@ -49,7 +51,9 @@ type row struct {
 }
 
 func newGenerator(keys *share.Keys, bucketID string, now time.Time) *generator {
-	g := &generator{r: rand.New(rand.NewPCG(1, 2)), keys: keys, bucketID: bucketID, objects: make([]string, 1000), now: now}
+	g := &generator{
+		r: rand.New(rand.NewPCG(1, 2)), keys: keys, bucketID: bucketID, objects: make([]string, 1000), now: now,
+	}
 	for i := range g.objects {
 		g.objects[i] = fmt.Sprintf("pos_bench%027d", i)
 	}
@@ -76,10 +80,11 @@ func (g *generator) link(i int) row {
 	linkType := types[r.IntN(len(types))]
 	auths := g.authenticators(&recipient)
 	authsJSON, _ := json.Marshal(auths)
-	row := row{id: id, target: target, tag: tag, createdUsec: created, values: []any{id, g.bucketID, hash, sealed, linkType,
-		`["` + target + `"]`, int64(access), int64(maxAccess), created, expires, lastAccess, string(authsJSON), title,
-		"Please find the files attached.", recipient, "staff@example.com", "Staff", `["` + tag + `"]`,
-		peopleOf(recipient, auths)}}
+	row := row{id: id, target: target, tag: tag, createdUsec: created, values: []any{
+		id, g.bucketID, hash, sealed, linkType, `["` + target + `"]`, int64(access), int64(maxAccess), created,
+		expires, lastAccess, string(authsJSON), title, "Please find the files attached.", recipient,
+		"staff@example.com", "Staff", `["` + tag + `"]`, peopleOf(recipient, auths),
+	}}
 	// What recipients did: a third of the links were opened, and of those a third downloaded something.
 	var opened, downloaded int64
 	if r.IntN(3) == 0 {
@@ -89,8 +94,8 @@ func (g *generator) link(i int) row {
 			created + 60_000_000, "recipient", client})
 		if r.IntN(3) == 0 {
 			downloaded = 1
-			row.events = append(row.events, []any{fmt.Sprintf("evt_bench%027dd", i), id, g.bucketID, share.EventDownloaded,
-				created + 120_000_000, "recipient", client})
+			row.events = append(row.events, []any{fmt.Sprintf("evt_bench%027dd", i), id, g.bucketID,
+				share.EventDownloaded, created + 120_000_000, "recipient", client})
 		}
 	}
 	row.values = append(row.values, opened, downloaded)
@@ -133,7 +138,8 @@ func (g *generator) authenticators(recipient *string) []share.Authenticator {
 		return []share.Authenticator{{Type: share.AuthEmailOTP, Context: *recipient}}
 	case k < 70: // an email code to a customer, never sent
 		*recipient = ""
-		return []share.Authenticator{{Type: share.AuthEmailOTP, Context: fmt.Sprintf("Client%05d@Partner%02d.example", r.IntN(100_000), r.IntN(50))}}
+		customer := fmt.Sprintf("Client%05d@Partner%02d.example", r.IntN(100_000), r.IntN(50))
+		return []share.Authenticator{{Type: share.AuthEmailOTP, Context: customer}}
 	case k < 80: // a text code only, never sent
 		*recipient = ""
 		return []share.Authenticator{phone()}

@@ -50,50 +50,12 @@ func BenchmarkPortalTransfer(b *testing.B) {
 	size := transferSize()
 	e := sharetest.Start(b, "sqlite", sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.MaxUploadSize = size + 1 }})
 	ctx := context.Background()
-	folder := sharetest.Must(e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: "Big"}))(b).Object
-	l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{folder.ID},
-		LinkType: "editor", Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "big transfer"}}}}}))(b).ShareLinkObjects[0]
-	token := strings.TrimPrefix(l.Link, e.URL+"/s/")
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.PostForm(e.URL+"/s/"+token+"/password", url.Values{"auth": {"0"}, "password": {"big transfer"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	var session *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "__Host-sd-portal" {
-			session = c
-		}
-	}
-	if session == nil {
-		b.Fatal("no portal session cookie")
-	}
-	page := get(b, client, e.URL+"/p/f/"+folder.ID, session)
-	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(string(page))[1]
+	p := openEditorPortal(b, e, "Big")
 
 	resetPeakRSS()
 	before := currentRSS()
 	t0 := time.Now()
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		mw.WriteField("csrf", csrf)
-		fw, _ := mw.CreateFormFile("files", "big.bin")
-		_, err := io.Copy(fw, io.LimitReader(&pattern{}, size))
-		if err == nil {
-			err = mw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	req, _ := http.NewRequest(http.MethodPost, e.URL+"/p/upload/"+folder.ID, pr)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(session)
-	resp, err = client.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
+	p.upload(b, "big.bin", io.LimitReader(&pattern{}, size))
 	upTime := time.Since(t0)
 	upGrowth := peakRSS() - before
 	list := sharetest.Must(e.Client.List(ctx, api.ListRequest{Filter: map[string]any{"name": "big.bin"}}))(b)
@@ -113,8 +75,8 @@ func BenchmarkPortalTransfer(b *testing.B) {
 	before = currentRSS()
 	portalTime, plainTime := time.Duration(1<<62), time.Duration(1<<62)
 	for range 3 {
-		portalTime = min(portalTime, download(b, client, e.URL+"/p/d/"+obj.ID, session, size))
-		plainTime = min(plainTime, download(b, client, fs.URL+"/"+filepath.Base(path), nil, size))
+		portalTime = min(portalTime, download(b, p.client, e.URL+"/p/d/"+obj.ID, p.session, size))
+		plainTime = min(plainTime, download(b, p.client, fs.URL+"/"+filepath.Base(path), nil, size))
 	}
 	downGrowth := peakRSS() - before
 
@@ -133,6 +95,66 @@ func BenchmarkPortalTransfer(b *testing.B) {
 	if upGrowth >= rssLimit || downGrowth >= rssLimit {
 		b.Fatalf("RSS grew by %d MiB (upload) and %d MiB (download); the limit is %d MiB", upGrowth>>20, downGrowth>>20, rssLimit>>20)
 	}
+}
+
+// editorPortal is the portal of an editor link to a new folder, signed in with its password: what a
+// person uploading into a shared folder sees.
+type editorPortal struct {
+	url     string // the share server
+	client  *http.Client
+	folder  api.Object
+	session *http.Cookie
+	csrf    string // of the folder's page, for its upload form
+}
+
+// openEditorPortal creates a folder named folderName and an editor link to it, and signs in to the
+// link's portal.
+func openEditorPortal(b *testing.B, e *sharetest.Env, folderName string) editorPortal {
+	ctx := context.Background()
+	folder := sharetest.Must(e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: folderName}))(b).Object
+	l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{folder.ID},
+		LinkType: "editor", Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "big transfer"}}}}}))(b).ShareLinkObjects[0]
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(l.Link+"/password", url.Values{"auth": {"0"}, "password": {"big transfer"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "__Host-sd-portal" {
+			session = c
+		}
+	}
+	if session == nil {
+		b.Fatal("no portal session cookie")
+	}
+	page := get(b, client, e.URL+"/p/f/"+folder.ID, session)
+	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(string(page))[1]
+	return editorPortal{url: e.URL, client: client, folder: folder, session: session, csrf: csrf}
+}
+
+// upload sends body as the file name through the folder's upload form, streaming it.
+func (p editorPortal) upload(b *testing.B, name string, body io.Reader) {
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		_ = mw.WriteField("csrf", p.csrf)
+		fw, _ := mw.CreateFormFile("files", name)
+		_, err := io.Copy(fw, body)
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	req, _ := http.NewRequest(http.MethodPost, p.url+"/p/upload/"+p.folder.ID, pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(p.session)
+	resp, err := p.client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
 }
 
 func get(b *testing.B, c *http.Client, u string, cookie *http.Cookie) []byte {

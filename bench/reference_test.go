@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -46,15 +45,25 @@ type refLink struct {
 	Tags           []string              `json:"tags"`
 }
 
+// reference starts the reference handlers and returns their address.
 func (s *server) reference(b *testing.B) string {
-	db := s.db.SQL()
-	rebind := func(q string) string { return dbutil.Rebind(s.db.Postgres(), q) }
-	insLink := rebind("INSERT INTO links (" + strings.Join(linkColumns, ", ") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-	insTarget := rebind("INSERT INTO link_targets (link_id, object_id) VALUES (?, ?)")
-	list := rebind("SELECT " + strings.Join(linkColumns, ", ") + " FROM links WHERE bucket_id = ? ORDER BY created_at DESC, id DESC LIMIT 51")
-	count := rebind("SELECT n FROM link_counts WHERE bucket_id = ?")
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /create", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /create", s.refCreate())
+	mux.HandleFunc("POST /list", s.refList())
+	ts := httptest.NewServer(mux)
+	b.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// rebind writes q's placeholders as the store's database wants them.
+func (s *server) rebind(q string) string { return dbutil.Rebind(s.db.Postgres(), q) }
+
+// refCreate inserts one link and its target in a transaction, as link/create does.
+func (s *server) refCreate() http.HandlerFunc {
+	db := s.db.SQL()
+	insLink := s.rebind("INSERT INTO links (" + strings.Join(linkColumns, ", ") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	insTarget := s.rebind("INSERT INTO link_targets (link_id, object_id) VALUES (?, ?)")
+	return func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Target, Title, Email string
 		}
@@ -79,8 +88,15 @@ func (s *server) reference(b *testing.B) string {
 			return
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"id": id})
-	})
-	mux.HandleFunc("POST /list", func(w http.ResponseWriter, r *http.Request) {
+	}
+}
+
+// refList reads the first page of links, newest first, and the bucket's count, as link/list does.
+func (s *server) refList() http.HandlerFunc {
+	db := s.db.SQL()
+	list := s.rebind("SELECT " + strings.Join(linkColumns, ", ") + " FROM links WHERE bucket_id = ? ORDER BY created_at DESC, id DESC LIMIT 51")
+	count := s.rebind("SELECT n FROM link_counts WHERE bucket_id = ?")
+	return func(w http.ResponseWriter, r *http.Request) {
 		var n int
 		if err := db.QueryRowContext(r.Context(), count, s.bucketID).Scan(&n); err != nil {
 			http.Error(w, err.Error(), 500)
@@ -107,22 +123,7 @@ func (s *server) reference(b *testing.B) string {
 			out = append(out, l)
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"count": n, "links": out[:min(50, len(out))]})
-	})
-	ts := httptest.NewServer(mux)
-	b.Cleanup(ts.Close)
-	return ts.URL
-}
-
-func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
 	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }
 
 func refPost(b *testing.B, c *http.Client, url string, body any) {

@@ -4,7 +4,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -50,46 +49,22 @@ func OpenSeeded(ctx context.Context, kind, dir string, n int) (*store.DB, []byte
 		return nil, nil, err
 	}
 	marker := filepath.Join(dir, fmt.Sprintf("seeded-%s-%d", seedVersion, n))
-	secretPath := filepath.Join(dir, "secret.key")
-	schema := fmt.Sprintf("sharedesk_bench_%d", n)
-	_, seeded := os.Stat(marker)
-	if seeded != nil {
-		if err := os.WriteFile(secretPath, []byte("bench secret bench secret bench secret!!"), 0o600); err != nil {
-			return nil, nil, err
-		}
-	}
-	secret, err := os.ReadFile(secretPath)
+	_, err := os.Stat(marker)
+	seeded := err == nil
+	secret, err := benchSecret(filepath.Join(dir, "secret.key"), !seeded)
 	if err != nil {
 		return nil, nil, err
 	}
+	schema := fmt.Sprintf("sharedesk_bench_%d", n)
+	schemaURL := pgURL() + "&search_path=" + schema
 	var db *store.DB
 	switch kind {
 	case "sqlite":
-		path := filepath.Join(dir, "sharedesk.db")
-		if seeded != nil {
-			for _, suffix := range []string{"", "-wal", "-shm"} {
-				os.Remove(path + suffix)
-			}
-		}
-		db, err = store.OpenSQLite(ctx, path)
+		db, err = openSQLiteCache(ctx, filepath.Join(dir, "sharedesk.db"), seeded)
 	case "postgres":
-		admin, err := pgx.Connect(ctx, pgURL())
-		if err != nil {
-			return nil, nil, fmt.Errorf("PostgreSQL for the bench (%s): %w", pgURL(), err)
-		}
-		var exists bool
-		err = admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", schema).Scan(&exists)
-		if err == nil && (seeded != nil || !exists) {
-			seeded = errors.New("not seeded")
-			_, err = admin.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE; CREATE SCHEMA "+schema)
-		}
-		admin.Close(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		db, err = store.OpenPostgres(ctx, pgURL()+"&search_path="+schema)
-		if err != nil {
-			return nil, nil, err
+		seeded, err = preparePostgresSchema(ctx, schema, seeded)
+		if err == nil {
+			db, err = store.OpenPostgres(ctx, schemaURL)
 		}
 	default:
 		return nil, nil, fmt.Errorf("unknown BENCH_DB %q", kind)
@@ -97,34 +72,84 @@ func OpenSeeded(ctx context.Context, kind, dir string, n int) (*store.DB, []byte
 	if err != nil {
 		return nil, nil, err
 	}
-	if seeded == nil {
+	if seeded {
 		return db, secret, nil
 	}
-	keys, err := share.NewKeys(secret)
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err := db.EnsureDefaultBucket(ctx, share.Bucket{ID: share.NewID("pro_"), Name: "default", CreatedAt: time.Now()})
-	if err != nil {
-		return nil, nil, err
-	}
-	t0 := time.Now()
-	if kind == "postgres" {
-		err = seedPostgres(ctx, pgURL()+"&search_path="+schema, keys, b.ID, n, time.Now().UTC())
-	} else {
-		err = seedSQLite(ctx, db.SQL(), keys, b.ID, n, time.Now().UTC())
-	}
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	took := time.Since(t0)
-	fmt.Printf("%-8s seeded %d links in %s (budget 2 min: %.2f×)   load %s\n", kind, n, took.Round(100*time.Millisecond), took.Seconds()/120, loadAvg())
-	if err := checkSeeded(ctx, db, n); err != nil {
+	if err := seed(ctx, db, kind, schemaURL, secret, n); err != nil {
 		db.Close()
 		return nil, nil, err
 	}
 	return db, secret, os.WriteFile(marker, nil, 0o600)
+}
+
+// benchSecret reads the store's secret key, writing the fixed bench secret first when the store is
+// to be seeded afresh.
+func benchSecret(path string, fresh bool) ([]byte, error) {
+	if fresh {
+		if err := os.WriteFile(path, []byte("bench secret bench secret bench secret!!"), 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return os.ReadFile(path)
+}
+
+// openSQLiteCache opens the SQLite cache at path, removing what a previous seed left first unless
+// the cache is seeded.
+func openSQLiteCache(ctx context.Context, path string, seeded bool) (*store.DB, error) {
+	if !seeded {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			// Best effort: a file that is not there is what is wanted, and any other trouble shows when
+			// the store is opened.
+			_ = os.Remove(path + suffix)
+		}
+	}
+	return store.OpenSQLite(ctx, path)
+}
+
+// preparePostgresSchema makes schema empty unless it is there and seeded, and reports whether it is
+// seeded still.
+func preparePostgresSchema(ctx context.Context, schema string, seeded bool) (bool, error) {
+	admin, err := pgx.Connect(ctx, pgURL())
+	if err != nil {
+		return false, fmt.Errorf("PostgreSQL for the bench (%s): %w", pgURL(), err)
+	}
+	defer admin.Close(ctx)
+	var exists bool
+	err = admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", schema).Scan(&exists)
+	if err != nil {
+		return false, err
+	}
+	if seeded && exists {
+		return true, nil
+	}
+	_, err = admin.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE; CREATE SCHEMA "+schema)
+	return false, err
+}
+
+// seed fills a fresh store with n links, says how long that took against its budget, and checks what
+// it wrote. pgDSN is the store's PostgreSQL address, its schema included.
+func seed(ctx context.Context, db *store.DB, kind, pgDSN string, secret []byte, n int) error {
+	keys, err := share.NewKeys(secret)
+	if err != nil {
+		return err
+	}
+	b, err := db.EnsureDefaultBucket(ctx, share.Bucket{ID: share.NewID("pro_"), Name: "default", CreatedAt: time.Now()})
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if kind == "postgres" {
+		err = seedPostgres(ctx, pgDSN, keys, b.ID, n, time.Now().UTC())
+	} else {
+		err = seedSQLite(ctx, db.SQL(), keys, b.ID, n, time.Now().UTC())
+	}
+	if err != nil {
+		return err
+	}
+	took := time.Since(t0)
+	fmt.Printf("%-8s seeded %d links in %s (budget 2 min: %.2f×)   load %s\n",
+		kind, n, took.Round(100*time.Millisecond), took.Seconds()/120, loadAvg())
+	return checkSeeded(ctx, db, n)
 }
 
 // checkSeeded compares what the seed wrote with the triggers set aside with what the database's own
@@ -165,16 +190,19 @@ func checkSeeded(ctx context.Context, db *store.DB, n int) error {
 		return err
 	}
 	var wrongFlags int
-	if err := tx.QueryRowContext(ctx, q(`SELECT COUNT(*) FROM links WHERE id IN (`+in+`) AND (
-		opened <> CASE WHEN EXISTS (SELECT 1 FROM link_events e WHERE e.link_id = links.id AND e.type = 'opened') THEN 1 ELSE 0 END OR
+	flagsWrong := q(`SELECT COUNT(*) FROM links WHERE id IN (` + in + `) AND (
+		opened <> CASE WHEN EXISTS (SELECT 1 FROM link_events e WHERE e.link_id = links.id
+			AND e.type = 'opened') THEN 1 ELSE 0 END OR
 		downloaded <> CASE WHEN EXISTS (SELECT 1 FROM link_events e WHERE e.link_id = links.id
-			AND e.type IN ('file_downloaded', 'zip_downloaded')) THEN 1 ELSE 0 END)`), ids...).Scan(&wrongFlags); err != nil {
+			AND e.type IN ('file_downloaded', 'zip_downloaded')) THEN 1 ELSE 0 END)`)
+	if err := tx.QueryRowContext(ctx, flagsWrong, ids...).Scan(&wrongFlags); err != nil {
 		return err
 	}
 	if wrongFlags > 0 {
 		return fmt.Errorf("seed: %d links of the sample have activity flags their events do not give", wrongFlags)
 	}
-	if _, err := tx.ExecContext(ctx, q("UPDATE links SET authenticators = authenticators WHERE id IN ("+in+")"), ids...); err != nil {
+	rewrite := q("UPDATE links SET authenticators = authenticators WHERE id IN (" + in + ")")
+	if _, err := tx.ExecContext(ctx, rewrite, ids...); err != nil {
 		return err
 	}
 	derived, err := read()

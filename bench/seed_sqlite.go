@@ -24,120 +24,93 @@ func seedSQLite(ctx context.Context, db *sql.DB, keys *share.Keys, bucketID stri
 	// A cache file that a crash would leave half-written is re-seeded (the marker is written last), so
 	// durability is not needed here.
 	// threads: index builds sort on a second core as well.
-	for _, p := range []string{"PRAGMA synchronous = OFF", "PRAGMA foreign_keys = OFF", "PRAGMA cache_size = -262144", "PRAGMA threads = 2"} {
-		if _, err := conn.ExecContext(ctx, p); err != nil {
-			return err
-		}
+	if err := execEach(ctx, conn, "PRAGMA synchronous = OFF", "PRAGMA foreign_keys = OFF",
+		"PRAGMA cache_size = -262144", "PRAGMA threads = 2"); err != nil {
+		return err
 	}
-	type ddl struct{ typ, name, sql string }
-	var saved []ddl
-	rows, err := conn.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND
-		((type = 'index' AND tbl_name IN ('links', 'link_targets', 'link_tags', 'link_events')) OR (type = 'trigger' AND tbl_name = 'links'))`)
+	saved, err := setAsideSQLiteSchema(ctx, conn)
 	if err != nil {
 		return err
 	}
+	g := newGenerator(keys, bucketID, now)
+	if err := insertSQLiteFolders(ctx, conn, g); err != nil {
+		return err
+	}
+	if err := insertSQLiteLinks(ctx, conn, g, n); err != nil {
+		return err
+	}
+	rowsDone := time.Now()
+	if err := restoreSQLiteSchema(ctx, conn, saved, "index", "rebuild"); err != nil {
+		return err
+	}
+	indexesDone := time.Now()
+	if err := rebuildSQLiteDerived(ctx, conn); err != nil {
+		return err
+	}
+	if err := restoreSQLiteSchema(ctx, conn, saved, "trigger", "recreate"); err != nil {
+		return err
+	}
+	ftsDone := time.Now()
+	if err := execEach(ctx, conn, "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "ANALYZE",
+		"PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return err
+	}
+	fmt.Printf("sqlite   seed phases: rows %s, indexes %s, trigram indexes %s, analyse and checkpoint %s\n",
+		rowsDone.Sub(t0).Round(100*time.Millisecond), indexesDone.Sub(rowsDone).Round(100*time.Millisecond),
+		ftsDone.Sub(indexesDone).Round(100*time.Millisecond), time.Since(ftsDone).Round(100*time.Millisecond))
+	return nil
+}
+
+// sqliteDDL is an index or trigger as sqlite_master keeps it.
+type sqliteDDL struct{ typ, name, sql string }
+
+// setAsideSQLiteSchema drops the secondary indexes of the link tables and the triggers of links, and
+// returns their definitions for restoreSQLiteSchema.
+func setAsideSQLiteSchema(ctx context.Context, conn *sql.Conn) ([]sqliteDDL, error) {
+	var saved []sqliteDDL
+	rows, err := conn.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND
+		((type = 'index' AND tbl_name IN ('links', 'link_targets', 'link_tags', 'link_events'))
+		OR (type = 'trigger' AND tbl_name = 'links'))`)
+	if err != nil {
+		return nil, err
+	}
 	for rows.Next() {
-		var d ddl
+		var d sqliteDDL
 		if err := rows.Scan(&d.typ, &d.name, &d.sql); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		saved = append(saved, d)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	for _, d := range saved {
 		if _, err := conn.ExecContext(ctx, fmt.Sprintf("DROP %s %q", strings.ToUpper(d.typ), d.name)); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	g := newGenerator(keys, bucketID, now)
-	if err := sqliteTx(ctx, conn, func(tx *sql.Tx) error {
-		for i, id := range g.objects {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO objects (id, bucket_id, parent_id, name, type, created_at, updated_at) VALUES (?, ?, '', ?, 'folder', ?, ?)`,
-				id, bucketID, fmt.Sprintf("Folder %04d", i), now.UnixMicro(), now.UnixMicro()); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	// Multi-row INSERTs: one statement per 500 links keeps the per-statement cost of the driver off
-	// the path (21 × 500 parameters, well under SQLite's limit).
-	const per = 500
-	linkSQL := "INSERT INTO links (" + strings.Join(seedColumns, ", ") + ") VALUES " +
-		strings.TrimSuffix(strings.Repeat("("+strings.TrimSuffix(strings.Repeat("?,", len(seedColumns)), ",")+"),", per), ",")
-	var events []any // rows of eventColumns, inserted 500 rows at a time
-	flushEvents := func(tx *sql.Tx, all bool) error {
-		rowLen := len(eventColumns)
-		for len(events) >= per*rowLen || (all && len(events) > 0) {
-			n := min(per, len(events)/rowLen)
-			q := "INSERT INTO link_events (" + strings.Join(eventColumns, ", ") + ") VALUES " +
-				strings.TrimSuffix(strings.Repeat("("+strings.TrimSuffix(strings.Repeat("?,", rowLen), ",")+"),", n), ",")
-			if _, err := tx.ExecContext(ctx, q, events[:n*rowLen]...); err != nil {
-				return err
-			}
-			events = events[n*rowLen:]
-		}
-		return nil
-	}
-	pairSQL := func(table, col string) string {
-		return "INSERT INTO " + table + " (link_id, " + col + ") VALUES " + strings.TrimSuffix(strings.Repeat("(?,?),", per), ",")
-	}
-	targetSQL, tagSQL := pairSQL("link_targets", "object_id"), pairSQL("link_tags", "tag")
-	batches, stop := g.generate(n, per)
-	defer stop()
-	for start := 0; start < n; start += 50_000 {
-		err := sqliteTx(ctx, conn, func(tx *sql.Tx) error {
-			for b := start; b < min(start+50_000, n); b += per {
-				batch := <-batches
-				count := len(batch)
-				linkArgs := make([]any, 0, count*len(seedColumns))
-				targetArgs := make([]any, 0, 2*count)
-				tagArgs := make([]any, 0, 2*count)
-				for _, r := range batch {
-					linkArgs = append(linkArgs, r.values...)
-					targetArgs = append(targetArgs, r.id, r.target)
-					tagArgs = append(tagArgs, r.id, r.tag)
-					for _, ev := range r.events {
-						events = append(events, ev...)
-					}
-				}
-				if count < per { // the last, short batch
-					linkSQL = linkSQL[:strings.Index(linkSQL, "VALUES")+7] + strings.TrimSuffix(strings.Repeat("("+strings.TrimSuffix(strings.Repeat("?,", len(seedColumns)), ",")+"),", count), ",")
-					targetSQL = targetSQL[:strings.Index(targetSQL, "VALUES")+7] + strings.TrimSuffix(strings.Repeat("(?,?),", count), ",")
-					tagSQL = tagSQL[:strings.Index(tagSQL, "VALUES")+7] + strings.TrimSuffix(strings.Repeat("(?,?),", count), ",")
-				}
-				for _, st := range []struct {
-					q    string
-					args []any
-				}{{linkSQL, linkArgs}, {targetSQL, targetArgs}, {tagSQL, tagArgs}} {
-					if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
-						return err
-					}
-				}
-				if err := flushEvents(tx, b+count >= n); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	rowsDone := time.Now()
+	return saved, nil
+}
+
+// restoreSQLiteSchema creates again the saved definitions of one type ("index" or "trigger"); verb
+// names the step in an error.
+func restoreSQLiteSchema(ctx context.Context, conn *sql.Conn, saved []sqliteDDL, typ, verb string) error {
 	for _, d := range saved {
-		if d.typ == "index" {
-			if _, err := conn.ExecContext(ctx, d.sql); err != nil {
-				return fmt.Errorf("rebuild %s: %w", d.name, err)
-			}
+		if d.typ != typ {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, d.sql); err != nil {
+			return fmt.Errorf("%s %s: %w", verb, d.name, err)
 		}
 	}
-	indexesDone := time.Now()
+	return nil
+}
+
+// rebuildSQLiteDerived fills what the triggers would have kept while the rows went in: the trigram
+// indexes and the per-bucket link counts.
+func rebuildSQLiteDerived(ctx context.Context, conn *sql.Conn) error {
 	for _, q := range []string{
 		"INSERT INTO links_fts (links_fts) VALUES ('rebuild')",
 		"INSERT INTO links_people_fts (links_people_fts) VALUES ('rebuild')",
@@ -148,27 +121,130 @@ func seedSQLite(ctx context.Context, db *sql.DB, keys *share.Keys, bucketID stri
 			return fmt.Errorf("%s: %w", q, err)
 		}
 	}
-	for _, d := range saved {
-		if d.typ == "trigger" {
-			if _, err := conn.ExecContext(ctx, d.sql); err != nil {
-				return fmt.Errorf("recreate %s: %w", d.name, err)
+	return nil
+}
+
+// insertSQLiteFolders stores the generator's target objects, as folders.
+func insertSQLiteFolders(ctx context.Context, conn *sql.Conn, g *generator) error {
+	return inTx(ctx, conn, func(tx *sql.Tx) error {
+		for i, id := range g.objects {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO objects (id, bucket_id, parent_id, name, type, created_at,
+				updated_at) VALUES (?, ?, '', ?, 'folder', ?, ?)`,
+				id, g.bucketID, fmt.Sprintf("Folder %04d", i), g.now.UnixMicro(), g.now.UnixMicro()); err != nil {
+				return err
 			}
 		}
+		return nil
+	})
+}
+
+// linkInserts are the multi-row INSERTs of one batch of links, their targets and their tags.
+type linkInserts struct{ links, targets, tags string }
+
+func newLinkInserts(rows int) linkInserts {
+	return linkInserts{
+		links:   multiRowInsert("links", seedColumns, rows),
+		targets: multiRowInsert("link_targets", []string{"link_id", "object_id"}, rows),
+		tags:    multiRowInsert("link_tags", []string{"link_id", "tag"}, rows),
 	}
-	ftsDone := time.Now()
-	for _, q := range []string{"PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"} {
+}
+
+// multiRowInsert is an INSERT of rows rows into the given columns of table, all parameters.
+func multiRowInsert(table string, columns []string, rows int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(columns)), ",") + "),"
+	return "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES " +
+		strings.TrimSuffix(strings.Repeat(row, rows), ",")
+}
+
+// insertSQLiteLinks stores the n links of g with their targets, tags and events, 50,000 links a
+// transaction. Multi-row INSERTs of 500 links keep the per-statement cost of the driver off the path
+// (21 × 500 parameters, well under SQLite's limit).
+func insertSQLiteLinks(ctx context.Context, conn *sql.Conn, g *generator, n int) error {
+	const per, perTx = 500, 50_000
+	full := newLinkInserts(per)
+	var events []any // rows of eventColumns, inserted 500 rows at a time
+	flushEvents := func(tx *sql.Tx, all bool) error {
+		rowLen := len(eventColumns)
+		for len(events) >= per*rowLen || (all && len(events) > 0) {
+			rows := min(per, len(events)/rowLen)
+			q := multiRowInsert("link_events", eventColumns, rows)
+			if _, err := tx.ExecContext(ctx, q, events[:rows*rowLen]...); err != nil {
+				return err
+			}
+			events = events[rows*rowLen:]
+		}
+		return nil
+	}
+	batches, stop := g.generate(n, per)
+	defer stop()
+	for start := 0; start < n; start += perTx {
+		err := inTx(ctx, conn, func(tx *sql.Tx) error {
+			for b := start; b < min(start+perTx, n); b += per {
+				batch := <-batches
+				ins := full
+				if len(batch) < per { // the last, short batch
+					ins = newLinkInserts(len(batch))
+				}
+				if err := insertSQLiteBatch(ctx, tx, ins, batch); err != nil {
+					return err
+				}
+				for _, r := range batch {
+					for _, ev := range r.events {
+						events = append(events, ev...)
+					}
+				}
+				if err := flushEvents(tx, b+len(batch) >= n); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertSQLiteBatch stores one batch of links, their targets and their tags.
+func insertSQLiteBatch(ctx context.Context, tx *sql.Tx, ins linkInserts, batch []row) error {
+	linkArgs := make([]any, 0, len(batch)*len(seedColumns))
+	targetArgs := make([]any, 0, 2*len(batch))
+	tagArgs := make([]any, 0, 2*len(batch))
+	for _, r := range batch {
+		linkArgs = append(linkArgs, r.values...)
+		targetArgs = append(targetArgs, r.id, r.target)
+		tagArgs = append(tagArgs, r.id, r.tag)
+	}
+	for _, st := range []struct {
+		q    string
+		args []any
+	}{{ins.links, linkArgs}, {ins.targets, targetArgs}, {ins.tags, tagArgs}} {
+		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execEach runs each statement in turn on conn, stopping at the first error.
+func execEach(ctx context.Context, conn *sql.Conn, statements ...string) error {
+	for _, q := range statements {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("sqlite   seed phases: rows %s, indexes %s, trigram indexes %s, analyse and checkpoint %s\n",
-		rowsDone.Sub(t0).Round(100*time.Millisecond), indexesDone.Sub(rowsDone).Round(100*time.Millisecond),
-		ftsDone.Sub(indexesDone).Round(100*time.Millisecond), time.Since(ftsDone).Round(100*time.Millisecond))
 	return nil
 }
 
-func sqliteTx(ctx context.Context, conn *sql.Conn, fn func(*sql.Tx) error) error {
-	tx, err := conn.BeginTx(ctx, nil)
+// txBeginner is where a transaction starts: a *sql.DB, or one *sql.Conn of it.
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// inTx runs fn in a transaction of db, committed when fn succeeds and rolled back when it fails.
+func inTx(ctx context.Context, db txBeginner, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -5,12 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/url"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"syscall"
@@ -79,50 +76,13 @@ func apiPut(b *testing.B, e *sharetest.Env, name string, size int64) (time.Durat
 
 // portalPut uploads size bytes through an editor link's portal upload form.
 func portalPut(b *testing.B, e *sharetest.Env, name string, size int64) (time.Duration, int64) {
-	ctx := context.Background()
-	folder := sharetest.Must(e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: "Portal " + name}))(b).Object
-	l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{folder.ID},
-		LinkType: "editor", Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "big transfer"}}}}}))(b).ShareLinkObjects[0]
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.PostForm(l.Link+"/password", url.Values{"auth": {"0"}, "password": {"big transfer"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	var session *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "__Host-sd-portal" {
-			session = c
-		}
-	}
-	if session == nil {
-		b.Fatal("no portal session cookie")
-	}
-	page := get(b, client, e.URL+"/p/f/"+folder.ID, session)
-	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(string(page))[1]
+	p := openEditorPortal(b, e, "Portal "+name)
 	resetPeakRSS()
 	before := currentRSS()
 	t0 := time.Now()
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		_ = mw.WriteField("csrf", csrf)
-		fw, _ := mw.CreateFormFile("files", name)
-		_, err := io.Copy(fw, io.LimitReader(newFastPattern(), size))
-		if err == nil {
-			err = mw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	req, _ := http.NewRequest(http.MethodPost, e.URL+"/p/upload/"+folder.ID, pr)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(session)
-	if resp, err = client.Do(req); err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
+	p.upload(b, name, io.LimitReader(newFastPattern(), size))
 	d := time.Since(t0)
-	list := sharetest.Must(e.Client.List(ctx, api.ListRequest{Filter: map[string]any{"name": name}}))(b)
+	list := sharetest.Must(e.Client.List(context.Background(), api.ListRequest{Filter: map[string]any{"name": name}}))(b)
 	if list.Count != 1 || list.Objects[0].Size != size {
 		b.Fatalf("portal upload did not store the file: %+v", list)
 	}
@@ -146,10 +106,22 @@ func verdict(ok bool) string {
 func BenchmarkUploadThroughput(b *testing.B) {
 	size := transferSize()
 	big := func(c *share.Config) { c.MaxUploadSize = size + 1 }
+	putMed, growth := localUploads(b, size, big)
+	growth = max(growth, s3Transfers(b, size, big, putMed))
+	fmt.Printf("  RSS growth, all of the above: %d MiB (limit %d)\n", growth>>20, rssLimit>>20)
+	b.ReportMetric(float64(growth)/(1<<20), "rss-growth-MiB")
+	b.ReportMetric(0, "ns/op")
+	if growth >= rssLimit {
+		b.Fatalf("RSS grew by %d MiB; the limit is %d MiB", growth>>20, rssLimit>>20)
+	}
+}
+
+// localUploads runs the interleaved rounds of dd, put and portal upload onto local disk, prints and
+// reports them, and returns put's median time and the largest RSS growth seen.
+func localUploads(b *testing.B, size int64, big func(*share.Config)) (putMed time.Duration, growth int64) {
 	dir := b.TempDir()
 	e := sharetest.Start(b, "sqlite", sharetest.Options{NoSMTP: true, DataDir: dir, Config: big})
 	var dd, put, portal []time.Duration
-	var growth int64
 	var putCPU time.Duration
 	for i := range 3 {
 		dd = append(dd, ddWrite(b, dir, size))
@@ -160,7 +132,8 @@ func BenchmarkUploadThroughput(b *testing.B) {
 		d, g = portalPut(b, e, fmt.Sprintf("portal-%d.bin", i), size)
 		portal, growth = append(portal, d), max(growth, g)
 	}
-	ddMed, putMed, portalMed := median(dd), median(put), median(portal)
+	ddMed, portalMed := median(dd), median(portal)
+	putMed = median(put)
 	putRatio, portalRatio := ddMed.Seconds()/putMed.Seconds(), ddMed.Seconds()/portalMed.Seconds()
 	mib := size >> 20
 	fmt.Printf("upload %d MiB to local disk, median of 3 interleaved rounds:\n", mib)
@@ -178,16 +151,20 @@ func BenchmarkUploadThroughput(b *testing.B) {
 	b.ReportMetric(putRatio, "put-vs-dd")
 	b.ReportMetric(cpuPerGiB, "put-cpu-s/GiB")
 	b.ReportMetric(portalRatio, "portal-vs-dd")
+	return putMed, growth
+}
 
-	// S3: versitygw keeps the bucket in a directory of the same kind of disk.
+// s3Transfers puts the same size to S3 (versitygw keeps the bucket in a directory of the same kind of
+// disk) and downloads it back, proxied and presigned; it prints and reports the speeds, and returns
+// the largest RSS growth seen.
+func s3Transfers(b *testing.B, size int64, big func(*share.Config), putMed time.Duration) (growth int64) {
 	if why := sharetest.S3Missing(); why != "" {
 		fmt.Printf("S3 (versitygw on local disk): SKIPPED: %s (make versitygw installs it)\n", why)
 	}
 	s3 := sharetest.StartS3(b)
 	direct := func(c *share.Config) { big(c); c.Downloads = share.TransferDirect }
 	es := sharetest.Start(b, "postgres", sharetest.Options{NoSMTP: true, S3: s3, Config: direct})
-	s3Put, g := apiPut(b, es, "s3.bin", size)
-	growth = max(growth, g)
+	s3Put, growth := apiPut(b, es, "s3.bin", size)
 	id := sharetest.Must(es.Client.List(context.Background(), api.ListRequest{Filter: map[string]any{"name": "s3.bin"}}))(b).Objects[0].ID
 	resetPeakRSS()
 	before := currentRSS()
@@ -205,19 +182,14 @@ func BenchmarkUploadThroughput(b *testing.B) {
 	growth = max(growth, peakRSS()-before)
 	g2 := sharetest.Must(es.Client.Get(context.Background(), api.GetRequest{ID: id, TransferMethod: "dest-url"}))(b)
 	presigned := download(b, http.DefaultClient, g2.DestURL, nil, size)
-	fmt.Printf("S3 (versitygw on local disk), %d MiB:\n", mib)
+	fmt.Printf("S3 (versitygw on local disk), %d MiB:\n", size>>20)
 	fmt.Printf("  put to S3               %6.0f MiB/s = %.2f× local-disk put\n", mibps(size, s3Put), putMed.Seconds()/s3Put.Seconds())
 	fmt.Printf("  download through server %6.0f MiB/s\n", mibps(size, proxied))
 	fmt.Printf("  presigned download      %6.0f MiB/s (straight from the store)\n", mibps(size, presigned))
-	fmt.Printf("  RSS growth, all of the above: %d MiB (limit %d)\n", growth>>20, rssLimit>>20)
 	b.ReportMetric(mibps(size, s3Put), "s3-put-MiB/s")
 	b.ReportMetric(mibps(size, proxied), "s3-proxied-download-MiB/s")
 	b.ReportMetric(mibps(size, presigned), "s3-presigned-download-MiB/s")
-	b.ReportMetric(float64(growth)/(1<<20), "rss-growth-MiB")
-	b.ReportMetric(0, "ns/op")
-	if growth >= rssLimit {
-		b.Fatalf("RSS grew by %d MiB; the limit is %d MiB", growth>>20, rssLimit>>20)
-	}
+	return growth
 }
 
 // cpuTime is the CPU time this process has used, user and system.

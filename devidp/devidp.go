@@ -64,8 +64,13 @@ func New(issuer string, clients []Client, users []User) (*Provider, error) {
 	if _, err := rand.Read(key[:]); err != nil {
 		return nil, err
 	}
-	cfg := &op.Config{CryptoKey: key, DefaultLogoutRedirectURI: "/signed-out", CodeMethodS256: true, AuthMethodPost: true,
-		SupportedUILocales: []language.Tag{language.English}}
+	cfg := &op.Config{
+		CryptoKey:                key,
+		DefaultLogoutRedirectURI: "/signed-out",
+		CodeMethodS256:           true,
+		AuthMethodPost:           true,
+		SupportedUILocales:       []language.Tag{language.English},
+	}
 	provider, err := op.NewProvider(cfg, st, op.StaticIssuer(issuer), op.WithAllowInsecure())
 	if err != nil {
 		return nil, err
@@ -74,7 +79,8 @@ func New(issuer string, clients []Client, users []User) (*Provider, error) {
 	interceptor := op.NewIssuerInterceptor(provider.IssuerFromRequest)
 	p := &Provider{Users: users}
 	mux.HandleFunc("GET /login/username", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+		w.Header().Set("Content-Security-Policy",
+			"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 		_ = loginPage.Execute(w, map[string]any{"ID": r.URL.Query().Get("authRequestID"), "Users": users})
 	})
 	mux.Handle("POST /login/username", interceptor.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -120,8 +126,11 @@ type store struct {
 
 // SetUserinfoFromRequest fills the ID token: email and profile always (real providers do the same
 // for the code flow), plus groups.
-func (s *store) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInfo, req op.IDTokenRequest, scopes []string) error {
-	if err := s.Storage.SetUserinfoFromRequest(ctx, info, req, append(slices.Clone(scopes), oidc.ScopeEmail, oidc.ScopeProfile)); err != nil {
+func (s *store) SetUserinfoFromRequest(
+	ctx context.Context, info *oidc.UserInfo, req op.IDTokenRequest, scopes []string,
+) error {
+	scopes = append(slices.Clone(scopes), oidc.ScopeEmail, oidc.ScopeProfile)
+	if err := s.Storage.SetUserinfoFromRequest(ctx, info, req, scopes); err != nil {
 		return err
 	}
 	info.AppendClaims("groups", s.groups[req.GetSubject()])
@@ -148,13 +157,17 @@ var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 <title>Development sign-in</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:520px;margin:40px auto;padding:0 16px;color:#1f2937}
 .note{background:#fff7ed;border:1px solid #fdba74;padding:10px 14px;border-radius:6px}
-button{display:block;width:100%;text-align:left;margin:8px 0;padding:12px 14px;font-size:1rem;border:1px solid #cbd5e1;border-radius:8px;background:#fff;cursor:pointer}
+button{display:block;width:100%;text-align:left;margin:8px 0;padding:12px 14px;font-size:1rem;
+border:1px solid #cbd5e1;border-radius:8px;background:#fff;cursor:pointer}
 button:focus-visible{outline:3px solid #f59e0b}small{color:#5b6472}:root{color-scheme:light dark}
 @media (prefers-color-scheme:dark){body{background:#0f141a;color:#e5e7eb}.note{background:#33240e;border-color:#92400e}
 button{background:#1a2029;color:#e5e7eb;border-color:#3a4350}small{color:#a3acb9}}</style></head>
 <body><main><h1>Development sign-in</h1>
-<p class="note">This is sharedesk's built-in identity provider for the demo. In a real deployment people sign in with your company's provider.</p>
+<p class="note">This is sharedesk's built-in identity provider for the demo.
+In a real deployment people sign in with your company's provider.</p>
 <p>Choose who to be:</p>
-{{range .Users}}<form method="post" action="/login/username"><input type="hidden" name="id" value="{{$.ID}}"><input type="hidden" name="username" value="{{.Email}}">
-<button type="submit">{{.Name}} <small>{{.Email}} · groups: {{range $i, $g := .Groups}}{{if $i}}, {{end}}{{$g}}{{else}}none{{end}}</small></button></form>
+{{range .Users}}<form method="post" action="/login/username"><input type="hidden" name="id" value="{{$.ID}}"><input
+type="hidden" name="username" value="{{.Email}}">
+<button type="submit">{{.Name}} <small>{{.Email}} · groups: {{range $i, $g := .Groups -}}
+{{if $i}}, {{end}}{{$g}}{{else}}none{{end}}</small></button></form>
 {{end}}</main></body></html>`))

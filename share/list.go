@@ -181,7 +181,9 @@ type ListRequest struct {
 // buildQuery validates a ListRequest against spec and returns the query and the order field's kind.
 // rewrite, when not nil, turns wire conditions into store conditions (a link URL into its token hash,
 // a folder path into a parent id); it runs before the cursor check so both pages see the same query.
-func (s *Service) buildQuery(spec ListSpec, r ListRequest, bucketID string, rewrite func([]Cond, *Validation) []Cond) (ListQuery, FieldKind, error) {
+func (s *Service) buildQuery(
+	spec ListSpec, r ListRequest, bucketID string, rewrite func([]Cond, *Validation) []Cond,
+) (ListQuery, FieldKind, error) {
 	var v Validation
 	q := ListQuery{BucketID: bucketID, Limit: r.Size, OrderBy: r.OrderBy}
 	q.Conds = spec.ParseFilter(r.Filter, "/filter", &v)

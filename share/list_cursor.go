@@ -25,7 +25,9 @@ func filterDigest(conds []Cond) string {
 
 // encodeCursor returns an opaque, signed cursor that continues q after p.
 func (k *Keys) encodeCursor(q ListQuery, p Position) string {
-	body, _ := json.Marshal(cursorBody{Bucket: q.BucketID, OrderBy: q.OrderBy, Desc: q.Desc, Filter: filterDigest(q.Conds), Value: p.Value, ID: p.ID})
+	body, _ := json.Marshal(cursorBody{
+		Bucket: q.BucketID, OrderBy: q.OrderBy, Desc: q.Desc, Filter: filterDigest(q.Conds), Value: p.Value, ID: p.ID,
+	})
 	payload := base64.RawURLEncoding.EncodeToString(body)
 	return payload + "." + k.mac(k.cursor, payload)
 }

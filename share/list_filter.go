@@ -22,68 +22,92 @@ func (s ListSpec) ParseFilter(raw map[string]any, base string, v *Validation) []
 	var conds []Cond
 	for _, key := range keys {
 		src := base + "/" + jsonpointer.Escape(key)
-		field, op := key, OpEq
-		if i := strings.LastIndex(key, "__"); i > 0 {
-			field, op = key[:i], key[i+2:]
-		}
-		if alias, ok := s.Aliases[field]; ok {
-			field = alias
-		}
-		kind, ok := s.Fields[field]
-		if !ok || !opAllowed(kind, op) {
+		field, op, kind, ok := s.filterKey(key)
+		if !ok {
 			v.Add("UnexpectedProperty", src, fmt.Sprintf("unknown filter %q", key))
 			continue
 		}
-		if kind == KindTags {
-			op = OpAll
-		}
-		c := Cond{Field: field, Op: op}
-		val := raw[key]
+		var values []any
 		switch op {
 		case OpContains, OpIn, OpAll:
-			list, ok := val.([]any)
-			if !ok {
-				if str, isStr := val.(string); isStr && op != OpIn {
-					list = []any{str} // one substring given bare: accept it as a list of one
-				} else {
-					v.Add("BadFormat", src, "must be an array of strings")
-					continue
-				}
-			}
-			if len(list) == 0 {
-				v.Add("BelowMinItems", src, "must not be empty")
-				continue
-			}
-			if len(list) > 100 {
-				v.Add("AboveMaxItems", src, "at most 100 values")
-				continue
-			}
-			for i, item := range list {
-				str, ok := item.(string)
-				if kind == KindPerson && ok {
-					str = strings.TrimSpace(str)
-				}
-				if !ok || str == "" {
-					v.Add("InvalidString", fmt.Sprintf("%s/%d", src, i), "must be a non-empty string")
-					continue
-				}
-				c.Values = append(c.Values, str)
-			}
+			values, ok = listValues(kind, op, raw[key], src, v)
 		default:
-			val, err := scalar(kind, val)
-			if err != nil {
-				code := "BadFormat"
-				if kind == KindActivity {
-					code = "NotEnumMember"
-				}
-				v.Add(code, src, err.Error())
-				continue
-			}
-			c.Values = []any{val}
+			values, ok = scalarValue(kind, raw[key], src, v)
 		}
-		conds = append(conds, c)
+		if ok {
+			conds = append(conds, Cond{Field: field, Op: op, Values: values})
+		}
 	}
 	return conds
+}
+
+// filterKey splits a wire key ("title__contains") into its field, resolving aliases, and operator
+// (OpEq when none is given). ok is false for a field the listing does not have, or an operator its
+// kind does not take. A tags filter always asks for all of the given tags.
+func (s ListSpec) filterKey(key string) (field, op string, kind FieldKind, ok bool) {
+	field, op = key, OpEq
+	if i := strings.LastIndex(key, "__"); i > 0 {
+		field, op = key[:i], key[i+2:]
+	}
+	if alias, aliased := s.Aliases[field]; aliased {
+		field = alias
+	}
+	kind, ok = s.Fields[field]
+	if !ok || !opAllowed(kind, op) {
+		return "", "", kind, false
+	}
+	if kind == KindTags {
+		op = OpAll
+	}
+	return field, op, kind, true
+}
+
+// listValues reads the values of a list operator (contains, in, all). A bad list is refused whole
+// (ok false); a bad item is reported and left out, and the others still filter.
+func listValues(kind FieldKind, op string, val any, src string, v *Validation) (values []any, ok bool) {
+	list, ok := val.([]any)
+	if !ok {
+		if str, isStr := val.(string); isStr && op != OpIn {
+			list = []any{str} // one substring given bare: accept it as a list of one
+		} else {
+			v.Add("BadFormat", src, "must be an array of strings")
+			return nil, false
+		}
+	}
+	if len(list) == 0 {
+		v.Add("BelowMinItems", src, "must not be empty")
+		return nil, false
+	}
+	if len(list) > 100 {
+		v.Add("AboveMaxItems", src, "at most 100 values")
+		return nil, false
+	}
+	for i, item := range list {
+		str, ok := item.(string)
+		if kind == KindPerson && ok {
+			str = strings.TrimSpace(str)
+		}
+		if !ok || str == "" {
+			v.Add("InvalidString", fmt.Sprintf("%s/%d", src, i), "must be a non-empty string")
+			continue
+		}
+		values = append(values, str)
+	}
+	return values, true
+}
+
+// scalarValue reads the one value of a comparison (eq, gt, gte, lt, lte), reporting a bad one.
+func scalarValue(kind FieldKind, val any, src string, v *Validation) ([]any, bool) {
+	val, err := scalar(kind, val)
+	if err != nil {
+		code := "BadFormat"
+		if kind == KindActivity {
+			code = "NotEnumMember"
+		}
+		v.Add(code, src, err.Error())
+		return nil, false
+	}
+	return []any{val}, true
 }
 
 func opAllowed(kind FieldKind, op string) bool {

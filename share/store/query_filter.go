@@ -7,86 +7,103 @@ import (
 	"github.com/sharedesk/sharedesk/share"
 )
 
-var comparisons = map[string]string{share.OpEq: "=", share.OpGt: ">", share.OpGte: ">=", share.OpLt: "<", share.OpLte: "<="}
+var comparisons = map[string]string{
+	share.OpEq: "=", share.OpGt: ">", share.OpGte: ">=", share.OpLt: "<", share.OpLte: "<=",
+}
+
+// conditions collects the clauses of a WHERE, ANDed, and their arguments in order.
+type conditions struct {
+	clauses []string
+	args    []any
+}
+
+func (w *conditions) add(clause string, args ...any) {
+	w.clauses = append(w.clauses, clause)
+	w.args = append(w.args, args...)
+}
 
 // where builds the WHERE clause (without keyset) for q.
 func (s *DB) where(l listing, q share.ListQuery) (string, []any, error) {
-	clauses := []string{"bucket_id = ?"}
-	args := []any{q.BucketID}
+	var w conditions
+	w.add("bucket_id = ?", q.BucketID)
 	for _, c := range q.Conds {
-		var col string
-		switch c.Field {
-		case "tags":
-			// IN (subquery) rather than EXISTS lets the planner start from the tag index when the tag is rare.
-			for _, v := range c.Values {
-				clauses = append(clauses, fmt.Sprintf("id IN (SELECT %s FROM %s WHERE tag = ?)", l.tagOwner, l.tagTable))
-				args = append(args, v)
-			}
+		if s.derivedCond(&w, l, c) {
 			continue
-		case "target_id":
-			clause, a := s.targetClause(c)
-			clauses = append(clauses, clause)
-			args = append(args, a...)
-			continue
-		case "ext_person":
-			for _, v := range c.Values {
-				clause, a := s.personClause(v.(string))
-				clauses = append(clauses, clause)
-				args = append(args, a...)
-			}
-			continue
-		case "ext_activity":
-			clause, a := activityClause(c.Values[0].(string))
-			clauses = append(clauses, clause)
-			args = append(args, a...)
-			continue
-		case "ext_used_up":
-			// Used up: opened as often as it may be; recipients can no longer sign in.
-			if c.Values[0].(bool) {
-				clauses = append(clauses, "access_count >= max_access_count")
-			} else {
-				clauses = append(clauses, "access_count < max_access_count")
-			}
-			continue
-		default:
-			var ok bool
-			col, ok = l.columns[c.Field]
-			if !ok {
-				return "", nil, fmt.Errorf("store: no column for filter %q", c.Field)
-			}
 		}
-		if c.Field == "last_accessed_at" {
-			clauses = append(clauses, "last_accessed_at <> 0") // 0 means never: it matches no range
+		col, ok := l.columns[c.Field]
+		if !ok {
+			return "", nil, fmt.Errorf("store: no column for filter %q", c.Field)
 		}
-		switch c.Op {
-		case share.OpContains:
-			for _, v := range c.Values {
-				sub := v.(string)
-				if !s.d.postgres && l.search[col] && len([]rune(sub)) >= 3 {
-					// The trigram index answers a quoted phrase from its position lists alone: a run of
-					// consecutive trigrams is exactly a substring, case-folded. LIKE on the same index
-					// re-reads every candidate row to check it (a term matching 80,000 links took 0.8 s
-					// instead of 11 ms), and could not take wildcards literally.
-					clauses = append(clauses, fmt.Sprintf("%s.rowid IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ?)", l.table, l.table, l.table))
-					args = append(args, "{"+col+"} : "+ftsPhrase(sub))
-					continue
-				}
-				clauses = append(clauses, s.like(col))
-				args = append(args, likePattern(sub))
-			}
-		case share.OpIn:
-			clauses = append(clauses, col+" IN ("+placeholders(len(c.Values))+")")
-			args = append(args, c.Values...)
-		default:
-			op, ok := comparisons[c.Op]
-			if !ok {
-				return "", nil, fmt.Errorf("store: unknown operator %q", c.Op)
-			}
-			clauses = append(clauses, col+" "+op+" ?")
-			args = append(args, c.Values[0])
+		if err := s.columnCond(&w, l, col, c); err != nil {
+			return "", nil, err
 		}
 	}
-	return strings.Join(clauses, " AND "), args, nil
+	return strings.Join(w.clauses, " AND "), w.args, nil
+}
+
+// derivedCond adds the clauses of a filter that is not one column compared with its values (tags,
+// targets, people, activity, used up), and reports whether c was one.
+func (s *DB) derivedCond(w *conditions, l listing, c share.Cond) bool {
+	switch c.Field {
+	case "tags":
+		// IN (subquery) rather than EXISTS lets the planner start from the tag index when the tag is rare.
+		for _, v := range c.Values {
+			w.add(fmt.Sprintf("id IN (SELECT %s FROM %s WHERE tag = ?)", l.tagOwner, l.tagTable), v)
+		}
+	case "target_id":
+		clause, a := s.targetClause(c)
+		w.add(clause, a...)
+	case "ext_person":
+		for _, v := range c.Values {
+			clause, a := s.personClause(v.(string))
+			w.add(clause, a...)
+		}
+	case "ext_activity":
+		clause, a := activityClause(c.Values[0].(string))
+		w.add(clause, a...)
+	case "ext_used_up":
+		// Used up: opened as often as it may be; recipients can no longer sign in.
+		if c.Values[0].(bool) {
+			w.add("access_count >= max_access_count")
+		} else {
+			w.add("access_count < max_access_count")
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// columnCond adds the clauses that compare column col with the values of c.
+func (s *DB) columnCond(w *conditions, l listing, col string, c share.Cond) error {
+	if c.Field == "last_accessed_at" {
+		w.add("last_accessed_at <> 0") // 0 means never: it matches no range
+	}
+	switch c.Op {
+	case share.OpContains:
+		for _, v := range c.Values {
+			sub := v.(string)
+			if !s.d.postgres && l.search[col] && len([]rune(sub)) >= 3 {
+				// The trigram index answers a quoted phrase from its position lists alone: a run of
+				// consecutive trigrams is exactly a substring, case-folded. LIKE on the same index
+				// re-reads every candidate row to check it (a term matching 80,000 links took 0.8 s
+				// instead of 11 ms), and could not take wildcards literally.
+				w.add(fmt.Sprintf("%[1]s.rowid IN (SELECT rowid FROM %[1]s_fts WHERE %[1]s_fts MATCH ?)", l.table),
+					"{"+col+"} : "+ftsPhrase(sub))
+				continue
+			}
+			w.add(s.like(col), likePattern(sub))
+		}
+	case share.OpIn:
+		w.add(col+" IN ("+placeholders(len(c.Values))+")", c.Values...)
+	default:
+		op, ok := comparisons[c.Op]
+		if !ok {
+			return fmt.Errorf("store: unknown operator %q", c.Op)
+		}
+		w.add(col+" "+op+" ?", c.Values[0])
+	}
+	return nil
 }
 
 func (s *DB) targetClause(c share.Cond) (string, []any) {
