@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +13,7 @@ import (
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/devidp"
 	"github.com/sharedesk/sharedesk/httplimit"
+	"github.com/sharedesk/sharedesk/httplimit/httplimittest"
 )
 
 // startConsole serves the console as main builds it, with the given limits, against a development
@@ -56,51 +53,11 @@ func TestConsoleTricklingBodies(t *testing.T) {
 	lim := httplimit.Console()
 	lim.Read, lim.Write, lim.Stall, lim.Progress = 1500*time.Millisecond, 2*time.Second, time.Second, 4<<10
 	addr := startConsole(t, &lim)
+	flood := httplimittest.StartFlood(t, addr, httplimittest.FormHead("POST", "/logout", addr, "", "csrf="), 300,
+		lim.Read+3*time.Second)
 
-	const n = 300
-	results := make([]int, n)
-	var wg, writers sync.WaitGroup
-	stop := make(chan struct{})
-	for i := range n {
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		fmt.Fprintf(conn, "POST /logout HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\ncsrf=", addr)
-		wg.Add(1)
-		writers.Add(1)
-		go func() { // one byte every 200 ms, until told to stop
-			defer writers.Done()
-			tick := time.NewTicker(200 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-tick.C:
-					if _, err := conn.Write([]byte("x")); err != nil {
-						return
-					}
-				}
-			}
-		}()
-		go func() {
-			defer wg.Done()
-			_ = conn.SetReadDeadline(time.Now().Add(lim.Read + 3*time.Second))
-			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-			switch {
-			case err == nil:
-				resp.Body.Close()
-				results[i] = resp.StatusCode
-			case isTimeout(err):
-				results[i] = -1 // still open, unanswered
-			}
-		}()
-	}
-
-	other := &http.Client{Timeout: 2 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).DialContext}}
+	other := httplimittest.FromAnotherAddress()
+	other.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := other.Get("http://" + addr + "/signed-out")
 	if err != nil {
 		t.Fatalf("someone at another address during the trickle: %v", err)
@@ -109,25 +66,7 @@ func TestConsoleTricklingBodies(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("someone at another address: got %d, want 200", resp.StatusCode)
 	}
-
-	wg.Wait()
-	close(stop)
-	writers.Wait()
-	counts := map[int]int{}
-	for _, r := range results {
-		counts[r]++
-	}
-	if counts[-1] != 0 {
-		t.Errorf("%d of %d trickling connections were still open after %s (outcomes %v)", counts[-1], n, lim.Read+3*time.Second, counts)
-	}
-	if counts[http.StatusTooManyRequests] < n-lim.PerClient {
-		t.Errorf("over the per-client cap of %d: %d refused with 429, want at least %d (outcomes %v)", lim.PerClient, counts[http.StatusTooManyRequests], n-lim.PerClient, counts)
-	}
-}
-
-func isTimeout(err error) bool {
-	ne, ok := err.(net.Error)
-	return ok && ne.Timeout()
+	flood.CheckCutOrRefused(t, lim.PerClient)
 }
 
 // TestConsoleStreamingRoutes: only the console's file upload streams.

@@ -6,54 +6,47 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/devidp"
 	"github.com/sharedesk/sharedesk/share"
 )
 
+// demoRoleMap maps the groups of demoUsers to the console's roles.
+const demoRoleMap = "share-admins=admin,helpdesk=helpdesk,staff=sharer,auditors=viewer"
+
+// demoFlags are demo's settings: the share server's, and where the console and the development
+// identity provider listen.
+type demoFlags struct {
+	share                       shareFlags
+	listen, idpListen, logLevel string
+}
+
+// demo runs the share server, the console and a development identity provider in one process, with
+// sample data, on loopback addresses only.
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("demo", stdout)
-	var sf shareFlags
-	sf.register(fs, "share-listen")
-	listen := fs.String("listen", "localhost:8080", "address of the console (loopback only)")
-	idpListen := fs.String(
-		"idp-listen",
-		"127.0.0.1:8082",
-		"address of the development identity provider (loopback only)",
-	)
-	logLevel := fs.String("log-level", "warn", "debug, info, warn or error")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	addrs := []string{sf.listen, *listen, *idpListen}
-	if sf.metricsListen != "" {
-		addrs = append(addrs, sf.metricsListen)
-	}
-	for _, a := range addrs {
-		if err := requireLoopback(a); err != nil {
-			return err
-		}
-	}
-	if sf.dataDir == "./sharedesk-data" && sf.databaseURL == "" {
-		sf.dataDir = "./sharedesk-demo"
-	}
-	log, err := newLogger(stderr, *logLevel)
+	f, err := parseDemoFlags(args, stdout)
 	if err != nil {
 		return err
 	}
-	shareL := &listener{name: "share server", addr: sf.listen}
-	consoleL := &listener{name: "console", addr: *listen}
-	idpL := &listener{name: "development identity provider", addr: *idpListen}
+	log, err := newLogger(stderr, f.logLevel)
+	if err != nil {
+		return err
+	}
+	shareL := &listener{name: "share server", addr: f.share.listen}
+	consoleL := &listener{name: "console", addr: f.listen}
+	idpL := &listener{name: "development identity provider", addr: f.idpListen}
 	if err := bind(shareL, consoleL, idpL); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "Starting the demo: data in %s …\n", sf.dataDir)
-	srv, err := buildShare(ctx, &sf, log)
+	fmt.Fprintf(stderr, "Starting the demo: data in %s …\n", f.share.dataDir)
+	srv, err := buildShare(ctx, &f.share, log)
 	if err != nil {
 		return err
 	}
@@ -62,100 +55,138 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	token, _, err := internalToken(ctx, srv, *listen)
+	token, _, err := internalToken(ctx, srv, f.listen)
 	if err != nil {
 		return err
 	}
-	consoleURL := "http://" + *listen
-	issuer := "http://" + *idpListen
-	clientSecret := randomHex(24) // new at every start; only this process knows it
-	idp, err := devidp.New(
-		issuer,
-		[]devidp.Client{
-			{ID: "sharedesk-demo", Secret: clientSecret, RedirectURIs: []string{consoleURL + "/auth/callback"},
-				PostLogoutURIs: []string{consoleURL + "/signed-out"}},
-		},
-		demoUsers,
-	)
+	cf, idp, err := f.signIn()
 	if err != nil {
 		return err
 	}
-	cf := consoleFlags{
-		listen:     *listen,
-		consoleURL: consoleURL,
-		issuer:     issuer,
-		clientID:   "sharedesk-demo",
-		roleClaim:  "groups",
-		roleMap:    "share-admins=admin,helpdesk=helpdesk,staff=sharer,auditors=viewer",
-		scopes:     "openid,profile,email",
-	}
-	cf.clientSecret = clientSecret
 	// The provider must answer discovery before the console starts, so serve it first.
-	idpErr := make(chan error, 1)
-	idpCtx, stopIdp := context.WithCancel(ctx)
-	defer stopIdp()
-	idpL.handler = idp
-	go func() { idpErr <- serveAll(idpCtx, log, *idpL) }()
-	if err := waitReady(ctx, issuer+"/.well-known/openid-configuration"); err != nil {
+	stopIdp, idpDone, err := serveIdentityProvider(ctx, log, idpL, idp, cf.issuer)
+	if err != nil {
 		return err
 	}
+	defer stopIdp()
 	client := api.NewClient(srv.url, token)
-	console, closeConsole, err := buildConsole(
-		ctx,
-		&cf,
-		consoleDeps{client: client, dataDir: sf.dataDir, shareDSN: sf.databaseURL,
-			outbox: srv.db, demo: true, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess,
-			metrics: srv.metrics},
-		log,
-	)
+	deps := builtInConsoleDeps(&f.share, srv, client)
+	deps.outbox, deps.demo = srv.db, true
+	console, closeConsole, err := buildConsole(ctx, &cf, deps, log)
 	if err != nil {
 		return err
 	}
 	defer closeConsole()
 	// The addresses are bound (see bind above): connections wait in the queue until serveAll accepts them.
+	printDemoWelcome(stderr, f.share.dataDir, cf, srv.url, apiToken)
+	shareL.handler, consoleL.handler = srv.handler, withProbes(console, builtInReadiness(client, log))
+	err = serveAll(
+		ctx,
+		log,
+		append([]listener{*shareL, *consoleL}, metricsListener(f.share.metricsListen, srv.metrics)...)...)
+	stopIdp()
+	<-idpDone //nolint:errcheck // it stopped because it was asked to; its error says only that
+	return err
+}
+
+// parseDemoFlags reads demo's settings and refuses any address that is not loopback. The data
+// directory defaults to one of its own, so a demo never mixes with real data.
+func parseDemoFlags(args []string, stdout io.Writer) (*demoFlags, error) {
+	fs := newFlagSet("demo", stdout)
+	var f demoFlags
+	f.share.register(fs, "share-listen")
+	fs.StringVar(&f.listen, "listen", "localhost:8080", "address of the console (loopback only)")
+	fs.StringVar(
+		&f.idpListen,
+		"idp-listen",
+		"127.0.0.1:8082",
+		"address of the development identity provider (loopback only)",
+	)
+	fs.StringVar(&f.logLevel, "log-level", "warn", "debug, info, warn or error")
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	addrs := []string{f.share.listen, f.listen, f.idpListen}
+	if f.share.metricsListen != "" {
+		addrs = append(addrs, f.share.metricsListen)
+	}
+	for _, a := range addrs {
+		if err := requireLoopback(a); err != nil {
+			return nil, err
+		}
+	}
+	if f.share.dataDir == "./sharedesk-data" && f.share.databaseURL == "" {
+		f.share.dataDir = "./sharedesk-demo"
+	}
+	return &f, nil
+}
+
+// signIn makes the development identity provider and the console settings that trust it.
+func (f *demoFlags) signIn() (consoleFlags, *devidp.Provider, error) {
+	cf := consoleFlags{
+		listen:       f.listen,
+		consoleURL:   "http://" + f.listen,
+		issuer:       "http://" + f.idpListen,
+		clientID:     "sharedesk-demo",
+		clientSecret: randomHex(24), // new at every start; only this process knows it
+		roleClaim:    "groups",
+		roleMap:      demoRoleMap,
+		scopes:       "openid,profile,email",
+	}
+	idp, err := devidp.New(
+		cf.issuer,
+		[]devidp.Client{
+			{ID: cf.clientID, Secret: cf.clientSecret, RedirectURIs: []string{cf.consoleURL + "/auth/callback"},
+				PostLogoutURIs: []string{cf.consoleURL + "/signed-out"}},
+		},
+		demoUsers,
+	)
+	return cf, idp, err
+}
+
+// serveIdentityProvider serves the development provider on its bound listener and returns once it
+// answers discovery. stop asks it to end; done then yields serveAll's result.
+func serveIdentityProvider(
+	ctx context.Context,
+	log *slog.Logger,
+	l *listener,
+	idp http.Handler,
+	issuer string,
+) (stop context.CancelFunc, done <-chan error, err error) {
+	idpErr := make(chan error, 1)
+	idpCtx, stop := context.WithCancel(ctx)
+	l.handler = idp
+	go func() { idpErr <- serveAll(idpCtx, log, *l) }()
+	if err := waitReady(ctx, issuer+"/.well-known/openid-configuration"); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return stop, idpErr, nil
+}
+
+// printDemoWelcome tells the person who started the demo where everything is and whom to sign in as.
+func printDemoWelcome(stderr io.Writer, dataDir string, cf consoleFlags, shareURL, apiToken string) {
 	fmt.Fprintf(
 		stderr,
 		"\nsharedesk demo is running. Stop it with Ctrl-C; delete %s to start again with fresh data.\n\n"+
 			"  Console:    %s   (sign in as any of the people below)\n",
-		sf.dataDir,
-		consoleURL,
+		dataDir,
+		cf.consoleURL,
 	)
+	roleMap, _ := auth.ParseRoleMap(demoRoleMap) // a constant, checked by buildConsole before this runs
 	for _, u := range demoUsers {
-		role := "no access"
-		switch {
-		case len(u.Groups) > 0 && u.Groups[0] == "share-admins":
-			role = "admin"
-		case len(u.Groups) > 0 && u.Groups[0] == "helpdesk":
-			role = "helpdesk"
-		case len(u.Groups) > 0 && u.Groups[0] == "staff":
-			role = "sharer"
-		case len(u.Groups) > 0 && u.Groups[0] == "auditors":
-			role = "viewer"
-		}
+		role := auth.RoleFor(u.Groups, roleMap, "no access")
 		fmt.Fprintf(stderr, "              %-16s %-18s %s\n", u.Name, u.Email, role)
 	}
 	fmt.Fprintf(
 		stderr,
 		"  Sign-in:    %s (development provider, loopback only)\n  Share API:  %s/v1/…   token: %s\n"+
 			"  Outbox:     %s/outbox (emails and texts stay on this machine)\n\n",
-		issuer,
-		srv.url,
+		cf.issuer,
+		shareURL,
 		apiToken,
-		consoleURL,
+		cf.consoleURL,
 	)
-	ready := &readiness{
-		check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"},
-		log:   log,
-		every: 5 * time.Second,
-	}
-	shareL.handler, consoleL.handler = srv.handler, withProbes(console, ready)
-	err = serveAll(
-		ctx,
-		log,
-		append([]listener{*shareL, *consoleL}, metricsListener(sf.metricsListen, srv.metrics)...)...)
-	stopIdp()
-	<-idpErr //nolint:errcheck // it stopped because it was asked to; its error says only that
-	return err
 }
 
 func waitReady(ctx context.Context, u string) error {
@@ -192,37 +223,70 @@ func seedDemo(ctx context.Context, svc *share.Service) (string, error) {
 	if err != nil || page.Count.N > 0 {
 		return token, err // already seeded
 	}
-	contracts, err := svc.CreateFolder(ctx, share.FolderInput{Name: "Contracts"})
+	objects, err := seedDemoObjects(ctx, svc)
 	if err != nil {
 		return "", err
+	}
+	links, err := svc.CreateLinks(ctx, "", demoLinks(objects))
+	if err != nil {
+		return "", err
+	}
+	if err := useDemoLinks(ctx, svc, links); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// demoObjects are the ids of the sample folders and files the demo links point at.
+type demoObjects struct {
+	contracts, inbox          string // folders
+	agreement, nda, q3summary string // files
+}
+
+// seedDemoObjects creates the sample folders and the files in them.
+func seedDemoObjects(ctx context.Context, svc *share.Service) (demoObjects, error) {
+	var o demoObjects
+	contracts, err := svc.CreateFolder(ctx, share.FolderInput{Name: "Contracts"})
+	if err != nil {
+		return o, err
 	}
 	reports, err := svc.CreateFolder(ctx, share.FolderInput{Folder: "/Finance/Q3 reports"})
 	if err != nil {
-		return "", err
+		return o, err
 	}
 	inbox, err := svc.CreateFolder(ctx, share.FolderInput{Name: "Supplier uploads"})
 	if err != nil {
-		return "", err
+		return o, err
 	}
-	files := []struct{ parent, name, body string }{
-		{contracts.ID, "Acme master agreement.txt", "Master services agreement between Example Corp and Acme Ltd.\n"},
-		{contracts.ID, "Acme NDA.txt", "Mutual non-disclosure agreement.\n"},
-		{reports.ID, "Q3 summary.csv", "region,revenue\nnorth,120000\nsouth,98000\n"},
+	o.contracts, o.inbox = contracts.ID, inbox.ID
+	files := []struct {
+		id                 *string
+		parent, name, body string
+	}{
+		{&o.agreement, contracts.ID, "Acme master agreement.txt",
+			"Master services agreement between Example Corp and Acme Ltd.\n"},
+		{&o.nda, contracts.ID, "Acme NDA.txt", "Mutual non-disclosure agreement.\n"},
+		{&o.q3summary, reports.ID, "Q3 summary.csv", "region,revenue\nnorth,120000\nsouth,98000\n"},
 	}
-	var ids []string
 	for _, f := range files {
-		o, err := svc.PutObject(ctx, share.PutInput{Name: f.name, ParentID: f.parent}, strings.NewReader(f.body))
+		put, err := svc.PutObject(ctx, share.PutInput{Name: f.name, ParentID: f.parent}, strings.NewReader(f.body))
 		if err != nil {
-			return "", err
+			return o, err
 		}
-		ids = append(ids, o.ID)
+		*f.id = put.ID
 	}
+	return o, nil
+}
+
+// demoLinks are the sample links: one of each kind of link and authenticator, one to be used up
+// (by useDemoLinks) and one that expires seconds after the demo starts.
+func demoLinks(o demoObjects) []share.LinkInput {
 	day := 24 * time.Hour
 	in := func(d time.Duration) *time.Time { t := time.Now().Add(d); return &t }
 	three, two := 3, 2
-	links, err := svc.CreateLinks(ctx, "", []share.LinkInput{
+	return []share.LinkInput{
 		{
-			Targets:  []string{contracts.ID},
+			Targets:  []string{o.contracts},
 			LinkType: share.LinkDownload,
 			Title:    "Signed contracts",
 			Message:  "Here are the signed contracts.",
@@ -232,17 +296,17 @@ func seedDemo(ctx context.Context, svc *share.Service) (string, error) {
 			Tags:      []string{"legal"},
 			ExpiresAt: in(7 * day),
 		},
-		{Targets: []string{ids[2]}, LinkType: share.LinkDownload, Title: "Q3 figures",
+		{Targets: []string{o.q3summary}, LinkType: share.LinkDownload, Title: "Q3 figures",
 			Authenticators: []share.Authenticator{
 				{Type: share.AuthPassword, Context: "correct-horse-battery"},
 			}, MaxAccessCount: &three, ExpiresAt: in(day)},
-		{Targets: []string{inbox.ID}, LinkType: share.LinkUpload, Title: "Send us your invoices",
+		{Targets: []string{o.inbox}, LinkType: share.LinkUpload, Title: "Send us your invoices",
 			Authenticators: []share.Authenticator{
 				{Type: share.AuthSMSOTP, Context: "+15555550123"},
 			}, Tags: []string{"finance"}, ExpiresAt: in(30 * day)},
-		// Shown as used up: both openings are spent below.
+		// Shown as used up: both openings are spent by useDemoLinks.
 		{
-			Targets:        []string{ids[0]},
+			Targets:        []string{o.agreement},
 			LinkType:       share.LinkDownload,
 			Title:          "Master agreement (draft)",
 			MaxAccessCount: &two,
@@ -252,27 +316,29 @@ func seedDemo(ctx context.Context, svc *share.Service) (string, error) {
 			ExpiresAt: in(14 * day),
 		},
 		// Expires seconds after the demo starts, to show an expired link.
-		{Targets: []string{ids[1]}, LinkType: share.LinkDownload, Title: "NDA (old)",
+		{Targets: []string{o.nda}, LinkType: share.LinkDownload, Title: "NDA (old)",
 			Authenticators: []share.Authenticator{
 				{Type: share.AuthEmailOTP, Context: "morgan@example.com"},
 			}, ExpiresAt: in(3 * time.Second)},
-	})
-	if err != nil {
-		return "", err
 	}
+}
+
+// useDemoLinks gives the sample links a history: the draft agreement's openings are spent and the
+// signed contracts are sent to their recipient.
+func useDemoLinks(ctx context.Context, svc *share.Service, links []share.Link) error {
 	for range 2 {
 		if _, err := svc.StartSession(ctx, links[3]); err != nil {
-			return "", err
+			return err
 		}
 	}
-	_, _, err = svc.SendLinks(
+	_, _, err := svc.SendLinks(
 		ctx,
 		"",
 		[]share.SendItem{{ID: links[0].ID, Email: "jordan@example.com"}},
 		"ada@example.com",
 		"Ada Admin",
 	)
-	return token, err
+	return err
 }
 
 func requireLoopback(addr string) error {

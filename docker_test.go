@@ -37,23 +37,7 @@ func TestImageListensWhereExposed(t *testing.T) {
 	t.Setenv("SHAREDESK_SHARE_LISTEN", addr)
 	t.Setenv("SHAREDESK_LISTEN", other) // the console's, in the same environment
 	runShareServer(t, "--data-dir", t.TempDir())
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("share-server does not answer on SHAREDESK_SHARE_LISTEN %s", addr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if resp, err := http.Get("http://" + other + "/healthz"); err == nil {
-		resp.Body.Close()
-		t.Errorf("share-server answers on the console's SHAREDESK_LISTEN %s", other)
-	}
+	requireListensOnlyOn(t, addr, "SHAREDESK_SHARE_LISTEN", other, "the console's SHAREDESK_LISTEN")
 }
 
 // TestShareServerTakesShareListenFromConfig: one config file for serve and share-server puts the share
@@ -65,6 +49,13 @@ func TestShareServerTakesShareListenFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	runShareServer(t, "--data-dir", t.TempDir(), "--config", file)
+	requireListensOnlyOn(t, addr, "the config's share-listen", other, "the console's listen")
+}
+
+// requireListensOnlyOn waits for share-server to answer on addr (named by setting) and fails if it also
+// answers on other (named by otherSetting).
+func requireListensOnlyOn(t *testing.T, addr, setting, other, otherSetting string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for {
@@ -74,12 +65,12 @@ func TestShareServerTakesShareListenFromConfig(t *testing.T) {
 			break
 		}
 		if ctx.Err() != nil {
-			t.Fatalf("share-server does not answer on the config's share-listen %s", addr)
+			t.Fatalf("share-server does not answer on %s %s", setting, addr)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	if resp, err := http.Get("http://" + other + "/healthz"); err == nil {
 		resp.Body.Close()
-		t.Errorf("share-server answers on the console's listen %s", other)
+		t.Errorf("share-server answers on %s %s", otherSetting, other)
 	}
 }

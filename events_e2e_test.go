@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,62 +10,17 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/share/sharetest"
 	"github.com/sharedesk/sharedesk/share/store"
+	"github.com/sharedesk/sharedesk/webhooks/webhookstest"
 )
 
 const testWebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-
-// hookReceiver is a real endpoint that checks every signature with the Standard Webhooks library.
-type hookReceiver struct {
-	verifier *standardwebhooks.Webhook
-	down     atomic.Bool
-	mu       sync.Mutex
-	got      []hookDelivery // arrival order, repeats included
-	bad      []string
-}
-
-type hookDelivery struct{ id, typ, link string }
-
-func (rc *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if rc.down.Load() {
-		http.Error(w, "down", http.StatusServiceUnavailable)
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if err := rc.verifier.Verify(body, r.Header); err != nil {
-		rc.bad = append(rc.bad, err.Error())
-		http.Error(w, err.Error(), http.StatusUnauthorized)
-		return
-	}
-	var p struct {
-		Type string `json:"type"`
-		Data struct {
-			LinkID string `json:"link_id"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(body, &p); err != nil {
-		rc.bad = append(rc.bad, err.Error())
-		return
-	}
-	rc.got = append(rc.got, hookDelivery{r.Header.Get("webhook-id"), p.Type, p.Data.LinkID})
-}
-
-func (rc *hookReceiver) snapshot() []hookDelivery {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]hookDelivery(nil), rc.got...)
-}
 
 // shareProc is one run of `sharedesk share-server`.
 type shareProc struct {
@@ -153,18 +106,7 @@ func TestWebhooksAndMetricsEndToEnd(t *testing.T) {
 				sharetest.RequirePostgres(t)
 				storage = append(storage, "--database-url", sharetest.PostgresSchemaURL(t))
 			}
-			v, err := standardwebhooks.NewWebhook(testWebhookSecret)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rc := &hookReceiver{verifier: v}
-			hook := &http.Server{Handler: rc}
-			hookLn, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			go hook.Serve(hookLn)
-			defer hook.Close()
+			rc := webhookstest.Start(t, testWebhookSecret)
 			secretFile := filepath.Join(t.TempDir(), "webhook.secret")
 			if err := os.WriteFile(secretFile, []byte(testWebhookSecret+"\n"), 0o600); err != nil {
 				t.Fatal(err)
@@ -176,7 +118,7 @@ func TestWebhooksAndMetricsEndToEnd(t *testing.T) {
 			token := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
 			addr, metricsAddr := freeAddr(t), freeAddr(t)
 			args := append([]string{"--listen", addr, "--metrics-listen", metricsAddr,
-				"--webhook-url", "http://" + hookLn.Addr().String() + "/hook", "--webhook-secret-file", secretFile}, storage...)
+				"--webhook-url", rc.URL + "/hook", "--webhook-secret-file", secretFile}, storage...)
 			base := "http://" + addr
 			ctx := context.Background()
 
@@ -196,9 +138,10 @@ func TestWebhooksAndMetricsEndToEnd(t *testing.T) {
 			if got := string(portalGet(t, base, "/p/d/"+f1.ID, s1)); got != "first file" {
 				t.Fatalf("download: got %q", got)
 			}
-			waitUntil(t, func() bool { return len(rc.snapshot()) >= 4 }) // created ×2, opened, downloaded
+			// Created ×2, opened, downloaded.
+			rc.WaitFor(t, hookWait, func(got []webhookstest.Delivery) bool { return len(got) >= 4 })
 
-			rc.down.Store(true) // the receiver goes away mid-stream
+			rc.SetDown(true) // the receiver goes away mid-stream
 			s2 := portalSignIn(t, l2.Link, "correct horse")
 			portalGet(t, base, "/p/d/"+f2.ID, s2)
 			time.Sleep(300 * time.Millisecond) // the first pending delivery fails once
@@ -210,7 +153,7 @@ func TestWebhooksAndMetricsEndToEnd(t *testing.T) {
 			if _, err := c.LinkDelete(ctx, api.LinkDeleteRequest{IDs: []string{l1.ID}}); err != nil {
 				t.Fatal(err)
 			}
-			rc.down.Store(false)
+			rc.SetDown(false)
 
 			// What the links' histories hold is what the receiver must get.
 			var db *store.DB
@@ -241,16 +184,15 @@ func TestWebhooksAndMetricsEndToEnd(t *testing.T) {
 			if len(want) != 8 {
 				t.Fatalf("histories hold %d webhook events, want 8 (3 created, 2 opened, 2 downloaded, 1 revoked)", len(want))
 			}
-			waitUntil(t, func() bool { return distinctIDs(rc.snapshot()) >= len(want) })
+			rc.WaitFor(t, hookWait, func(got []webhookstest.Delivery) bool {
+				return len(webhookstest.Arrivals(got)) >= len(want)
+			})
 			time.Sleep(200 * time.Millisecond) // let any stray repeat arrive before checking
-			got := rc.snapshot()
-			if len(rc.bad) > 0 {
-				t.Errorf("deliveries failed verification: %v", rc.bad)
+			got := rc.Deliveries()
+			if bad := rc.Failures(); len(bad) > 0 {
+				t.Errorf("deliveries failed verification: %v", bad)
 			}
-			arrived := map[string]int{}
-			for _, g := range got {
-				arrived[g.id]++
-			}
+			arrived := webhookstest.Arrivals(got)
 			for _, ev := range want {
 				if arrived[ev.ID] != 1 {
 					t.Errorf("event %s (%s of %s) arrived %d times, want once", ev.ID, ev.Type, ev.LinkID, arrived[ev.ID])
@@ -263,13 +205,7 @@ func TestWebhooksAndMetricsEndToEnd(t *testing.T) {
 			for _, ev := range want {
 				order[ev.ID] = ev.Seq
 			}
-			last := map[string]int64{}
-			for _, g := range got {
-				if prev, ok := last[g.link]; ok && order[g.id] < prev {
-					t.Errorf("link %s: event %s (%s) arrived after a later one", g.link, g.id, g.typ)
-				}
-				last[g.link] = order[g.id]
-			}
+			webhookstest.CheckOrderPerLink(t, got, order)
 
 			// Metrics, on their own listener and never on the public port.
 			if resp, err := http.Get(base + "/metrics"); err == nil {
@@ -319,24 +255,7 @@ func checkLabels(t *testing.T, text, token string, ids []string) {
 	}
 }
 
-func distinctIDs(ds []hookDelivery) int {
-	seen := map[string]bool{}
-	for _, d := range ds {
-		seen[d.id] = true
-	}
-	return len(seen)
-}
-
-// waitUntil waits for cond, returning as soon as it holds. The limit is generous: a delivery that failed
-// waits out its retry delay, and on a loaded machine (the whole suite under -race on two cores) the
-// restarted server's first dispatch can take most of 20 s on its own.
-func waitUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out waiting")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
+// hookWait is how long deliveries may take. It is generous: a delivery that failed waits out its retry
+// delay, and on a loaded machine (the whole suite under -race on two cores) the restarted server's first
+// dispatch can take most of 20 s on its own.
+const hookWait = 60 * time.Second

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
 
-	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/share"
 )
 
@@ -25,11 +23,7 @@ func cmdGC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := sf.mustExist(); err != nil {
-		return err
-	}
-	log := applog.New(stderr, slog.LevelWarn)
-	db, err := sf.open(ctx, log)
+	db, log, err := sf.openExisting(ctx, stderr)
 	if err != nil {
 		return err
 	}

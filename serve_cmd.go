@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/sharedesk/sharedesk/api"
@@ -21,11 +22,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := cf.requireOIDC(); err != nil {
 		return err
 	}
-	log, err := newLogger(stderr, *logLevel)
-	if err != nil {
-		return err
-	}
-	srv, err := buildShare(ctx, &sf, log)
+	srv, log, err := startShare(ctx, &sf, *logLevel, stderr)
 	if err != nil {
 		return err
 	}
@@ -35,33 +32,41 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log.Info("built-in console token in use", "token_id", tokenID, "token", api.Fingerprint(token))
-	// The token lives only in this process: revoke it on the way out, so it is not listed as active.
-	defer func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := srv.svc.RevokeToken(rctx, tokenID); err != nil {
-			log.Warn("built-in console token not revoked", "token_id", tokenID, "err", err)
-		} else {
-			log.Info("built-in console token revoked", "token_id", tokenID)
-		}
-	}()
+	defer revokeBuiltInToken(ctx, log, srv, tokenID)
 	client := api.NewClient(srv.url, token)
-	console, closeConsole, err := buildConsole(ctx, &cf, consoleDeps{client: client, dataDir: sf.dataDir,
-		shareDSN: sf.databaseURL, maxExpiryDays: int(sf.maxExpiry / (24 * time.Hour)), maxAccess: sf.maxAccess,
-		metrics: srv.metrics}, log)
+	console, closeConsole, err := buildConsole(ctx, &cf, builtInConsoleDeps(&sf, srv, client), log)
 	if err != nil {
 		return err
 	}
 	defer closeConsole()
-	ready := &readiness{
-		check: apiCheck{client: client, urlSetting: "--share-listen", tokenSetting: "the built-in console token"},
-		log:   log,
-		every: 5 * time.Second,
-	}
 	return serveAll(ctx, log, append([]listener{{name: "share server", addr: sf.listen, handler: srv.handler},
 		{
 			name:    "console",
 			addr:    cf.listen,
-			handler: srv.proxies.Handler(withProbes(console, ready)),
+			handler: srv.proxies.Handler(withProbes(console, builtInReadiness(client, log))),
 		}}, metricsListener(sf.metricsListen, srv.metrics)...)...)
+}
+
+// startShare makes the logger and builds the share server from its settings; the caller closes srv.db.
+func startShare(ctx context.Context, sf *shareFlags, logLevel string, stderr io.Writer) (
+	*shareServer, *slog.Logger, error,
+) {
+	log, err := newLogger(stderr, logLevel)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := buildShare(ctx, sf, log)
+	return srv, log, err
+}
+
+// revokeBuiltInToken revokes the console's token on the way out: it lives only in this process, so it
+// must not stay listed as active.
+func revokeBuiltInToken(ctx context.Context, log *slog.Logger, srv *shareServer, tokenID string) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.svc.RevokeToken(rctx, tokenID); err != nil {
+		log.Warn("built-in console token not revoked", "token_id", tokenID, "err", err)
+	} else {
+		log.Info("built-in console token revoked", "token_id", tokenID)
+	}
 }

@@ -33,11 +33,7 @@ func cmdShareServer(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *shareListen != "" && !flagGiven(fs, args, "listen") {
 		sf.listen = *shareListen
 	}
-	log, err := newLogger(stderr, *logLevel)
-	if err != nil {
-		return err
-	}
-	srv, err := buildShare(ctx, &sf, log)
+	srv, log, err := startShare(ctx, &sf, *logLevel, stderr)
 	if err != nil {
 		return err
 	}

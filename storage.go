@@ -7,11 +7,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/dbutil"
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/share/blob"
@@ -42,6 +44,24 @@ func (f *storageFlags) open(ctx context.Context, log *slog.Logger) (*store.DB, e
 		return err
 	})
 	return db, err
+}
+
+// openForCommand opens the database for a one-shot command (token, gc), whose log says only what went
+// wrong, so its own output stays readable.
+func (f *storageFlags) openForCommand(ctx context.Context, stderr io.Writer) (*store.DB, *slog.Logger, error) {
+	log := applog.New(stderr, slog.LevelWarn)
+	db, err := f.open(ctx, log)
+	return db, log, err
+}
+
+// openExisting is openForCommand for a command that only reads or changes what is there: a data
+// directory that holds no database is a mistyped --data-dir, refused instead of getting an empty
+// database (and a new secret key).
+func (f *storageFlags) openExisting(ctx context.Context, stderr io.Writer) (*store.DB, *slog.Logger, error) {
+	if err := f.mustExist(); err != nil {
+		return nil, nil, err
+	}
+	return f.openForCommand(ctx, stderr)
 }
 
 // mustExist refuses a SQLite data directory that holds no database yet.

@@ -6,30 +6,23 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/share"
 )
 
+const tokenUsage = "Usage: sharedesk token create --name NAME [--admin] | token list | token revoke ID|NAME\n" +
+	"       [--data-dir D | --database-url URL]\n"
+
+// cmdToken creates, lists and revokes API tokens in the database directly, without a running server.
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "Usage: sharedesk token create --name NAME [--admin] | token list | token revoke ID|NAME\n" +
-		"       [--data-dir D | --database-url URL]\n"
-	if len(args) == 0 {
-		return errors.New("token needs a subcommand: create, list or revoke")
+	if err := checkTokenSubcommand(args, stdout); err != nil {
+		return err
 	}
-	switch args[0] {
-	case "create", "list", "revoke":
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return flag.ErrHelp
-	default:
-		return fmt.Errorf("unknown token subcommand %q (create, list, revoke)", args[0])
-	}
-	fs := newFlagSet("token "+args[0], stdout)
+	sub := args[0]
+	fs := newFlagSet("token "+sub, stdout)
 	var sf storageFlags
 	sf.register(fs)
 	name := fs.String("name", "", "name of the new token (create)")
@@ -38,21 +31,15 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	switch {
-	case args[0] == "revoke" && len(positional) != 1:
-		return errors.New("usage: sharedesk token revoke ID|NAME [--data-dir D] (one token at a time)")
-	case args[0] != "revoke" && len(positional) > 0:
-		return fmt.Errorf("token %s takes no arguments, only flags (got %q)", args[0], strings.Join(positional, " "))
+	if err := checkTokenArgs(sub, positional); err != nil {
+		return err
 	}
-	// Listing or revoking in a directory that holds no database is a mistyped --data-dir: say so
-	// instead of creating an empty database (and a new secret key) there.
-	if args[0] != "create" {
-		if err := sf.mustExist(); err != nil {
-			return err
-		}
+	// Only create may start a new database; list and revoke in an empty directory are a mistyped --data-dir.
+	open := sf.openExisting
+	if sub == "create" {
+		open = sf.openForCommand
 	}
-	log := applog.New(stderr, slog.LevelWarn)
-	db, err := sf.open(ctx, log)
+	db, log, err := open(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -62,60 +49,97 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	svc := share.New(db, nil, keys, share.Config{})
-	switch args[0] {
+	switch sub {
 	case "create":
-		create := svc.CreateToken
-		if *admin {
-			create = svc.CreateAdminToken
-		}
-		token, t, err := create(ctx, *name)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "Created token %s (%s). It is shown once; store it now.\n%s\n", t.ID, t.Name, token)
+		return createToken(ctx, stdout, svc, *name, *admin)
 	case "list":
-		ts, err := svc.Tokens(ctx)
-		if err != nil {
-			return err
-		}
-		if len(ts) == 0 {
-			fmt.Fprintln(stdout, "No tokens yet. Create one with: sharedesk token create --name NAME")
-			return nil
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tKIND\tFINGERPRINT\tCREATED\tLAST USED\tSTATE")
-		for _, t := range ts {
-			state := "active"
-			if !t.RevokedAt.IsZero() {
-				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
-			}
-			kind, used := "plain", "never"
-			if t.Admin {
-				kind = "admin"
-			}
-			if !t.LastUsedAt.IsZero() {
-				used = t.LastUsedAt.Truncate(time.Minute).Format(time.RFC3339)
-			}
-			fmt.Fprintf(
-				tw,
-				"%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				t.ID,
-				t.Name,
-				kind,
-				t.Fingerprint(),
-				t.CreatedAt.Format(time.RFC3339),
-				used,
-				state,
-			)
-		}
-		return tw.Flush()
+		return listTokens(ctx, stdout, svc)
 	case "revoke":
-		if err := svc.RevokeToken(ctx, positional[0]); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "Revoked %s; it stops working on its next request.\n", positional[0])
+		return revokeToken(ctx, stdout, svc, positional[0])
+	default:
+		return fmt.Errorf("unknown token subcommand %q (create, list, revoke)", sub)
+	}
+}
+
+// checkTokenSubcommand refuses a missing or unknown subcommand, and prints the usage for help.
+func checkTokenSubcommand(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("token needs a subcommand: create, list or revoke")
+	}
+	switch args[0] {
+	case "create", "list", "revoke":
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, tokenUsage)
+		return flag.ErrHelp
 	default:
 		return fmt.Errorf("unknown token subcommand %q (create, list, revoke)", args[0])
 	}
+}
+
+// checkTokenArgs allows exactly one argument to revoke and none to the others.
+func checkTokenArgs(sub string, positional []string) error {
+	switch {
+	case sub == "revoke" && len(positional) != 1:
+		return errors.New("usage: sharedesk token revoke ID|NAME [--data-dir D] (one token at a time)")
+	case sub != "revoke" && len(positional) > 0:
+		return fmt.Errorf("token %s takes no arguments, only flags (got %q)", sub, strings.Join(positional, " "))
+	}
+	return nil
+}
+
+// createToken prints the new token on the last line alone, so scripts can take it with tail -1.
+func createToken(ctx context.Context, stdout io.Writer, svc *share.Service, name string, admin bool) error {
+	create := svc.CreateToken
+	if admin {
+		create = svc.CreateAdminToken
+	}
+	token, t, err := create(ctx, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Created token %s (%s). It is shown once; store it now.\n%s\n", t.ID, t.Name, token)
+	return nil
+}
+
+// listTokens prints one row a token: names, fingerprints and dates, never a secret.
+func listTokens(ctx context.Context, stdout io.Writer, svc *share.Service) error {
+	ts, err := svc.Tokens(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		fmt.Fprintln(stdout, "No tokens yet. Create one with: sharedesk token create --name NAME")
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tKIND\tFINGERPRINT\tCREATED\tLAST USED\tSTATE")
+	for _, t := range ts {
+		fmt.Fprintln(tw, strings.Join(tokenRow(t), "\t"))
+	}
+	return tw.Flush()
+}
+
+// tokenRow is a token's row in listTokens' table.
+func tokenRow(t share.Token) []string {
+	state := "active"
+	if !t.RevokedAt.IsZero() {
+		state = "revoked " + t.RevokedAt.Format(time.RFC3339)
+	}
+	kind, used := "plain", "never"
+	if t.Admin {
+		kind = "admin"
+	}
+	if !t.LastUsedAt.IsZero() {
+		used = t.LastUsedAt.Truncate(time.Minute).Format(time.RFC3339)
+	}
+	return []string{t.ID, t.Name, kind, t.Fingerprint(), t.CreatedAt.Format(time.RFC3339), used, state}
+}
+
+func revokeToken(ctx context.Context, stdout io.Writer, svc *share.Service, idOrName string) error {
+	if err := svc.RevokeToken(ctx, idOrName); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Revoked %s; it stops working on its next request.\n", idOrName)
 	return nil
 }

@@ -57,6 +57,7 @@ func webhookSetup(f *shareFlags, db *store.DB, log *slog.Logger) (*webhooks.Disp
 	return d, nil
 }
 
+// buildShare opens the share server's database and starts the service and its background work on it.
 func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareServer, error) {
 	if f.publicURL == "" {
 		f.publicURL = "http://" + f.listen
@@ -68,98 +69,55 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 	if err != nil {
 		return nil, err
 	}
-	fail := func(err error) (*shareServer, error) { db.Close(); return nil, err }
+	srv, err := startShareService(ctx, f, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return srv, nil
+}
+
+// startShareService checks the remaining settings (in the order they have always been reported) and
+// starts the service, the webhook deliveries and the sweeper.
+func startShareService(ctx context.Context, f *shareFlags, db *store.DB, log *slog.Logger) (*shareServer, error) {
 	keys, err := f.keys(ctx, db, log)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	blobs, err := f.blobs(ctx)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	downloads, err := transfer("s3-downloads", f.downloads, f.s3Bucket != "")
-	if err != nil {
-		return fail(err)
-	}
-	uploads, err := transfer("s3-uploads", f.uploads, f.s3Bucket != "")
-	if err != nil {
-		return fail(err)
+	cfg := share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
+		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload,
+		Composer: email.Composer{}, Logger: log}
+	if cfg.Downloads, cfg.Uploads, err = f.transfers(); err != nil {
+		return nil, err
 	}
 	proxies, err := proxyaddr.Parse(f.trustedProxies)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	if f.mailFrom != "" {
-		if err := notify.CheckFrom(f.mailFrom); err != nil {
-			return fail(err)
-		}
-	}
-	var sender notify.Sender = notify.Outbox{Store: db}
-	if f.smtpURL != "" {
-		smtpURL, err := f.smtpURLWithPassword()
-		if err != nil {
-			return fail(err)
-		}
-		if sender, err = notify.NewSMTPFrom(smtpURL, f.mailFrom); err != nil {
-			return fail(err)
-		}
-	}
-	var sms notify.Sender = notify.Outbox{Store: db}
-	if f.smsURL != "" {
-		secret, err := os.ReadFile(f.smsSecretFile)
-		if err != nil {
-			return fail(fmt.Errorf("--sms-webhook-url needs --sms-webhook-secret-file: %w", err))
-		}
-		if n := len(bytes.TrimSpace(secret)); n < 16 {
-			return fail(
-				fmt.Errorf(
-					"--sms-webhook-secret-file %s holds %d bytes: use a secret of at least 16 random bytes",
-					f.smsSecretFile,
-					n,
-				),
-			)
-		}
-		sms = notify.Webhook{URL: f.smsURL, Secret: bytes.TrimSpace(secret)}
+	if cfg.Sender, cfg.SMS, err = f.senders(db); err != nil {
+		return nil, err
 	}
 	hooks, err := webhookSetup(f, db, log)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	var m *metrics.Metrics
 	if f.metricsListen != "" {
 		m = metrics.New()
 		m.WatchDB("share", db.SQL())
 	}
-	cfg := share.Config{PublicURL: f.publicURL, DefaultMaxAccess: f.defAccess, MaxAccessLimit: f.maxAccess,
-		DefaultExpiry: f.defExpiry, MaxExpiry: f.maxExpiry, MaxUploadSize: f.maxUpload,
-		Sender: sender, SMS: sms, Composer: email.Composer{}, Logger: log,
-		Downloads: downloads, Uploads: uploads,
-		OnEvents: func(evs []share.Event) {
-			hooks.Wake()
-			if m != nil {
-				observeEvents(m, evs)
-			}
-		}}
-	if m != nil {
-		cfg.OnBytes = observeBytes(m)
-	}
+	cfg.OnEvents, cfg.OnBytes = observers(hooks, m)
 	svc := share.New(db, blobs, keys, cfg)
 	if err := svc.Start(ctx); err != nil {
-		return fail(err)
+		return nil, err
 	}
 	go hooks.Run(ctx)
-	apiServer := httpapi.New(svc, log, httpapi.Options{MaxJSONBody: f.maxJSON, PublicURL: f.publicURL})
-	mux := http.NewServeMux()
-	apiServer.Register(mux)
-	portal.New(svc, log, portal.Options{PublicURL: f.publicURL, MaxUploadSize: f.maxUpload}).Register(mux)
+	handler := shareHandler(f, svc, log, proxies, m)
 	go purgeLoop(ctx, log, db, svc, share.SweepOptions{LinkRetention: f.linkRetention}, m)
-	// Deadlines per request and a per-client cap, so slow or stalled bodies cannot tie up the server.
-	lc := httplimit.ShareServer()
-	lc.Verify = shareVerifier(svc)
-	limits := httplimit.New(lc)
-	// The client address behind trusted proxies is settled first, so the per-client cap, rate limits,
-	// audit and logs all see it.
-	handler := proxies.Handler(instrumentShare(m, mux, limits.Handler(apiServer.Middleware(mux))))
 	return &shareServer{
 		handler: handler,
 		svc:     svc,
@@ -168,6 +126,96 @@ func buildShare(ctx context.Context, f *shareFlags, log *slog.Logger) (*shareSer
 		metrics: m,
 		proxies: proxies,
 	}, nil
+}
+
+// transfers checks how file bytes travel with S3: through the server, or straight to the bucket.
+func (f *shareFlags) transfers() (downloads, uploads string, err error) {
+	if downloads, err = transfer("s3-downloads", f.downloads, f.s3Bucket != ""); err != nil {
+		return "", "", err
+	}
+	if uploads, err = transfer("s3-uploads", f.uploads, f.s3Bucket != ""); err != nil {
+		return "", "", err
+	}
+	return downloads, uploads, nil
+}
+
+// senders are where emails and texts go: SMTP and the SMS webhook when set, else the outbox in db.
+func (f *shareFlags) senders(db *store.DB) (mail, sms notify.Sender, err error) {
+	if f.mailFrom != "" {
+		if err := notify.CheckFrom(f.mailFrom); err != nil {
+			return nil, nil, err
+		}
+	}
+	mail, sms = notify.Outbox{Store: db}, notify.Outbox{Store: db}
+	if f.smtpURL != "" {
+		smtpURL, err := f.smtpURLWithPassword()
+		if err != nil {
+			return nil, nil, err
+		}
+		if mail, err = notify.NewSMTPFrom(smtpURL, f.mailFrom); err != nil {
+			return nil, nil, err
+		}
+	}
+	if f.smsURL != "" {
+		if sms, err = f.smsWebhook(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return mail, sms, nil
+}
+
+// smsWebhook is the SMS sender of --sms-webhook-url, signing with a secret long enough to resist guessing.
+func (f *shareFlags) smsWebhook() (notify.Sender, error) {
+	secret, err := os.ReadFile(f.smsSecretFile)
+	if err != nil {
+		return nil, fmt.Errorf("--sms-webhook-url needs --sms-webhook-secret-file: %w", err)
+	}
+	if n := len(bytes.TrimSpace(secret)); n < 16 {
+		return nil, fmt.Errorf(
+			"--sms-webhook-secret-file %s holds %d bytes: use a secret of at least 16 random bytes",
+			f.smsSecretFile,
+			n,
+		)
+	}
+	return notify.Webhook{URL: f.smsURL, Secret: bytes.TrimSpace(secret)}, nil
+}
+
+// observers are what the service calls when events happen and bytes move: webhook deliveries wake up,
+// and metrics (when on) count them.
+func observers(hooks *webhooks.Dispatcher, m *metrics.Metrics) (
+	onEvents func([]share.Event), onBytes func(up bool, n int64),
+) {
+	onEvents = func(evs []share.Event) {
+		hooks.Wake()
+		if m != nil {
+			observeEvents(m, evs)
+		}
+	}
+	if m != nil {
+		onBytes = observeBytes(m)
+	}
+	return onEvents, onBytes
+}
+
+// shareHandler serves the API and the portal on one mux, behind the request limits.
+func shareHandler(
+	f *shareFlags,
+	svc *share.Service,
+	log *slog.Logger,
+	proxies proxyaddr.Trusted,
+	m *metrics.Metrics,
+) http.Handler {
+	apiServer := httpapi.New(svc, log, httpapi.Options{MaxJSONBody: f.maxJSON, PublicURL: f.publicURL})
+	mux := http.NewServeMux()
+	apiServer.Register(mux)
+	portal.New(svc, log, portal.Options{PublicURL: f.publicURL, MaxUploadSize: f.maxUpload}).Register(mux)
+	// Deadlines per request and a per-client cap, so slow or stalled bodies cannot tie up the server.
+	lc := httplimit.ShareServer()
+	lc.Verify = shareVerifier(svc)
+	limits := httplimit.New(lc)
+	// The client address behind trusted proxies is settled first, so the per-client cap, rate limits,
+	// audit and logs all see it.
+	return proxies.Handler(instrumentShare(m, mux, limits.Handler(apiServer.Middleware(mux))))
 }
 
 // shareVerifier lets a client address past the per-client cap only with a live API token or portal

@@ -56,32 +56,62 @@ func refuse(reason, message string) *LoginError {
 	return &LoginError{Reason: reason, Message: message}
 }
 
+// refuseStaff refuses a person the provider vouched for, naming them for the audit trail.
+func refuseStaff(s *Staff, reason, message string) *LoginError {
+	return &LoginError{Reason: reason, Message: message, Subject: s.Subject, Email: s.Email}
+}
+
 // FinishLogin handles the provider's redirect back: the state must be one this browser started and
 // not used before; the code is exchanged with the PKCE verifier; the ID token's issuer, audience,
 // expiry, signature and nonce are checked. On success a new session (new id) is saved.
 func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, string, error) {
+	login, code, err := a.takeLogin(w, r)
+	if err != nil {
+		return nil, "", err
+	}
+	ctx := r.Context()
+	if a.cfg.HTTPClient != nil {
+		ctx = oidc.ClientContext(ctx, a.cfg.HTTPClient)
+	}
+	raw, err := a.exchange(ctx, code, login.Verifier)
+	if err != nil {
+		return nil, "", err
+	}
+	staff, err := a.identify(ctx, raw, login.Nonce)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := a.startSession(w, r, staff, raw); err != nil {
+		return nil, "", err
+	}
+	return staff, ReturnPathOr(login.ReturnTo, "/"), nil
+}
+
+// takeLogin finds the sign-in attempt the callback's state names and checks it was started in this
+// browser and not too long ago. The attempt and its cookie are gone afterwards, whatever the outcome.
+func (a *Auth) takeLogin(w http.ResponseWriter, r *http.Request) (login consoledb.Login, code string, err error) {
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
 		// Both come from the query string, so anyone can send any length: keep a readable prefix.
-		return nil, "", refuse(
+		return login, "", refuse(
 			"provider error: "+applog.Clip(e, 64)+" "+applog.Clip(q.Get("error_description"), 256),
 			"The sign-in was cancelled or refused by your identity provider.",
 		)
 	}
 	state, code := q.Get("state"), q.Get("code")
 	if state == "" || code == "" {
-		return nil, "", refuse("callback without state or code", "That sign-in link is incomplete. Start again.")
+		return login, "", refuse("callback without state or code", "That sign-in link is incomplete. Start again.")
 	}
 	// Taking the attempt deletes it, so a state works once whatever happens next.
-	login, err := a.db.TakeLogin(r.Context(), hashID(state))
+	login, err = a.db.TakeLogin(r.Context(), hashID(state))
 	if errors.Is(err, consoledb.ErrNotFound) {
-		return nil, "", refuse(
+		return login, "", refuse(
 			"unknown or reused state",
 			"That sign-in has already been used or has expired. Start again.",
 		)
 	}
 	if err != nil {
-		return nil, "", err
+		return login, "", err
 	}
 	http.SetCookie(
 		w,
@@ -97,34 +127,36 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	)
 	binding, err := r.Cookie(a.loginCookie)
 	if err != nil || subtle.ConstantTimeCompare([]byte(hashID(binding.Value)), []byte(login.BindingHash)) != 1 {
-		return nil, "", refuse(
+		return login, "", refuse(
 			"state not bound to this browser",
 			"That sign-in was started in another browser. Start again here.",
 		)
 	}
 	if a.cfg.Now().Sub(time.UnixMicro(login.CreatedAt)) > loginLifetime {
-		return nil, "", refuse("sign-in attempt expired", "The sign-in took too long. Start again.")
+		return login, "", refuse("sign-in attempt expired", "The sign-in took too long. Start again.")
 	}
-	ctx := r.Context()
-	if a.cfg.HTTPClient != nil {
-		ctx = oidc.ClientContext(ctx, a.cfg.HTTPClient)
-	}
-	tok, err := a.oauth.Exchange(ctx, code, oauth2.VerifierOption(login.Verifier))
+	return login, code, nil
+}
+
+// exchange trades the code (with the attempt's PKCE verifier) for tokens and returns the raw ID token.
+func (a *Auth) exchange(ctx context.Context, code, verifier string) (string, error) {
+	tok, err := a.oauth.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, "", refuse(
+		return "", refuse(
 			"code exchange: "+applog.Clip(err.Error(), 256),
 			"Your identity provider did not confirm the sign-in. Start again.",
 		)
 	}
 	raw, ok := tok.Extra("id_token").(string)
 	if !ok {
-		return nil, "", refuse("no id_token in the token response", "Your identity provider did not send an ID token.")
+		return "", refuse("no id_token in the token response", "Your identity provider did not send an ID token.")
 	}
-	staff, err := a.identify(ctx, raw, login.Nonce)
-	if err != nil {
-		return nil, "", err
-	}
-	// A new session, with a new id, for every sign-in; any earlier session of this browser ends.
+	return raw, nil
+}
+
+// startSession saves a new session, with a new id, for every sign-in; any earlier session of this
+// browser ends.
+func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, staff *Staff, rawIDToken string) error {
 	if old, _, err := a.Current(r); err == nil && old != nil {
 		if c, err := r.Cookie(a.SessionCookie); err == nil {
 			_ = a.db.DeleteSession(r.Context(), hashID(c.Value))
@@ -136,38 +168,24 @@ func (a *Auth) FinishLogin(w http.ResponseWriter, r *http.Request) (*Staff, stri
 	staff.CSRF = randomID()
 	sess.Values[keySubject], sess.Values[keyEmail] = staff.Subject, staff.Email
 	sess.Values[keyName], sess.Values[keyRole] = staff.Name, staff.Role
-	sess.Values[keyIDToken], sess.Values[keyCSRF] = raw, staff.CSRF
+	sess.Values[keyIDToken], sess.Values[keyCSRF] = rawIDToken, staff.CSRF
 	sess.Values[keyClient], sess.Values[keyAgent] = clientAddr(r), applog.Clip(r.UserAgent(), 200)
-	if err := a.store.create(r, w, sess); err != nil {
-		return nil, "", err
-	}
-	return staff, ReturnPathOr(login.ReturnTo, "/"), nil
+	return a.store.create(r, w, sess)
 }
 
 // identify verifies a raw ID token against the expected nonce and maps its claims to a person.
 func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) {
-	idt, err := a.verifier.Verify(ctx, raw)
+	idt, claims, err := a.verifyIDToken(ctx, raw, nonce)
 	if err != nil {
-		return nil, refuse(
-			"id token: "+applog.Clip(err.Error(), 256),
-			"Your identity provider's answer could not be verified. Start again.",
-		)
-	}
-	// go-oidc does not check the nonce; without this a token from another sign-in could be replayed.
-	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
-		return nil, refuse("nonce mismatch", "That sign-in could not be verified. Start again.")
-	}
-	var claims map[string]any
-	if err := idt.Claims(&claims); err != nil {
 		return nil, err
 	}
-	str := func(k string) string { v, _ := claims[k].(string); return v }
 	if len(idt.Subject) > maxSubject {
 		return nil, refuse(
 			"subject longer than 255 characters",
 			"Your identity provider's answer could not be used. Ask an administrator.",
 		)
 	}
+	str := func(k string) string { v, _ := claims[k].(string); return v }
 	// Email and name are stored with the session and in the audit log: bounded like every other
 	// field that comes from outside.
 	s := &Staff{
@@ -181,39 +199,66 @@ func (a *Auth) identify(ctx context.Context, raw, nonce string) (*Staff, error) 
 	if s.Name == "" {
 		s.Name = s.Email
 	}
-	if len(a.cfg.AllowedDomains) > 0 {
-		// The domain vouches for the person only if the provider confirmed the address: without
-		// email_verified anyone could register any address at a provider that does not check it.
-		_, domain, _ := strings.Cut(s.Email, "@")
-		if !emailVerified(claims["email_verified"]) {
-			e := refuse(
-				"email not verified: "+s.Email,
-				"Your identity provider has not confirmed your email address, so it cannot be checked against the "+
-					"domains allowed here.",
-			)
-			e.Subject, e.Email = s.Subject, s.Email
-			return nil, e
-		}
-		if !slices.ContainsFunc(a.cfg.AllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
-			e := refuse(
-				"email domain not allowed: "+s.Email,
-				"Your account's email address is not from a domain allowed here.",
-			)
-			e.Subject, e.Email = s.Subject, s.Email
-			return nil, e
-		}
+	if err := a.checkDomain(s, claims); err != nil {
+		return nil, err
 	}
 	s.Role = RoleFor(groupsOf(claims[a.cfg.RoleClaim]), a.cfg.RoleMap, a.cfg.DefaultRole)
 	if s.Role == "" {
-		e := refuse(
+		return nil, refuseStaff(
+			s,
 			"no role for groups "+applog.Clip(fmt.Sprint(claims[a.cfg.RoleClaim]), 256),
 			"You signed in, but your account has no access to sharedesk. Ask an administrator to add you to a "+
 				"sharedesk group.",
 		)
-		e.Subject, e.Email = s.Subject, s.Email
-		return nil, e
 	}
 	return s, nil
+}
+
+// verifyIDToken checks the ID token's signature, issuer, audience, expiry and nonce, and returns it
+// with its claims.
+func (a *Auth) verifyIDToken(ctx context.Context, raw, nonce string) (*oidc.IDToken, map[string]any, error) {
+	idt, err := a.verifier.Verify(ctx, raw)
+	if err != nil {
+		return nil, nil, refuse(
+			"id token: "+applog.Clip(err.Error(), 256),
+			"Your identity provider's answer could not be verified. Start again.",
+		)
+	}
+	// go-oidc does not check the nonce; without this a token from another sign-in could be replayed.
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
+		return nil, nil, refuse("nonce mismatch", "That sign-in could not be verified. Start again.")
+	}
+	var claims map[string]any
+	if err := idt.Claims(&claims); err != nil {
+		return nil, nil, err
+	}
+	return idt, claims, nil
+}
+
+// checkDomain lets in, when AllowedDomains is set, only verified addresses from those domains.
+func (a *Auth) checkDomain(s *Staff, claims map[string]any) error {
+	if len(a.cfg.AllowedDomains) == 0 {
+		return nil
+	}
+	// The domain vouches for the person only if the provider confirmed the address: without
+	// email_verified anyone could register any address at a provider that does not check it.
+	if !emailVerified(claims["email_verified"]) {
+		return refuseStaff(
+			s,
+			"email not verified: "+s.Email,
+			"Your identity provider has not confirmed your email address, so it cannot be checked against the "+
+				"domains allowed here.",
+		)
+	}
+	_, domain, _ := strings.Cut(s.Email, "@")
+	if !slices.ContainsFunc(a.cfg.AllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
+		return refuseStaff(
+			s,
+			"email domain not allowed: "+s.Email,
+			"Your account's email address is not from a domain allowed here.",
+		)
+	}
+	return nil
 }
 
 // emailVerified accepts only an explicit true; some providers (Amazon Cognito) send it as a string.

@@ -48,27 +48,54 @@ func Create(ctx context.Context, dataDir, keyFile string, out io.Writer) (Report
 	if keyFile == "" {
 		keyFile = filepath.Join(dataDir, SecretKey)
 	}
-	var rep Report
 	if _, err := os.Stat(filepath.Join(dataDir, ShareDB)); err != nil {
-		return rep, fmt.Errorf("no sharedesk database in %s: %w", dataDir, err)
+		return Report{}, fmt.Errorf("no sharedesk database in %s: %w", dataDir, err)
 	}
 	tmp, err := os.MkdirTemp("", "sharedesk-backup-*")
 	if err != nil {
-		return rep, err
+		return Report{}, err
 	}
 	defer os.RemoveAll(tmp)
+	snapshots, err := snapshot(ctx, dataDir, tmp)
+	if err != nil {
+		return Report{}, err
+	}
+	tw := tar.NewWriter(out)
+	rep, err := addBlobs(ctx, tw, dataDir, filepath.Join(tmp, ShareDB))
+	if err != nil {
+		return rep, err
+	}
+	for _, name := range snapshots {
+		if err := addFile(tw, filepath.Join(tmp, name), name); err != nil {
+			return rep, err
+		}
+	}
+	if err := addFile(tw, keyFile, SecretKey); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return rep, err
+	}
+	return rep, tw.Close()
+}
 
+// snapshot copies the share database, and the console's when there is one, from dataDir into tmp and
+// returns their names.
+func snapshot(ctx context.Context, dataDir, tmp string) ([]string, error) {
 	snapshots := []string{ShareDB}
 	if _, err := os.Stat(filepath.Join(dataDir, ConsoleDB)); err == nil {
 		snapshots = append(snapshots, ConsoleDB)
 	}
 	for _, name := range snapshots {
 		if err := vacuumInto(ctx, filepath.Join(dataDir, name), filepath.Join(tmp, name)); err != nil {
-			return rep, fmt.Errorf("snapshot %s: %w", name, err)
+			return nil, fmt.Errorf("snapshot %s: %w", name, err)
 		}
 	}
+	return snapshots, nil
+}
 
-	snap, err := openSnapshot(filepath.Join(tmp, ShareDB))
+// addBlobs writes to tw the bytes of every file the share snapshot at snapPath names, drops from the
+// snapshot the rows of files deleted since it was taken, and reports what the archive holds.
+func addBlobs(ctx context.Context, tw *tar.Writer, dataDir, snapPath string) (Report, error) {
+	var rep Report
+	snap, err := openSnapshot(snapPath)
 	if err != nil {
 		return rep, err
 	}
@@ -81,23 +108,9 @@ func Create(ctx context.Context, dataDir, keyFile string, out io.Writer) (Report
 	if err != nil {
 		return rep, err
 	}
-
-	tw := tar.NewWriter(out)
-	var vanished []string
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		ok, err := copyBlob(tw, blobs, dataDir, f)
-		if err != nil {
-			return rep, fmt.Errorf("copy the bytes of %s: %w", f.id, err)
-		}
-		if !ok {
-			vanished = append(vanished, f.id)
-			continue
-		}
-		rep.Files++
-		rep.Bytes += f.size
+	vanished, err := copyBlobs(ctx, tw, blobs, dataDir, files, &rep)
+	if err != nil {
+		return rep, err
 	}
 	rep.Vanished = len(vanished)
 	if err := dropRows(ctx, snap, vanished); err != nil {
@@ -106,18 +119,35 @@ func Create(ctx context.Context, dataDir, keyFile string, out io.Writer) (Report
 	if err := snap.QueryRowContext(ctx, "SELECT COUNT(*) FROM links").Scan(&rep.Links); err != nil {
 		return rep, err
 	}
-	if err := snap.Close(); err != nil {
-		return rep, err
-	}
-	for _, name := range snapshots {
-		if err := addFile(tw, filepath.Join(tmp, name), name); err != nil {
-			return rep, err
+	return rep, snap.Close()
+}
+
+// copyBlobs writes the bytes of files to tw, counting them in rep, and returns the ids of the files
+// whose bytes are gone.
+func copyBlobs(
+	ctx context.Context,
+	tw *tar.Writer,
+	blobs *blob.Disk,
+	dataDir string,
+	files []fileRow,
+	rep *Report,
+) (vanished []string, err error) {
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
+		ok, err := copyBlob(tw, blobs, dataDir, f)
+		if err != nil {
+			return nil, fmt.Errorf("copy the bytes of %s: %w", f.id, err)
+		}
+		if !ok {
+			vanished = append(vanished, f.id)
+			continue
+		}
+		rep.Files++
+		rep.Bytes += f.size
 	}
-	if err := addFile(tw, keyFile, SecretKey); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return rep, err
-	}
-	return rep, tw.Close()
+	return vanished, nil
 }
 
 func vacuumInto(ctx context.Context, src, dst string) error {

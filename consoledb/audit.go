@@ -74,41 +74,7 @@ type AuditFilter struct {
 
 // Audit returns entries newest first.
 func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
-	var where []string
-	var args []any
-	if f.Q != "" {
-		like := "LIKE"
-		if d.postgres {
-			like = "ILIKE"
-		}
-		var alts []string
-		pattern := likePattern(f.Q)
-		for _, col := range []string{"actor_email", "action", "target", "detail", "client"} {
-			alts, args = append(alts, col+" "+like+` ? ESCAPE '\'`), append(args, pattern)
-		}
-		where = append(where, "("+strings.Join(alts, " OR ")+")")
-	}
-	if f.Actor != "" {
-		where, args = append(where, "actor_email = ?"), append(args, f.Actor)
-	}
-	if f.Action != "" {
-		where, args = append(where, "action = ?"), append(args, f.Action)
-	}
-	if f.Target != "" {
-		where, args = append(where, "target = ?"), append(args, f.Target)
-	}
-	if !f.From.IsZero() {
-		where, args = append(where, "at >= ?"), append(args, f.From.UnixMicro())
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "at < ?"), append(args, f.To.UnixMicro())
-	}
-	if f.Before > 0 {
-		where, args = append(where, "id < ?"), append(args, f.Before)
-	}
-	if f.After > 0 {
-		where, args = append(where, "id > ?"), append(args, f.After)
-	}
+	where, args := f.conditions(d.postgres)
 	query := "SELECT id, at, actor_sub, actor_email, action, target, detail, outcome, client FROM console_audit"
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
@@ -128,6 +94,49 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 		return nil, err
 	}
 	defer rows.Close()
+	out, err := scanEntries(rows)
+	if f.After > 0 {
+		slices.Reverse(out)
+	}
+	return out, err
+}
+
+// conditions are the WHERE terms of f, ANDed together, and their arguments.
+func (f AuditFilter) conditions(postgres bool) (where []string, args []any) {
+	if f.Q != "" {
+		like := "LIKE"
+		if postgres {
+			like = "ILIKE"
+		}
+		var alts []string
+		pattern := likePattern(f.Q)
+		for _, col := range []string{"actor_email", "action", "target", "detail", "client"} {
+			alts, args = append(alts, col+" "+like+` ? ESCAPE '\'`), append(args, pattern)
+		}
+		where = append(where, "("+strings.Join(alts, " OR ")+")")
+	}
+	for _, c := range []struct {
+		given bool
+		term  string
+		arg   any
+	}{
+		{f.Actor != "", "actor_email = ?", f.Actor},
+		{f.Action != "", "action = ?", f.Action},
+		{f.Target != "", "target = ?", f.Target},
+		{!f.From.IsZero(), "at >= ?", f.From.UnixMicro()},
+		{!f.To.IsZero(), "at < ?", f.To.UnixMicro()},
+		{f.Before > 0, "id < ?", f.Before},
+		{f.After > 0, "id > ?", f.After},
+	} {
+		if c.given {
+			where, args = append(where, c.term), append(args, c.arg)
+		}
+	}
+	return where, args
+}
+
+// scanEntries reads the rows of Audit's query, in the order they come.
+func scanEntries(rows *sql.Rows) ([]Entry, error) {
 	var out []Entry
 	for rows.Next() {
 		var e Entry
@@ -138,9 +147,6 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 		}
 		e.At = time.UnixMicro(at).UTC()
 		out = append(out, e)
-	}
-	if f.After > 0 {
-		slices.Reverse(out)
 	}
 	return out, rows.Err()
 }

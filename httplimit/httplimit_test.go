@@ -1,7 +1,6 @@
 package httplimit_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/httplimit"
+	"github.com/sharedesk/sharedesk/httplimit/httplimittest"
 	"github.com/sharedesk/sharedesk/share/sharetest"
 )
 
@@ -27,19 +27,16 @@ func testLimits() *httplimit.Config {
 	return &c
 }
 
-// answerWithin reads the server's reply on conn, waiting at most d; it returns the status, 0 when the
-// server closed the connection without one, or -1 when nothing happened in time.
-func answerWithin(conn net.Conn, d time.Duration) int {
-	_ = conn.SetReadDeadline(time.Now().Add(d))
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		if ne, ok := err.(net.Error); ok && ne.Timeout() {
-			return -1
-		}
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+// passwordLinkServer starts a share server with the limits lim and a password link on it; it returns
+// the server, the link and the link's path.
+func passwordLinkServer(t *testing.T, lim *httplimit.Config) (*sharetest.Env, api.ShareLink, string) {
+	t.Helper()
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true, Limits: lim})
+	ctx := context.Background()
+	f := sharetest.Must(e.Client.Put(ctx, api.PutRequest{Name: "a.txt"}, "a.txt", strings.NewReader("alpha")))(t).Object
+	link := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{f.ID},
+		Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "trickle trickle"}}}}}))(t).ShareLinkObjects[0]
+	return e, link, strings.TrimPrefix(link.Link, e.URL)
 }
 
 // TestTricklingBodies: 300 connections trickling a body to the unauthenticated password form are
@@ -47,52 +44,13 @@ func answerWithin(conn net.Conn, d time.Duration) int {
 // and an API client are served at once.
 func TestTricklingBodies(t *testing.T) {
 	lim := testLimits()
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true, Limits: lim})
-	ctx := context.Background()
-	f := sharetest.Must(e.Client.Put(ctx, api.PutRequest{Name: "a.txt"}, "a.txt", strings.NewReader("alpha")))(t).Object
-	link := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{f.ID},
-		Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "trickle trickle"}}}}}))(t).ShareLinkObjects[0]
-	path := strings.TrimPrefix(link.Link, e.URL)
+	e, link, path := passwordLinkServer(t, lim)
 	addr := e.Server.Listener.Addr().String()
-
-	const n = 300
-	results := make([]int, n)
-	var wg, writers sync.WaitGroup
-	stop := make(chan struct{})
-	for i := range n {
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		fmt.Fprintf(conn, "POST %s/password HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nauth=0&password=", path, addr)
-		wg.Add(1)
-		writers.Add(1)
-		go func() { // one byte every 200 ms, forever
-			defer writers.Done()
-			tick := time.NewTicker(200 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-tick.C:
-					if _, err := conn.Write([]byte("x")); err != nil {
-						return
-					}
-				}
-			}
-		}()
-		go func() {
-			defer wg.Done()
-			results[i] = answerWithin(conn, lim.Read+3*time.Second)
-		}()
-	}
+	flood := httplimittest.StartFlood(t, addr, httplimittest.FormHead("POST", path+"/password", addr, "", "auth=0&password="),
+		300, lim.Read+3*time.Second)
 
 	// Meanwhile a recipient at another address opens the link, and an API client works.
-	other := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DialContext: (&net.Dialer{
-		LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).DialContext}}
-	resp, err := other.Get(link.Link)
+	resp, err := httplimittest.FromAnotherAddress().Get(link.Link)
 	if err != nil {
 		t.Fatalf("recipient at another address during the trickle: %v", err)
 	}
@@ -100,23 +58,10 @@ func TestTricklingBodies(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("recipient at another address: got %d, want 200", resp.StatusCode)
 	}
-	if _, err := e.Client.LinkGet(ctx, api.LinkGetRequest{ID: link.ID}); err != nil {
+	if _, err := e.Client.LinkGet(context.Background(), api.LinkGetRequest{ID: link.ID}); err != nil {
 		t.Errorf("API call during the trickle: %v", err)
 	}
-
-	wg.Wait() // every trickler has had its answer (or none) by now
-	close(stop)
-	writers.Wait()
-	counts := map[int]int{}
-	for _, r := range results {
-		counts[r]++
-	}
-	if counts[-1] != 0 {
-		t.Errorf("%d of %d trickling connections were still open after %s (outcomes %v)", counts[-1], n, lim.Read+3*time.Second, counts)
-	}
-	if counts[http.StatusTooManyRequests] < n-lim.PerClient {
-		t.Errorf("over the per-client cap of %d: %d refused with 429, want at least %d (outcomes %v)", lim.PerClient, counts[http.StatusTooManyRequests], n-lim.PerClient, counts)
-	}
+	flood.CheckCutOrRefused(t, lim.PerClient)
 }
 
 // putBody is a complete multipart put request with a size-byte file.
@@ -156,7 +101,7 @@ func TestUploadsMustMakeProgress(t *testing.T) {
 			}
 			time.Sleep(pace)
 		}
-		return answerWithin(conn, 10*time.Second), time.Since(start)
+		return httplimittest.AnswerWithin(conn, 10*time.Second), time.Since(start)
 	}
 
 	// 96 KiB at 8 KiB per 250 ms: three seconds, twice the fixed read deadline, three stall periods.
@@ -213,46 +158,13 @@ func TestShareServerStreamingRoutes(t *testing.T) {
 	}
 }
 
-// trickle opens a connection that sends a request's headers (with extra, CRLF-terminated) and then a
-// body byte every 200 ms until stop is closed; it returns the connection.
-func trickle(t *testing.T, addr, method, path, extra string, stop <-chan struct{}, writers *sync.WaitGroup) net.Conn {
-	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n%sContent-Length: 1000\r\n\r\nauth=0&password=", method, path, addr, extra)
-	writers.Add(1)
-	go func() {
-		defer writers.Done()
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				if _, err := conn.Write([]byte("x")); err != nil {
-					return
-				}
-			}
-		}
-	}()
-	return conn
-}
-
 // TestMadeUpCredentialsAreCapped: credentials that are merely present (a made-up portal cookie or
 // bearer token) do not lift the per-client cap, and requests refused for their credentials are
 // answered at once instead of waiting for their body; live credentials still get past the cap.
 func TestMadeUpCredentialsAreCapped(t *testing.T) {
 	lim := testLimits()
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true, Limits: lim})
+	e, _, path := passwordLinkServer(t, lim)
 	ctx := context.Background()
-	f := sharetest.Must(e.Client.Put(ctx, api.PutRequest{Name: "a.txt"}, "a.txt", strings.NewReader("alpha")))(t).Object
-	link := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{Targets: []string{f.ID},
-		Authenticators: []api.Authenticator{{AuthType: "password", AuthContext: "trickle trickle"}}}}}))(t).ShareLinkObjects[0]
-	path := strings.TrimPrefix(link.Link, e.URL)
 	addr := e.Server.Listener.Addr().String()
 
 	const n = 40
@@ -269,28 +181,11 @@ func TestMadeUpCredentialsAreCapped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stop := make(chan struct{})
-			var writers sync.WaitGroup
-			results := make([]int, n)
-			var wg sync.WaitGroup
-			for i := range n {
-				conn := trickle(t, addr, tt.method, tt.path, tt.header, stop, &writers)
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					// Well inside the read deadline: whatever is answered now was not cut by it.
-					results[i] = answerWithin(conn, lim.Read-500*time.Millisecond)
-				}()
-			}
-			wg.Wait()
-			close(stop)
-			writers.Wait()
-			counts := map[int]int{}
-			for _, r := range results {
-				counts[r]++
-			}
-			if counts[-1] > tt.maxHeld {
-				t.Errorf("%d connections from one address: got %d held open, want at most %d (outcomes %v)", n, counts[-1], tt.maxHeld, counts)
+			head := httplimittest.FormHead(tt.method, tt.path, addr, tt.header, "auth=0&password=")
+			// Well inside the read deadline: whatever is answered now was not cut by it.
+			counts := httplimittest.StartFlood(t, addr, head, n, lim.Read-500*time.Millisecond).Outcomes()
+			if counts[httplimittest.Still] > tt.maxHeld {
+				t.Errorf("%d connections from one address: got %d held open, want at most %d (outcomes %v)", n, counts[httplimittest.Still], tt.maxHeld, counts)
 			}
 			// Where the handler refuses the credentials itself, every connection is answered at once.
 			if tt.maxHeld > 0 && counts[http.StatusTooManyRequests] < n-lim.PerClient {
@@ -304,7 +199,8 @@ func TestMadeUpCredentialsAreCapped(t *testing.T) {
 	var writers sync.WaitGroup
 	defer func() { close(stop); writers.Wait() }()
 	for range lim.PerClient {
-		trickle(t, addr, "POST", path+"/password", "", stop, &writers)
+		httplimittest.Trickle(t, addr, httplimittest.FormHead("POST", path+"/password", addr, "", "auth=0&password="), stop,
+			&writers)
 	}
 	l, err := e.Svc.OpenLink(ctx, strings.TrimPrefix(path, "/s/"))
 	if err != nil {

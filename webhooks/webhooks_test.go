@@ -3,13 +3,10 @@ package webhooks_test
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,58 +14,8 @@ import (
 
 	"github.com/sharedesk/sharedesk/share/sharetest"
 	"github.com/sharedesk/sharedesk/webhooks"
+	"github.com/sharedesk/sharedesk/webhooks/webhookstest"
 )
-
-// receiver is a real HTTP endpoint that verifies every signature with the Standard Webhooks library.
-type receiver struct {
-	t        *testing.T
-	verifier *standardwebhooks.Webhook
-	down     atomic.Bool
-	mu       sync.Mutex
-	got      []delivered // in arrival order, repeats included
-	bad      int
-}
-
-type delivered struct{ id, typ, link string }
-
-func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if rc.down.Load() {
-		// A receiver that hangs before failing: a sender stopped meanwhile is caught mid-delivery,
-		// holding a claim it must give back.
-		select {
-		case <-r.Context().Done():
-		case <-time.After(time.Second):
-		}
-		http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if err := rc.verifier.Verify(body, r.Header); err != nil {
-		rc.bad++
-		http.Error(w, err.Error(), http.StatusUnauthorized)
-		return
-	}
-	var p struct {
-		Type string `json:"type"`
-		Data struct {
-			LinkID string `json:"link_id"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(body, &p); err != nil {
-		rc.bad++
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	rc.got = append(rc.got, delivered{r.Header.Get("webhook-id"), p.Type, p.Data.LinkID})
-}
-
-func (rc *receiver) snapshot() []delivered {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]delivered(nil), rc.got...)
-}
 
 const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -77,14 +24,11 @@ func TestWebhooksSurviveOutageAndRestart(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			ctx := context.Background()
 			db := sharetest.OpenStore(t, kind)
-			v, err := standardwebhooks.NewWebhook(secret)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rc := &receiver{t: t, verifier: v}
-			srv := httptest.NewServer(rc)
-			defer srv.Close()
-			cfg := webhooks.Config{URLs: []string{srv.URL + "/hook"}, Secret: secret,
+			rc := webhookstest.Start(t, secret)
+			// A receiver that hangs before failing: a sender stopped meanwhile is caught mid-delivery,
+			// holding a claim it must give back.
+			rc.Hang = time.Second
+			cfg := webhooks.Config{URLs: []string{rc.URL + "/hook"}, Secret: secret,
 				Delay: func(int) time.Duration { return 20 * time.Millisecond }, Poll: 50 * time.Millisecond}
 
 			start := func() (*webhooks.Dispatcher, func()) {
@@ -112,8 +56,8 @@ func TestWebhooksSurviveOutageAndRestart(t *testing.T) {
 				}
 			}
 			publish(d1, 10)
-			waitFor(t, func() bool { return len(rc.snapshot()) >= 10 })
-			rc.down.Store(true) // the receiver goes away mid-stream
+			rc.WaitFor(t, 20*time.Second, func(got []webhookstest.Delivery) bool { return len(got) >= 10 })
+			rc.SetDown(true) // the receiver goes away mid-stream
 			publish(d1, 10)
 			time.Sleep(200 * time.Millisecond)
 			stop1() // the server restarts while events are pending
@@ -121,18 +65,17 @@ func TestWebhooksSurviveOutageAndRestart(t *testing.T) {
 			d2, stop2 := start()
 			defer stop2()
 			publish(d2, 10)
-			rc.down.Store(false)
-			waitFor(t, func() bool { return distinct(rc.snapshot()) >= len(want) })
+			rc.SetDown(false)
+			rc.WaitFor(t, 20*time.Second, func(got []webhookstest.Delivery) bool {
+				return len(webhookstest.Arrivals(got)) >= len(want)
+			})
 			time.Sleep(150 * time.Millisecond) // let any stray repeat arrive before checking
 
-			got := rc.snapshot()
-			if rc.bad > 0 {
-				t.Errorf("%d deliveries failed signature or body checks", rc.bad)
+			got := rc.Deliveries()
+			if bad := rc.Failures(); len(bad) > 0 {
+				t.Errorf("%d deliveries failed signature or body checks: %v", len(bad), bad)
 			}
-			seen := map[string]int{}
-			for _, g := range got {
-				seen[g.id]++
-			}
+			seen := webhookstest.Arrivals(got)
 			for _, id := range want {
 				if seen[id] == 0 {
 					t.Errorf("event %s never arrived", id)
@@ -146,18 +89,7 @@ func TestWebhooksSurviveOutageAndRestart(t *testing.T) {
 			for i, id := range want {
 				order[id] = i
 			}
-			last := map[string]int{}
-			first := map[string]bool{}
-			for _, g := range got {
-				if first[g.id] {
-					continue
-				}
-				first[g.id] = true
-				if prev, ok := last[g.link]; ok && order[g.id] < prev {
-					t.Errorf("link %s: event %d arrived after event %d", g.link, order[g.id], prev)
-				}
-				last[g.link] = order[g.id]
-			}
+			webhookstest.CheckOrderPerLink(t, got, order)
 		})
 	}
 }
@@ -223,23 +155,4 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
-}
-
-func distinct(ds []delivered) int {
-	m := map[string]bool{}
-	for _, d := range ds {
-		m[d.id] = true
-	}
-	return len(m)
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
