@@ -85,7 +85,7 @@ func takeNewToken(sess *sessions.Session) (api.APIToken, string, bool) {
 // page that shows it once (Post/Redirect/Get: a reload shows the page again, not the secret, and
 // makes no second token). A refused name comes back beside the field, as typed.
 func (c *Console) createToken(ec *echo.Context) error {
-	form := newTokenForm(ec)
+	form := tokenForm{newNameForm(ec)}
 	refuse := func(msg string) error {
 		vm, err := c.tokensPage(ec)
 		if err != nil {
@@ -97,7 +97,7 @@ func (c *Console) createToken(ec *echo.Context) error {
 	if errs := form.Validate(); len(errs) > 0 {
 		return refuse(errs["name"])
 	}
-	name := form.TokenName()
+	name := form.trimmed()
 	res, err := c.api.TokenCreate(ec.Request().Context(), api.TokenCreateRequest{Name: name})
 	var ae *api.Error
 	switch {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v5"
@@ -24,6 +25,15 @@ func (e fieldErrors) add(field, msg string) {
 // confirmed reports whether a destructive action's post was asked and answered (by the confirmation
 // page, or by the browser on the list); any other post is sent to the confirmation page.
 func confirmed(ec *echo.Context) bool { return ec.FormValue("confirmed") == "yes" }
+
+// nameForm is a form of one field, "name" (Rename, New API token). Name is as typed, so the page can
+// show it back.
+type nameForm struct{ Name string }
+
+func newNameForm(ec *echo.Context) nameForm { return nameForm{Name: ec.FormValue("name")} }
+
+// trimmed is the name asked for, without the spaces around it.
+func (f nameForm) trimmed() string { return strings.TrimSpace(f.Name) }
 
 // fieldLabel names a form field (its input's id) as the error summary calls it.
 type fieldLabel struct{ field, label string }

@@ -4,26 +4,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/labstack/echo/v5"
 )
 
 // tokenForm is the API tokens page's form for a new token.
-type tokenForm struct {
-	Name string // as typed, so the page can show it back
-}
-
-func newTokenForm(ec *echo.Context) tokenForm {
-	return tokenForm{Name: ec.FormValue("name")}
-}
-
-// TokenName is the name asked for, without the spaces around it.
-func (f tokenForm) TokenName() string { return strings.TrimSpace(f.Name) }
+type tokenForm struct{ nameForm }
 
 // Validate says what the console can tell about the name before asking the share service.
 func (f tokenForm) Validate() fieldErrors {
 	errs := fieldErrors{}
-	switch name := f.TokenName(); {
+	switch name := f.trimmed(); {
 	case name == "":
 		errs.add("name", "Give the token a name: who or what will use it.")
 	case utf8.RuneCountInString(name) > 100:

@@ -13,91 +13,72 @@ import (
 // Each form's Validate as a table: what is typed, and the problems the page shows (none: the form goes
 // on to the share API).
 
-func TestFolderFormValidate(t *testing.T) {
-	tests := []struct {
-		name string
-		form folderForm
-		want fieldErrors
-	}{
-		{"a name", folderForm{Name: "Reports"}, fieldErrors{}},
-		{"a name in a folder", folderForm{Parent: "pos_1", Name: "2026"}, fieldErrors{}},
-		{"no name", folderForm{Parent: "pos_1"}, fieldErrors{"new-folder": "Give the folder a name."}},
-		{"only spaces", folderForm{Name: "  \t"}, fieldErrors{"new-folder": "Give the folder a name."}},
-	}
+// validateCase is one row of such a table.
+type validateCase[F any] struct {
+	name string
+	form F
+	want fieldErrors
+}
+
+func checkValidate[F any](t *testing.T, tests []validateCase[F], validate func(F) fieldErrors) {
+	t.Helper()
 	for _, tt := range tests {
-		if got := tt.form.Validate(); !maps.Equal(got, tt.want) {
+		if got := validate(tt.form); !maps.Equal(got, tt.want) {
 			t.Errorf("%s: Validate() = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
 
+func TestFolderFormValidate(t *testing.T) {
+	checkValidate(t, []validateCase[folderForm]{
+		{"a name", folderForm{Name: "Reports"}, fieldErrors{}},
+		{"a name in a folder", folderForm{Parent: "pos_1", Name: "2026"}, fieldErrors{}},
+		{"no name", folderForm{Parent: "pos_1"}, fieldErrors{"new-folder": "Give the folder a name."}},
+		{"only spaces", folderForm{Name: "  \t"}, fieldErrors{"new-folder": "Give the folder a name."}},
+	}, folderForm.Validate)
+}
+
 func TestRenameFormValidate(t *testing.T) {
-	tests := []struct {
-		name string
-		form renameForm
-		want fieldErrors
-	}{
-		{"a name", renameForm{Name: "report.pdf"}, fieldErrors{}},
-		{"a name with spaces around", renameForm{Name: " report.pdf "}, fieldErrors{}},
-		{"no name", renameForm{}, fieldErrors{"name": "Give it a name."}},
-		{"only spaces", renameForm{Name: "   "}, fieldErrors{"name": "Give it a name."}},
-	}
-	for _, tt := range tests {
-		if got := tt.form.Validate(); !maps.Equal(got, tt.want) {
-			t.Errorf("%s: Validate() = %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	checkValidate(t, []validateCase[string]{
+		{"a name", "report.pdf", fieldErrors{}},
+		{"a name with spaces around", " report.pdf ", fieldErrors{}},
+		{"no name", "", fieldErrors{"name": "Give it a name."}},
+		{"only spaces", "   ", fieldErrors{"name": "Give it a name."}},
+	}, func(name string) fieldErrors { return renameForm{nameForm{Name: name}}.Validate() })
+}
+
+// moveAttempt is a Move form posted for an item.
+type moveAttempt struct {
+	form moveForm
+	item api.Object
 }
 
 func TestMoveFormValidate(t *testing.T) {
 	inFolder := api.Object{ID: "pos_2", Name: "plan.txt", ParentID: "pos_1"}
 	atTop := api.Object{ID: "pos_3", Name: "notes.txt"}
-	tests := []struct {
-		name string
-		form moveForm
-		item api.Object
-		want fieldErrors
-	}{
-		{"to another folder", moveForm{To: "pos_9"}, inFolder, fieldErrors{}},
-		{"to the top", moveForm{To: ""}, inFolder, fieldErrors{}},
-		{"to the folder it is in", moveForm{To: "pos_1"}, inFolder,
+	checkValidate(t, []validateCase[moveAttempt]{
+		{"to another folder", moveAttempt{moveForm{To: "pos_9"}, inFolder}, fieldErrors{}},
+		{"to the top", moveAttempt{moveForm{To: ""}, inFolder}, fieldErrors{}},
+		{"to the folder it is in", moveAttempt{moveForm{To: "pos_1"}, inFolder},
 			fieldErrors{"to": "“plan.txt” is in this folder already. Open the folder it should go to first."}},
-		{"to the top it is at", moveForm{To: ""}, atTop,
+		{"to the top it is at", moveAttempt{moveForm{To: ""}, atTop},
 			fieldErrors{"to": "“notes.txt” is in this folder already. Open the folder it should go to first."}},
-	}
-	for _, tt := range tests {
-		if got := tt.form.Validate(tt.item); !maps.Equal(got, tt.want) {
-			t.Errorf("%s: Validate() = %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	}, func(m moveAttempt) fieldErrors { return m.form.Validate(m.item) })
 }
 
 func TestRevokeLinksFormValidate(t *testing.T) {
 	ids := func(n int) []string { return strings.Fields(strings.Repeat("shl_x ", n)) }
-	tests := []struct {
-		name string
-		form revokeLinksForm
-		want fieldErrors
-	}{
+	checkValidate(t, []validateCase[revokeLinksForm]{
 		{"one link", revokeLinksForm{IDs: ids(1)}, fieldErrors{}},
 		{"100 links", revokeLinksForm{IDs: ids(100)}, fieldErrors{}},
 		{"none", revokeLinksForm{Back: "/links"}, fieldErrors{"id": "Select at least one link to revoke."}},
 		{"101 links", revokeLinksForm{IDs: ids(101)}, fieldErrors{"id": "Revoke at most 100 links at a time."}},
-	}
-	for _, tt := range tests {
-		if got := tt.form.Validate(); !maps.Equal(got, tt.want) {
-			t.Errorf("%s: Validate() = %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	}, revokeLinksForm.Validate)
 }
 
 func TestSendLinkFormValidate(t *testing.T) {
 	addresses := func(n int) string { return strings.Repeat("a@example.com\n", n) }
-	tests := []struct {
-		name string
-		form sendLinkForm
-		want fieldErrors
-	}{
+	checkValidate(t, []validateCase[sendLinkForm]{
 		{"one address", sendLinkForm{To: "a@example.com"}, fieldErrors{}},
 		// Whether each is an address is the share API's to say (and the page's, from its answer).
 		{"not an address", sendLinkForm{To: "someone"}, fieldErrors{}},
@@ -106,45 +87,25 @@ func TestSendLinkFormValidate(t *testing.T) {
 		{"only separators", sendLinkForm{To: " , ;\n"}, fieldErrors{"send-to": "Enter at least one email address."}},
 		{"101 addresses", sendLinkForm{To: addresses(101)},
 			fieldErrors{"send-to": "Send to at most 100 addresses at a time."}},
-	}
-	for _, tt := range tests {
-		if got := tt.form.Validate(); !maps.Equal(got, tt.want) {
-			t.Errorf("%s: Validate() = %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	}, sendLinkForm.Validate)
 }
 
 func TestTokenFormValidate(t *testing.T) {
-	tests := []struct {
-		name string
-		form tokenForm
-		want fieldErrors
-	}{
-		{"a name", tokenForm{Name: "nightly backup"}, fieldErrors{}},
-		{"100 characters", tokenForm{Name: strings.Repeat("é", 100)}, fieldErrors{}},
-		{"no name", tokenForm{Name: "  "}, fieldErrors{"name": "Give the token a name: who or what will use it."}},
-		{"101 characters", tokenForm{Name: strings.Repeat("é", 101)}, fieldErrors{"name": "Use at most 100 characters."}},
-		{"a control character", tokenForm{Name: "ci\x07bot"},
-			fieldErrors{"name": "Use letters, digits, spaces and punctuation only."}},
-		{"a token id's prefix", tokenForm{Name: "ptk_backup"},
-			fieldErrors{"name": "Names may not start with ptk_, which token ids use."}},
-	}
-	for _, tt := range tests {
-		if got := tt.form.Validate(); !maps.Equal(got, tt.want) {
-			t.Errorf("%s: Validate() = %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	checkValidate(t, []validateCase[string]{
+		{"a name", "nightly backup", fieldErrors{}},
+		{"100 characters", strings.Repeat("é", 100), fieldErrors{}},
+		{"no name", "  ", fieldErrors{"name": "Give the token a name: who or what will use it."}},
+		{"101 characters", strings.Repeat("é", 101), fieldErrors{"name": "Use at most 100 characters."}},
+		{"a control character", "ci\x07bot", fieldErrors{"name": "Use letters, digits, spaces and punctuation only."}},
+		{"a token id's prefix", "ptk_backup", fieldErrors{"name": "Names may not start with ptk_, which token ids use."}},
+	}, func(name string) fieldErrors { return tokenForm{nameForm{Name: name}}.Validate() })
 }
 
 func TestEditLinkFormValidate(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	lim := linkLimits{Now: now, MaxExpiryDays: 90, MaxAccess: 1000}
 	opened3 := api.ShareLink{ID: "shl_1", AccessCount: 3, MaxAccessCount: 5}
-	tests := []struct {
-		name string
-		form editLinkForm
-		want fieldErrors
-	}{
+	checkValidate(t, []validateCase[editLinkForm]{
 		{"openings only", editLinkForm{MaxAccess: "5"}, fieldErrors{}},
 		{"a new date", editLinkForm{MaxAccess: "5", ExpiresOn: "2026-03-20"}, fieldErrors{}},
 		{"an address and a number added", editLinkForm{MaxAccess: "5", AddEmails: "b@example.com",
@@ -167,12 +128,10 @@ func TestEditLinkFormValidate(t *testing.T) {
 		{"11 recipients added", editLinkForm{MaxAccess: "5", AddEmails: "a@example.com", AddPhones: phonesN(10)},
 			fieldErrors{"add_emails": "Add at most 10 recipients at once."}},
 		{"10 recipients added", editLinkForm{MaxAccess: "5", AddPhones: phonesN(10)}, fieldErrors{}},
-	}
-	for _, tt := range tests {
-		if _, got := tt.form.Validate(opened3, lim); !maps.Equal(got, tt.want) {
-			t.Errorf("%s: Validate() = %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	}, func(f editLinkForm) fieldErrors {
+		_, errs := f.Validate(opened3, lim)
+		return errs
+	})
 }
 
 // phonesN is n different mobile numbers, comma-separated.

@@ -59,7 +59,7 @@ func (c *Console) showRenameFile(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, console.RenameFile(c.renameVM(ec, o, renameForm{Name: o.Name}, nil)))
+	return c.render(ec, http.StatusOK, console.RenameFile(c.renameVM(ec, o, renameForm{nameForm{Name: o.Name}}, nil)))
 }
 
 // renameVM is the Rename page of item o with form as typed and its problems.
@@ -78,7 +78,7 @@ func (c *Console) renameFile(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form := newRenameForm(ec)
+	form := renameForm{newNameForm(ec)}
 	refuse := func(msg string) error {
 		vm := c.renameVM(ec, o, form, fieldErrors{"name": msg})
 		return c.render(ec, http.StatusBadRequest, console.RenameFile(vm))
@@ -86,7 +86,7 @@ func (c *Console) renameFile(ec *echo.Context) error {
 	if errs := form.Validate(); len(errs) > 0 {
 		return refuse(errs["name"])
 	}
-	name := form.NewName()
+	name := form.trimmed()
 	if name == o.Name {
 		return seeOther(ec, folderURL(o.ParentID))
 	}
