@@ -135,14 +135,10 @@ func addSearchFilter(filter map[string]any, f console.LinkFilter) {
 	if f.Person != "" {
 		filter["ext_person__contains"] = []string{f.Person}
 	}
-	if f.Activity != "" {
-		filter["ext_activity"] = f.Activity
-	}
-	if f.Type != "" {
-		filter["link_type"] = f.Type
-	}
-	if f.Target != "" {
-		filter["target_id"] = f.Target
+	for key, v := range map[string]string{"ext_activity": f.Activity, "link_type": f.Type, "target_id": f.Target} {
+		if v != "" {
+			filter[key] = v
+		}
 	}
 	if tags := splitList(f.Tags); len(tags) > 0 {
 		filter["tags"] = tags
