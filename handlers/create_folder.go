@@ -2,37 +2,43 @@ package handlers
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
 )
 
-// createFolder handles POST /files/folder.
+// createFolder handles POST /files/folder. A problem is said at the form on the folder page it
+// returns to, with the name as typed.
 func (c *Console) createFolder(ec *echo.Context) error {
-	folder, name := ec.FormValue("folder"), ec.FormValue("name")
-	if strings.TrimSpace(name) == "" {
-		c.flashField(ec, "new-folder", name, "Give the folder a name.")
-		return seeOther(ec, folderURL(folder))
+	form := newFolderForm(ec)
+	if errs := form.Validate(); len(errs) > 0 {
+		c.flashField(ec, "new-folder", form.Name, errs["new-folder"])
+		return seeOther(ec, folderURL(form.Parent))
 	}
-	res, err := c.api.FolderCreate(ec.Request().Context(), api.FolderCreateRequest{Name: name, ParentID: folder})
+	res, err := c.api.FolderCreate(ec.Request().Context(),
+		api.FolderCreateRequest{Name: form.Name, ParentID: form.Parent})
 	var ae *api.Error
 	if asAPIError(err, &ae) && ae.HTTPStatus < 500 {
-		c.audit(ec, "new-folder", folder, name+": "+ae.Summary, "failed")
-		msg := ae.Summary
-		if ae.Status == "SharePutObjectExists" {
-			msg = fmt.Sprintf("There is already something called %q here.", name)
-		} else if len(ae.Errors) > 0 {
-			msg = "The folder name " + ae.Errors[0].Detail + "."
-		}
-		c.flashField(ec, "new-folder", name, msg)
-		return seeOther(ec, folderURL(folder))
+		c.audit(ec, "new-folder", form.Parent, form.Name+": "+ae.Summary, "failed")
+		c.flashField(ec, "new-folder", form.Name, folderRefusal(ae, form.Name))
+		return seeOther(ec, folderURL(form.Parent))
 	}
 	if err != nil {
 		return err
 	}
 	c.audit(ec, "new-folder", res.Object.ID, res.Object.Folder+"/"+res.Object.Name, "ok")
 	c.flash(ec, fmt.Sprintf("Created folder %s.", res.Object.Name), false)
-	return seeOther(ec, folderURL(folder))
+	return seeOther(ec, folderURL(form.Parent))
+}
+
+// folderRefusal words the share API's refusal of a new folder called name.
+func folderRefusal(ae *api.Error, name string) string {
+	switch {
+	case ae.Status == "SharePutObjectExists":
+		return fmt.Sprintf("There is already something called %q here.", name)
+	case len(ae.Errors) > 0:
+		return "The folder name " + ae.Errors[0].Detail + "."
+	}
+	return ae.Summary
 }

@@ -46,20 +46,10 @@ func (c *Console) createLinks(ec *echo.Context) error {
 	if len(errs) > 0 {
 		return c.reshowLinkForm(ec, form, errs)
 	}
-	ctx := ec.Request().Context()
-	for {
-		claimed, err := c.db.ClaimBatch(ctx, form.Batch, s.Subject, c.opt.Now().UnixMicro())
-		if err != nil {
-			return err
-		}
-		if claimed {
-			break
-		}
-		again, err := c.awaitBatch(ec, form.Batch)
-		if err != nil || !again {
-			return err
-		}
+	if claimed, err := c.claimBatch(ec, form.Batch); err != nil || !claimed {
+		return err
 	}
+	ctx := ec.Request().Context()
 	items := linkItems(form, order)
 	links, errs, err := c.createLinkItems(ec, items, order.Recipients)
 	if err != nil || len(errs) > 0 {
@@ -72,28 +62,57 @@ func (c *Console) createLinks(ec *echo.Context) error {
 		}
 		return c.reshowLinkForm(ec, form, errs)
 	}
-	result := batchResult{Links: make([]batchLink, len(links))}
-	for i, l := range links {
-		result.Links[i] = batchLink{ID: l.ID, Email: "none"}
-		if i < len(order.Recipients) {
-			result.Links[i].Recipient, result.Links[i].Email = order.Recipients[i], "not-asked"
-		}
-	}
+	result := newBatchResult(links, order.Recipients)
 	if form.SendNow && len(order.Recipients) > 0 {
 		c.sendCreated(ec, links, order.Recipients, &result)
 	}
+	return c.finishBatch(ec, form.Batch, result)
+}
+
+// claimBatch claims the form's one-time key for this post. When the key was claimed before, the answer
+// (the first post's result, or a refusal) is given here: it reports false, with the error to return.
+func (c *Console) claimBatch(ec *echo.Context, key string) (bool, error) {
+	for {
+		claimed, err := c.db.ClaimBatch(ec.Request().Context(), key, staffOf(ec).Subject, c.opt.Now().UnixMicro())
+		if err != nil || claimed {
+			return claimed, err
+		}
+		again, err := c.awaitBatch(ec, key)
+		if err != nil || !again {
+			return false, err
+		}
+	}
+}
+
+// newBatchResult is the result of links just created, one for each recipient (or one for nobody), none
+// emailed yet.
+func newBatchResult(links []api.ShareLink, recipients []string) batchResult {
+	result := batchResult{Links: make([]batchLink, len(links))}
+	for i, l := range links {
+		result.Links[i] = batchLink{ID: l.ID, Email: "none"}
+		if i < len(recipients) {
+			result.Links[i].Recipient, result.Links[i].Email = recipients[i], "not-asked"
+		}
+	}
+	return result
+}
+
+// finishBatch keeps the result with the form's key and sends the browser to it.
+func (c *Console) finishBatch(ec *echo.Context, key string, result batchResult) error {
+	ctx := ec.Request().Context()
 	raw, _ := json.Marshal(result)
-	if err := c.db.FinishBatch(context.WithoutCancel(ctx), form.Batch, string(raw)); err != nil {
+	if err := c.db.FinishBatch(context.WithoutCancel(ctx), key, string(raw)); err != nil {
 		// The links exist; only the result page is lost. The list shows them.
 		c.log.ErrorContext(ctx, "finish link batch", "err", err)
+		n := len(result.Links)
 		c.flash(ec, fmt.Sprintf("Created %d %s; the result could not be kept, so find them in the list.",
-			len(links), plural(len(links), "link", "links")), false)
+			n, plural(n, "link", "links")), false)
 		return seeOther(ec, "/links")
 	}
 	if err := c.db.PurgeBatches(context.WithoutCancel(ctx), c.opt.Now().Add(-batchKeep).UnixMicro()); err != nil {
 		c.log.WarnContext(ctx, "purge link batches", "err", err)
 	}
-	return seeOther(ec, "/links/created/"+form.Batch)
+	return seeOther(ec, "/links/created/"+key)
 }
 
 // pendingFiles reports files picked in the form's upload field but not uploaded.

@@ -10,9 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v5"
@@ -84,37 +81,23 @@ func takeNewToken(sess *sessions.Session) (api.APIToken, string, bool) {
 	return p.Token, string(secret), true
 }
 
-// checkTokenName is what the console can tell about a name before asking the share service.
-func checkTokenName(name string) string {
-	switch {
-	case name == "":
-		return "Give the token a name: who or what will use it."
-	case utf8.RuneCountInString(name) > 100:
-		return "Use at most 100 characters."
-	case strings.ContainsFunc(name, unicode.IsControl):
-		return "Use letters, digits, spaces and punctuation only."
-	case strings.HasPrefix(name, "ptk_"):
-		return "Names may not start with ptk_, which token ids use."
-	}
-	return ""
-}
-
 // createToken handles POST /admin/tokens (admins): the token is made, then the browser is sent to the
 // page that shows it once (Post/Redirect/Get: a reload shows the page again, not the secret, and
 // makes no second token). A refused name comes back beside the field, as typed.
 func (c *Console) createToken(ec *echo.Context) error {
-	name := strings.TrimSpace(ec.FormValue("name"))
+	form := tokenForm{newNameForm(ec)}
 	refuse := func(msg string) error {
 		vm, err := c.tokensPage(ec)
 		if err != nil {
 			return err
 		}
-		vm.Name, vm.Errors["name"] = ec.FormValue("name"), msg
+		vm.Name, vm.Errors["name"] = form.Name, msg
 		return c.render(ec, http.StatusBadRequest, console.Tokens(vm))
 	}
-	if msg := checkTokenName(name); msg != "" {
-		return refuse(msg)
+	if errs := form.Validate(); len(errs) > 0 {
+		return refuse(errs["name"])
 	}
+	name := form.trimmed()
 	res, err := c.api.TokenCreate(ec.Request().Context(), api.TokenCreateRequest{Name: name})
 	var ae *api.Error
 	switch {

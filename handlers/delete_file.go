@@ -97,21 +97,32 @@ func (c *Console) linksTo(ctx context.Context, targets []string) (n int, more bo
 	return len(seen), false, nil
 }
 
+// deleteFileForm is what the list and the confirmation page post to delete an item.
+type deleteFileForm struct {
+	Folder    string // the folder page to return to
+	Confirmed bool   // asked and answered: by the confirmation page, or by the browser on the list
+}
+
+func newDeleteFileForm(ec *echo.Context) deleteFileForm {
+	return deleteFileForm{Folder: ec.FormValue("folder"), Confirmed: confirmed(ec)}
+}
+
+// confirmURL is the confirmation page for deleting item id, returning to the same folder page.
+func (f deleteFileForm) confirmURL(id string) string {
+	target := "/files/" + id + "/delete"
+	if f.Folder != "" {
+		target += "?" + url.Values{"folder": {f.Folder}}.Encode()
+	}
+	return target
+}
+
 // deleteFile handles POST /files/:id/delete (admins): a file, or a folder with everything in it. Only
 // a confirmed post deletes (the confirmation page's, or the list's after the browser asked); any
 // other is sent to the confirmation page, so nothing goes without a question.
 func (c *Console) deleteFile(ec *echo.Context) error {
-	id, folder := ec.Param("id"), ec.FormValue("folder")
-	if ec.FormValue("confirmed") != "yes" {
-		q := url.Values{}
-		if folder != "" {
-			q.Set("folder", folder)
-		}
-		target := "/files/" + id + "/delete"
-		if len(q) > 0 {
-			target += "?" + q.Encode()
-		}
-		return seeOther(ec, target)
+	id, form := ec.Param("id"), newDeleteFileForm(ec)
+	if !form.Confirmed {
+		return seeOther(ec, form.confirmURL(id))
 	}
 	info, err := c.api.Get(ec.Request().Context(), api.GetRequest{ID: id})
 	if err != nil {
@@ -124,5 +135,5 @@ func (c *Console) deleteFile(ec *echo.Context) error {
 	}
 	c.audit(ec, "delete", id, fmt.Sprintf("%s (%d objects)", info.Object.Name, res.Count), "ok")
 	c.flash(ec, fmt.Sprintf("Deleted %s.", info.Object.Name), false)
-	return seeOther(ec, folderURL(folder))
+	return seeOther(ec, folderURL(form.Folder))
 }

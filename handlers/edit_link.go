@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,14 +14,6 @@ import (
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/views/console"
 )
-
-// editLinkFields are the edit form's fields in page order.
-func editLinkFields() []fieldLabel {
-	return []fieldLabel{{"expires_on", "New expiry"}, {"max_access", "Can be opened"},
-		{"remove", "Remove"}, {"add_emails", "Add email addresses"}, {"add_phones", "Add mobile numbers"}}
-}
-
-var phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 
 // editableLink loads link id for editing, refusing people who may not handle it (the rule of send and
 // revoke: helpdesk and admins any link, sharers their own).
@@ -61,8 +51,8 @@ func (c *Console) editLinkVM(ec *echo.Context, l api.ShareLink, form console.Edi
 	return vm
 }
 
-// editLinkForm handles GET /links/:id/edit.
-func (c *Console) editLinkForm(ec *echo.Context) error {
+// showEditLink handles GET /links/:id/edit.
+func (c *Console) showEditLink(ec *echo.Context) error {
 	l, err := c.editableLink(ec, ec.Param("id"))
 	if err != nil {
 		return err
@@ -83,13 +73,12 @@ func (c *Console) editLink(ec *echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
-	form := parseEditForm(fv)
-	req, errs := editForm(form).request(l, c.limits())
+	form := newEditLinkForm(fv)
+	req, errs := form.Validate(l, c.limits())
 	if len(errs) > 0 {
 		return c.reshowEditForm(ec, l, form, errs, "")
 	}
-	if req.ExpiresAt == nil && *req.MaxAccessCount == l.MaxAccessCount && len(req.AddAuthenticators) == 0 &&
-		len(req.RemoveAuthenticators) == 0 {
+	if changesNothing(req, l) {
 		return c.reshowEditForm(ec, l, form, nil,
 			"Nothing to save: change the expiry, the openings or who may open the link, or go back with Cancel.")
 	}
@@ -119,115 +108,14 @@ func (c *Console) editLink(ec *echo.Context) error {
 }
 
 // reshowEditForm shows the edit form again as posted, with its problems.
-func (c *Console) reshowEditForm(ec *echo.Context, l api.ShareLink, form console.EditLinkForm, errs fieldErrors,
+func (c *Console) reshowEditForm(ec *echo.Context, l api.ShareLink, form editLinkForm, errs fieldErrors,
 	problem string) error {
-	vm := c.editLinkVM(ec, l, form)
+	vm := c.editLinkVM(ec, l, console.EditLinkForm(form))
 	vm.Errors = errs.inOrder(editLinkFields())
 	if problem != "" {
 		vm.Error = problem
 	}
 	return c.render(ec, http.StatusBadRequest, console.EditLink(vm))
-}
-
-// editForm is the edit form as posted.
-type editForm console.EditLinkForm
-
-func parseEditForm(fv url.Values) console.EditLinkForm {
-	return console.EditLinkForm{
-		ExpiresOn: strings.TrimSpace(fv.Get("expires_on")),
-		TZOffset:  fv.Get("tz_offset"),
-		MaxAccess: strings.TrimSpace(fv.Get("max_access")),
-		AddEmails: fv.Get("add_emails"),
-		AddPhones: fv.Get("add_phones"),
-		Remove:    dedupeStrings(fv["remove"]),
-	}
-}
-
-// request checks the form against the link and the server's bounds and turns it into a link/update
-// request (the share API checks again, against the link as it is then).
-func (f editForm) request(l api.ShareLink, lim linkLimits) (api.LinkUpdateRequest, fieldErrors) {
-	errs := fieldErrors{}
-	req := api.LinkUpdateRequest{ID: l.ID}
-	if f.ExpiresOn != "" {
-		if t := endOfDate(f.ExpiresOn, f.TZOffset, lim, "expires_on", errs); !t.IsZero() {
-			req.ExpiresAt = &t
-		}
-	}
-	n, err := strconv.Atoi(f.MaxAccess)
-	switch {
-	case err != nil || n < 1 || n > lim.MaxAccess:
-		errs.add("max_access", fmt.Sprintf("Use a whole number from 1 to %d.", lim.MaxAccess))
-	case n < l.AccessCount:
-		errs.add("max_access", fmt.Sprintf("It has been opened %d times already: use %d or more.",
-			l.AccessCount, l.AccessCount))
-	default:
-		req.MaxAccessCount = &n
-	}
-	for _, key := range f.Remove {
-		typ, ctx, _ := strings.Cut(key, ":")
-		req.RemoveAuthenticators = append(req.RemoveAuthenticators, api.Authenticator{AuthType: typ, AuthContext: ctx})
-	}
-	for _, e := range splitList(f.AddEmails) {
-		if !validEmail(e) {
-			errs.add("add_emails", fmt.Sprintf("%q is not an email address such as name@example.com.", e))
-			continue
-		}
-		// One recipient whatever the letter case: the share server compares addresses that way too.
-		req.AddAuthenticators = addOnce(req.AddAuthenticators, api.Authenticator{AuthType: "email_otp", AuthContext: e})
-	}
-	for _, p := range splitList(f.AddPhones) {
-		p = strings.ReplaceAll(p, " ", "")
-		if !phonePattern.MatchString(p) {
-			errs.add("add_phones", fmt.Sprintf("%q is not a mobile number in international form, such as +15551234567.",
-				p))
-			continue
-		}
-		req.AddAuthenticators = addOnce(req.AddAuthenticators, api.Authenticator{AuthType: "sms_otp", AuthContext: p})
-	}
-	if len(req.AddAuthenticators) > 10 {
-		errs.add("add_emails", "Add at most 10 recipients at once.")
-	}
-	return req, errs
-}
-
-// addOnce appends a unless list has it already, in any letter case.
-func addOnce(list []api.Authenticator, a api.Authenticator) []api.Authenticator {
-	if slices.ContainsFunc(list, func(b api.Authenticator) bool {
-		return a.AuthType == b.AuthType && strings.EqualFold(a.AuthContext, b.AuthContext)
-	}) {
-		return list
-	}
-	return append(list, a)
-}
-
-// editErrorsOf maps the share API's refusal of an update onto the edit form's fields.
-func editErrorsOf(ae *api.Error, req api.LinkUpdateRequest) fieldErrors {
-	out := fieldErrors{}
-	for _, fe := range ae.Errors {
-		parts := strings.Split(strings.TrimPrefix(fe.Source, "/"), "/")
-		field := "remove"
-		switch parts[0] {
-		case "expires_at":
-			field = "expires_on"
-		case "max_access_count":
-			field = "max_access"
-		case "add_authenticators":
-			field = "add_emails"
-			if len(parts) > 1 {
-				if i, err := strconv.Atoi(parts[1]); err == nil && i < len(req.AddAuthenticators) &&
-					req.AddAuthenticators[i].AuthType == "sms_otp" {
-					field = "add_phones"
-				}
-			} else if len(req.AddAuthenticators) > 0 && req.AddAuthenticators[0].AuthType == "sms_otp" {
-				field = "add_phones"
-			}
-		}
-		out.add(field, sentence(fe.Detail))
-	}
-	if len(out) == 0 {
-		out["remove"] = ae.Summary
-	}
-	return out
 }
 
 // describeEdit is the audit log's record of an edit: before and after, with whole addresses (the audit

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"strconv"
 	"time"
@@ -25,11 +26,7 @@ func (c *Console) exportHistory(ec *echo.Context) error {
 		return errForbidden
 	}
 	// The events endpoint answers an unknown id with no events: say "not found" instead of an empty file.
-	if _, err := c.api.LinkGet(ctx, api.LinkGetRequest{ID: id}); api.IsStatus(err, "NotFound") {
-		if _, err := c.api.RevokedGet(ctx, api.RevokedGetRequest{ID: id}); err != nil {
-			return err
-		}
-	} else if err != nil {
+	if err := c.linkKnown(ctx, id); err != nil {
 		return err
 	}
 	// The first page before anything is written, so a refusal is still an error page.
@@ -44,17 +41,7 @@ func (c *Console) exportHistory(ec *echo.Context) error {
 	for {
 		c.withCreator(ctx, id, page.Events)
 		for _, ev := range page.Events {
-			_ = w.Write([]string{
-				ev.At.UTC().Format(time.RFC3339Nano),
-				cell(ev.Type),
-				cell(describeEvent(ev)),
-				cell(ev.Actor),
-				cell(ev.Client),
-				cell(ev.Method),
-				cell(ev.ObjectName),
-				cell(ev.Detail),
-				cell(ev.Outcome),
-			})
+			_ = w.Write(historyRecord(ev))
 			rows++
 		}
 		if page.Last == "" {
@@ -73,4 +60,28 @@ func (c *Console) exportHistory(ec *echo.Context) error {
 	w.Flush()
 	c.audit(ec, "export-history", id, strconv.Itoa(rows)+" rows", "ok")
 	return w.Error()
+}
+
+// linkKnown is nil when link id is live or revoked within the retention period, else its "not found".
+func (c *Console) linkKnown(ctx context.Context, id string) error {
+	_, err := c.api.LinkGet(ctx, api.LinkGetRequest{ID: id})
+	if api.IsStatus(err, "NotFound") {
+		_, err = c.api.RevokedGet(ctx, api.RevokedGetRequest{ID: id})
+	}
+	return err
+}
+
+// historyRecord is event ev as a line of the history export.
+func historyRecord(ev api.LinkEvent) []string {
+	return []string{
+		ev.At.UTC().Format(time.RFC3339Nano),
+		cell(ev.Type),
+		cell(describeEvent(ev)),
+		cell(ev.Actor),
+		cell(ev.Client),
+		cell(ev.Method),
+		cell(ev.ObjectName),
+		cell(ev.Detail),
+		cell(ev.Outcome),
+	}
 }

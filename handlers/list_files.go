@@ -44,18 +44,8 @@ func (c *Console) listFiles(ec *echo.Context) error {
 		return err
 	}
 	vm.Count = res.Count
-	ids := make([]string, len(res.Objects))
-	for i, o := range res.Objects {
-		ids[i] = o.ID
-	}
-	mine, err := c.organizable(ec, ids)
-	if err != nil {
+	if vm.Rows, err = c.fileRows(ec, res.Objects); err != nil {
 		return err
-	}
-	for _, o := range res.Objects {
-		row := fileRow(o)
-		row.CanOrganize = mine[o.ID]
-		vm.Rows = append(vm.Rows, row)
 	}
 	if res.Last != "" {
 		vm.NextURL = console.WithParam(folderURL(folder), "last", res.Last)
@@ -78,4 +68,23 @@ func (c *Console) listFiles(ec *echo.Context) error {
 		}
 	}
 	return c.render(ec, http.StatusOK, console.Files(vm))
+}
+
+// fileRows are the rows of a folder's items, each saying whether this person may rename and move it.
+func (c *Console) fileRows(ec *echo.Context, objects []api.Object) ([]console.FileRow, error) {
+	ids := make([]string, len(objects))
+	for i, o := range objects {
+		ids[i] = o.ID
+	}
+	mine, err := c.organizable(ec, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rows []console.FileRow
+	for _, o := range objects {
+		row := fileRow(o)
+		row.CanOrganize = mine[o.ID]
+		rows = append(rows, row)
+	}
+	return rows, nil
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,75 +28,105 @@ func parseLinkFilter(q url.Values) (console.LinkFilter, fieldErrors) {
 		// The Recipient box became the Person box: old bookmarks and shared views still find their links.
 		f.Person = strings.TrimSpace(q.Get("recipient"))
 	}
-	errs := fieldErrors{}
-	switch f.Sort {
-	case "created_at", "expires_at", "last_accessed_at", "access_count", "title", "recipient_email", "link_type":
-	default:
-		f.Sort = "created_at"
-	}
-	if f.Order != "asc" {
-		f.Order = "desc"
-	}
-	switch f.Status {
-	case "", "active", "used_up", "expired", "revoked":
-	default:
-		f.Status = ""
-	}
-	switch f.Type {
-	case "", "download", "upload", "editor":
-	default:
-		f.Type = ""
-	}
-	switch f.Activity {
-	case "", "opened", "never_opened", "downloaded":
-	default:
-		f.Activity = ""
-	}
 	f.AsOf, _ = strconv.ParseInt(q.Get("asof"), 10, 64)
 	f.Size, _ = strconv.Atoi(q.Get("size"))
-	switch f.Size {
-	case 10, 25, 50, 100:
-	default:
-		f.Size = 25
-	}
-	for _, d := range []struct {
-		name string
-		val  *string
-	}{
-		{"created_from", &f.CreatedFrom}, {"created_to", &f.CreatedTo},
-		{"expires_from", &f.ExpiresFrom}, {"expires_to", &f.ExpiresTo},
-	} {
-		if *d.val == "" {
-			continue
-		}
-		if _, err := time.Parse("2006-01-02", *d.val); err != nil {
-			errs[d.name] = "Use a date like 2026-03-31."
-		}
-	}
-	for _, n := range []struct {
-		name string
-		val  *string
-	}{{"min_access", &f.MinAccess}, {"max_access", &f.MaxAccess}} {
-		if *n.val == "" {
-			continue
-		}
-		if v, err := strconv.Atoi(*n.val); err != nil || v < 0 {
-			errs[n.name] = "Use a whole number."
-		}
-	}
 	if len(f.Prev) > 50 {
 		f.Prev = f.Prev[len(f.Prev)-50:]
 	}
-	return f, errs
+	return withKnownChoices(f), linkFilterErrors(f)
 }
 
-// linkListRequest turns the view into a share/link/list request.
+// withKnownChoices puts each choice the page offers as a list (sort, order, status, type, activity, page
+// size) back to its default when the address holds one the page does not offer.
+func withKnownChoices(f console.LinkFilter) console.LinkFilter {
+	f.Sort = oneOf(f.Sort, "created_at",
+		"created_at", "expires_at", "last_accessed_at", "access_count", "title", "recipient_email", "link_type")
+	f.Order = oneOf(f.Order, "desc", "asc")
+	f.Status = oneOf(f.Status, "", "active", "used_up", "expired", "revoked")
+	f.Type = oneOf(f.Type, "", "download", "upload", "editor")
+	f.Activity = oneOf(f.Activity, "", "opened", "never_opened", "downloaded")
+	if !slices.Contains([]int{10, 25, 50, 100}, f.Size) {
+		f.Size = 25
+	}
+	return f
+}
+
+// oneOf is v when it is one of allowed, otherwise fallback.
+func oneOf(v, fallback string, allowed ...string) string {
+	if slices.Contains(allowed, v) {
+		return v
+	}
+	return fallback
+}
+
+// linkFilterErrors says which of the view's dates and numbers of openings cannot be read.
+func linkFilterErrors(f console.LinkFilter) fieldErrors {
+	errs := fieldErrors{}
+	for _, d := range linkFilterDates(f) {
+		if _, err := time.Parse("2006-01-02", d.value); d.value != "" && err != nil {
+			errs.add(d.field, "Use a date like 2026-03-31.")
+		}
+	}
+	for _, n := range linkFilterCounts(f) {
+		if v, err := strconv.Atoi(n.value); n.value != "" && (err != nil || v < 0) {
+			errs.add(n.field, "Use a whole number.")
+		}
+	}
+	return errs
+}
+
+// linkFilterBound is a field of the view that bounds a value of the links (a date, a number of
+// openings), and the share/link/list filter key it becomes.
+type linkFilterBound struct{ field, value, key string }
+
+// linkFilterDates are the view's date bounds. Expiry dates narrow a status too: "not expired" and
+// "expires before" is what expires soon (the dashboard's "expiring within 7 days" links here).
+func linkFilterDates(f console.LinkFilter) []linkFilterBound {
+	return []linkFilterBound{
+		{"created_from", f.CreatedFrom, "created_at__gte"}, {"created_to", f.CreatedTo, "created_at__lt"},
+		{"expires_from", f.ExpiresFrom, "expires_at__gte"}, {"expires_to", f.ExpiresTo, "expires_at__lt"},
+	}
+}
+
+// linkFilterCounts are the view's bounds on how often links were opened.
+func linkFilterCounts(f console.LinkFilter) []linkFilterBound {
+	return []linkFilterBound{
+		{"min_access", f.MinAccess, "access_count__gte"}, {"max_access", f.MaxAccess, "access_count__lte"},
+	}
+}
+
+// linkListRequest turns the view into a share/link/list request; fields with errors (errs) narrow
+// nothing.
 func linkListRequest(f console.LinkFilter, errs fieldErrors, now time.Time) api.LinkListRequest {
 	filter := map[string]any{}
-	day := func(s string) string {
-		t, _ := time.Parse("2006-01-02", s)
-		return t.UTC().Format(time.RFC3339)
+	addSearchFilter(filter, f)
+	addStatusFilter(filter, f, now)
+	for _, d := range linkFilterDates(f) {
+		if d.value != "" && errs[d.field] == "" {
+			t, _ := time.Parse("2006-01-02", d.value)
+			filter[d.key] = t.UTC().Format(time.RFC3339)
+		}
 	}
+	for _, n := range linkFilterCounts(f) {
+		if n.value != "" && errs[n.field] == "" {
+			filter[n.key], _ = strconv.Atoi(n.value)
+		}
+	}
+	// An estimate: exact up to 10,000 matches, so a broad filter over a million links does not walk
+	// every match just to print its total.
+	return api.LinkListRequest{
+		Filter:   filter,
+		OrderBy:  f.Sort,
+		Order:    f.Order,
+		Size:     f.Size,
+		Last:     f.Last,
+		ExtCount: "estimate",
+	}
+}
+
+// addSearchFilter adds what the view searches for: words of the title, a person, what recipients did,
+// the kind of link, a shared item, tags.
+func addSearchFilter(filter map[string]any, f console.LinkFilter) {
 	if f.Q != "" {
 		filter["title__contains"] = []string{f.Q}
 	}
@@ -104,15 +135,18 @@ func linkListRequest(f console.LinkFilter, errs fieldErrors, now time.Time) api.
 	if f.Person != "" {
 		filter["ext_person__contains"] = []string{f.Person}
 	}
-	if f.Activity != "" {
-		filter["ext_activity"] = f.Activity
+	for key, v := range map[string]string{"ext_activity": f.Activity, "link_type": f.Type, "target_id": f.Target} {
+		if v != "" {
+			filter[key] = v
+		}
 	}
-	if f.Type != "" {
-		filter["link_type"] = f.Type
+	if tags := splitList(f.Tags); len(tags) > 0 {
+		filter["tags"] = tags
 	}
-	if f.Target != "" {
-		filter["target_id"] = f.Target
-	}
+}
+
+// addStatusFilter adds the view's status, as of the listing's "now".
+func addStatusFilter(filter map[string]any, f console.LinkFilter, now time.Time) {
 	// "Now" is fixed for a listing (AsOf travels in the paging links): the cursor is bound to the exact
 	// filter, and a moving "now" would make every next page a different listing.
 	asOf := now.UTC().Truncate(time.Second)
@@ -129,41 +163,6 @@ func linkListRequest(f console.LinkFilter, errs fieldErrors, now time.Time) api.
 		filter["ext_used_up"] = true
 	case "expired":
 		filter["expires_at__lte"] = asOf.Format(time.RFC3339)
-	}
-	if f.CreatedFrom != "" && errs["created_from"] == "" {
-		filter["created_at__gte"] = day(f.CreatedFrom)
-	}
-	if f.CreatedTo != "" && errs["created_to"] == "" {
-		filter["created_at__lt"] = day(f.CreatedTo)
-	}
-	// Expiry dates narrow a status too: "not expired" and "expires before" is what expires soon (the
-	// dashboard's "expiring within 7 days" links here).
-	if f.ExpiresFrom != "" && errs["expires_from"] == "" {
-		filter["expires_at__gte"] = day(f.ExpiresFrom)
-	}
-	if f.ExpiresTo != "" && errs["expires_to"] == "" {
-		filter["expires_at__lt"] = day(f.ExpiresTo)
-	}
-	if f.MinAccess != "" && errs["min_access"] == "" {
-		n, _ := strconv.Atoi(f.MinAccess)
-		filter["access_count__gte"] = n
-	}
-	if f.MaxAccess != "" && errs["max_access"] == "" {
-		n, _ := strconv.Atoi(f.MaxAccess)
-		filter["access_count__lte"] = n
-	}
-	if tags := splitList(f.Tags); len(tags) > 0 {
-		filter["tags"] = tags
-	}
-	// An estimate: exact up to 10,000 matches, so a broad filter over a million links does not walk
-	// every match just to print its total.
-	return api.LinkListRequest{
-		Filter:   filter,
-		OrderBy:  f.Sort,
-		Order:    f.Order,
-		Size:     f.Size,
-		Last:     f.Last,
-		ExtCount: "estimate",
 	}
 }
 
@@ -185,19 +184,12 @@ func filterURL(f console.LinkFilter) string {
 			q.Set(k, v)
 		}
 	}
-	set("q", f.Q)
-	set("person", f.Person)
-	set("status", f.Status)
-	set("activity", f.Activity)
-	set("type", f.Type)
-	set("target", f.Target)
-	set("tags", f.Tags)
-	set("created_from", f.CreatedFrom)
-	set("created_to", f.CreatedTo)
-	set("expires_from", f.ExpiresFrom)
-	set("expires_to", f.ExpiresTo)
-	set("min_access", f.MinAccess)
-	set("max_access", f.MaxAccess)
+	for _, p := range [][2]string{{"q", f.Q}, {"person", f.Person}, {"status", f.Status},
+		{"activity", f.Activity}, {"type", f.Type}, {"target", f.Target}, {"tags", f.Tags},
+		{"created_from", f.CreatedFrom}, {"created_to", f.CreatedTo}, {"expires_from", f.ExpiresFrom},
+		{"expires_to", f.ExpiresTo}, {"min_access", f.MinAccess}, {"max_access", f.MaxAccess}} {
+		set(p[0], p[1])
+	}
 	if f.Sort != "created_at" {
 		set("sort", f.Sort)
 	}
@@ -240,25 +232,30 @@ func (c *Console) linkRows(ec *echo.Context, links []api.ShareLink) ([]console.L
 	now := c.opt.Now()
 	rows := make([]console.LinkRow, len(links))
 	for i, l := range links {
-		r := console.LinkRow{
-			ID:          l.ID,
-			Status:      linkStatus(l, now),
-			Title:       l.Title,
-			Type:        l.LinkType,
-			Recipient:   l.RecipientEmail,
-			Accesses:    l.AccessCount,
-			MaxAccesses: l.MaxAccessCount,
-			ExpiresAt:   l.ExpiresAt,
-			CreatedAt:   l.CreatedAt,
-		}
-		r.For, r.PasswordOnly = linkFor(l)
-		if l.LastAccessedAt != nil {
-			r.LastAccess = *l.LastAccessedAt
-		}
-		r.Targets = targetNames(l.Targets, names)
-		rows[i] = r
+		rows[i] = linkRow(l, linkStatus(l, now), names)
+		rows[i].For, rows[i].PasswordOnly = linkFor(l)
 	}
 	return rows, nil
+}
+
+// linkRow is link l's row in a list, saying status, its shared items named from names.
+func linkRow(l api.ShareLink, status string, names map[string]api.Object) console.LinkRow {
+	r := console.LinkRow{
+		ID:          l.ID,
+		Status:      status,
+		Title:       l.Title,
+		Type:        l.LinkType,
+		Recipient:   l.RecipientEmail,
+		Accesses:    l.AccessCount,
+		MaxAccesses: l.MaxAccessCount,
+		ExpiresAt:   l.ExpiresAt,
+		CreatedAt:   l.CreatedAt,
+		Targets:     targetNames(l.Targets, names),
+	}
+	if l.LastAccessedAt != nil {
+		r.LastAccess = *l.LastAccessedAt
+	}
+	return r
 }
 
 // targetNames names a link's shared items as looked up in names; one deleted since keeps its place.

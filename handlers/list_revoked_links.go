@@ -15,53 +15,21 @@ import (
 // revocation first, searched by title and people (the search box and the recipient field, both
 // case-insensitive substrings of the title or any address, phone number or name on the link).
 func (c *Console) listRevokedLinks(ec *echo.Context, f console.LinkFilter) error {
-	// Only what applies to revoked links stays in the view (and so in its URL).
-	f = console.LinkFilter{Status: "revoked", Q: f.Q, Person: f.Person, Size: f.Size, Last: f.Last,
-		Prev: f.Prev, Sort: "revoked_at", Order: "desc"}
-	req := api.RevokedListRequest{Size: f.Size, Last: f.Last}
-	for _, term := range []string{f.Q, f.Person} {
-		if term != "" {
-			req.Search = append(req.Search, term)
-		}
-	}
-	ctx := ec.Request().Context()
-	res, err := c.api.RevokedList(ctx, req)
-	if api.IsStatus(err, "ValidationError") && f.Last != "" {
-		// A stale or foreign cursor: start the listing again rather than fail.
-		f.Last, f.Prev, req.Last = "", nil, ""
-		res, err = c.api.RevokedList(ctx, req)
-	}
+	f = revokedView(f)
+	res, f, err := c.revokedPage(ec, f)
 	if err != nil {
 		return err
 	}
-	links := make([]api.ShareLink, len(res.RevokedLinks))
-	for i, r := range res.RevokedLinks {
-		links[i] = api.ShareLink{Targets: r.Targets}
-	}
-	names, err := c.objectNames(ec, links)
+	rows, err := c.revokedRows(ec, res.RevokedLinks)
 	if err != nil {
 		return err
 	}
 	vm := console.RevokedLinksVM{
 		Page:   c.page(ec, "Revoked links", "links"),
 		Filter: f,
+		Rows:   rows,
 		Count:  res.Count,
 		Now:    c.opt.Now(),
-	}
-	for _, r := range res.RevokedLinks {
-		row := console.RevokedRow{
-			LinkRow: console.LinkRow{ID: r.ID, Status: "revoked", Title: r.Title, Type: r.LinkType,
-				Recipient: r.RecipientEmail, Accesses: r.AccessCount, MaxAccesses: r.MaxAccessCount,
-				ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt},
-			RevokedAt: r.RevokedAt,
-			RevokedBy: r.RevokedBy,
-		}
-		if r.LastAccessedAt != nil {
-			row.LastAccess = *r.LastAccessedAt
-		}
-		row.Targets = targetNames(r.Targets, names)
-		row.People = linkPeople(r)
-		vm.Rows = append(vm.Rows, row)
 	}
 	vm.NextURL, vm.PrevURL = pageURLs(f, res.Last, revokedURL)
 	whole := console.RevokedLinks(vm)
@@ -75,6 +43,59 @@ func (c *Console) listRevokedLinks(ec *echo.Context, f console.LinkFilter) error
 		return c.renderWholeOrPart(ec, http.StatusOK, whole, nil)
 	}
 	return c.renderWholeOrPart(ec, http.StatusOK, whole, console.RevokedResults(vm))
+}
+
+// revokedView is the part of a Links view that applies to revoked links, so it alone stays in the
+// page's address.
+func revokedView(f console.LinkFilter) console.LinkFilter {
+	return console.LinkFilter{Status: "revoked", Q: f.Q, Person: f.Person, Size: f.Size, Last: f.Last,
+		Prev: f.Prev, Sort: "revoked_at", Order: "desc"}
+}
+
+// revokedPage is the page of revoked links view f shows, and the view as shown: a stale or foreign
+// cursor starts the listing again rather than fail.
+func (c *Console) revokedPage(ec *echo.Context, f console.LinkFilter,
+) (*api.RevokedListResult, console.LinkFilter, error) {
+	req := api.RevokedListRequest{Size: f.Size, Last: f.Last}
+	for _, term := range []string{f.Q, f.Person} {
+		if term != "" {
+			req.Search = append(req.Search, term)
+		}
+	}
+	ctx := ec.Request().Context()
+	res, err := c.api.RevokedList(ctx, req)
+	if api.IsStatus(err, "ValidationError") && f.Last != "" {
+		f.Last, f.Prev, req.Last = "", nil, ""
+		res, err = c.api.RevokedList(ctx, req)
+	}
+	return res, f, err
+}
+
+// revokedRows turns revoked links into rows, naming their targets with one listing call.
+func (c *Console) revokedRows(ec *echo.Context, revoked []api.RevokedLink) ([]console.RevokedRow, error) {
+	links := make([]api.ShareLink, len(revoked))
+	for i, r := range revoked {
+		links[i] = asShareLink(r)
+	}
+	names, err := c.objectNames(ec, links)
+	if err != nil {
+		return nil, err
+	}
+	var rows []console.RevokedRow
+	for i, r := range revoked {
+		rows = append(rows, console.RevokedRow{LinkRow: linkRow(links[i], "revoked", names),
+			RevokedAt: r.RevokedAt, RevokedBy: r.RevokedBy, People: linkPeople(r)})
+	}
+	return rows, nil
+}
+
+// asShareLink is what revoked link r has in common with a live link (it has no address, message or
+// tags any more).
+func asShareLink(r api.RevokedLink) api.ShareLink {
+	return api.ShareLink{ID: r.ID, BucketID: r.BucketID, Targets: r.Targets, LinkType: r.LinkType,
+		AccessCount: r.AccessCount, MaxAccessCount: r.MaxAccessCount, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt,
+		LastAccessedAt: r.LastAccessedAt, Authenticators: r.Authenticators, Title: r.Title,
+		RecipientEmail: r.RecipientEmail, SenderEmail: r.SenderEmail, SenderName: r.SenderName}
 }
 
 // onRevokedList reports whether the page an htmx request came from is this list (its own filters and

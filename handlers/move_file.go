@@ -62,9 +62,9 @@ func (c *Console) moveVM(ec *echo.Context, item api.Object, in string) (console.
 	return vm, nil
 }
 
-// moveForm handles GET /files/:id/move?in=FOLDER: the folders of FOLDER (at first, the one the item
+// showMoveFile handles GET /files/:id/move?in=FOLDER: the folders of FOLDER (at first, the one the item
 // is in), to open one or to move the item there.
-func (c *Console) moveForm(ec *echo.Context) error {
+func (c *Console) showMoveFile(ec *echo.Context) error {
 	o, err := c.organizeItem(ec)
 	if err != nil {
 		return err
@@ -87,9 +87,8 @@ func (c *Console) moveFile(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	to := ec.FormValue("to")
-	shown := to // the folder the page looks into when it says what went wrong
-	refuse := func(msg string) error {
+	form := newMoveForm(ec)
+	refuse := func(shown, msg string) error {
 		vm, err := c.moveVM(ec, o, shown)
 		if err != nil {
 			return err
@@ -97,40 +96,24 @@ func (c *Console) moveFile(ec *echo.Context) error {
 		vm.Problem = msg
 		return c.render(ec, http.StatusBadRequest, console.MoveFile(vm))
 	}
+	if errs := form.Validate(o); len(errs) > 0 {
+		return refuse(form.To, errs["to"])
+	}
 	// A destination that is gone or is a file (a stale page, an edited form) is said on the page,
 	// which then looks into the folder the item is in.
-	if to != "" {
-		dest, err := c.api.Get(ec.Request().Context(), api.GetRequest{ID: to})
-		var ae *api.Error
-		switch {
-		case asAPIError(err, &ae) && ae.HTTPStatus == http.StatusNotFound:
-			shown = o.ParentID
-			return refuse("The folder you chose no longer exists. Choose another.")
-		case err != nil:
+	if msg, err := c.notAFolder(ec, form.To); err != nil || msg != "" {
+		if err != nil {
 			return err
-		case dest.Object.Type != "folder":
-			shown = o.ParentID
-			return refuse(fmt.Sprintf("“%s” is a file, not a folder. Choose a folder.", dest.Object.Name))
 		}
+		return refuse(o.ParentID, msg)
 	}
-	if to == o.ParentID {
-		return refuse(fmt.Sprintf("“%s” is in this folder already. Open the folder it should go to first.", o.Name))
-	}
-	res, err := c.api.Update(ec.Request().Context(), api.UpdateRequest{ID: o.ID, ParentID: &to})
+	res, err := c.api.Update(ec.Request().Context(), api.UpdateRequest{ID: o.ID, ParentID: &form.To})
 	var ae *api.Error
-	switch {
-	case asAPIError(err, &ae) && ae.Status == "ShareLoopDetected":
-		c.audit(ec, "move", o.ID, o.Name+": into itself", "failed")
-		return refuse(fmt.Sprintf(
-			"A folder cannot go inside itself: “%s” cannot be moved into one of its own folders.", o.Name))
-	case asAPIError(err, &ae) && ae.Status == "SharePutObjectExists":
-		c.audit(ec, "move", o.ID, o.Name+": name taken", "failed")
-		return refuse(fmt.Sprintf(
-			"There is already something called “%s” in that folder. Rename one of them first.", o.Name))
-	case asAPIError(err, &ae) && ae.HTTPStatus < 500 && ae.Status != "NotFound":
-		c.audit(ec, "move", o.ID, o.Name+": "+ae.Summary, "failed")
-		return refuse("It could not be moved there: " + ae.Summary)
-	case err != nil:
+	if asAPIError(err, &ae) && refusedMove(ae) {
+		c.audit(ec, "move", o.ID, o.Name+": "+moveFailure(ae), "failed")
+		return refuse(form.To, moveRefusal(ae, o.Name))
+	}
+	if err != nil {
 		return err
 	}
 	where := "the top folder"
@@ -139,5 +122,53 @@ func (c *Console) moveFile(ec *echo.Context) error {
 	}
 	c.audit(ec, "move", o.ID, o.Name+" → "+where, "ok")
 	c.flash(ec, fmt.Sprintf("Moved “%s” to %s.", o.Name, where), false)
-	return seeOther(ec, folderURL(to))
+	return seeOther(ec, folderURL(form.To))
+}
+
+// notAFolder says why folder id cannot take anything: it is gone, or it is a file; "" when it can (the
+// top folder always can).
+func (c *Console) notAFolder(ec *echo.Context, id string) (string, error) {
+	if id == "" {
+		return "", nil
+	}
+	dest, err := c.api.Get(ec.Request().Context(), api.GetRequest{ID: id})
+	var ae *api.Error
+	switch {
+	case asAPIError(err, &ae) && ae.HTTPStatus == http.StatusNotFound:
+		return "The folder you chose no longer exists. Choose another.", nil
+	case err != nil:
+		return "", err
+	case dest.Object.Type != "folder":
+		return fmt.Sprintf("“%s” is a file, not a folder. Choose a folder.", dest.Object.Name), nil
+	}
+	return "", nil
+}
+
+// refusedMove reports whether the share API refused a move for a reason the page can say; anything else
+// is an error page.
+func refusedMove(ae *api.Error) bool {
+	return ae.Status == "ShareLoopDetected" || ae.Status == "SharePutObjectExists" ||
+		(ae.HTTPStatus < 500 && ae.Status != "NotFound")
+}
+
+// moveFailure is the audit log's word for the share API's refusal of a move.
+func moveFailure(ae *api.Error) string {
+	switch ae.Status {
+	case "ShareLoopDetected":
+		return "into itself"
+	case "SharePutObjectExists":
+		return "name taken"
+	}
+	return ae.Summary
+}
+
+// moveRefusal words the share API's refusal to move the item called name.
+func moveRefusal(ae *api.Error, name string) string {
+	switch ae.Status {
+	case "ShareLoopDetected":
+		return fmt.Sprintf("A folder cannot go inside itself: “%s” cannot be moved into one of its own folders.", name)
+	case "SharePutObjectExists":
+		return fmt.Sprintf("There is already something called “%s” in that folder. Rename one of them first.", name)
+	}
+	return "It could not be moved there: " + ae.Summary
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v5"
 
@@ -54,14 +53,22 @@ func fileRow(o api.Object) console.FileRow {
 		Preview: o.Type == "file" && previewType(o.Name) != ""}
 }
 
-// renameForm handles GET /files/:id/rename.
-func (c *Console) renameForm(ec *echo.Context) error {
+// showRenameFile handles GET /files/:id/rename.
+func (c *Console) showRenameFile(ec *echo.Context) error {
 	o, err := c.organizeItem(ec)
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, console.RenameFile(console.RenameVM{Page: c.page(ec, "Rename", "files"),
-		Item: fileRow(o), Back: folderURL(o.ParentID), Name: o.Name, Errors: map[string]string{}}))
+	return c.render(ec, http.StatusOK, console.RenameFile(c.renameVM(ec, o, renameForm{nameForm{Name: o.Name}}, nil)))
+}
+
+// renameVM is the Rename page of item o with form as typed and its problems.
+func (c *Console) renameVM(ec *echo.Context, o api.Object, form renameForm, errs fieldErrors) console.RenameVM {
+	if errs == nil {
+		errs = fieldErrors{}
+	}
+	return console.RenameVM{Page: c.page(ec, "Rename", "files"), Item: fileRow(o), Back: folderURL(o.ParentID),
+		Name: form.Name, Errors: errs}
 }
 
 // renameFile handles POST /files/:id/rename. A name that is taken or not allowed comes back beside
@@ -71,16 +78,15 @@ func (c *Console) renameFile(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	typed := ec.FormValue("name")
-	name := strings.TrimSpace(typed)
+	form := renameForm{newNameForm(ec)}
 	refuse := func(msg string) error {
-		vm := console.RenameVM{Page: c.page(ec, "Rename", "files"), Item: fileRow(o), Back: folderURL(o.ParentID),
-			Name: typed, Errors: map[string]string{"name": msg}}
+		vm := c.renameVM(ec, o, form, fieldErrors{"name": msg})
 		return c.render(ec, http.StatusBadRequest, console.RenameFile(vm))
 	}
-	if name == "" {
-		return refuse("Give it a name.")
+	if errs := form.Validate(); len(errs) > 0 {
+		return refuse(errs["name"])
 	}
+	name := form.trimmed()
 	if name == o.Name {
 		return seeOther(ec, folderURL(o.ParentID))
 	}

@@ -14,15 +14,13 @@ import (
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
-// revocable loads the links and checks that this person may revoke each: any link for helpdesk and
-// admin, only links they created (per the audit log) for sharers.
-func (c *Console) revocable(ec *echo.Context, ids []string) ([]api.ShareLink, error) {
-	if len(ids) == 0 {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, "Select at least one link to revoke.")
+// revocable checks the form, loads its links and checks that this person may revoke each: any link for
+// helpdesk and admin, only links they created (per the audit log) for sharers.
+func (c *Console) revocable(ec *echo.Context, form revokeLinksForm) ([]api.ShareLink, error) {
+	if errs := form.Validate(); len(errs) > 0 {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, errs["id"])
 	}
-	if len(ids) > 100 {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, "Revoke at most 100 links at a time.")
-	}
+	ids := form.IDs
 	links := make([]api.ShareLink, 0, len(ids))
 	for _, id := range ids {
 		res, err := c.api.LinkGet(ec.Request().Context(), api.LinkGetRequest{ID: id})
@@ -72,7 +70,8 @@ func backOrLinks(b string) string {
 
 // confirmRevoke handles GET /links/revoke?id=…: names the links before anything happens.
 func (c *Console) confirmRevoke(ec *echo.Context) error {
-	links, err := c.revocable(ec, ec.QueryParams()["id"])
+	form := newRevokeLinksForm(ec.QueryParams())
+	links, err := c.revocable(ec, form)
 	if err != nil {
 		return err
 	}
@@ -80,7 +79,7 @@ func (c *Console) confirmRevoke(ec *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	back := backOrLinks(ec.QueryParam("back"))
+	back := backOrLinks(form.Back)
 	if back == "/links" && ec.Request().Referer() != "" {
 		if i := strings.Index(ec.Request().Referer(), "/links"); i >= 0 {
 			back = backOrLinks(ec.Request().Referer()[i:])
@@ -95,15 +94,16 @@ func (c *Console) confirmRevoke(ec *echo.Context) error {
 
 // revokeLinks handles POST /links/revoke.
 func (c *Console) revokeLinks(ec *echo.Context) error {
-	form, err := ec.FormValues()
+	fv, err := ec.FormValues()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
-	ids := form["id"]
-	links, err := c.revocable(ec, ids)
+	form := newRevokeLinksForm(fv)
+	links, err := c.revocable(ec, form)
 	if err != nil {
 		return err
 	}
+	ids := form.IDs
 	// The share server keeps who revoked each link on its record (ext_revoked_by, an extension).
 	res, err := c.api.LinkDelete(
 		ec.Request().Context(),
@@ -123,7 +123,7 @@ func (c *Console) revokeLinks(ec *echo.Context) error {
 		fmt.Sprintf("Revoked %d %s. %s", len(links), views.Plural(len(links), "link", "links"), titles(links)),
 		false,
 	)
-	return seeOther(ec, afterRevoke(backOrLinks(form.Get("back")), ids))
+	return seeOther(ec, afterRevoke(backOrLinks(form.Back), ids))
 }
 
 // afterRevoke is where a revocation returns to: where the person came from, unless that was the page

@@ -45,7 +45,7 @@ func (c *Console) confirmRevokeToken(ec *echo.Context) error {
 // page's, or the list's after the browser asked); any other goes to the confirmation page.
 func (c *Console) revokeToken(ec *echo.Context) error {
 	id := ec.Param("id")
-	if ec.FormValue("confirmed") != "yes" {
+	if !confirmed(ec) {
 		return seeOther(ec, "/admin/tokens/"+id+"/revoke")
 	}
 	res, err := c.api.TokenRevoke(ec.Request().Context(), api.TokenRevokeRequest{ID: id})

@@ -30,39 +30,20 @@ func (c *Console) sendLink(ec *echo.Context) error {
 			"You can only send links you created. Ask the helpdesk to send this one.",
 		)
 	}
-	raw, name := ec.FormValue("email"), s.Name
-	emails := splitList(raw)
+	form := newSendLinkForm(ec)
+	if errs := form.Validate(); len(errs) > 0 {
+		return c.refuseSend(ec, id, form, errs["send-to"], errs["send-to"])
+	}
+	emails := form.Emails()
 	items := make([]api.LinkSendItem, len(emails))
 	for i, e := range emails {
 		items[i] = api.LinkSendItem{ID: id, Email: e}
 	}
-	var res *api.LinksResult
-	switch {
-	case len(items) == 0:
-		err = &api.Error{
-			Status:  "ValidationError",
-			Summary: "Enter at least one email address.",
-			Errors:  []api.FieldError{{Source: "/links"}},
-		}
-	case len(items) > 100:
-		err = &api.Error{Status: "ValidationError", Summary: "Send to at most 100 addresses at a time.",
-			Errors: []api.FieldError{{Source: "/links"}}}
-	default:
-		res, err = c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: items, SenderEmail: s.Email,
-			SenderName: name, ExtAddAuthenticators: true})
-	}
+	res, err := c.api.LinkSend(ec.Request().Context(), api.LinkSendRequest{Links: items, SenderEmail: s.Email,
+		SenderName: s.Name, ExtAddAuthenticators: true})
 	var ae *api.Error
 	if asAPIError(err, &ae) && (ae.Status == "ValidationError" || ae.Status == "ProviderError") {
-		c.audit(ec, "send", id, "to "+strings.Join(emails, ", ")+": "+ae.Summary, "failed")
-		vm, derr := c.linkDetail(ec, id)
-		if derr != nil {
-			return derr
-		}
-		vm.SendTo, vm.SendName = raw, name
-		vm.SendErrors = console.FormErrors{
-			{Field: "send-to", Label: "Recipient emails", Message: sendProblem(ae, emails)},
-		}
-		return c.render(ec, http.StatusBadRequest, console.LinkDetail(vm))
+		return c.refuseSend(ec, id, form, ae.Summary, sendProblem(ae, emails))
 	}
 	if err != nil {
 		c.audit(ec, "send", id, "to "+strings.Join(emails, ", "), "failed")
@@ -70,6 +51,19 @@ func (c *Console) sendLink(ec *echo.Context) error {
 	}
 	c.reportSent(ec, id, res.SendResults)
 	return seeOther(ec, "/links/"+id)
+}
+
+// refuseSend audits a send of link id that did not happen (why, for the log) and shows the link's page
+// again with the form as typed and the problem (msg) at its field.
+func (c *Console) refuseSend(ec *echo.Context, id string, form sendLinkForm, why, msg string) error {
+	c.audit(ec, "send", id, "to "+strings.Join(form.Emails(), ", ")+": "+why, "failed")
+	vm, err := c.linkDetail(ec, id)
+	if err != nil {
+		return err
+	}
+	vm.SendTo, vm.SendName = form.To, staffOf(ec).Name
+	vm.SendErrors = console.FormErrors{{Field: "send-to", Label: "Recipient emails", Message: msg}}
+	return c.render(ec, http.StatusBadRequest, console.LinkDetail(vm))
 }
 
 // reportSent audits and says, on the next page, which addresses the link went to, which of them can

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -38,82 +39,104 @@ const dashboardRecent = 8
 // counts, an estimate past 10,000), the activity list for failed sign-ins (counted up to 10,000). The
 // share service is asked everything at once.
 func (c *Console) showDashboard(ec *echo.Context) error {
-	ctx := ec.Request().Context()
 	now := c.opt.Now()
-	active := console.LinkFilter{Status: "active", Sort: "created_at", Order: "desc", Size: 25}
-	expiring := active
-	// "Expires before" a date: the rest of today and the 7 days after it (dates are UTC, as in Links).
-	expiring.ExpiresTo = now.UTC().AddDate(0, 0, 8).Format("2006-01-02")
-	failedSince := "24h"
-
-	var (
-		wg                     sync.WaitGroup
-		activeRes, expiringRes *api.LinkListResult
-		failedRes, recentRes   *api.EventsListResult
-		activeErr, expiringErr error
-		failedErr, recentErr   error
-	)
-	count := func(f console.LinkFilter, res **api.LinkListResult, err *error) {
-		defer wg.Done()
-		req := linkListRequest(f, fieldErrors{}, now)
-		req.Size = 1
-		*res, *err = c.api.LinkList(ctx, req)
-	}
-	wg.Add(4)
-	go count(active, &activeRes, &activeErr)
-	go count(expiring, &expiringRes, &expiringErr)
-	go func() {
-		defer wg.Done()
-		period, _ := activityPeriod(failedSince)
-		since := now.Add(-period)
-		failedRes, failedErr = c.api.EventsList(
-			ctx,
-			api.EventsListRequest{Types: []string{"failed_attempt"}, Since: &since, Size: 1, Count: true},
-		)
-	}()
-	go func() {
-		defer wg.Done()
-		recentRes, recentErr = c.api.EventsList(ctx, api.EventsListRequest{Actor: "recipient", Size: dashboardRecent})
-	}()
-	wg.Wait()
-	for _, err := range []error{activeErr, expiringErr, failedErr, recentErr} {
-		if err != nil {
-			return err
-		}
-	}
-	recent, err := c.activityRows(ec, recentRes.Events)
+	q := newDashboardQueries(now)
+	ans, err := c.askDashboard(ec.Request().Context(), q, now)
 	if err != nil {
 		return err
 	}
-	failed, failedMore := 0, failedRes.CountMore
-	if failedRes.Count != nil {
-		failed = *failedRes.Count
-	}
-	failedKind := "exact"
-	if failedMore {
-		failedKind = "bounded"
-	}
-	lastDay := expiring.ExpiresTo
-	if t, err := time.Parse("2006-01-02", expiring.ExpiresTo); err == nil {
-		lastDay = t.AddDate(0, 0, -1).Format("Mon 2 Jan")
+	recent, err := c.activityRows(ec, ans.recent.Events)
+	if err != nil {
+		return err
 	}
 	vm := console.DashboardVM{
-		Page: c.page(ec, "Dashboard", "dashboard"),
-		Counts: []console.DashCount{
-			{TestID: "dash-active", Label: views.Plural(activeRes.Count, "active link", "active links"),
-				N: activeRes.Count, Kind: activeRes.ExtCountKind, URL: filterURL(active)},
-			{TestID: "dash-expiring",
-				Label: views.Plural(expiringRes.Count, "link", "links") + " expiring within 7 days",
-				N:     expiringRes.Count, Kind: expiringRes.ExtCountKind, URL: filterURL(expiring),
-				Note: "by the end of " + lastDay + " (UTC)"},
-			{TestID: "dash-failed", N: failed, Kind: failedKind, URL: activityURL("failed_attempt", failedSince, ""),
-				Label: views.Plural(failed, "failed sign-in", "failed sign-ins") +
-					" by recipients in the last 24 hours"},
-		},
+		Page:   c.page(ec, "Dashboard", "dashboard"),
+		Counts: dashboardCounts(q, ans),
 		Recent: recent,
 		Now:    now,
 	}
 	return c.render(ec, http.StatusOK, console.Dashboard(vm))
+}
+
+// dashboardQueries are the lists the dashboard counts, as the pages its numbers link to show them.
+type dashboardQueries struct {
+	active, expiring console.LinkFilter
+	failedSince      string // the activity list's period for failed sign-ins
+}
+
+func newDashboardQueries(now time.Time) dashboardQueries {
+	active := console.LinkFilter{Status: "active", Sort: "created_at", Order: "desc", Size: 25}
+	expiring := active
+	// "Expires before" a date: the rest of today and the 7 days after it (dates are UTC, as in Links).
+	expiring.ExpiresTo = now.UTC().AddDate(0, 0, 8).Format("2006-01-02")
+	return dashboardQueries{active: active, expiring: expiring, failedSince: "24h"}
+}
+
+// dashboardAnswers are the share service's answers to the dashboard's queries.
+type dashboardAnswers struct {
+	active, expiring *api.LinkListResult
+	failed, recent   *api.EventsListResult
+}
+
+// askDashboard asks the share service for the dashboard's numbers and its recent recipient events, all
+// at once.
+func (c *Console) askDashboard(ctx context.Context, q dashboardQueries, now time.Time) (dashboardAnswers, error) {
+	var (
+		wg   sync.WaitGroup
+		ans  dashboardAnswers
+		errs [4]error
+	)
+	count := func(f console.LinkFilter) (*api.LinkListResult, error) {
+		req := linkListRequest(f, fieldErrors{}, now)
+		req.Size = 1
+		return c.api.LinkList(ctx, req)
+	}
+	wg.Go(func() { ans.active, errs[0] = count(q.active) })
+	wg.Go(func() { ans.expiring, errs[1] = count(q.expiring) })
+	wg.Go(func() {
+		period, _ := activityPeriod(q.failedSince)
+		since := now.Add(-period)
+		ans.failed, errs[2] = c.api.EventsList(
+			ctx,
+			api.EventsListRequest{Types: []string{"failed_attempt"}, Since: &since, Size: 1, Count: true},
+		)
+	})
+	wg.Go(func() {
+		ans.recent, errs[3] = c.api.EventsList(ctx, api.EventsListRequest{Actor: "recipient", Size: dashboardRecent})
+	})
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return dashboardAnswers{}, err
+		}
+	}
+	return ans, nil
+}
+
+// dashboardCounts are the dashboard's numbers, each linking to the list it counts.
+func dashboardCounts(q dashboardQueries, ans dashboardAnswers) []console.DashCount {
+	failed, failedKind := 0, "exact"
+	if ans.failed.Count != nil {
+		failed = *ans.failed.Count
+	}
+	if ans.failed.CountMore {
+		failedKind = "bounded"
+	}
+	lastDay := q.expiring.ExpiresTo
+	if t, err := time.Parse("2006-01-02", q.expiring.ExpiresTo); err == nil {
+		lastDay = t.AddDate(0, 0, -1).Format("Mon 2 Jan")
+	}
+	return []console.DashCount{
+		{TestID: "dash-active", Label: views.Plural(ans.active.Count, "active link", "active links"),
+			N: ans.active.Count, Kind: ans.active.ExtCountKind, URL: filterURL(q.active)},
+		{TestID: "dash-expiring",
+			Label: views.Plural(ans.expiring.Count, "link", "links") + " expiring within 7 days",
+			N:     ans.expiring.Count, Kind: ans.expiring.ExtCountKind, URL: filterURL(q.expiring),
+			Note: "by the end of " + lastDay + " (UTC)"},
+		{TestID: "dash-failed", N: failed, Kind: failedKind, URL: activityURL("failed_attempt", q.failedSince, ""),
+			Label: views.Plural(failed, "failed sign-in", "failed sign-ins") +
+				" by recipients in the last 24 hours"},
+	}
 }
 
 // activityRows turns events into rows, naming their links with one listing call. A link that is gone

@@ -26,29 +26,10 @@ func (c *Console) linkDetail(ec *echo.Context, id string) (console.LinkDetailVM,
 	if err != nil {
 		return console.LinkDetailVM{}, err
 	}
-	vm := console.LinkDetailVM{
-		Page:           c.page(ec, "Link: "+orTitle(l.Title), "links"),
-		ID:             l.ID,
-		Title:          l.Title,
-		Message:        l.Message,
-		Type:           l.LinkType,
-		Status:         linkStatus(l, c.opt.Now()),
-		URL:            l.Link,
-		Recipient:      l.RecipientEmail,
-		SenderEmail:    l.SenderEmail,
-		SenderName:     l.SenderName,
-		Accesses:       l.AccessCount,
-		MaxAccesses:    l.MaxAccessCount,
-		CreatedAt:      l.CreatedAt,
-		ExpiresAt:      l.ExpiresAt,
-		Tags:           l.Tags,
-		SendTo:         l.RecipientEmail,
-		Targets:        targetRows(l.Targets, names),
-		Authenticators: authenticatorWords(l.Authenticators),
-	}
-	if l.LastAccessedAt != nil {
-		vm.LastAccess = *l.LastAccessedAt
-	}
+	vm := linkDetailVM(l, names)
+	vm.Page = c.page(ec, "Link: "+orTitle(l.Title), "links")
+	vm.Status = linkStatus(l, c.opt.Now())
+	vm.SendTo = l.RecipientEmail
 	for _, a := range l.Authenticators {
 		vm.OpensByEmailCode = vm.OpensByEmailCode || a.AuthType == "email_otp"
 	}
@@ -77,26 +58,10 @@ func (c *Console) revokedLinkDetail(ec *echo.Context, id string) (console.LinkDe
 	if err != nil {
 		return console.LinkDetailVM{}, err
 	}
-	vm := console.LinkDetailVM{
-		Page:           c.page(ec, "Revoked link: "+orTitle(r.Title), "links"),
-		ID:             r.ID,
-		Title:          r.Title,
-		Type:           r.LinkType,
-		Status:         "revoked",
-		Recipient:      r.RecipientEmail,
-		SenderEmail:    r.SenderEmail,
-		SenderName:     r.SenderName,
-		Accesses:       r.AccessCount,
-		MaxAccesses:    r.MaxAccessCount,
-		CreatedAt:      r.CreatedAt,
-		ExpiresAt:      r.ExpiresAt,
-		Targets:        targetRows(r.Targets, names),
-		Authenticators: authenticatorWords(r.Authenticators),
-		Revoked:        console.RevokedVM{At: r.RevokedAt, By: r.RevokedBy, Via: r.RevokedVia},
-	}
-	if r.LastAccessedAt != nil {
-		vm.LastAccess = *r.LastAccessedAt
-	}
+	vm := linkDetailVM(asShareLink(r), names)
+	vm.Page = c.page(ec, "Revoked link: "+orTitle(r.Title), "links")
+	vm.Status = "revoked"
+	vm.Revoked = console.RevokedVM{At: r.RevokedAt, By: r.RevokedBy, Via: r.RevokedVia}
 	// Revoked here, by the person named: the token is this console's own, which says nothing to anyone.
 	if mine, err := c.db.Audit(ec.Request().Context(), consoledb.AuditFilter{Action: "revoke", Target: r.ID,
 		Actor: r.RevokedBy, Limit: 10}); err == nil && slices.ContainsFunc(mine, func(e consoledb.Entry) bool {
@@ -110,6 +75,32 @@ func (c *Console) revokedLinkDetail(ec *echo.Context, id string) (console.LinkDe
 	}
 	vm.History = c.linkHistory(ec, r.ID, handles)
 	return vm, nil
+}
+
+// linkDetailVM is what a link's page says of l whether it is live or revoked; its shared items are
+// named from names.
+func linkDetailVM(l api.ShareLink, names map[string]api.Object) console.LinkDetailVM {
+	vm := console.LinkDetailVM{
+		ID:             l.ID,
+		Title:          l.Title,
+		Message:        l.Message,
+		Type:           l.LinkType,
+		URL:            l.Link,
+		Recipient:      l.RecipientEmail,
+		SenderEmail:    l.SenderEmail,
+		SenderName:     l.SenderName,
+		Accesses:       l.AccessCount,
+		MaxAccesses:    l.MaxAccessCount,
+		CreatedAt:      l.CreatedAt,
+		ExpiresAt:      l.ExpiresAt,
+		Tags:           l.Tags,
+		Targets:        targetRows(l.Targets, names),
+		Authenticators: authenticatorWords(l.Authenticators),
+	}
+	if l.LastAccessedAt != nil {
+		vm.LastAccess = *l.LastAccessedAt
+	}
+	return vm
 }
 
 // targetRows names a link's shared items; ids without a name were deleted since.
