@@ -506,7 +506,7 @@ func linksThatGo(vm DeleteFileVM) string {
 	if vm.Links == 0 {
 		return "No link shares " + what + "."
 	}
-	return moreThan(vm.LinksMore) + views.Itoa(vm.Links) + " " + views.Plural(vm.Links, "link shares", "links share") + " " + shared
+	return moreThan(vm.LinksMore) + views.Quantity(vm.Links, "link shares", "links share") + " " + shared
 }
 
 // moreThan begins a count that is a lower bound.

@@ -399,7 +399,7 @@ func RevokedResults(vm RevokedLinksVM) templ.Component {
 
 // revokedCount says how many revoked links the view holds: "1 revoked link", "3 revoked links match".
 func revokedCount(n int, filtered bool) string {
-	s := views.Itoa(n) + " revoked " + views.Plural(n, "link", "links")
+	s := views.Quantity(n, "revoked link", "revoked links")
 	if filtered {
 		s += views.Plural(n, " matches", " match")
 	}
