@@ -38,6 +38,11 @@ func Plural(n int, one, many string) string {
 	return many
 }
 
+// Quantity is a count and the word that agrees with it: "1 opening", "3 openings".
+func Quantity(n int, one, many string) string {
+	return Itoa(n) + " " + Plural(n, one, many)
+}
+
 // Crumb is one step of a folder path.
 type Crumb struct {
 	Name string

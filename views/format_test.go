@@ -24,3 +24,19 @@ func TestMatchCount(t *testing.T) {
 		}
 	}
 }
+
+func TestQuantity(t *testing.T) {
+	cases := []struct {
+		n    int
+		want string
+	}{
+		{0, "0 openings"},
+		{1, "1 opening"},
+		{2, "2 openings"},
+	}
+	for _, c := range cases {
+		if got := Quantity(c.n, "opening", "openings"); got != c.want {
+			t.Errorf("Quantity(%d) got %q, want %q", c.n, got, c.want)
+		}
+	}
+}
