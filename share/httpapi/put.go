@@ -69,7 +69,11 @@ func (s *Server) putMultipart(r *http.Request) (share.Object, error) {
 			}
 		case "upload", "file":
 			if req == nil {
-				return share.Object{}, share.Invalid("BadFormat", "", "the \"request\" part must come before the file part")
+				return share.Object{}, share.Invalid(
+					"BadFormat",
+					"",
+					"the \"request\" part must come before the file part",
+				)
 			}
 			in := putInput(req)
 			if in.Name == "" {

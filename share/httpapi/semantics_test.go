@@ -1,9 +1,7 @@
 package httpapi_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"io"
 	"maps"
 	"slices"
 	"testing"
@@ -64,16 +62,7 @@ func TestArchiveCountsEveryObject(t *testing.T) {
 					var res *api.GetArchiveResult
 					entries := -1
 					if method == "multipart" {
-						r, dl, err := e.Client.GetArchive(t.Context(), api.GetArchiveRequest{IDs: tc.ids, Format: "zip"})
-						if err != nil {
-							t.Fatal(err)
-						}
-						raw, _ := io.ReadAll(dl)
-						dl.Close()
-						zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-						if err != nil {
-							t.Fatal(err)
-						}
+						r, zr := getZip(t, e, tc.ids...)
 						res, entries = r, len(zr.File)
 					} else {
 						res = sharetest.Must(e.Client.GetArchiveURL(t.Context(), api.GetArchiveRequest{IDs: tc.ids, Format: "zip"}))(t)
