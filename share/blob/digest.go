@@ -97,7 +97,10 @@ func (d *digests) sinks() []*sink {
 	}
 	if d.crc32c {
 		castagnoli := crc32.MakeTable(crc32.Castagnoli)
-		sinks = append(sinks, &sink{write: func(p []byte) error { d.crc = crc32.Update(d.crc, castagnoli, p); return nil }})
+		sinks = append(sinks, &sink{write: func(p []byte) error {
+			d.crc = crc32.Update(d.crc, castagnoli, p)
+			return nil
+		}})
 	}
 	return sinks
 }
