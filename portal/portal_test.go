@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -239,30 +238,10 @@ func TestConcurrentAccessLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		granted, refused := 0, 0
-		start := make(chan struct{})
-		for range 200 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				_, err := e.Svc.StartSession(context.Background(), l)
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					granted++
-				case share.IsCode(err, share.CodeGone):
-					refused++
-				default:
-					t.Errorf("unexpected error: %v", err)
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
+		granted, refused := signInAtOnce(t, 200, func(int) error {
+			_, err := e.Svc.StartSession(context.Background(), l)
+			return err
+		})
 		if granted != limit || refused != 200-limit {
 			t.Errorf("200 concurrent sign-ins against a limit of %d: granted %d, refused %d", limit, granted, refused)
 		}
