@@ -89,6 +89,13 @@ func seed(t *testing.T, e *sharetest.Env) fixture {
 	return f
 }
 
+// startSeeded starts a server on a store of kind, messages kept in the outbox, with the fixture's files.
+func startSeeded(t *testing.T, kind string) (*sharetest.Env, fixture) {
+	t.Helper()
+	e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+	return e, seed(t, e)
+}
+
 func forEachStore(t *testing.T, fn func(t *testing.T, kind string)) {
 	for _, kind := range sharetest.Kinds {
 		t.Run(kind, func(t *testing.T) {

@@ -42,8 +42,7 @@ func TestRemoveMetadataMatchesValue(t *testing.T) {
 // (folders with their contents), not only the ids asked for.
 func TestArchiveCountsEveryObject(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
-		f := seed(t, e)
+		e, f := startSeeded(t, kind)
 		sub := sharetest.Must(e.Client.FolderCreate(t.Context(), api.FolderCreateRequest{Name: "Sub", ParentID: f.docs.ID}))(t).Object
 		c := sharetest.Must(e.Client.Put(t.Context(), api.PutRequest{ParentID: sub.ID, Name: "c.txt"}, "c.txt", bytes.NewReader([]byte("charlie"))))(t).Object
 		for _, tc := range []struct {

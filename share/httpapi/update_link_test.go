@@ -313,13 +313,6 @@ func mustJSON(t *testing.T, v any) string {
 
 func ptr[T any](v T) *T { return &v }
 
-// startSeeded starts a server on a store of kind, messages kept in the outbox, with the fixture's files.
-func startSeeded(t *testing.T, kind string) (*sharetest.Env, fixture) {
-	t.Helper()
-	e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
-	return e, seed(t, e)
-}
-
 // linkToA creates a link to the fixture's a.txt; item says everything else about it.
 func linkToA(t *testing.T, e *sharetest.Env, f fixture, item api.LinkCreateItem) api.ShareLink {
 	t.Helper()
