@@ -11,6 +11,9 @@ import (
 	"github.com/sharedesk/sharedesk/share/sharetest"
 )
 
+// TestEditorActions: an editor link uploads beside a taken name without overwriting it, renames and
+// deletes (a folder with what it holds); a forged form token or a cross-site post is refused and
+// changes nothing.
 func TestEditorActions(t *testing.T) {
 	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
 	tr := makeTree(t, e)

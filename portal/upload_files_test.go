@@ -30,6 +30,9 @@ func upload(t *testing.T, r *recipient, folder, csrf string, files ...string) pa
 	return r.do(req)
 }
 
+// TestUploadLink: an upload link says what it is, takes files (two of the same name both saved, the
+// stored names never shown), lists and serves nothing, refuses a file over the size limit without
+// keeping any of it, and refuses a forged form token.
 func TestUploadLink(t *testing.T) {
 	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.MaxUploadSize = 1 << 20 }})
 	tr := makeTree(t, e)
