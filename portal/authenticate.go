@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -67,11 +68,22 @@ func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request, secret string
 
 // checkPassword handles POST /s/{token}/password.
 func (h *Handler) checkPassword(w http.ResponseWriter, r *http.Request) {
+	h.signInWith(w, r, "password", h.svc.CheckPassword)
+}
+
+// signInWith checks the form's field (a password or a code) with check, and signs the recipient in
+// when it is right.
+func (h *Handler) signInWith(
+	w http.ResponseWriter,
+	r *http.Request,
+	field string,
+	check func(ctx context.Context, l share.Link, authIndex int, secret, client string) (string, error),
+) {
 	l, i, ok := h.authForm(w, r)
 	if !ok {
 		return
 	}
-	secret, err := h.svc.CheckPassword(r.Context(), l, i, r.PostFormValue("password"), clientAddr(r))
+	secret, err := check(r.Context(), l, i, r.PostFormValue(field), clientAddr(r))
 	if err != nil {
 		h.authFailed(w, r, l, i, err)
 		return
@@ -99,16 +111,7 @@ func (h *Handler) sendCode(w http.ResponseWriter, r *http.Request) {
 
 // verifyCode handles POST /s/{token}/verify.
 func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) {
-	l, i, ok := h.authForm(w, r)
-	if !ok {
-		return
-	}
-	secret, err := h.svc.VerifyCode(r.Context(), l, i, r.PostFormValue("code"), clientAddr(r))
-	if err != nil {
-		h.authFailed(w, r, l, i, err)
-		return
-	}
-	h.signedIn(w, r, secret)
+	h.signInWith(w, r, "code", h.svc.VerifyCode)
 }
 
 // authKey names an authenticator of a link in its page's forms and in ?sent=: by what it is, not by its

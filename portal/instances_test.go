@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -309,30 +308,10 @@ func TestInstances(t *testing.T) {
 		}
 		links := []share.Link{mustOpen(t, a, l), onB}
 		svcs := []*share.Service{a.Svc, b.Svc}
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		granted, refused := 0, 0
-		start := make(chan struct{})
-		for i := range 200 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				_, err := svcs[i%2].StartSession(ctx, links[i%2])
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					granted++
-				case share.IsCode(err, share.CodeGone):
-					refused++
-				default:
-					t.Errorf("unexpected error: %v", err)
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
+		granted, refused := signInAtOnce(t, 200, func(i int) error {
+			_, err := svcs[i%2].StartSession(ctx, links[i%2])
+			return err
+		})
 		if granted != limit || refused != 200-limit {
 			t.Errorf("granted %d, refused %d; want %d and %d", granted, refused, limit, 200-limit)
 		}

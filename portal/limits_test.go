@@ -56,6 +56,19 @@ func fire(n int, fn func(i int) error) map[string]int {
 	return o.n
 }
 
+// signInAtOnce starts n sign-ins at the same moment, the i-th with startSession(i), and counts those
+// granted and those refused because the link is used up; any other answer fails the test.
+func signInAtOnce(t *testing.T, n int, startSession func(i int) error) (granted, refused int) {
+	t.Helper()
+	got := fire(n, startSession)
+	for code, times := range got {
+		if code != "" && code != share.CodeGone {
+			t.Errorf("unexpected outcome %q, %d times", code, times)
+		}
+	}
+	return got[""], got[share.CodeGone]
+}
+
 // TestConcurrentPasswordGuesses: a burst of wrong passwords gets exactly as many argon2 checks as the
 // per-link or per-client limit allows, and afterwards even the right password is refused.
 func TestConcurrentPasswordGuesses(t *testing.T) {

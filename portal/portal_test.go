@@ -1,16 +1,12 @@
 package portal_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -239,30 +235,10 @@ func TestConcurrentAccessLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		granted, refused := 0, 0
-		start := make(chan struct{})
-		for range 200 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				_, err := e.Svc.StartSession(context.Background(), l)
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					granted++
-				case share.IsCode(err, share.CodeGone):
-					refused++
-				default:
-					t.Errorf("unexpected error: %v", err)
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
+		granted, refused := signInAtOnce(t, 200, func(int) error {
+			_, err := e.Svc.StartSession(context.Background(), l)
+			return err
+		})
 		if granted != limit || refused != 200-limit {
 			t.Errorf("200 concurrent sign-ins against a limit of %d: granted %d, refused %d", limit, granted, refused)
 		}
@@ -345,102 +321,6 @@ func TestPathSafety(t *testing.T) {
 			t.Errorf("delete the shared folder: got %d", p.status)
 		}
 	})
-}
-
-func upload(t *testing.T, r *recipient, folder, csrf string, files ...string) page {
-	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	mw.WriteField("csrf", csrf)
-	for i := 0; i+1 < len(files); i += 2 {
-		fw, _ := mw.CreateFormFile("files", files[i])
-		io.WriteString(fw, files[i+1])
-	}
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, r.abs("/p/upload/"+folder), &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return r.do(req)
-}
-
-func TestEditorActions(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
-	tr := makeTree(t, e)
-	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor", Authenticators: password("editor pass")})
-	r := signIn(t, e, l, "editor pass")
-	csrf := csrfOf(t, r.get("/p/"))
-	up := upload(t, r, tr.docs.ID, csrf, "a.txt", "second alpha", "new.txt", "fresh")
-	if !strings.Contains(up.body, `Saved a.txt as &#34;a (1).txt&#34;`) || !strings.Contains(up.body, "Saved new.txt.") {
-		t.Errorf("upload with a clashing name: page says %q", up.body)
-	}
-	if orig := r.get("/p/d/" + tr.a.ID); orig.body != "alpha" {
-		t.Errorf("the existing a.txt was overwritten: %q", orig.body)
-	}
-	rn := r.post("/p/rename/"+tr.b.ID, url.Values{"csrf": {csrf}, "name": {"renamed.txt"}})
-	if !strings.Contains(rn.body, "Renamed to renamed.txt.") || !strings.Contains(rn.body, ">renamed.txt<") {
-		t.Errorf("rename: page lacks the new name")
-	}
-	if p := r.post("/p/rename/"+tr.b.ID, url.Values{"csrf": {csrf}, "name": {"a.txt"}}); !strings.Contains(p.body, "already exists") {
-		t.Errorf("rename onto a taken name: no clear message")
-	}
-	del := r.post("/p/delete/"+tr.sub.ID, url.Values{"csrf": {csrf}})
-	if !strings.Contains(del.body, "Deleted Sub.") || strings.Contains(del.body, ">📁 Sub<") {
-		t.Errorf("delete: page still lists Sub")
-	}
-	if _, err := e.Client.Get(context.Background(), api.GetRequest{ID: tr.c.ID}); !api.IsStatus(err, "NotFound") {
-		t.Errorf("file inside the deleted folder: %v", err)
-	}
-	if p := r.post("/p/delete/"+tr.a.ID, url.Values{"csrf": {"forged"}}); p.status != http.StatusForbidden {
-		t.Errorf("delete with a forged form token: got %d, want 403", p.status)
-	}
-	req, _ := http.NewRequest(http.MethodPost, r.abs("/p/delete/"+tr.a.ID), strings.NewReader("csrf="+csrf))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	if p := r.do(req); p.status != http.StatusForbidden {
-		t.Errorf("cross-site delete: got %d, want 403", p.status)
-	}
-	if got := r.get("/p/d/" + tr.a.ID); got.body != "alpha" {
-		t.Error("a refused delete removed the file")
-	}
-}
-
-func TestUploadLink(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.MaxUploadSize = 1 << 20 }})
-	tr := makeTree(t, e)
-	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.inbox.ID}, LinkType: "upload", Authenticators: password("upload pass")})
-	r := newRecipient(t, e)
-	if open := r.get(linkPath(e, l)); !strings.Contains(open.body, "Upload to folder Inbox") {
-		t.Errorf("open page does not say it is an upload link")
-	}
-	r = signIn(t, e, l, "upload pass")
-	home := r.get("/p/")
-	if !strings.Contains(home.body, "Add files to Inbox") || !strings.Contains(home.body, `enctype="multipart/form-data"`) || !strings.Contains(home.body, "<progress") {
-		t.Fatalf("upload page lacks its form")
-	}
-	csrf := csrfOf(t, home)
-	up := upload(t, r, tr.inbox.ID, csrf, "invoice.pdf", "%PDF-1", "invoice.pdf", "%PDF-2")
-	if strings.Count(up.body, "Saved invoice.pdf.") != 2 || strings.Contains(up.body, "invoice (1).pdf") {
-		t.Errorf("two uploads of the same name: page says %q, want both saved and no stored name shown", up.body)
-	}
-	if strings.Contains(up.body, "invoice.pdf</a>") {
-		t.Error("upload link lists the folder's files")
-	}
-	list := sharetest.Must(e.Client.List(context.Background(), api.ListRequest{Filter: map[string]any{"parent_id": tr.inbox.ID}}))(t)
-	if list.Count != 2 {
-		t.Errorf("inbox holds %d files, want 2", list.Count)
-	}
-	if p := r.get("/p/d/" + list.Objects[0].ID); p.status != http.StatusForbidden {
-		t.Errorf("download through an upload link: got %d, want 403", p.status)
-	}
-	big := upload(t, r, tr.inbox.ID, csrf, "huge.bin", strings.Repeat("x", 2<<20))
-	if !strings.Contains(big.body, "huge.bin is too large") {
-		t.Errorf("oversize upload: no clear message")
-	}
-	if n := sharetest.Must(e.Client.List(context.Background(), api.ListRequest{Filter: map[string]any{"parent_id": tr.inbox.ID}}))(t).Count; n != 2 {
-		t.Errorf("oversize upload left a file: %d files", n)
-	}
-	if p := upload(t, r, tr.inbox.ID, "wrong", "x.txt", "x"); p.status != http.StatusForbidden {
-		t.Errorf("upload with a forged form token: got %d, want 403", p.status)
-	}
 }
 
 func TestSignOut(t *testing.T) {

@@ -202,53 +202,16 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	if err != nil {
 		return "", err
 	}
-	// A code that died while this waited (used, expired or out of tries) answers at once.
-	dead := func() error {
-		c, err := s.store.LatestOTP(ctx, l.ID, authIndex)
-		switch {
-		case err != nil:
-			return err
-		case c.UsedAt != 0 || Micros(s.now()) >= c.ExpiresAt || c.Attempts >= OTPMaxAttempts:
-			return refuse(CodeAuthFailed, ReasonCodeDead)
-		}
-		return nil
-	}
-	a, err := s.reserveAttempt(ctx, l, client, auth.Type, dead)
+	a, err := s.reserveAttempt(ctx, l, client, auth.Type, s.codeDied(ctx, l.ID, authIndex))
 	if err != nil {
 		return "", err
 	}
 	wrong := true // until the code is found right, or was never compared
 	defer func() { s.settle(ctx, a, wrong) }()
 	now := Micros(s.now())
-	tries, ok, err := s.store.TryOTP(ctx, c.ID, now, OTPMaxAttempts)
-	if err != nil {
+	if wrong, err = s.compareCode(ctx, l, auth.Type, c, code, client, now); err != nil {
 		return "", err
 	}
-	if !ok {
-		// Nothing was compared: this is not a wrong guess.
-		wrong = false
-		switch {
-		case c.UsedAt != 0:
-			return "", refuse(CodeAuthFailed, ReasonCodeUsed)
-		case now >= c.ExpiresAt:
-			return "", refuse(CodeAuthFailed, ReasonCodeExpired)
-		case c.Attempts < OTPMaxAttempts:
-			return "", refuse(CodeAuthFailed, ReasonCodeDead)
-		}
-		return "", refuse(CodeAuthFailed, ReasonCodeTriesUsed)
-	}
-	s.checks.Add(1)
-	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
-	if subtle.ConstantTimeCompare([]byte(s.otpHash(l.ID, authIndex, code)), []byte(c.CodeHash)) != 1 {
-		s.failed(ctx, l, client, auth.Type, "wrong code")
-		if left := OTPMaxAttempts - tries; left > 0 {
-			e := refuse(CodeAuthFailed, ReasonWrongCode)
-			e.Count = left
-			return "", e
-		}
-		return "", refuse(CodeAuthFailed, ReasonCodeBlocked)
-	}
-	wrong = false
 	used, err := s.store.UseOTP(ctx, c.ID, now)
 	if err != nil {
 		return "", err
@@ -257,6 +220,66 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 		return "", refuse(CodeAuthFailed, ReasonCodeDead)
 	}
 	return s.startSession(ctx, l, auth.Type, maskedIdentity(auth), client)
+}
+
+// codeDied is the recheck of a reservation's wait: a code that died while it waited (used, expired or
+// out of tries) answers at once.
+func (s *Service) codeDied(ctx context.Context, linkID string, authIndex int) func() error {
+	return func() error {
+		c, err := s.store.LatestOTP(ctx, linkID, authIndex)
+		switch {
+		case err != nil:
+			return err
+		case c.UsedAt != 0 || Micros(s.now()) >= c.ExpiresAt || c.Attempts >= OTPMaxAttempts:
+			return refuse(CodeAuthFailed, ReasonCodeDead)
+		}
+		return nil
+	}
+}
+
+// compareCode counts a try against c and compares code with it. It reports whether this was a wrong
+// guess: a code that could not be tried any more was never compared, so it is not.
+func (s *Service) compareCode(
+	ctx context.Context,
+	l Link,
+	method string,
+	c OTP,
+	code, client string,
+	now int64,
+) (wrong bool, err error) {
+	tries, ok, err := s.store.TryOTP(ctx, c.ID, now, OTPMaxAttempts)
+	if err != nil {
+		return true, err
+	}
+	if !ok {
+		// Nothing was compared: this is not a wrong guess.
+		return false, untriedCode(c, now)
+	}
+	s.checks.Add(1)
+	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
+	if subtle.ConstantTimeCompare([]byte(s.otpHash(l.ID, c.AuthIndex, code)), []byte(c.CodeHash)) != 1 {
+		s.failed(ctx, l, client, method, "wrong code")
+		if left := OTPMaxAttempts - tries; left > 0 {
+			e := refuse(CodeAuthFailed, ReasonWrongCode)
+			e.Count = left
+			return true, e
+		}
+		return true, refuse(CodeAuthFailed, ReasonCodeBlocked)
+	}
+	return false, nil
+}
+
+// untriedCode is why a code the store would not count a try against is refused.
+func untriedCode(c OTP, now int64) error {
+	switch {
+	case c.UsedAt != 0:
+		return refuse(CodeAuthFailed, ReasonCodeUsed)
+	case now >= c.ExpiresAt:
+		return refuse(CodeAuthFailed, ReasonCodeExpired)
+	case c.Attempts < OTPMaxAttempts:
+		return refuse(CodeAuthFailed, ReasonCodeDead)
+	}
+	return refuse(CodeAuthFailed, ReasonCodeTriesUsed)
 }
 
 // CheckPassword checks a password and, when right, counts an access and starts a portal session.

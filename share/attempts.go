@@ -34,21 +34,11 @@ func (s *Service) reserveAttempt(
 	client, method string,
 	recheck func() error,
 ) (attempt, error) {
-	giveUp := time.Now().Add(s.cfg.AttemptWait)
-	seen := s.settled.count()
-	waited := false
+	w := attemptWait{giveUp: time.Now().Add(s.cfg.AttemptWait), seen: s.settled.count()}
 	for {
-		if waited {
-			// Attempts are settling, so the wait is going somewhere: it runs out only after
-			// AttemptWait without any.
-			if n := s.settled.count(); n != seen {
-				seen, giveUp = n, time.Now().Add(s.cfg.AttemptWait)
-			}
-			if recheck != nil {
-				if err := recheck(); err != nil {
-					s.settled.notifyAll()
-					return attempt{}, err
-				}
+		if w.waited {
+			if err := s.lookAgain(&w, recheck); err != nil {
+				return attempt{}, err
 			}
 		}
 		// Queued before the look, so a settling between the look and the wait is not missed.
@@ -58,37 +48,17 @@ func (s *Service) reserveAttempt(
 		res, err := s.store.ReserveAuthAttempt(ctx, a.linkID, a.client, a.at, Micros(now.Add(-FailureWindow)),
 			Micros(now.Add(-staleAttempt)), MaxFailuresPerLink, MaxFailuresPerIP)
 		if err == nil && res == ReservedBusy {
-			if left := time.Until(giveUp); left > 0 {
-				// Attempts settled by another instance wake nobody here: look again now and then.
-				t := time.NewTimer(min(left, time.Second))
-				select {
-				case <-wake:
-					t.Stop()
-					waited = true
-					continue
-				case <-t.C:
-					s.settled.leave(wake)
-					waited = true
-					continue
-				case <-ctx.Done():
-					t.Stop()
-					s.settled.leave(wake)
-					return attempt{}, ctx.Err()
-				}
+			again, err := s.waitForSettling(ctx, wake, w.giveUp)
+			if err != nil {
+				return attempt{}, err
+			}
+			if again {
+				w.waited = true
+				continue
 			}
 		}
 		s.settled.leave(wake)
-		switch {
-		case waited && err == nil && res == ReservedRefused:
-			// Failures fill a limit now: everyone waiting may as well learn it at once.
-			s.settled.notifyAll()
-		case waited && res != Reserved:
-			// This one was woken and goes away without an attempt of its own to settle: pass the
-			// wake on, so the others waiting learn where things stand. Passing on is not a settling:
-			// counted as one, every give-up would draw out everyone else's wait, one AttemptWait
-			// after another.
-			s.settled.pass()
-		}
+		s.passOnWake(w.waited, res, err)
 		switch {
 		case err != nil:
 			return attempt{}, err
@@ -98,14 +68,81 @@ func (s *Service) reserveAttempt(
 			s.cfg.Logger.InfoContext(ctx, "recipient authentication busy", "link", l.ID, "client", client)
 			return attempt{}, refuse(CodeBusy, ReasonBusy)
 		}
-		s.cfg.Logger.WarnContext(ctx, "recipient authentication throttled", "link", l.ID, "client", client)
-		// Counted (metrics) but not stored: a flood of refused guesses must not turn into a flood of
-		// writes; the wrong guesses that led here are in the history already.
-		ev := s.recipientEvent(ctx, l, EventFailedAttempt)
-		ev.Client, ev.Method, ev.Outcome, ev.Detail = client, method, OutcomeRefused, "too many wrong attempts"
-		s.written([]Event{ev})
-		return attempt{}, refuse(CodeTooMany, ReasonTooManyTries)
+		return attempt{}, s.throttled(ctx, l, client, method)
 	}
+}
+
+// attemptWait is where a reservation's wait for pending attempts stands.
+type attemptWait struct {
+	giveUp time.Time // when the wait ends without a reservation
+	seen   uint64    // settlings counted when giveUp was last set
+	waited bool
+}
+
+// lookAgain runs before each look after a wait. Attempts are settling, so the wait is going
+// somewhere: it runs out only after AttemptWait without any. An error from recheck ends the wait.
+func (s *Service) lookAgain(w *attemptWait, recheck func() error) error {
+	if n := s.settled.count(); n != w.seen {
+		w.seen, w.giveUp = n, time.Now().Add(s.cfg.AttemptWait)
+	}
+	if recheck != nil {
+		if err := recheck(); err != nil {
+			s.settled.notifyAll()
+			return err
+		}
+	}
+	return nil
+}
+
+// waitForSettling waits, until giveUp at the most, to be woken by a settled attempt. It reports
+// whether to look again: false when the time is up, and then the caller still holds its place in the
+// queue (wake).
+func (s *Service) waitForSettling(ctx context.Context, wake chan struct{}, giveUp time.Time) (bool, error) {
+	left := time.Until(giveUp)
+	if left <= 0 {
+		return false, nil
+	}
+	// Attempts settled by another instance wake nobody here: look again now and then.
+	t := time.NewTimer(min(left, time.Second))
+	select {
+	case <-wake:
+		t.Stop()
+		return true, nil
+	case <-t.C:
+		s.settled.leave(wake)
+		return true, nil
+	case <-ctx.Done():
+		t.Stop()
+		s.settled.leave(wake)
+		return false, ctx.Err()
+	}
+}
+
+// passOnWake tells the others waiting where things stand when a look after a wait ends without a
+// reservation.
+func (s *Service) passOnWake(waited bool, res Reservation, err error) {
+	switch {
+	case waited && err == nil && res == ReservedRefused:
+		// Failures fill a limit now: everyone waiting may as well learn it at once.
+		s.settled.notifyAll()
+	case waited && res != Reserved:
+		// This one was woken and goes away without an attempt of its own to settle: pass the
+		// wake on, so the others waiting learn where things stand. Passing on is not a settling:
+		// counted as one, every give-up would draw out everyone else's wait, one AttemptWait
+		// after another.
+		s.settled.pass()
+	}
+}
+
+// throttled is the refusal of an attempt past the failure limits.
+func (s *Service) throttled(ctx context.Context, l Link, client, method string) error {
+	s.cfg.Logger.WarnContext(ctx, "recipient authentication throttled", "link", l.ID, "client", client)
+	// Counted (metrics) but not stored: a flood of refused guesses must not turn into a flood of
+	// writes; the wrong guesses that led here are in the history already.
+	ev := s.recipientEvent(ctx, l, EventFailedAttempt)
+	ev.Client, ev.Method, ev.Outcome, ev.Detail = client, method, OutcomeRefused, "too many wrong attempts"
+	s.written([]Event{ev})
+	return refuse(CodeTooMany, ReasonTooManyTries)
 }
 
 // settle ends a reserved attempt: kept as a failure, or taken back when the secret was right (or was

@@ -59,6 +59,40 @@ func (s *Service) SendLinksWith(
 	if err != nil {
 		return nil, nil, err
 	}
+	ids, err := checkSend(items, senderEmail, senderName)
+	if err != nil {
+		return nil, nil, err
+	}
+	idSource := func(i int) string { return fmt.Sprintf("/links/%d/id", i) }
+	if err := s.requireLinks(ctx, bucketID, dedupe(ids), idSource); err != nil {
+		return nil, nil, err
+	}
+	out, added, err := s.recordSends(ctx, bucketID, dedupe(ids), items, senderEmail, senderName, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	results := s.sendEmails(ctx, out, senderEmail)
+	var failed []string
+	for i, r := range results {
+		results[i].AuthenticatorAdded = added[items[i]]
+		if r.Detail == notDelivered {
+			failed = append(failed, r.Email)
+		}
+	}
+	// Only when every email certainly failed is it an error (which SDKs retry); one that may still be
+	// delivered makes it a 200 with per-address results, so nothing is sent twice by a retry.
+	if len(failed) == len(items) {
+		return nil, nil, Errf(
+			CodeProvider,
+			"The email could not be delivered to %s; the links were recorded, try sending again.",
+			strings.Join(failed, ", "),
+		)
+	}
+	return out, results, nil
+}
+
+// checkSend checks the sender and the addresses, and returns the ids of the items' links.
+func checkSend(items []SendItem, senderEmail, senderName string) ([]string, error) {
 	var v Validation
 	if !ValidEmail(senderEmail) {
 		v.Add("BadFormat", "/sender_email", "must be an email address")
@@ -73,16 +107,22 @@ func (s *Service) SendLinksWith(
 		}
 		ids[i] = it.ID
 	}
-	if err := v.Err(); err != nil {
-		return nil, nil, err
-	}
-	idSource := func(i int) string { return fmt.Sprintf("/links/%d/id", i) }
-	if err := s.requireLinks(ctx, bucketID, dedupe(ids), idSource); err != nil {
-		return nil, nil, err
-	}
+	return ids, v.Err()
+}
+
+// recordSends stores on each link what sending it changes (sendChange), and returns the links as each
+// item's email shows them, with the items whose address was added to their link's authenticators.
+func (s *Service) recordSends(
+	ctx context.Context,
+	bucketID string,
+	ids []string,
+	items []SendItem,
+	senderEmail, senderName string,
+	opt SendOptions,
+) ([]Link, map[SendItem]bool, error) {
 	added := map[SendItem]bool{}
 	var evs []Event
-	stored, err := s.store.UpdateLinkAccess(ctx, bucketID, dedupe(ids), func(l Link) (AccessChange, error) {
+	stored, err := s.store.UpdateLinkAccess(ctx, bucketID, ids, func(l Link) (AccessChange, error) {
 		ch, add, err := s.sendChange(ctx, l, items, senderEmail, senderName, opt)
 		for _, it := range add {
 			added[it] = true
@@ -107,24 +147,7 @@ func (s *Service) SendLinksWith(
 		l.RecipientEmail = it.Email // the same link may be sent to several people in one request
 		out[i] = l
 	}
-	results := s.sendEmails(ctx, out, senderEmail)
-	var failed []string
-	for i, r := range results {
-		results[i].AuthenticatorAdded = added[items[i]]
-		if r.Detail == notDelivered {
-			failed = append(failed, r.Email)
-		}
-	}
-	// Only when every email certainly failed is it an error (which SDKs retry); one that may still be
-	// delivered makes it a 200 with per-address results, so nothing is sent twice by a retry.
-	if len(failed) == len(items) {
-		return nil, nil, Errf(
-			CodeProvider,
-			"The email could not be delivered to %s; the links were recorded, try sending again.",
-			strings.Join(failed, ", "),
-		)
-	}
-	return out, results, nil
+	return out, added, nil
 }
 
 // sendChange is what sending link l to the items' addresses changes on it: the recipient (the last

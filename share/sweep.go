@@ -70,90 +70,108 @@ func (s *Service) sweep(ctx context.Context, opt SweepOptions) (SweepReport, err
 	if opt.LinkRetention <= 0 {
 		opt.LinkRetention = 30 * 24 * time.Hour
 	}
-	var rep SweepReport
-	now := s.now()
-	var errs []error
-
+	p := &sweepPass{now: s.now()}
 	// Expired files first, so their bytes go in this same pass.
+	if err := s.sweepExpiredFiles(ctx, p); err != nil {
+		return p.rep, err
+	}
+	if err := s.recordLinkExpiries(ctx, p); err != nil {
+		return p.rep, err
+	}
+	s.purgeLinks(ctx, p, p.now.Add(-opt.LinkRetention))
+	n, err := s.store.DeletePendingUploadsBefore(ctx, Micros(p.now.Add(-opt.TempAge)))
+	p.rep.UploadURLs = n
+	p.note("upload URLs", err)
+	if s.blobs != nil {
+		// File times are the real clock's, whatever clock the service runs on.
+		p.note("blobs", s.sweepBlobs(ctx, time.Now().Add(-opt.TempAge), &p.rep))
+		s.keepReserve(ctx)
+	}
+	return p.rep, errors.Join(p.errs...)
+}
+
+// sweepPass is one pass of the sweeper: when it started, what it removed, and the steps that failed
+// without stopping the others.
+type sweepPass struct {
+	now  time.Time
+	rep  SweepReport
+	errs []error
+}
+
+// note keeps a step's error, if any, naming the step.
+func (p *sweepPass) note(step string, err error) {
+	if err != nil {
+		p.errs = append(p.errs, fmt.Errorf("%s: %w", step, err))
+	}
+}
+
+// sweepExpiredFiles deletes the objects whose file_ttl has run out, 200 at a time. A delete that fails
+// ends the pass.
+func (s *Service) sweepExpiredFiles(ctx context.Context, p *sweepPass) error {
 	for {
-		refs, err := s.store.ExpiredObjects(ctx, Micros(now), 200)
+		refs, err := s.store.ExpiredObjects(ctx, Micros(p.now), 200)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("expired files: %w", err))
-			break
+			p.note("expired files", err)
+			return nil
 		}
 		deleted := 0
 		for _, r := range refs {
 			n, err := s.DeleteObject(ctx, r.BucketID, r.ID, true)
 			if err != nil && !IsCode(err, CodeNotFound) {
-				return rep, fmt.Errorf("delete expired object %s: %w", r.ID, err)
+				return fmt.Errorf("delete expired object %s: %w", r.ID, err)
 			}
 			if n > 0 {
-				rep.ExpiredFiles++
+				p.rep.ExpiredFiles++
 				deleted++
 			}
 		}
 		if len(refs) < 200 || deleted == 0 {
-			break
+			return nil
 		}
 	}
+}
 
-	// Record the expiry of links nobody has visited since they expired (the first refused visit
-	// records it otherwise).
+// recordLinkExpiries records the expiry of links nobody has visited since they expired (the first
+// refused visit records it otherwise). A record that fails ends the pass.
+func (s *Service) recordLinkExpiries(ctx context.Context, p *sweepPass) error {
 	for {
-		links, err := s.store.UnnotedExpiredLinks(ctx, Micros(now), 200)
+		links, err := s.store.UnnotedExpiredLinks(ctx, Micros(p.now), 200)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("expired links: %w", err))
-			break
+			p.note("expired links", err)
+			return nil
 		}
 		for _, l := range links {
 			ev := s.event(ctx, l, EventExpired)
-			ev.Actor, ev.At = "sweeper", now
+			ev.Actor, ev.At = "sweeper", p.now
 			ok, err := s.store.RecordExpired(ctx, ev)
 			if err != nil {
-				return rep, fmt.Errorf("record expiry of link %s: %w", l.ID, err)
+				return fmt.Errorf("record expiry of link %s: %w", l.ID, err)
 			}
 			if ok {
-				rep.LinksExpired++
+				p.rep.LinksExpired++
 				s.written([]Event{ev})
 			}
 		}
 		if len(links) < 200 {
-			break
+			return nil
 		}
 	}
+}
 
-	n, err := s.store.DeleteLinksExpiredBefore(ctx, Micros(now.Add(-opt.LinkRetention)))
-	rep.ExpiredLinks = n
-	if err != nil {
-		errs = append(errs, fmt.Errorf("expired links: %w", err))
-	}
+// purgeLinks deletes links expired before cutoff, tombstones of links revoked before it, and events
+// older than it.
+func (s *Service) purgeLinks(ctx context.Context, p *sweepPass, cutoff time.Time) {
+	n, err := s.store.DeleteLinksExpiredBefore(ctx, Micros(cutoff))
+	p.rep.ExpiredLinks = n
+	p.note("expired links", err)
 	// Tombstones go with every event of their link, whatever its age; then the events of links gone
 	// without a tombstone (expired and deleted above, or revoked before tombstones were kept).
-	links, evs, err := s.store.PurgeRevokedLinks(ctx, Micros(now.Add(-opt.LinkRetention)))
-	rep.RevokedLinks, rep.Events = links, evs
-	if err != nil {
-		errs = append(errs, fmt.Errorf("revoked links: %w", err))
-	}
-	n, err = s.store.PurgeEvents(ctx, Micros(now.Add(-opt.LinkRetention)))
-	rep.Events += n
-	if err != nil {
-		errs = append(errs, fmt.Errorf("link events: %w", err))
-	}
-
-	n, err = s.store.DeletePendingUploadsBefore(ctx, Micros(now.Add(-opt.TempAge)))
-	rep.UploadURLs = n
-	if err != nil {
-		errs = append(errs, fmt.Errorf("upload URLs: %w", err))
-	}
-
-	if s.blobs != nil {
-		// File times are the real clock's, whatever clock the service runs on.
-		if err := s.sweepBlobs(ctx, time.Now().Add(-opt.TempAge), &rep); err != nil {
-			errs = append(errs, fmt.Errorf("blobs: %w", err))
-		}
-		s.keepReserve(ctx)
-	}
-	return rep, errors.Join(errs...)
+	links, evs, err := s.store.PurgeRevokedLinks(ctx, Micros(cutoff))
+	p.rep.RevokedLinks, p.rep.Events = links, evs
+	p.note("revoked links", err)
+	n, err = s.store.PurgeEvents(ctx, Micros(cutoff))
+	p.rep.Events += n
+	p.note("link events", err)
 }
 
 // sweepBlobs removes temp files and row-less blobs last modified before cutoff.

@@ -43,7 +43,31 @@ func (s *Service) UpdateLink(ctx context.Context, u LinkUpdate) (Link, []string,
 	if err != nil {
 		return Link{}, nil, err
 	}
-	now := s.now()
+	expires, err := s.checkLinkUpdate(u)
+	if err != nil {
+		return Link{}, nil, err
+	}
+	var edit linkEdit
+	links, err := s.store.UpdateLinkAccess(ctx, bucketID, []string{u.ID}, func(l Link) (AccessChange, error) {
+		edit = linkEdit{ch: AccessChange{Link: l}}
+		err := s.editLink(ctx, &edit, l, u, expires)
+		return edit.ch, err
+	})
+	if isNotFound(err) {
+		return Link{}, nil, notFound("share link", u.ID)
+	}
+	if err != nil {
+		return Link{}, nil, err
+	}
+	if len(edit.changed) > 0 {
+		s.written(edit.ch.Events)
+	}
+	return s.withURL(links[0]), edit.changed, nil
+}
+
+// checkLinkUpdate checks what can be checked of u without the link, and returns the new expiry when u
+// asks for one.
+func (s *Service) checkLinkUpdate(u LinkUpdate) (time.Time, error) {
 	var v Validation
 	if u.ExpiresAt == nil && u.MaxAccessCount == nil && len(u.AddAuthenticators) == 0 &&
 		len(u.RemoveAuthenticators) == 0 {
@@ -52,7 +76,7 @@ func (s *Service) UpdateLink(ctx context.Context, u LinkUpdate) (Link, []string,
 	}
 	var expires time.Time
 	if u.ExpiresAt != nil {
-		expires = s.expiresAt(now, u.ExpiresAt, "", &v)
+		expires = s.expiresAt(s.now(), u.ExpiresAt, "", &v)
 	}
 	if u.MaxAccessCount != nil {
 		s.maxAccessCount(u.MaxAccessCount, "", &v)
@@ -64,69 +88,75 @@ func (s *Service) UpdateLink(ctx context.Context, u LinkUpdate) (Link, []string,
 			v.Add("BadState", fmt.Sprintf("/add_authenticators/%d", i), "is also in remove_authenticators")
 		}
 	}
-	if err := v.Err(); err != nil {
-		return Link{}, nil, err
+	return expires, v.Err()
+}
+
+// linkEdit is one link's update as it is worked out: the change to store, the names of what changed
+// (ChangedExpiry, …) and their wording for the history.
+type linkEdit struct {
+	ch      AccessChange
+	changed []string
+	what    []string
+}
+
+func (e *linkEdit) add(changed, what string) {
+	e.changed = append(e.changed, changed)
+	e.what = append(e.what, what)
+}
+
+// editLink works out what u changes on l, and the EventEdited that says so when anything does.
+func (s *Service) editLink(ctx context.Context, e *linkEdit, l Link, u LinkUpdate, expires time.Time) error {
+	if u.ExpiresAt != nil && !expires.Equal(l.ExpiresAt) {
+		e.ch.Link.ExpiresAt = expires
+		e.add(ChangedExpiry, fmt.Sprintf("expiry %s → %s", eventTime(l.ExpiresAt), eventTime(expires)))
 	}
-	var changed []string
-	var ev Event
-	links, err := s.store.UpdateLinkAccess(ctx, bucketID, []string{u.ID}, func(l Link) (AccessChange, error) {
-		ch := AccessChange{Link: l}
-		var what []string
-		changed, what = nil, nil
-		if u.ExpiresAt != nil && !expires.Equal(l.ExpiresAt) {
-			ch.Link.ExpiresAt = expires
-			changed = append(changed, ChangedExpiry)
-			what = append(what, fmt.Sprintf("expiry %s → %s", eventTime(l.ExpiresAt), eventTime(expires)))
+	if n := u.MaxAccessCount; n != nil && *n != l.MaxAccessCount {
+		if *n < l.AccessCount {
+			return Invalid("BadState", "/max_access_count", fmt.Sprintf(
+				"the link has been opened %d times already: the limit cannot be below %d",
+				l.AccessCount, l.AccessCount))
 		}
-		if n := u.MaxAccessCount; n != nil && *n != l.MaxAccessCount {
-			if *n < l.AccessCount {
-				return ch, Invalid("BadState", "/max_access_count", fmt.Sprintf(
-					"the link has been opened %d times already: the limit cannot be below %d",
-					l.AccessCount, l.AccessCount))
-			}
-			ch.Link.MaxAccessCount = *n
-			changed = append(changed, ChangedMaxAccess)
-			what = append(what, fmt.Sprintf("openings %d → %d", l.MaxAccessCount, *n))
-		}
-		auths, added, removed, err := changeAuthenticators(l.Authenticators, u.AddAuthenticators,
-			u.RemoveAuthenticators)
-		if err != nil {
-			return ch, err
-		}
-		if len(added)+len(removed) > 0 {
-			ch.Link.Authenticators = auths
-			ch.EndSessions = len(removed) > 0
-			// Someone removed is no longer who the link is for: the address it was sent to goes too, so
-			// neither the link's page nor a search by person names them any more.
-			if slices.ContainsFunc(removed, func(r Authenticator) bool {
-				return r.Type == AuthEmailOTP && strings.EqualFold(r.Context, l.RecipientEmail)
-			}) {
-				ch.Link.RecipientEmail = ""
-			}
-			changed = append(changed, ChangedAuthenticators)
-			what = append(what, describeAuthenticators("added", added)...)
-			what = append(what, describeAuthenticators("removed", removed)...)
-		}
-		if len(changed) > 0 {
-			ev = s.event(ctx, l, EventEdited)
-			ev.Detail = strings.Join(what, "; ")
-			if u.Via != "" {
-				ev.Detail += " (through API token " + u.Via + ")"
-			}
-			ch.Events = []Event{ev}
-		}
-		return ch, nil
-	})
-	if isNotFound(err) {
-		return Link{}, nil, notFound("share link", u.ID)
+		e.ch.Link.MaxAccessCount = *n
+		e.add(ChangedMaxAccess, fmt.Sprintf("openings %d → %d", l.MaxAccessCount, *n))
 	}
+	if err := editRecipients(e, l, u); err != nil {
+		return err
+	}
+	if len(e.changed) > 0 {
+		ev := s.event(ctx, l, EventEdited)
+		ev.Detail = strings.Join(e.what, "; ")
+		if u.Via != "" {
+			ev.Detail += " (through API token " + u.Via + ")"
+		}
+		e.ch.Events = []Event{ev}
+	}
+	return nil
+}
+
+// editRecipients adds and removes the authenticators u names; removing one ends the link's portal
+// sessions.
+func editRecipients(e *linkEdit, l Link, u LinkUpdate) error {
+	auths, added, removed, err := changeAuthenticators(l.Authenticators, u.AddAuthenticators,
+		u.RemoveAuthenticators)
 	if err != nil {
-		return Link{}, nil, err
+		return err
 	}
-	if len(changed) > 0 {
-		s.written([]Event{ev})
+	if len(added)+len(removed) == 0 {
+		return nil
 	}
-	return s.withURL(links[0]), changed, nil
+	e.ch.Link.Authenticators = auths
+	e.ch.EndSessions = len(removed) > 0
+	// Someone removed is no longer who the link is for: the address it was sent to goes too, so
+	// neither the link's page nor a search by person names them any more.
+	if slices.ContainsFunc(removed, func(r Authenticator) bool {
+		return r.Type == AuthEmailOTP && strings.EqualFold(r.Context, l.RecipientEmail)
+	}) {
+		e.ch.Link.RecipientEmail = ""
+	}
+	e.changed = append(e.changed, ChangedAuthenticators)
+	e.what = append(e.what, describeAuthenticators("added", added)...)
+	e.what = append(e.what, describeAuthenticators("removed", removed)...)
+	return nil
 }
 
 // checkCodeAuthenticators checks email and SMS authenticators to add or remove.

@@ -43,22 +43,9 @@ func (s *Service) UpdateObject(ctx context.Context, in UpdateInput) (Object, err
 		}
 		o.Name = *in.Name
 	}
-	moved := false
-	if in.ParentID != nil || in.Folder != nil {
-		var parent string
-		if in.ParentID != nil && *in.ParentID != "" {
-			parent, err = s.parentFolder(ctx, o.BucketID, *in.ParentID, "")
-		} else if in.Folder != nil {
-			parent, err = s.resolveFolder(ctx, o.BucketID, *in.Folder, true, "/folder")
-		}
-		if err != nil {
-			return Object{}, err
-		}
-		if err := s.checkNoLoop(ctx, o, parent); err != nil {
-			return Object{}, err
-		}
-		moved = parent != o.ParentID
-		o.ParentID = parent
+	moved, err := s.moveObject(ctx, &o, in)
+	if err != nil {
+		return Object{}, err
 	}
 	ttlChanged := false
 	if in.FileTTL != nil {
@@ -67,6 +54,54 @@ func (s *Service) UpdateObject(ctx context.Context, in UpdateInput) (Object, err
 		}
 		o.FileTTL, ttlChanged = *in.FileTTL, true
 	}
+	retag(&o, in)
+	changeMetadata(&o, in)
+	o.UpdatedAt = s.now()
+	if !o.UpdatedAt.After(FromMicros(prev)) {
+		o.UpdatedAt = FromMicros(prev + 1)
+	}
+	if moved || ttlChanged {
+		if err := s.applyFileTTL(ctx, &o, o.UpdatedAt); err != nil {
+			return Object{}, err
+		}
+	}
+	if err := s.storeObjectUpdate(ctx, o, prev); err != nil {
+		return Object{}, err
+	}
+	if o.Type == TypeFolder && (moved || ttlChanged) {
+		if err := s.reapplyFileTTL(ctx, o, o.UpdatedAt); err != nil {
+			return Object{}, err
+		}
+	}
+	return s.withFolder(ctx, o)
+}
+
+// moveObject gives o the parent in asks for (by id or by path), refusing a folder inside itself. It
+// reports whether the parent changed.
+func (s *Service) moveObject(ctx context.Context, o *Object, in UpdateInput) (bool, error) {
+	if in.ParentID == nil && in.Folder == nil {
+		return false, nil
+	}
+	var parent string
+	var err error
+	if in.ParentID != nil && *in.ParentID != "" {
+		parent, err = s.parentFolder(ctx, o.BucketID, *in.ParentID, "")
+	} else if in.Folder != nil {
+		parent, err = s.resolveFolder(ctx, o.BucketID, *in.Folder, true, "/folder")
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := s.checkNoLoop(ctx, *o, parent); err != nil {
+		return false, err
+	}
+	moved := parent != o.ParentID
+	o.ParentID = parent
+	return moved, nil
+}
+
+// retag replaces, adds and removes o's tags as in asks, in that order.
+func retag(o *Object, in UpdateInput) {
 	if in.Tags != nil {
 		o.Tags = dedupe(*in.Tags)
 	}
@@ -74,6 +109,10 @@ func (s *Service) UpdateObject(ctx context.Context, in UpdateInput) (Object, err
 	if len(in.RemoveTags) > 0 {
 		o.Tags = slices.DeleteFunc(o.Tags, func(t string) bool { return slices.Contains(in.RemoveTags, t) })
 	}
+}
+
+// changeMetadata replaces, adds and removes o's metadata as in asks, in that order.
+func changeMetadata(o *Object, in UpdateInput) {
 	if in.Metadata != nil {
 		o.Metadata = *in.Metadata
 	}
@@ -89,32 +128,21 @@ func (s *Service) UpdateObject(ctx context.Context, in UpdateInput) (Object, err
 			delete(o.Metadata, k)
 		}
 	}
-	o.UpdatedAt = s.now()
-	if !o.UpdatedAt.After(FromMicros(prev)) {
-		o.UpdatedAt = FromMicros(prev + 1)
-	}
-	if moved || ttlChanged {
-		if err := s.applyFileTTL(ctx, &o, o.UpdatedAt); err != nil {
-			return Object{}, err
-		}
-	}
+}
+
+// storeObjectUpdate writes o if it is still as it was at prev, wording the store's refusals.
+func (s *Service) storeObjectUpdate(ctx context.Context, o Object, prev int64) error {
 	switch err := s.store.UpdateObject(ctx, o, prev); {
 	case errors.Is(err, ErrExists):
-		return Object{}, Errf(CodeObjectExists, "An object named %q already exists in this folder.", o.Name)
+		return Errf(CodeObjectExists, "An object named %q already exists in this folder.", o.Name)
 	case errors.Is(err, ErrConflict):
-		return Object{}, Errf(
+		return Errf(
 			CodeUpdatedAt,
 			"The object changed while it was being updated. Refresh your data and try again.",
 		)
-	case err != nil:
-		return Object{}, err
+	default:
+		return err
 	}
-	if o.Type == TypeFolder && (moved || ttlChanged) {
-		if err := s.reapplyFileTTL(ctx, o, o.UpdatedAt); err != nil {
-			return Object{}, err
-		}
-	}
-	return s.withFolder(ctx, o)
 }
 
 // checkNoLoop refuses to move a folder into itself or one of its descendants.

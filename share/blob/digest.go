@@ -33,103 +33,158 @@ type chunk struct {
 // speed of its slowest consumer rather than at the sum of them all. At most limit bytes are taken
 // (limit <= 0: no limit); more is ErrTooLarge. When dst fails, reading stops and its error returns.
 func copyHashed(dst io.Writer, src io.Reader, opt WriteOptions) (Sums, error) {
-	type sink struct {
-		write func([]byte) error
-		in    chan *chunk
+	out := &destination{w: dst}
+	d := newDigests(opt)
+	r := startRing(append([]*sink{{write: out.write}}, d.sinks()...))
+	total, readErr := r.pump(src, opt.Limit, &out.failed)
+	r.stop()
+	if out.err != nil {
+		return Sums{}, out.err
 	}
-	h256, h512, hmd5 := sha256.New(), sha512.New(), md5.New() //nolint:gosec
+	if readErr != nil {
+		return Sums{}, readErr
+	}
+	return d.sums(total), nil
+}
+
+// sink is one consumer of the bytes read: it takes each chunk in turn on its own goroutine.
+type sink struct {
+	write func([]byte) error
+	in    chan *chunk
+}
+
+// destination is the sink that writes the bytes out. Its first error stops the reading; err is read
+// only once its goroutine has finished.
+type destination struct {
+	w      io.Writer
+	err    error
+	failed atomic.Bool
+}
+
+func (d *destination) write(p []byte) error {
+	if _, err := d.w.Write(p); err != nil {
+		d.err = err
+		d.failed.Store(true)
+		return err
+	}
+	return nil
+}
+
+// digests are the hashes one write computes: SHA-256, SHA-512 and MD5 always, SHA-1 and CRC32C when
+// asked for. Their sums are read only once their goroutines have finished.
+type digests struct {
+	sha256, sha512, md5, sha1 hash.Hash
+	crc32c                    bool
+	crc                       uint32
+}
+
+func newDigests(opt WriteOptions) *digests {
+	d := &digests{sha256: sha256.New(), sha512: sha512.New(), md5: md5.New(), crc32c: opt.CRC32C} //nolint:gosec
+	if opt.SHA1 {
+		d.sha1 = sha1.New() //nolint:gosec
+	}
+	return d
+}
+
+// sinks is one sink per digest.
+func (d *digests) sinks() []*sink {
 	hashOnly := func(h hash.Hash) func([]byte) error {
 		return func(p []byte) error { _, _ = h.Write(p); return nil }
 	}
-	var failed atomic.Bool
-	var dstErr error
-	sinks := []*sink{
-		{write: func(p []byte) error {
-			if _, err := dst.Write(p); err != nil {
-				dstErr = err
-				failed.Store(true)
-				return err
-			}
-			return nil
-		}},
-		{write: hashOnly(h256)}, {write: hashOnly(h512)}, {write: hashOnly(hmd5)},
+	sinks := []*sink{{write: hashOnly(d.sha256)}, {write: hashOnly(d.sha512)}, {write: hashOnly(d.md5)}}
+	if d.sha1 != nil {
+		sinks = append(sinks, &sink{write: hashOnly(d.sha1)})
 	}
-	var h1 hash.Hash
-	if opt.SHA1 {
-		h1 = sha1.New() //nolint:gosec
-		sinks = append(sinks, &sink{write: hashOnly(h1)})
-	}
-	var crc uint32
-	if opt.CRC32C {
+	if d.crc32c {
 		castagnoli := crc32.MakeTable(crc32.Castagnoli)
-		sinks = append(sinks, &sink{write: func(p []byte) error { crc = crc32.Update(crc, castagnoli, p); return nil }})
+		sinks = append(sinks, &sink{write: func(p []byte) error {
+			d.crc = crc32.Update(d.crc, castagnoli, p)
+			return nil
+		}})
 	}
+	return sinks
+}
 
-	free := make(chan *chunk, chunks)
-	for range chunks {
-		free <- &chunk{buf: alignedBuffer(chunkSize)}
+func (d *digests) sums(size int64) Sums {
+	sums := Sums{Size: size, SHA256: hexSum(d.sha256), SHA512: hexSum(d.sha512), MD5: hexSum(d.md5), CRC32C: d.crc}
+	if d.sha1 != nil {
+		sums.SHA1 = hexSum(d.sha1)
 	}
-	var wg sync.WaitGroup
+	return sums
+}
+
+// ring is the buffers a write reads into, each handed to every sink and free again once all of them
+// have taken it.
+type ring struct {
+	free  chan *chunk
+	sinks []*sink
+	wg    sync.WaitGroup
+}
+
+// startRing fills the ring with empty buffers and starts a goroutine for each sink.
+func startRing(sinks []*sink) *ring {
+	r := &ring{free: make(chan *chunk, chunks), sinks: sinks}
+	for range chunks {
+		r.free <- &chunk{buf: alignedBuffer(chunkSize)}
+	}
 	for _, s := range sinks {
 		s.in = make(chan *chunk, chunks)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			broken := false
-			for c := range s.in {
-				if !broken && s.write(c.buf[:c.n]) != nil {
-					broken = true // keep draining so the reader is never left waiting for this buffer
-				}
-				if c.refs.Add(-1) == 0 {
-					free <- c
-				}
-			}
-		}()
+		r.wg.Add(1)
+		go r.consume(s)
 	}
+	return r
+}
 
+func (r *ring) consume(s *sink) {
+	defer r.wg.Done()
+	broken := false
+	for c := range s.in {
+		if !broken && s.write(c.buf[:c.n]) != nil {
+			broken = true // keep draining so the reader is never left waiting for this buffer
+		}
+		if c.refs.Add(-1) == 0 {
+			r.free <- c
+		}
+	}
+}
+
+// pump reads src into free buffers and hands each to every sink, until src ends, more than limit
+// bytes came (limit > 0), reading fails or stop is set. It returns how many bytes were taken.
+func (r *ring) pump(src io.Reader, limit int64, stop *atomic.Bool) (int64, error) {
 	var total int64
-	var readErr error
-	for !failed.Load() {
-		c := <-free
+	for !stop.Load() {
+		c := <-r.free
 		n, err := fill(src, c.buf)
 		if n > 0 {
 			total += int64(n)
-			if opt.Limit > 0 && total > opt.Limit {
-				readErr = ErrTooLarge
-				free <- c
-				break
+			if limit > 0 && total > limit {
+				r.free <- c
+				return total, ErrTooLarge
 			}
 			c.n = n
-			c.refs.Store(int32(len(sinks)))
-			for _, s := range sinks {
+			c.refs.Store(int32(len(r.sinks)))
+			for _, s := range r.sinks {
 				s.in <- c
 			}
 		} else {
-			free <- c
+			r.free <- c
 		}
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			readErr = err
-			break
+			return total, err
 		}
 	}
-	for _, s := range sinks {
+	return total, nil
+}
+
+// stop lets every sink finish what it was handed and waits for them.
+func (r *ring) stop() {
+	for _, s := range r.sinks {
 		close(s.in)
 	}
-	wg.Wait()
-	if dstErr != nil {
-		return Sums{}, dstErr
-	}
-	if readErr != nil {
-		return Sums{}, readErr
-	}
-	sums := Sums{Size: total, SHA256: hexSum(h256), SHA512: hexSum(h512), MD5: hexSum(hmd5), CRC32C: crc}
-	if h1 != nil {
-		sums.SHA1 = hexSum(h1)
-	}
-	return sums, nil
+	r.wg.Wait()
 }
 
 // fill reads until buf is full or src ends; unlike io.ReadFull it passes on a source's own

@@ -18,9 +18,8 @@ import (
 // paged by a cursor and counted on request; a cursor no page gave is a 400.
 func TestEventsListEndpoint(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		var links []api.ShareLink
 		for _, title := range []string{"one", "two", "three"} {
 			links = append(links, sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{

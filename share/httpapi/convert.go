@@ -40,13 +40,7 @@ func wireLink(l share.Link) api.ShareLink {
 	return out
 }
 
-func wireLinks(ls []share.Link) []api.ShareLink {
-	out := make([]api.ShareLink, len(ls))
-	for i, l := range ls {
-		out[i] = wireLink(l)
-	}
-	return out
-}
+func wireLinks(ls []share.Link) []api.ShareLink { return wireAll(ls, wireLink) }
 
 func wireObject(o share.Object) api.Object {
 	w := api.Object{ID: o.ID, Name: o.Name, Type: o.Type, ParentID: o.ParentID, Folder: o.Folder, Size: o.Size,
@@ -60,10 +54,13 @@ func wireObject(o share.Object) api.Object {
 	return w
 }
 
-func wireObjects(os []share.Object) []api.Object {
-	out := make([]api.Object, len(os))
-	for i, o := range os {
-		out[i] = wireObject(o)
+func wireObjects(os []share.Object) []api.Object { return wireAll(os, wireObject) }
+
+// wireAll converts each of xs to its wire form.
+func wireAll[T, W any](xs []T, wire func(T) W) []W {
+	out := make([]W, len(xs))
+	for i, x := range xs {
+		out[i] = wire(x)
 	}
 	return out
 }

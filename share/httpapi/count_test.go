@@ -37,8 +37,7 @@ func insertLinks(t *testing.T, e *sharetest.Env, target, linkType string, from, 
 // share.CountBound, and the wire staying Pangea's when it is not asked for.
 func TestListExtCount(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
-		f := seed(t, e)
+		e, f := startSeeded(t, kind)
 		const downloads, editors = share.CountBound + 1500, 700
 		insertLinks(t, e, f.a.ID, share.LinkDownload, 0, downloads)
 		insertLinks(t, e, f.a.ID, share.LinkEditor, downloads, editors)

@@ -12,9 +12,8 @@ import (
 // TestDownloadURLSandbox: whatever /v1/download answers (a file, an archive, a refusal) carries the
 // portal's sandbox CSP, so no shared file can run as a page of the share server's origin.
 func TestDownloadURLSandbox(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
+	e, f := startSeeded(t, "sqlite")
 	ctx := context.Background()
-	f := seed(t, e)
 	file := sharetest.Must(e.Client.Get(ctx, api.GetRequest{ID: f.a.ID, TransferMethod: "dest-url"}))(t).DestURL
 	zip := sharetest.Must(e.Client.GetArchiveURL(ctx, api.GetArchiveRequest{IDs: []string{f.docs.ID}, Format: "zip"}))(t).DestURL
 	for _, tc := range []struct {

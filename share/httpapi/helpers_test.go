@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -88,6 +89,13 @@ func seed(t *testing.T, e *sharetest.Env) fixture {
 	return f
 }
 
+// startSeeded starts a server on a store of kind, messages kept in the outbox, with the fixture's files.
+func startSeeded(t *testing.T, kind string) (*sharetest.Env, fixture) {
+	t.Helper()
+	e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+	return e, seed(t, e)
+}
+
 func forEachStore(t *testing.T, fn func(t *testing.T, kind string)) {
 	for _, kind := range sharetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
@@ -99,4 +107,20 @@ func forEachStore(t *testing.T, fn func(t *testing.T, kind string)) {
 
 func emailAuth(addr string) []api.Authenticator {
 	return []api.Authenticator{{AuthType: "email_otp", AuthContext: addr}}
+}
+
+// getZip gets the objects ids as a zip archive in the reply (multipart), and opens it.
+func getZip(t *testing.T, e *sharetest.Env, ids ...string) (*api.GetArchiveResult, *zip.Reader) {
+	t.Helper()
+	res, dl, err := e.Client.GetArchive(context.Background(), api.GetArchiveRequest{IDs: ids, Format: "zip"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(dl)
+	dl.Close()
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	return res, zr
 }

@@ -173,8 +173,7 @@ func ids(ls []api.ShareLink, keep func(i int, l api.ShareLink) bool) []string {
 
 func TestLinkFilters(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
-		f := seed(t, e)
+		e, f := startSeeded(t, kind)
 		ls := linkSet(t, e, f)
 		at := func(i int) string { return ls[i].CreatedAt.Format(time.RFC3339Nano) }
 		exp := func(i int) string { return ls[i].ExpiresAt.Format(time.RFC3339Nano) }
@@ -264,8 +263,7 @@ func TestLinkFilters(t *testing.T) {
 
 func TestLinkOrderingAndPaging(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
-		f := seed(t, e)
+		e, f := startSeeded(t, kind)
 		ls := linkSet(t, e, f)
 		byIdx := map[string]int{}
 		for i, l := range ls {

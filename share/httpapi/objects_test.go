@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"archive/tar"
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -194,16 +193,7 @@ func TestObjects(t *testing.T) {
 		})
 
 		t.Run("archive", func(t *testing.T) {
-			res, dl, err := e.Client.GetArchive(ctx, api.GetArchiveRequest{IDs: []string{f.docs.ID}, Format: "zip"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, _ := io.ReadAll(dl)
-			dl.Close()
-			zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-			if err != nil {
-				t.Fatalf("not a zip: %v", err)
-			}
+			res, zr := getZip(t, e, f.docs.ID)
 			contents := map[string]string{}
 			for _, zf := range zr.File {
 				r, _ := zf.Open()

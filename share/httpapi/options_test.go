@@ -16,8 +16,7 @@ import (
 // bytes) or are refused with a reason (file passwords, format, source-url); none is silently ignored.
 func TestPutOptions(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
-		f := seed(t, e)
+		e, f := startSeeded(t, kind)
 		data := []byte("the bytes being checked")
 		s1 := sha1.Sum(data) //nolint:gosec
 		crc := crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli))

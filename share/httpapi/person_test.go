@@ -69,9 +69,8 @@ func listIDs(t *testing.T, e *sharetest.Env, filter map[string]any, size int) ([
 // sent; never by a password. Phone numbers are found however they are typed.
 func TestPersonFilter(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		mk := func(title string, auths ...api.Authenticator) api.ShareLink {
 			return sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
 				Targets: []string{f.a.ID}, Title: title, Authenticators: auths}}}))(t).ShareLinkObjects[0]
@@ -204,9 +203,8 @@ func visit(t *testing.T, e *sharetest.Env, l api.ShareLink, password, fileID str
 // opened, downloaded.
 func TestActivityFilter(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		var ls []api.ShareLink
 		for i := range 4 {
 			ls = append(ls, sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"time"
 
@@ -35,11 +36,21 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 		)
 		return
 	}
+	o, err := s.putMultipart(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.ok(w, r, "Object uploaded", api.ObjectResult{Object: wireObject(o)})
+}
+
+// putMultipart reads a multipart put part by part: the request first, then the file, which is stored
+// as it streams in.
+func (s *Server) putMultipart(r *http.Request) (share.Object, error) {
 	BufferBody(r)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		s.fail(w, r, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error()))
-		return
+		return share.Object{}, unreadableMultipart(err)
 	}
 	var req *api.PutRequest
 	for {
@@ -48,72 +59,67 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if err != nil {
-			s.fail(w, r, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error()))
-			return
+			return share.Object{}, unreadableMultipart(err)
 		}
 		switch part.FormName() {
 		case "request":
 			req = new(api.PutRequest)
-			if err := s.decodeJSONPart(part, "put", req); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			if err := refuseUnsupportedPut(req); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			if req.TransferMethod != "" && req.TransferMethod != api.TransferMultipart {
-				s.fail(
-					w,
-					r,
-					share.Errf(
-						share.CodeBadTransfer,
-						"transfer_method %q sends no file with the request: send JSON alone to get an upload URL, or "+
-							"use multipart",
-						req.TransferMethod,
-					),
-				)
-				return
+			if err := s.readPutRequestPart(part, req); err != nil {
+				return share.Object{}, err
 			}
 		case "upload", "file":
 			if req == nil {
-				s.fail(w, r, share.Invalid("BadFormat", "", "the \"request\" part must come before the file part"))
-				return
-			}
-			name := req.Name
-			if name == "" {
-				name = part.FileName()
+				return share.Object{}, share.Invalid(
+					"BadFormat",
+					"",
+					"the \"request\" part must come before the file part",
+				)
 			}
 			in := putInput(req)
-			in.Name = name
-			o, err := s.svc.PutObject(r.Context(), in, part)
-			if err != nil {
-				s.fail(w, r, err)
-				return
+			if in.Name == "" {
+				in.Name = part.FileName()
 			}
-			s.ok(w, r, "Object uploaded", api.ObjectResult{Object: wireObject(o)})
-			return
+			return s.svc.PutObject(r.Context(), in, part)
 		default:
-			s.fail(
-				w,
-				r,
-				share.Invalid("UnexpectedProperty", "", fmt.Sprintf("unexpected multipart part %q", part.FormName())),
+			return share.Object{}, share.Invalid(
+				"UnexpectedProperty",
+				"",
+				fmt.Sprintf("unexpected multipart part %q", part.FormName()),
 			)
-			return
 		}
 	}
 	if req == nil {
-		s.fail(w, r, share.Invalid("FieldRequired", "", "the \"request\" part is missing"))
-		return
+		return share.Object{}, share.Invalid("FieldRequired", "", "the \"request\" part is missing")
 	}
-	s.fail(
-		w,
-		r,
-		share.Errf(
-			share.CodeMissingPayload,
-			"An API request was submitted without a file payload: add an \"upload\" part.",
-		),
+	return share.Object{}, share.Errf(
+		share.CodeMissingPayload,
+		"An API request was submitted without a file payload: add an \"upload\" part.",
 	)
+}
+
+// readPutRequestPart decodes the "request" part of a multipart put into req and refuses what a put
+// that carries its file cannot ask for.
+func (s *Server) readPutRequestPart(part *multipart.Part, req *api.PutRequest) error {
+	if err := s.decodeJSONPart(part, "put", req); err != nil {
+		return err
+	}
+	if err := refuseUnsupportedPut(req); err != nil {
+		return err
+	}
+	if req.TransferMethod != "" && req.TransferMethod != api.TransferMultipart {
+		return share.Errf(
+			share.CodeBadTransfer,
+			"transfer_method %q sends no file with the request: send JSON alone to get an upload URL, or "+
+				"use multipart",
+			req.TransferMethod,
+		)
+	}
+	return nil
+}
+
+// unreadableMultipart is the refusal of a multipart body that breaks off or is malformed.
+func unreadableMultipart(err error) error {
+	return share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error())
 }
 
 func putInput(req *api.PutRequest) share.PutInput {
@@ -279,7 +285,7 @@ func filePart(r *http.Request) (io.Reader, error) {
 	BufferBody(r)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error())
+		return nil, unreadableMultipart(err)
 	}
 	for {
 		part, err := mr.NextPart()
@@ -290,14 +296,14 @@ func filePart(r *http.Request) (io.Reader, error) {
 			)
 		}
 		if err != nil {
-			return nil, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error())
+			return nil, unreadableMultipart(err)
 		}
 		if name := part.FormName(); name == "file" || name == "upload" {
 			return part, nil
 		}
 		// A form field: read past it, within reason.
 		if _, err := io.Copy(io.Discard, io.LimitReader(part, 64<<10)); err != nil {
-			return nil, share.Invalid("BadFormat", "", "the multipart body could not be read: "+err.Error())
+			return nil, unreadableMultipart(err)
 		}
 	}
 }

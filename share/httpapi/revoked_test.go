@@ -17,9 +17,8 @@ import (
 // the tombstone holds no password hash and no token, and the portal keeps refusing the link.
 func TestRevokedLinks(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		limit := 4
 		create := func(title, recipient string, auths ...api.Authenticator) api.ShareLink {
 			t.Helper()
@@ -232,9 +231,8 @@ func TestRevokedLinks(t *testing.T) {
 // backwards from there.
 func TestLinkEventsNewestFirst(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
 			Targets: []string{f.a.ID}, Authenticators: emailAuth("ann@example.com")}}}))(t).ShareLinkObjects[0]
 		sharetest.Must(e.Client.LinkSend(ctx, api.LinkSendRequest{Links: []api.LinkSendItem{{ID: l.ID, Email: "ann@example.com"}},

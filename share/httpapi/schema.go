@@ -90,11 +90,19 @@ func (f *field) check(v any, ptr string, errs *share.Validation, changed *bool) 
 	return v
 }
 
-// checkString checks length in characters, or membership of an enum.
-func (f *field) checkString(v any, ptr string, errs *share.Validation) any {
+// asString is v as a string; when v is not one, it notes the error (code, detail) at ptr.
+func asString(v any, ptr string, errs *share.Validation, code, detail string) (string, bool) {
 	s, ok := v.(string)
 	if !ok {
-		errs.Add("InvalidString", ptr, "must be a string")
+		errs.Add(code, ptr, detail)
+	}
+	return s, ok
+}
+
+// checkString checks length in characters, or membership of an enum.
+func (f *field) checkString(v any, ptr string, errs *share.Validation) any {
+	s, ok := asString(v, ptr, errs, "InvalidString", "must be a string")
+	if !ok {
 		return v
 	}
 	// Every text of every request, not only names and titles: an address, a tag or a metadata value
@@ -162,9 +170,8 @@ func (f *field) checkBool(v any, ptr string, errs *share.Validation) any {
 }
 
 func (f *field) checkTime(v any, ptr string, errs *share.Validation) any {
-	s, ok := v.(string)
+	s, ok := asString(v, ptr, errs, "BadFormat", "must be an RFC 3339 date-time string")
 	if !ok {
-		errs.Add("BadFormat", ptr, "must be an RFC 3339 date-time string")
 		return v
 	}
 	if _, err := share.ParseTime(s); err != nil {

@@ -1,9 +1,7 @@
 package httpapi_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"io"
 	"maps"
 	"slices"
 	"testing"
@@ -44,8 +42,7 @@ func TestRemoveMetadataMatchesValue(t *testing.T) {
 // (folders with their contents), not only the ids asked for.
 func TestArchiveCountsEveryObject(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
-		f := seed(t, e)
+		e, f := startSeeded(t, kind)
 		sub := sharetest.Must(e.Client.FolderCreate(t.Context(), api.FolderCreateRequest{Name: "Sub", ParentID: f.docs.ID}))(t).Object
 		c := sharetest.Must(e.Client.Put(t.Context(), api.PutRequest{ParentID: sub.ID, Name: "c.txt"}, "c.txt", bytes.NewReader([]byte("charlie"))))(t).Object
 		for _, tc := range []struct {
@@ -64,16 +61,7 @@ func TestArchiveCountsEveryObject(t *testing.T) {
 					var res *api.GetArchiveResult
 					entries := -1
 					if method == "multipart" {
-						r, dl, err := e.Client.GetArchive(t.Context(), api.GetArchiveRequest{IDs: tc.ids, Format: "zip"})
-						if err != nil {
-							t.Fatal(err)
-						}
-						raw, _ := io.ReadAll(dl)
-						dl.Close()
-						zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-						if err != nil {
-							t.Fatal(err)
-						}
+						r, zr := getZip(t, e, tc.ids...)
 						res, entries = r, len(zr.File)
 					} else {
 						res = sharetest.Must(e.Client.GetArchiveURL(t.Context(), api.GetArchiveRequest{IDs: tc.ids, Format: "zip"}))(t)

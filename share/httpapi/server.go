@@ -104,32 +104,38 @@ func (s *Server) Register(mux *http.ServeMux) {
 		mux.Handle(prefix, s.unknownPath())
 	}
 	mux.HandleFunc("GET /v1/openapi.json", s.openAPI)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := s.svc.Ready(ctx); err != nil {
-			s.log.WarnContext(r.Context(), "not ready", "err", err)
-			w.WriteHeader(http.StatusServiceUnavailable)
-			// Ready's messages name the part at fault (database, object store) and carry no server details.
-			msg := share.ErrorMessage(err)
-			switch {
-			case share.IsCode(err, share.CodeStorageFull):
-				msg = "disk full"
-			case msg == "":
-				msg = "not ready"
-			}
-			io.WriteString(w, msg+"\n")
-			return
-		}
-		io.WriteString(w, "ready\n")
-	})
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("/v1/", s.unknownPath())
 	mux.Handle("/v1beta/", s.unknownPath())
+}
+
+// healthz handles GET /healthz: the process is up.
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, "ok\n")
+}
+
+// readyz handles GET /readyz: the database answers and the disk has room.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.svc.Ready(ctx); err != nil {
+		s.log.WarnContext(r.Context(), "not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		// Ready's messages name the part at fault (database, object store) and carry no server details.
+		msg := share.ErrorMessage(err)
+		switch {
+		case share.IsCode(err, share.CodeStorageFull):
+			msg = "disk full"
+		case msg == "":
+			msg = "not ready"
+		}
+		io.WriteString(w, msg+"\n")
+		return
+	}
+	io.WriteString(w, "ready\n")
 }
 
 func (s *Server) methodNotAllowed() http.Handler {

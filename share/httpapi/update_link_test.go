@@ -16,20 +16,17 @@ import (
 // names the field and says what to do, and changes nothing: not the link, not its history.
 func TestLinkUpdateRefusals(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		exp := e.Clock.Now().Add(48 * time.Hour)
-		l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
-			Targets: []string{f.a.ID}, ExpiresAt: &exp, MaxAccessCount: ptr(5),
-			Authenticators: emailAuth("kim@partner.example")}}}))(t).ShareLinkObjects[0]
+		l := linkToA(t, e, f, api.LinkCreateItem{ExpiresAt: &exp, MaxAccessCount: ptr(5),
+			Authenticators: emailAuth("kim@partner.example")})
 		// Three openings, so a limit below three must be refused.
 		opened := sharetest.Must(e.Svc.OpenLink(ctx, strings.TrimPrefix(l.Link, e.URL+"/s/")))(t)
 		for range 3 {
 			sharetest.Must(e.Svc.StartSession(ctx, opened))(t)
 		}
-		revoked := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
-			Targets: []string{f.a.ID}, Authenticators: emailAuth("x@example.com")}}}))(t).ShareLinkObjects[0]
+		revoked := linkToA(t, e, f, api.LinkCreateItem{Authenticators: emailAuth("x@example.com")})
 		sharetest.Must(e.Client.LinkDelete(ctx, api.LinkDeleteRequest{IDs: []string{revoked.ID}}))(t)
 		before := sharetest.Must(e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject
 		tenAddresses := make([]string, 10)
@@ -116,14 +113,12 @@ func TestLinkUpdateRefusals(t *testing.T) {
 // what the link already has changes and records nothing.
 func TestLinkUpdateChanges(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		exp := e.Clock.Now().Add(48 * time.Hour)
-		l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
-			Targets: []string{f.a.ID}, ExpiresAt: &exp, MaxAccessCount: ptr(5),
+		l := linkToA(t, e, f, api.LinkCreateItem{ExpiresAt: &exp, MaxAccessCount: ptr(5),
 			Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "kim@partner.example"},
-				{AuthType: "sms_otp", AuthContext: "+15555550123"}}}}}))(t).ShareLinkObjects[0]
+				{AuthType: "sms_otp", AuthContext: "+15555550123"}}})
 		later := exp.Add(24 * time.Hour).Truncate(time.Second)
 		// An ordinary token speaking for someone: the history names both.
 		secret, _, err := e.Svc.CreateToken(ctx, "helpdesk script")
@@ -196,12 +191,10 @@ func TestLinkUpdateChanges(t *testing.T) {
 // address it was sent to, so the link is no longer listed as theirs, nor found by a search for them.
 func TestRemovedRecipientIsNotWhoTheLinkIsFor(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
-		l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
-			Targets: []string{f.a.ID}, Authenticators: emailAuth("solo@partner.example"),
-			SendParams: &api.SendParams{RecipientEmail: "solo@partner.example", SenderEmail: "sam@example.com"}}}}))(t).ShareLinkObjects[0]
+		l := linkToA(t, e, f, api.LinkCreateItem{Authenticators: emailAuth("solo@partner.example"),
+			SendParams: &api.SendParams{RecipientEmail: "solo@partner.example", SenderEmail: "sam@example.com"}})
 		if l.RecipientEmail != "solo@partner.example" {
 			t.Fatalf("recipient before: %q", l.RecipientEmail)
 		}
@@ -232,8 +225,7 @@ func TestSendToSeveralAddsAuthenticators(t *testing.T) {
 		ctx := context.Background()
 		f := seed(t, e)
 		mk := func(auths []api.Authenticator) api.ShareLink {
-			return sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
-				Targets: []string{f.a.ID}, Authenticators: auths}}}))(t).ShareLinkObjects[0]
+			return linkToA(t, e, f, api.LinkCreateItem{Authenticators: auths})
 		}
 		byCode, pangea := mk(emailAuth("kim@partner.example")), mk(emailAuth("kim@partner.example"))
 		byPassword := mk([]api.Authenticator{{AuthType: "password", AuthContext: "correct horse"}})
@@ -320,3 +312,11 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// linkToA creates a link to the fixture's a.txt; item says everything else about it.
+func linkToA(t *testing.T, e *sharetest.Env, f fixture, item api.LinkCreateItem) api.ShareLink {
+	t.Helper()
+	item.Targets = []string{f.a.ID}
+	req := api.LinkCreateRequest{Links: []api.LinkCreateItem{item}}
+	return sharetest.Must(e.Client.LinkCreate(context.Background(), req))(t).ShareLinkObjects[0]
+}

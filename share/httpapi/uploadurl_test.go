@@ -47,8 +47,7 @@ func get(t *testing.T, e *sharetest.Env, url, token string) reply {
 // arrived and match the size and digests given; /request/{id} reports each stage as an envelope.
 func TestUploadURLs(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
-		f := seed(t, e)
+		e, f := startSeeded(t, kind)
 		data := bytes.Repeat([]byte("upload url bytes\n"), 70000) // over 1 MiB
 		sha, crc := sums(data)
 		listed := func(name string) int {

@@ -14,9 +14,8 @@ import (
 // others: Pangea's filters compare a field with a value, never access_count with max_access_count.
 func TestUsedUpFilter(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
+		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		var ls []api.ShareLink
 		for i, limit := range []int{1, 2, 1} {
 			ls = append(ls, sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{

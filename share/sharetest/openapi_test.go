@@ -48,30 +48,26 @@ func link(extra string) string {
 
 // multipartReply is a get reply as the server writes it: the envelope, then the file.
 func multipartReply(env string) (string, string) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="json"`)
-	h.Set("Content-Type", "application/json")
-	w, _ := mw.CreatePart(h)
-	w.Write([]byte(env))
-	fw, _ := mw.CreateFormFile("file", "a.txt")
-	fw.Write(bytes.Repeat([]byte("x"), 3<<20)) // longer than the part the validator reads
-	mw.Close()
-	return b.String(), mw.FormDataContentType()
+	// The file is longer than the part the validator reads.
+	return jsonThenFile("json", env, "file", bytes.Repeat([]byte("x"), 3<<20))
 }
 
 // putBody is a put request: the JSON request part, then the file.
 func putBody(request string) (string, string) {
+	return jsonThenFile("request", request, "upload", []byte("hello"))
+}
+
+// jsonThenFile is a multipart body: a JSON part, then a file part called a.txt, and its content type.
+func jsonThenFile(jsonField, json, fileField string, file []byte) (string, string) {
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="request"`)
+	h.Set("Content-Disposition", `form-data; name="`+jsonField+`"`)
 	h.Set("Content-Type", "application/json")
 	w, _ := mw.CreatePart(h)
-	w.Write([]byte(request))
-	fw, _ := mw.CreateFormFile("upload", "a.txt")
-	fw.Write([]byte("hello"))
+	w.Write([]byte(json))
+	fw, _ := mw.CreateFormFile(fileField, "a.txt")
+	fw.Write(file)
 	mw.Close()
 	return b.String(), mw.FormDataContentType()
 }

@@ -46,42 +46,33 @@ func PostgresURL() string {
 // OpenStore opens an empty store of the given kind, removed when the test ends.
 func OpenStore(t testing.TB, kind string) *store.DB {
 	t.Helper()
-	ctx := context.Background()
 	switch kind {
 	case "sqlite":
-		db, err := store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "sharedesk.db"))
-		if err != nil {
-			t.Fatalf("open sqlite: %v", err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
+		return openSQLite(t, t.TempDir())
 	case "postgres":
 		RequirePostgres(t)
-		schema := "t_" + randomHex(8)
-		admin, err := pgx.Connect(ctx, PostgresURL())
-		if err != nil {
-			t.Fatalf("PostgreSQL is required for the tests (%s): %v", PostgresURL(), err)
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-			t.Fatalf("create schema: %v", err)
-		}
-		db, err := store.OpenPostgres(ctx, PostgresURL()+"&search_path="+schema)
+		dsn := PostgresSchemaURL(t)
+		db, err := store.OpenPostgres(context.Background(), dsn)
 		if err != nil {
 			t.Fatalf("open postgres: %v", err)
 		}
-		t.Cleanup(func() {
-			db.Close()
-			c, err := pgx.Connect(context.Background(), PostgresURL())
-			if err == nil {
-				_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-				c.Close(context.Background())
-			}
-		})
+		// Registered after the schema's drop, so it runs before it.
+		t.Cleanup(func() { db.Close() })
 		return db
 	}
 	t.Fatalf("unknown store kind %q", kind)
 	return nil
+}
+
+// openSQLite opens the SQLite store in dir, closed when the test ends.
+func openSQLite(t testing.TB, dir string) *store.DB {
+	t.Helper()
+	db, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "sharedesk.db"))
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // PostgresSchemaURL makes an empty schema, dropped when the test ends, and returns a database URL
@@ -183,7 +174,34 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 		}
 		opt.S3 = StartS3(t)
 	}
-	dataDir := opt.DataDir
+	dataDir := e.openStore(t, opt)
+	log := applog.New(e.Logs, slog.LevelDebug)
+	e.Keys = opt.Keys
+	if e.Keys == nil {
+		var err error
+		if e.Keys, err = share.NewKeys([]byte(randomHex(32))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.openBlobs(t, opt.S3, dataDir)
+	e.Server = httptest.NewUnstartedServer(nil)
+	e.URL = "http://" + e.Server.Listener.Addr().String()
+	cfg := e.serviceConfig(t, opt, log)
+	e.Svc = share.New(e.Store, e.BlobStore, e.Keys, cfg)
+	if err := e.Svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.Server.Config.Handler = e.handler(opt, log, cfg.MaxUploadSize)
+	e.Server.Start()
+	t.Cleanup(e.Server.Close)
+	e.connectClients(t, opt.Store != nil)
+	return e
+}
+
+// openStore sets the env's store (opt.Store, or a fresh one of its kind) and returns the directory
+// that holds its blobs.
+func (e *Env) openStore(t testing.TB, opt Options) (dataDir string) {
+	dataDir = opt.DataDir
 	switch {
 	case opt.Store != nil:
 		e.Store = opt.Store
@@ -192,39 +210,32 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 		}
 	case dataDir == "":
 		dataDir = t.TempDir()
-		e.Store = OpenStore(t, kind)
-	case kind == "sqlite":
-		db, err := store.OpenSQLite(ctx, filepath.Join(dataDir, "sharedesk.db"))
-		if err != nil {
-			t.Fatalf("open sqlite: %v", err)
-		}
-		t.Cleanup(func() { db.Close() })
-		e.Store = db
+		e.Store = OpenStore(t, e.Kind)
+	case e.Kind == "sqlite":
+		e.Store = openSQLite(t, dataDir)
 	default:
-		e.Store = OpenStore(t, kind)
+		e.Store = OpenStore(t, e.Kind)
 	}
-	log := applog.New(e.Logs, slog.LevelDebug)
-	keys := opt.Keys
-	if keys == nil {
-		var err error
-		if keys, err = share.NewKeys([]byte(randomHex(32))); err != nil {
-			t.Fatal(err)
-		}
+	return dataDir
+}
+
+// openBlobs keeps the file bytes in s3's bucket when there is one, on local disk in dataDir otherwise.
+func (e *Env) openBlobs(t testing.TB, s3 *S3Server, dataDir string) {
+	if s3 != nil {
+		e.S3 = s3
+		e.BlobStore = s3.Open(t, "")
+		return
 	}
-	e.Keys = keys
-	if opt.S3 != nil {
-		e.S3 = opt.S3
-		e.BlobStore = opt.S3.Open(t, "")
-	} else {
-		blobs, err := blob.Open(filepath.Join(dataDir, "blobs"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.Blobs, e.BlobStore = blobs, blobs
+	blobs, err := blob.Open(filepath.Join(dataDir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	var err error
-	e.Server = httptest.NewUnstartedServer(nil)
-	e.URL = "http://" + e.Server.Listener.Addr().String()
+	e.Blobs, e.BlobStore = blobs, blobs
+}
+
+// serviceConfig is the share service's configuration for the env: small limits, the env's clock, and
+// messages to the env's SMTP server and SMS receiver (or the outbox with opt.NoSMTP).
+func (e *Env) serviceConfig(t testing.TB, opt Options, log *slog.Logger) share.Config {
 	cfg := share.Config{PublicURL: e.URL, DefaultMaxAccess: 10, MaxAccessLimit: 1000, DefaultExpiry: 7 * 24 * time.Hour,
 		MaxExpiry: 90 * 24 * time.Hour, MaxUploadSize: 64 << 20, Logger: log, Now: e.Clock.Now,
 		Sender: notify.Outbox{Store: e.Store}, SMS: notify.Outbox{Store: e.Store}, Composer: email.Composer{},
@@ -237,8 +248,6 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 			t.Fatal(err)
 		}
 		cfg.Sender = sender
-	}
-	if !opt.NoSMTP {
 		e.SMS = StartSMSReceiver(t, e.Clock.Now)
 		cfg.SMS = notify.Webhook{URL: e.SMS.URL, Secret: e.SMS.Secret, Now: e.Clock.Now}
 	}
@@ -248,38 +257,44 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	if opt.Config != nil {
 		opt.Config(&cfg)
 	}
-	e.Svc = share.New(e.Store, e.BlobStore, keys, cfg)
-	if err := e.Svc.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	return cfg
+}
+
+// handler serves the API and the portal as main does, behind opt.Limits when they are set.
+func (e *Env) handler(opt Options, log *slog.Logger, maxUpload int64) http.Handler {
 	srv := httpapi.New(e.Svc, log, httpapi.Options{PublicURL: e.URL, MaxJSONBody: opt.MaxJSON})
 	mux := http.NewServeMux()
 	srv.Register(mux)
-	portal.New(e.Svc, log, portal.Options{PublicURL: e.URL, MaxUploadSize: cfg.MaxUploadSize}).Register(mux)
-	e.Server.Config.Handler = srv.Middleware(mux)
-	if opt.Limits != nil {
-		lc := *opt.Limits
-		if lc.Verify == nil {
-			lc.Verify = httplimit.VerifyShare(func(ctx context.Context, secret string) error {
-				_, err := e.Svc.Authenticate(ctx, secret)
-				return err
-			}, func(ctx context.Context, secret string) error {
-				_, err := e.Svc.Session(ctx, secret)
-				return err
-			})
-		}
-		lim := httplimit.New(lc)
-		lim.Configure(e.Server.Config)
-		e.Server.Config.Handler = lim.Handler(e.Server.Config.Handler)
+	portal.New(e.Svc, log, portal.Options{PublicURL: e.URL, MaxUploadSize: maxUpload}).Register(mux)
+	if opt.Limits == nil {
+		return srv.Middleware(mux)
 	}
-	e.Server.Start()
-	t.Cleanup(e.Server.Close)
+	lc := *opt.Limits
+	if lc.Verify == nil {
+		lc.Verify = httplimit.VerifyShare(func(ctx context.Context, secret string) error {
+			_, err := e.Svc.Authenticate(ctx, secret)
+			return err
+		}, func(ctx context.Context, secret string) error {
+			_, err := e.Svc.Session(ctx, secret)
+			return err
+		})
+	}
+	lim := httplimit.New(lc)
+	lim.Configure(e.Server.Config)
+	return lim.Handler(srv.Middleware(mux))
+}
+
+// connectClients makes the env's admin token and the clients that use it, both checking every
+// exchange against the OpenAPI document. A second instance of a running deployment (shared) needs a
+// token name of its own: names are unique.
+func (e *Env) connectClients(t testing.TB, shared bool) {
 	tokenName := "test"
-	if opt.Store != nil { // another instance of a running deployment: token names are unique
+	if shared {
 		tokenName += " " + randomHex(4)
 	}
 	// An admin token, as the console's service token is: the console's token pages need one.
-	e.Token, _, err = e.Svc.CreateAdminToken(ctx, tokenName)
+	var err error
+	e.Token, _, err = e.Svc.CreateAdminToken(context.Background(), tokenName)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +305,6 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 	e.HTTP = &http.Client{Transport: e.APIDoc.Transport(t, nil), Timeout: 5 * time.Minute}
 	e.Client = api.NewClient(e.URL, e.Token)
 	e.Client.HTTP = e.HTTP
-	return e
 }
 
 // SyncBuffer is a goroutine-safe log sink.

@@ -151,27 +151,17 @@ func (s *DB) InsertObject(ctx context.Context, o share.Object) error {
 
 // Object returns one object.
 func (s *DB) Object(ctx context.Context, bucketID, id string) (share.Object, error) {
-	return scanObject(
-		s.db.QueryRowContext(
-			ctx,
-			s.q("SELECT "+objectCols+" FROM objects WHERE bucket_id = ? AND id = ?"),
-			bucketID,
-			id,
-		),
-	)
+	return s.objectWhere(ctx, "bucket_id = ? AND id = ?", bucketID, id)
 }
 
 // ObjectByName returns the object called name in folder parentID.
 func (s *DB) ObjectByName(ctx context.Context, bucketID, parentID, name string) (share.Object, error) {
-	return scanObject(
-		s.db.QueryRowContext(
-			ctx,
-			s.q("SELECT "+objectCols+" FROM objects WHERE bucket_id = ? AND parent_id = ? AND name = ?"),
-			bucketID,
-			parentID,
-			name,
-		),
-	)
+	return s.objectWhere(ctx, "bucket_id = ? AND parent_id = ? AND name = ?", bucketID, parentID, name)
+}
+
+// objectWhere returns the one object that cond (an SQL condition with ? placeholders) finds.
+func (s *DB) objectWhere(ctx context.Context, cond string, args ...any) (share.Object, error) {
+	return scanObject(s.db.QueryRowContext(ctx, s.q("SELECT "+objectCols+" FROM objects WHERE "+cond), args...))
 }
 
 // Children lists the objects directly inside folder parentID, by name.

@@ -34,10 +34,16 @@ func findPerson(t *testing.T, db *store.DB, bucketID string, terms ...string) ([
 	for i, s := range terms {
 		vals[i] = s
 	}
-	links, count, err := db.ListLinks(context.Background(), share.ListQuery{BucketID: bucketID, OrderBy: "created_at", Limit: 100,
+	return listIDs(t, db, share.ListQuery{BucketID: bucketID, OrderBy: "created_at", Limit: 100,
 		Conds: []share.Cond{{Field: "ext_person", Op: share.OpContains, Values: vals}}})
+}
+
+// listIDs lists the sorted ids of the links q finds, and the count.
+func listIDs(t *testing.T, db *store.DB, q share.ListQuery) ([]string, int) {
+	t.Helper()
+	links, count, err := db.ListLinks(context.Background(), q)
 	if err != nil {
-		t.Fatalf("ext_person %q: %v", terms, err)
+		t.Fatalf("list %+v: %v", q.Conds, err)
 	}
 	var ids []string
 	for _, l := range links {
@@ -65,151 +71,128 @@ func people(t *testing.T, db *store.DB, id string) string {
 // authenticators, as an edit of the link will do. The trigram index follows, and a password's context
 // never enters it.
 func TestPeopleKeptByTheDatabase(t *testing.T) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			db := sharetest.OpenStore(t, kind)
-			ctx := context.Background()
-			b, err := db.EnsureDefaultBucket(ctx, share.Bucket{ID: share.NewID("pro_"), Name: "default", CreatedAt: time.Now()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			// A password authenticator keeps no context once hashed, but a stored row that had one
-			// (an older format, a careless import) must still never be found by it.
-			l := personLink(b.ID, "Kim@Partner.example",
-				share.Authenticator{Type: share.AuthPassword, Context: "secret-word@partner", Hash: "argon2id$…"},
-				share.Authenticator{Type: share.AuthEmailOTP, Context: "Jordan@Customer.example"},
-				share.Authenticator{Type: share.AuthSMSOTP, Context: "+15551234567"})
-			other := personLink(b.ID, "")
-			same := personLink(b.ID, "Ann@Same.example", share.Authenticator{Type: share.AuthEmailOTP, Context: "ann@same.EXAMPLE"})
-			if err := db.InsertLinks(ctx, []share.Link{l, other, same}, nil); err != nil {
-				t.Fatal(err)
-			}
-			if got, want := people(t, db, same.ID), "ann@same.example"; got != want {
-				t.Errorf("people of a link sent to the address of its email code: got %q, want %q (once)", got, want)
-			}
-			if got, want := people(t, db, l.ID), "kim@partner.example\njordan@customer.example\n+15551234567"; got != want {
-				t.Errorf("people after insert: got %q, want %q", got, want)
-			}
-			if got := people(t, db, other.ID); got != "" {
-				t.Errorf("people of a link for nobody: got %q, want empty", got)
-			}
-			checks := func(step string, want map[string]bool) {
-				t.Helper()
-				for term, found := range want {
-					ids, n := findPerson(t, db, b.ID, term)
-					if got := slices.Contains(ids, l.ID); got != found || n != len(ids) {
-						t.Errorf("%s: %q found it %v (count %d of %d listed), want %v", step, term, got, n, len(ids), found)
-					}
+	forEachKind(t, func(t *testing.T, kind string, db *store.DB) {
+		ctx := context.Background()
+		b := defaultBucket(t, db)
+		// A password authenticator keeps no context once hashed, but a stored row that had one
+		// (an older format, a careless import) must still never be found by it.
+		l := personLink(b.ID, "Kim@Partner.example",
+			share.Authenticator{Type: share.AuthPassword, Context: "secret-word@partner", Hash: "argon2id$…"},
+			share.Authenticator{Type: share.AuthEmailOTP, Context: "Jordan@Customer.example"},
+			share.Authenticator{Type: share.AuthSMSOTP, Context: "+15551234567"})
+		other := personLink(b.ID, "")
+		same := personLink(b.ID, "Ann@Same.example", share.Authenticator{Type: share.AuthEmailOTP, Context: "ann@same.EXAMPLE"})
+		if err := db.InsertLinks(ctx, []share.Link{l, other, same}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := people(t, db, same.ID), "ann@same.example"; got != want {
+			t.Errorf("people of a link sent to the address of its email code: got %q, want %q (once)", got, want)
+		}
+		if got, want := people(t, db, l.ID), "kim@partner.example\njordan@customer.example\n+15551234567"; got != want {
+			t.Errorf("people after insert: got %q, want %q", got, want)
+		}
+		if got := people(t, db, other.ID); got != "" {
+			t.Errorf("people of a link for nobody: got %q, want empty", got)
+		}
+		checks := func(step string, want map[string]bool) {
+			t.Helper()
+			for term, found := range want {
+				ids, n := findPerson(t, db, b.ID, term)
+				if got := slices.Contains(ids, l.ID); got != found || n != len(ids) {
+					t.Errorf("%s: %q found it %v (count %d of %d listed), want %v", step, term, got, n, len(ids), found)
 				}
 			}
-			checks("after insert", map[string]bool{"KIM@partner": true, "jordan@CUST": true, "555123": true,
-				"secret-word": false, "ki": true, "+1": true})
+		}
+		checks("after insert", map[string]bool{"KIM@partner": true, "jordan@CUST": true, "555123": true,
+			"secret-word": false, "ki": true, "+1": true})
 
-			// send sets the recipient: the old one is gone from the index, the new one is in it.
-			if _, err := db.UpdateLinkAccess(ctx, b.ID, []string{l.ID}, func(cur share.Link) (share.AccessChange, error) {
-				cur.RecipientEmail, cur.SenderEmail = "boss@partner.example", "sam@example.com"
-				return share.AccessChange{Link: cur}, nil
-			}); err != nil {
-				t.Fatal(err)
-			}
-			checks("after send", map[string]bool{"boss@part": true, "kim@partner": false, "jordan@": true})
+		// send sets the recipient: the old one is gone from the index, the new one is in it.
+		if _, err := db.UpdateLinkAccess(ctx, b.ID, []string{l.ID}, func(cur share.Link) (share.AccessChange, error) {
+			cur.RecipientEmail, cur.SenderEmail = "boss@partner.example", "sam@example.com"
+			return share.AccessChange{Link: cur}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		checks("after send", map[string]bool{"boss@part": true, "kim@partner": false, "jordan@": true})
 
-			// An edit of the authenticators by a plain UPDATE, as an edit endpoint would write them.
-			auths, _ := json.Marshal([]share.Authenticator{{Type: share.AuthSMSOTP, Context: "+447700900123"}})
-			q := "UPDATE links SET authenticators = ? WHERE id = ?"
-			if kind == "postgres" {
-				q = "UPDATE links SET authenticators = $1 WHERE id = $2"
-			}
-			if _, err := db.SQL().ExecContext(ctx, q, string(auths), l.ID); err != nil {
-				t.Fatal(err)
-			}
-			if got, want := people(t, db, l.ID), "boss@partner.example\n+447700900123"; got != want {
-				t.Errorf("people after an edit: got %q, want %q", got, want)
-			}
-			checks("after an edit", map[string]bool{"7700900": true, "jordan@": false, "555123": false, "boss@": true})
+		// An edit of the authenticators by a plain UPDATE, as an edit endpoint would write them.
+		auths, _ := json.Marshal([]share.Authenticator{{Type: share.AuthSMSOTP, Context: "+447700900123"}})
+		q := "UPDATE links SET authenticators = ? WHERE id = ?"
+		if kind == "postgres" {
+			q = "UPDATE links SET authenticators = $1 WHERE id = $2"
+		}
+		if _, err := db.SQL().ExecContext(ctx, q, string(auths), l.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := people(t, db, l.ID), "boss@partner.example\n+447700900123"; got != want {
+			t.Errorf("people after an edit: got %q, want %q", got, want)
+		}
+		checks("after an edit", map[string]bool{"7700900": true, "jordan@": false, "555123": false, "boss@": true})
 
-			if _, err := db.DeleteLinks(ctx, b.ID, []string{l.ID}, nil, share.Revocation{At: time.Now(), By: "test"}); err != nil {
-				t.Fatal(err)
+		if _, err := db.DeleteLinks(ctx, b.ID, []string{l.ID}, nil, share.Revocation{At: time.Now(), By: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		if ids, n := findPerson(t, db, b.ID, "boss@"); len(ids) != 0 || n != 0 {
+			t.Errorf("after delete: found %v (count %d), want nothing", ids, n)
+		}
+		if kind == "sqlite" {
+			// The index agrees with its content table, row for row.
+			if _, err := db.SQL().ExecContext(ctx, "INSERT INTO links_people_fts (links_people_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
+				t.Errorf("trigram index out of step with links.people: %v", err)
 			}
-			if ids, n := findPerson(t, db, b.ID, "boss@"); len(ids) != 0 || n != 0 {
-				t.Errorf("after delete: found %v (count %d), want nothing", ids, n)
-			}
-			if kind == "sqlite" {
-				// The index agrees with its content table, row for row.
-				if _, err := db.SQL().ExecContext(ctx, "INSERT INTO links_people_fts (links_people_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
-					t.Errorf("trigram index out of step with links.people: %v", err)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // findActivity lists the ids of the links ext_activity finds, and the count.
 func findActivity(t *testing.T, db *store.DB, bucketID, activity string) ([]string, int) {
 	t.Helper()
-	links, count, err := db.ListLinks(context.Background(), share.ListQuery{BucketID: bucketID, OrderBy: "created_at", Desc: true,
+	return listIDs(t, db, share.ListQuery{BucketID: bucketID, OrderBy: "created_at", Desc: true,
 		Limit: 100, Conds: []share.Cond{{Field: "ext_activity", Op: share.OpEq, Values: []any{activity}}}})
-	if err != nil {
-		t.Fatalf("ext_activity %q: %v", activity, err)
-	}
-	var ids []string
-	for _, l := range links {
-		ids = append(ids, l.ID)
-	}
-	slices.Sort(ids)
-	return ids, count.N
 }
 
 // What recipients did reaches links.opened and links.downloaded from the events themselves, whoever
 // records them: once per link, whatever follows, and never for events of other kinds.
 func TestActivityKeptByTheDatabase(t *testing.T) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			db := sharetest.OpenStore(t, kind)
-			ctx := context.Background()
-			b, err := db.EnsureDefaultBucket(ctx, share.Bucket{ID: share.NewID("pro_"), Name: "default", CreatedAt: time.Now()})
-			if err != nil {
-				t.Fatal(err)
+	forEachKind(t, func(t *testing.T, kind string, db *store.DB) {
+		ctx := context.Background()
+		b := defaultBucket(t, db)
+		opened, downloaded, zipped, untouched := personLink(b.ID, ""), personLink(b.ID, ""), personLink(b.ID, ""), personLink(b.ID, "")
+		if err := db.InsertLinks(ctx, []share.Link{opened, downloaded, zipped, untouched}, nil); err != nil {
+			t.Fatal(err)
+		}
+		ev := func(l share.Link, typ string) share.Event {
+			return share.Event{ID: share.NewID("evt_"), LinkID: l.ID, BucketID: b.ID, Type: typ, At: time.Now(), Actor: "recipient"}
+		}
+		if err := db.RecordEvents(ctx, []share.Event{
+			ev(opened, share.EventOpened), ev(opened, share.EventOpened), ev(opened, share.EventSignedIn),
+			ev(downloaded, share.EventOpened), ev(downloaded, share.EventDownloaded), ev(zipped, share.EventZipDownloaded),
+			ev(untouched, share.EventCreated), ev(untouched, share.EventSent), ev(untouched, share.EventFailedAttempt),
+			{ID: share.NewID("evt_"), LinkID: "psl_gone", BucketID: b.ID, Type: share.EventOpened, At: time.Now()},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sorted := func(ls ...share.Link) []string {
+			var ids []string
+			for _, l := range ls {
+				ids = append(ids, l.ID)
 			}
-			opened, downloaded, zipped, untouched := personLink(b.ID, ""), personLink(b.ID, ""), personLink(b.ID, ""), personLink(b.ID, "")
-			if err := db.InsertLinks(ctx, []share.Link{opened, downloaded, zipped, untouched}, nil); err != nil {
-				t.Fatal(err)
+			slices.Sort(ids)
+			return ids
+		}
+		for _, c := range []struct {
+			activity string
+			want     []string
+		}{
+			{share.ActivityOpened, sorted(opened, downloaded)},
+			{share.ActivityNeverOpened, sorted(zipped, untouched)},
+			{share.ActivityDownloaded, sorted(downloaded, zipped)},
+		} {
+			if got, n := findActivity(t, db, b.ID, c.activity); !slices.Equal(got, c.want) || n != len(c.want) {
+				t.Errorf("%s: got %v (count %d), want %v", c.activity, got, n, c.want)
 			}
-			ev := func(l share.Link, typ string) share.Event {
-				return share.Event{ID: share.NewID("evt_"), LinkID: l.ID, BucketID: b.ID, Type: typ, At: time.Now(), Actor: "recipient"}
-			}
-			if err := db.RecordEvents(ctx, []share.Event{
-				ev(opened, share.EventOpened), ev(opened, share.EventOpened), ev(opened, share.EventSignedIn),
-				ev(downloaded, share.EventOpened), ev(downloaded, share.EventDownloaded), ev(zipped, share.EventZipDownloaded),
-				ev(untouched, share.EventCreated), ev(untouched, share.EventSent), ev(untouched, share.EventFailedAttempt),
-				{ID: share.NewID("evt_"), LinkID: "psl_gone", BucketID: b.ID, Type: share.EventOpened, At: time.Now()},
-			}); err != nil {
-				t.Fatal(err)
-			}
-			sorted := func(ls ...share.Link) []string {
-				var ids []string
-				for _, l := range ls {
-					ids = append(ids, l.ID)
-				}
-				slices.Sort(ids)
-				return ids
-			}
-			for _, c := range []struct {
-				activity string
-				want     []string
-			}{
-				{share.ActivityOpened, sorted(opened, downloaded)},
-				{share.ActivityNeverOpened, sorted(zipped, untouched)},
-				{share.ActivityDownloaded, sorted(downloaded, zipped)},
-			} {
-				if got, n := findActivity(t, db, b.ID, c.activity); !slices.Equal(got, c.want) || n != len(c.want) {
-					t.Errorf("%s: got %v (count %d), want %v", c.activity, got, n, c.want)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // Migration 00010 fills people for the links that exist when it runs, and indexes them.
@@ -306,88 +289,58 @@ func TestPeopleBackfill(t *testing.T) {
 // phone-like term included.
 func TestPeopleTrigramIndex(t *testing.T) {
 	db := sharetest.OpenStore(t, "postgres")
-	ctx := context.Background()
-	b, err := db.EnsureDefaultBucket(ctx, share.Bucket{ID: share.NewID("pro_"), Name: "default", CreatedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := defaultBucket(t, db)
 	links := make([]share.Link, 2000)
 	for i := range links {
 		links[i] = personLink(b.ID, share.NewID("r")+"@example.com",
 			share.Authenticator{Type: share.AuthSMSOTP, Context: "+1555" + share.NewID("")[:7]})
 	}
-	if err := db.InsertLinks(ctx, links, nil); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{"VACUUM ANALYZE links", "SET enable_seqscan = off"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var plan strings.Builder
-	rows, err := conn.QueryContext(ctx, `EXPLAIN SELECT id FROM links WHERE people ILIKE '%555-01%' ESCAPE '\' OR people ILIKE '%55501%' ESCAPE '\'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var line string
-		_ = rows.Scan(&line)
-		plan.WriteString(line + "\n")
-	}
-	rows.Close()
-	if !strings.Contains(plan.String(), "links_people_trgm") || strings.Contains(plan.String(), "Seq Scan") {
-		t.Errorf("person search is not answered from the trigram index:\n%s", plan.String())
+	conn := plannerConn(t, db, links)
+	plan := explain(t, conn, `SELECT id FROM links WHERE people ILIKE '%555-01%' ESCAPE '\' OR people ILIKE '%55501%' ESCAPE '\'`)
+	if !strings.Contains(plan, "links_people_trgm") || strings.Contains(plan, "Seq Scan") {
+		t.Errorf("person search is not answered from the trigram index:\n%s", plan)
 	}
 }
 
 // The Activity filter reads an index range, not the events of every link: newest first, a page of
 // never-opened links comes from links_opened and downloaded ones from the partial links_downloaded.
 func TestActivityIndexes(t *testing.T) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			db := sharetest.OpenStore(t, kind)
-			ctx := context.Background()
-			conn, err := db.SQL().Conn(ctx)
+	forEachKind(t, func(t *testing.T, kind string, db *store.DB) {
+		ctx := context.Background()
+		conn, err := db.SQL().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		explain := "EXPLAIN QUERY PLAN "
+		if kind == "postgres" {
+			explain = "EXPLAIN "
+			if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for cond, index := range map[string]string{"opened = 0": "links_opened", "opened = 1": "links_opened", "downloaded = 1": "links_downloaded"} {
+			rows, err := conn.QueryContext(ctx, explain+"SELECT id FROM links WHERE bucket_id = 'pro_x' AND "+cond+" ORDER BY created_at DESC, id DESC LIMIT 51")
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer conn.Close()
-			explain := "EXPLAIN QUERY PLAN "
-			if kind == "postgres" {
-				explain = "EXPLAIN "
-				if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
-					t.Fatal(err)
+			var plan strings.Builder
+			for rows.Next() {
+				cols, _ := rows.Columns()
+				vals := make([]any, len(cols))
+				for i := range vals {
+					vals[i] = new(any)
 				}
+				_ = rows.Scan(vals...)
+				for _, v := range vals {
+					fmt.Fprint(&plan, *(v.(*any)), " ")
+				}
+				plan.WriteString("\n")
 			}
-			for cond, index := range map[string]string{"opened = 0": "links_opened", "opened = 1": "links_opened", "downloaded = 1": "links_downloaded"} {
-				rows, err := conn.QueryContext(ctx, explain+"SELECT id FROM links WHERE bucket_id = 'pro_x' AND "+cond+" ORDER BY created_at DESC, id DESC LIMIT 51")
-				if err != nil {
-					t.Fatal(err)
-				}
-				var plan strings.Builder
-				for rows.Next() {
-					cols, _ := rows.Columns()
-					vals := make([]any, len(cols))
-					for i := range vals {
-						vals[i] = new(any)
-					}
-					_ = rows.Scan(vals...)
-					for _, v := range vals {
-						fmt.Fprint(&plan, *(v.(*any)), " ")
-					}
-					plan.WriteString("\n")
-				}
-				rows.Close()
-				if !strings.Contains(plan.String(), index) || strings.Contains(plan.String(), "TEMP B-TREE") || strings.Contains(plan.String(), "Sort") {
-					t.Errorf("%s: the plan does not read %s in order:\n%s", cond, index, plan.String())
-				}
+			rows.Close()
+			if !strings.Contains(plan.String(), index) || strings.Contains(plan.String(), "TEMP B-TREE") || strings.Contains(plan.String(), "Sort") {
+				t.Errorf("%s: the plan does not read %s in order:\n%s", cond, index, plan.String())
 			}
-		})
-	}
+		}
+	})
 }

@@ -19,15 +19,11 @@ import (
 // On PostgreSQL the substring filters have a pg_trgm index, and the planner can answer ILIKE with it.
 func TestTrigramIndex(t *testing.T) {
 	db := sharetest.OpenStore(t, "postgres")
-	ctx := context.Background()
 	if w := db.Warnings(); len(w) != 0 {
 		t.Errorf("warnings got %q, want none", w)
 	}
 	// Enough varied rows, analysed, that the planner weighs the indexes by what they hold.
-	b, err := db.EnsureDefaultBucket(ctx, share.Bucket{ID: share.NewID("pro_"), Name: "default", CreatedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := defaultBucket(t, db)
 	now := time.Now()
 	links := make([]share.Link, 3000)
 	for i := range links {
@@ -36,36 +32,12 @@ func TestTrigramIndex(t *testing.T) {
 			Authenticators: []share.Authenticator{}, Title: share.NewID("t "), Message: share.NewID("m "),
 			RecipientEmail: share.NewID("r") + "@example.com", SenderEmail: share.NewID("s") + "@example.com"}
 	}
-	if err := db.InsertLinks(ctx, links, nil); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	// VACUUM moves new rows out of the GIN pending list (which the planner prices as a scan). A table
-	// this small is cheaper to scan; with scans priced out the planner shows what it can use.
-	for _, q := range []string{"VACUUM ANALYZE links", "SET enable_seqscan = off"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	conn := plannerConn(t, db, links)
 	for _, col := range []string{"title", "message", "recipient_email", "sender_email"} {
-		var plan strings.Builder
-		rows, err := conn.QueryContext(ctx, "EXPLAIN SELECT id FROM links WHERE "+col+` ILIKE '%qzx7%' ESCAPE '\'`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var line string
-			_ = rows.Scan(&line)
-			plan.WriteString(line + "\n")
-		}
-		rows.Close()
+		plan := explain(t, conn, "SELECT id FROM links WHERE "+col+` ILIKE '%qzx7%' ESCAPE '\'`)
 		// Only the trigram index can take ILIKE '%…%' as an index condition (a b-tree merely filters).
-		if !strings.Contains(plan.String(), "Index Cond: ("+col+" ~~*") {
-			t.Errorf("%s ILIKE: the plan does not answer it from an index:\n%s", col, plan.String())
+		if !strings.Contains(plan, "Index Cond: ("+col+" ~~*") {
+			t.Errorf("%s ILIKE: the plan does not answer it from an index:\n%s", col, plan)
 		}
 	}
 }
@@ -120,10 +92,7 @@ func TestTrigramFallback(t *testing.T) {
 		t.Errorf("warnings got %q, want one naming pg_trgm and the fix", w)
 	}
 	// Substring filters still work, without the index.
-	b, err := db.EnsureDefaultBucket(ctx, share.Bucket{ID: share.NewID("pro_"), Name: "default", CreatedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := defaultBucket(t, db)
 	now := time.Now()
 	if err := db.InsertLinks(ctx, []share.Link{{ID: share.NewID("psl_"), BucketID: b.ID, TokenHash: "h1", TokenSealed: []byte("x"),
 		LinkType: share.LinkDownload, Targets: []string{"pos_x"}, MaxAccessCount: 1, CreatedAt: now, ExpiresAt: now.Add(time.Hour),
