@@ -75,7 +75,7 @@ func (s *server) refCreate() http.HandlerFunc {
 		_, hash, sealed := s.keys.NewLinkToken(id)
 		now := time.Now()
 		auths, _ := json.Marshal([]share.Authenticator{{Type: share.AuthEmailOTP, Context: in.Email}})
-		err := inTx(r.Context(), db, func(tx *sql.Tx) error {
+		err := dbutil.InTx(r.Context(), db, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(r.Context(), insLink, id, s.bucketID, hash, sealed, "download", `["`+in.Target+`"]`, 0, 10,
 				now.UnixMicro(), now.Add(7*24*time.Hour).UnixMicro(), 0, string(auths), in.Title, "", "", "", "", "[]"); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sharedesk/sharedesk/dbutil"
 	"github.com/sharedesk/sharedesk/share"
 )
 
@@ -126,7 +127,7 @@ func rebuildSQLiteDerived(ctx context.Context, conn *sql.Conn) error {
 
 // insertSQLiteFolders stores the generator's target objects, as folders.
 func insertSQLiteFolders(ctx context.Context, conn *sql.Conn, g *generator) error {
-	return inTx(ctx, conn, func(tx *sql.Tx) error {
+	return dbutil.InTx(ctx, conn, func(tx *sql.Tx) error {
 		for i, id := range g.objects {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO objects (id, bucket_id, parent_id, name, type, created_at,
 				updated_at) VALUES (?, ?, '', ?, 'folder', ?, ?)`,
@@ -178,7 +179,7 @@ func insertSQLiteLinks(ctx context.Context, conn *sql.Conn, g *generator, n int)
 	batches, stop := g.generate(n, per)
 	defer stop()
 	for start := 0; start < n; start += perTx {
-		err := inTx(ctx, conn, func(tx *sql.Tx) error {
+		err := dbutil.InTx(ctx, conn, func(tx *sql.Tx) error {
 			for b := start; b < min(start+perTx, n); b += per {
 				batch := <-batches
 				ins := full
@@ -235,22 +236,4 @@ func execEach(ctx context.Context, conn *sql.Conn, statements ...string) error {
 		}
 	}
 	return nil
-}
-
-// txBeginner is where a transaction starts: a *sql.DB, or one *sql.Conn of it.
-type txBeginner interface {
-	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
-}
-
-// inTx runs fn in a transaction of db, committed when fn succeeds and rolled back when it fails.
-func inTx(ctx context.Context, db txBeginner, fn func(*sql.Tx) error) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }

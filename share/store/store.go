@@ -285,15 +285,7 @@ type execer interface {
 }
 
 func (s *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return dbutil.InTx(ctx, s.db, fn)
 }
 
 // lockedTx runs fn in a transaction that holds keys: first in this process (see keyLocks), before
