@@ -80,7 +80,7 @@ func TestAuditSearch(t *testing.T) {
 	req.Header.Set("HX-Request", "true")
 	part := ada.do(req)
 	csvURL, _ := part.testid(t, "audit-csv").Attr("href")
-	if strings.Contains(part.body, "<form") || !strings.Contains(csvURL, "q=invoice+14") || part.header.Get("Vary") != "HX-Request" {
+	if strings.Contains(part.body, "<form") || !strings.Contains(csvURL, "q=invoice+14") || !strings.Contains(part.header.Get("Vary"), "HX-Request") {
 		t.Errorf("htmx results: whole page or export %q without the filter", csvURL)
 	}
 	export := ada.get(csvURL)

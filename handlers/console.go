@@ -257,7 +257,7 @@ func (c *Console) audit(ec *echo.Context, action, target, detail, outcome string
 
 // seeOther redirects after a post: HX-Redirect for htmx, 303 otherwise.
 func seeOther(ec *echo.Context, url string) error {
-	if ec.Request().Header.Get("HX-Request") == "true" {
+	if views.IsHTMX(ec.Request()) {
 		ec.Response().Header().Set("HX-Redirect", url)
 		return ec.NoContent(http.StatusOK)
 	}

@@ -178,7 +178,7 @@ func TestActivityPage(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, e.url+"/activity?type=opened", nil)
 	req.Header.Set("HX-Request", "true")
 	part := val.do(req)
-	if strings.Contains(part.body, "<html") || part.text(t, "activity-count") != "1 event." || part.header.Get("Vary") != "HX-Request" {
+	if strings.Contains(part.body, "<html") || part.text(t, "activity-count") != "1 event." || !strings.Contains(part.header.Get("Vary"), "HX-Request") {
 		t.Errorf("htmx: got a whole page or the wrong count %q (Vary %q)", part.text(t, "activity-count"), part.header.Get("Vary"))
 	}
 	// Unknown values are dropped, a forged cursor starts again from the newest.

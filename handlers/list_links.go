@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/views"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
@@ -357,12 +358,7 @@ func (c *Console) listLinks(ec *echo.Context) error {
 		Errors:    errs,
 	}
 	vm.NextURL, vm.PrevURL = pageURLs(f, res.Last, filterURL)
-	if ec.Request().Header.Get("HX-History-Restore-Request") == "true" {
-		// htmx asks again for a page it no longer holds in its history cache (browser Back) and puts
-		// the answer in place of the whole body: it must be the whole page, not the table.
-		return c.render(ec, http.StatusOK, console.Links(vm))
-	}
-	if ec.Request().Header.Get("HX-Request") == "true" {
+	if views.WantsPart(ec.Request()) {
 		// The address htmx pushes is the view's own (filterURL), not the form's every empty field: the
 		// same address a bookmark, Back and a colleague get.
 		ec.Response().Header().Set("HX-Push-Url", filterURL(f))

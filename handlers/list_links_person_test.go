@@ -155,20 +155,25 @@ func TestLinksEmptyStates(t *testing.T) {
 }
 
 // htmx asks again for a page that fell out of its history cache (browser Back) and puts the answer in
-// place of the whole body: it gets the whole page, filters included, not only the table.
-func TestLinksHistoryRestoreGetsTheWholePage(t *testing.T) {
+// place of the whole body: every page with a part htmx updates gets the whole page, filters included,
+// not only its results; an ordinary htmx update of the same address gets only the results.
+func TestHistoryRestoreGetsTheWholePage(t *testing.T) {
 	e := startConsole(t, "sqlite")
 	seedPersonLinks(t, e)
-	hal := e.signIn(t, "hal@example.com")
-	req, _ := http.NewRequest(http.MethodGet, e.url+"/links?person="+url.QueryEscape("kim@"), nil)
-	req.Header.Set("HX-Request", "true")
-	req.Header.Set("HX-History-Restore-Request", "true")
-	p := hal.do(req)
-	if v, ok := p.doc(t).Find("#person").Attr("value"); !ok || v != "kim@" || !strings.Contains(p.body, "<html") {
-		t.Errorf("history restore: got a page without the filters (person box %q, %v)", v, ok)
-	}
-	req.Header.Del("HX-History-Restore-Request")
-	if p := hal.do(req); strings.Contains(p.body, "<html") || strings.Contains(p.body, `id="person"`) {
-		t.Error("an ordinary htmx update got the whole page, want only the table")
+	ada := e.signIn(t, "ada@example.com")
+	for _, path := range []string{"/links?person=" + url.QueryEscape("kim@"), "/links?status=revoked", "/audit", "/activity"} {
+		t.Run(path, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, e.url+path, nil)
+			req.Header.Set("HX-Request", "true")
+			req.Header.Set("HX-Current-URL", e.url+path) // an update from the page itself
+			req.Header.Set("HX-History-Restore-Request", "true")
+			if p := ada.do(req); !strings.Contains(p.body, "<html") || p.doc(t).Find("main form").Length() == 0 {
+				t.Errorf("history restore: got a part (%d bytes), want the whole page with its filter form", len(p.body))
+			}
+			req.Header.Del("HX-History-Restore-Request")
+			if p := ada.do(req); strings.Contains(p.body, "<html") || p.doc(t).Find("main").Length() != 0 {
+				t.Errorf("an ordinary htmx update got the whole page (%d bytes), want only the results", len(p.body))
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/views"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
@@ -33,7 +34,7 @@ func (c *Console) listRevokedLinks(ec *echo.Context, f console.LinkFilter) error
 	}
 	vm.NextURL, vm.PrevURL = pageURLs(f, res.Last, revokedURL)
 	whole := console.RevokedLinks(vm)
-	if r := ec.Request(); r.Header.Get("HX-Request") == "true" && !onRevokedList(r.Header.Get("HX-Current-URL")) {
+	if r := ec.Request(); views.IsHTMX(r) && !onRevokedList(r.Header.Get("HX-Current-URL")) {
 		// An in-place update asked from the Links page (its Status switched to Revoked): its filters do
 		// not apply here, so the whole main part is replaced, with this page's own filters.
 		h := ec.Response().Header()

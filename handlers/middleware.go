@@ -17,6 +17,7 @@ import (
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/auth"
 	"github.com/sharedesk/sharedesk/metrics"
+	"github.com/sharedesk/sharedesk/views"
 )
 
 const (
@@ -194,7 +195,7 @@ func (c *Console) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
 		if ec.Request().Method != http.MethodGet {
 			target = "/login"
 		}
-		if ec.Request().Header.Get("HX-Request") == "true" {
+		if views.IsHTMX(ec.Request()) {
 			ec.Response().Header().Set("HX-Redirect", target)
 			return ec.NoContent(http.StatusUnauthorized)
 		}

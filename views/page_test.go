@@ -23,6 +23,7 @@ func TestWholeOrPart(t *testing.T) {
 		{"htmx request", map[string]string{"HX-Request": "true"}, part, "part"},
 		{"boosted navigation", map[string]string{"HX-Request": "true", "HX-Boosted": "true"}, part, "whole"},
 		{"page without a part", map[string]string{"HX-Request": "true"}, nil, "whole"},
+		{"history restore (Back)", map[string]string{"HX-Request": "true", "HX-History-Restore-Request": "true"}, part, "whole"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,8 +39,8 @@ func TestWholeOrPart(t *testing.T) {
 			if got := b.String(); got != tt.want {
 				t.Errorf("rendered %q, want %q", got, tt.want)
 			}
-			if got := h.Get("Vary"); got != "HX-Request" {
-				t.Errorf("Vary = %q, want HX-Request", got)
+			if got, want := h.Get("Vary"), "HX-Request, HX-History-Restore-Request"; got != want {
+				t.Errorf("Vary = %q, want %q", got, want)
 			}
 		})
 	}
