@@ -88,7 +88,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzContentDisposition -fuzztime=$(FUZZTIME) ./share/httpapi/
 	$(GO) test -run='^$$' -fuzz=FuzzRange -fuzztime=$(FUZZTIME) ./portal/
 
-## bench: the performance budgets of DESIGN.md on SQLite and PostgreSQL (seeds 1,000,000 links once per
+## bench: the performance budgets (README, Performance) on SQLite and PostgreSQL (seeds 1,000,000 links once per
 ## database, cached in bench/.data and the schema sharedesk_bench_1000000; BENCH_DB=sqlite picks one)
 bench: versitygw
 	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout 60m ./bench/

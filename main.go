@@ -1,9 +1,10 @@
 // Command sharedesk is a self-hosted secure share-link service: a Pangea-compatible Share API, a
 // recipient portal and an admin console.
 //
-// This file is the entry point and dispatches to one file per command (NAME_cmd.go). flags.go holds
-// every command's settings, storage.go opens the database and the secret key, and wire.go and
-// wire_console.go build the share server and the console from their settings.
+// This file is the entry point and dispatches to one file per command (NAME_cmd.go), which also holds
+// that command's own settings. flags.go holds the settings commands share, storage.go opens the
+// database and the secret key, and wire.go and wire_console.go build the share server and the console
+// from their settings.
 package main
 
 import (

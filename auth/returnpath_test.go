@@ -72,7 +72,7 @@ func TestSafeReturnPath(t *testing.T) {
 	}
 }
 
-// TestLocalPathBefore documents the check that SafeReturnPath replaced: it let these through.
+// TestReturnPathOr: addresses the old local-path check let through fall back to the default.
 func TestReturnPathOr(t *testing.T) {
 	for _, raw := range []string{"/%09/evil.example/x", "https://evil.example", "/\\evil.example"} {
 		if got := ReturnPathOr(raw, "/links"); got != "/links" {

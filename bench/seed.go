@@ -1,5 +1,5 @@
-// Package bench measures the performance budgets of DESIGN.md against a store of 1,000,000 links, on
-// SQLite and on PostgreSQL.
+// Package bench measures the performance budgets the README lists (Performance) against a store of
+// 1,000,000 links, on SQLite and on PostgreSQL.
 package bench
 
 import (
