@@ -77,6 +77,7 @@ func TestCheckNamesMissingFiles(t *testing.T) {
 		{"empty htmx", without("vendor/htmx.min.js", true), "vendor/htmx.min.js"},
 		{"no console script", without("console.js", false), "console.js"},
 		{"no portal styles", without("portal.css", false), "portal.css"},
+		{"no shared styles", without("base.css", false), "base.css"},
 	}
 	for _, tt := range tests {
 		err := Check(tt.fsys)
