@@ -20,7 +20,7 @@ var FS embed.FS
 // templates, so a page can never point at a file the server does not have.
 func Referenced() []string {
 	return []string{
-		"base.css", "console.css", "console.js", "localtime.js", "portal.css", "portal.js",
+		"base.css", "console.css", "console.js", "localtime.js", "portal.css", "portal.js", "upload.js",
 		"vendor/htmx.min.js",
 	}
 }

@@ -78,6 +78,7 @@ func TestCheckNamesMissingFiles(t *testing.T) {
 		{"no console script", without("console.js", false), "console.js"},
 		{"no portal styles", without("portal.css", false), "portal.css"},
 		{"no shared styles", without("base.css", false), "base.css"},
+		{"empty upload script", without("upload.js", true), "upload.js"},
 	}
 	for _, tt := range tests {
 		err := Check(tt.fsys)
