@@ -1,4 +1,5 @@
-// Small enhancements for console forms; every form works without this file.
+// Small enhancements for console forms; every form works without this file. Uploads with a progress
+// bar are upload.js, shared with the portal.
 "use strict";
 
 document.addEventListener("click", (ev) => {
@@ -55,43 +56,6 @@ document.addEventListener("submit", (ev) => {
     confirmed.value = "yes";
     form.append(confirmed);
   }
-});
-
-// Upload with progress: the same form, sent by XMLHttpRequest; the server answers with where to go.
-document.addEventListener("submit", (ev) => {
-  const form = ev.target;
-  const barId = form.getAttribute("data-progress");
-  if (!barId || ev.defaultPrevented) return;
-  ev.preventDefault();
-  const bar = document.getElementById(barId);
-  const status = form.querySelector("[role=status]");
-  const xhr = new XMLHttpRequest();
-  xhr.open("POST", form.action);
-  xhr.setRequestHeader("X-Upload-Progress", "1");
-  bar.hidden = false;
-  xhr.upload.addEventListener("progress", (e) => {
-    if (!e.lengthComputable) return;
-    bar.value = Math.round((e.loaded / e.total) * 100);
-    status.textContent = "Uploading… " + bar.value + "%";
-  });
-  xhr.addEventListener("load", () => {
-    let next = window.location.href;
-    try { next = JSON.parse(xhr.responseText).location || next; } catch (_) { /* error page: reload shows the message */ }
-    window.location.assign(next);
-  });
-  xhr.addEventListener("error", () => { status.textContent = "The upload failed: check your connection and try again."; });
-  xhr.send(new FormData(form));
-});
-
-// Uploads that htmx sends (the New link form's Upload button, data-progress) show the same progress.
-document.addEventListener("htmx:xhr:progress", (ev) => {
-  const barId = ev.target.getAttribute && ev.target.getAttribute("data-progress");
-  const bar = barId && document.getElementById(barId);
-  if (!bar || !ev.detail.lengthComputable || !ev.detail.total) return;
-  bar.hidden = false;
-  bar.value = Math.round((ev.detail.loaded / ev.detail.total) * 100);
-  const status = bar.parentElement.querySelector("[role=status]");
-  if (status) status.textContent = "Uploading… " + bar.value + "%";
 });
 
 // htmx requests that fail (an error status, no answer, a timeout) would otherwise change nothing on

@@ -19,7 +19,10 @@ var FS embed.FS
 // Referenced lists every file under /static/ that a page links to. A test keeps it in step with the
 // templates, so a page can never point at a file the server does not have.
 func Referenced() []string {
-	return []string{"console.css", "console.js", "localtime.js", "portal.css", "portal.js", "vendor/htmx.min.js"}
+	return []string{
+		"base.css", "console.css", "console.js", "localtime.js", "portal.css", "portal.js", "upload.js",
+		"vendor/htmx.min.js",
+	}
 }
 
 // Check reports every referenced file that is missing or empty in fsys. The servers refuse to start

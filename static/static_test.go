@@ -77,6 +77,8 @@ func TestCheckNamesMissingFiles(t *testing.T) {
 		{"empty htmx", without("vendor/htmx.min.js", true), "vendor/htmx.min.js"},
 		{"no console script", without("console.js", false), "console.js"},
 		{"no portal styles", without("portal.css", false), "portal.css"},
+		{"no shared styles", without("base.css", false), "base.css"},
+		{"empty upload script", without("upload.js", true), "upload.js"},
 	}
 	for _, tt := range tests {
 		err := Check(tt.fsys)

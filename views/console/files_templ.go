@@ -58,7 +58,7 @@ func Files(vm FilesVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div class=\"grid two\"><form method=\"post\" action=\"/files/upload\" enctype=\"multipart/form-data\" class=\"card\" data-progress=\"up-progress\"><input type=\"hidden\" name=\"csrf\" value=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div class=\"grid two\"><form method=\"post\" action=\"/files/upload\" enctype=\"multipart/form-data\" class=\"card\" data-progress=\"up-progress\" data-upload-header=\"X-Upload-Progress\"><input type=\"hidden\" name=\"csrf\" value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
