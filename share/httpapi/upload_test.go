@@ -74,7 +74,7 @@ func send(t *testing.T, e *sharetest.Env, method, url, token, contentType string
 // --max-upload-size passes when the client declares the body's length.
 func TestPutWithContentLength(t *testing.T) {
 	const maxUpload = 20 << 20
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.MaxUploadSize = maxUpload }})
 		for _, tc := range []struct {
 			name     string
