@@ -28,108 +28,95 @@ func TestAdminInBrowser(t *testing.T) {
 	openLink(t, links[0])
 
 	b := sharetest.Browser(t)
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		c, cancel := context.WithTimeout(b, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(c, steps...); err != nil {
-			loc, _ := chromedp.Run(b, chromedp.Location())
-			t.Fatalf("at %s: %v", loc, err)
-		}
-	}
-	js := func(code string) string {
-		t.Helper()
-		var s string
-		var err error
-		for range 20 { // a page being replaced can fail a read: try again
-			if s, err = chromedp.Run(b, chromedp.Evaluate[string](code)); err == nil {
-				return s
+	sharetest.Step(t, "the admin signs in and lands on the dashboard", func(t *testing.T) {
+		sharetest.Do(t, b, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/"))
+		choosePerson(t, b, "ada@example.com")
+		sharetest.WaitJS(t, b, `location.pathname === "/dashboard" && !!`+testid("dash-active"))
+		sharetest.Screenshot(t, b, "console-7-dashboard")
+	})
+	sharetest.Step(t, "each number opens a list showing the same number", func(t *testing.T) {
+		for _, c := range []struct{ id, list, want string }{
+			{"dash-active", "link-count", "4"},
+			{"dash-expiring", "link-count", "3"},
+			{"dash-failed", "activity-count", "1"},
+		} {
+			sharetest.GoTo(t, b, e.url+"/dashboard")
+			sharetest.WaitJS(t, b, `!!`+testid(c.id+"-number"))
+			got := sharetest.JS(t, b, testid(c.id+"-number")+`.textContent.trim()`)
+			if got != c.want {
+				t.Errorf("%s: the dashboard says %q, want %q", c.id, got, c.want)
 			}
-			time.Sleep(100 * time.Millisecond)
+			sharetest.Do(t, b, chromedp.Click(`[data-testid="`+c.id+`"]`))
+			sharetest.WaitJS(t, b, `!location.pathname.startsWith("/dashboard") && !!`+testid(c.list))
+			if shown := number(sharetest.JS(t, b, testid(c.list)+`.textContent`)); shown != got {
+				t.Errorf("%s opens %s, which shows %q; want %q", c.id, sharetest.JS(t, b, `location.href`), shown, got)
+			}
 		}
-		t.Fatalf("%s: %v", code, err)
-		return ""
-	}
-	testid := func(id string) string {
-		return `document.querySelector('[data-testid="` + id + `"]')`
-	}
-	do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/"))
-	if _, err := chromedp.Run(b, chromedp.Evaluate[any](`document.querySelector('form:has(input[value="ada@example.com"])').submit()`)); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, b, `location.pathname === "/dashboard" && !!`+testid("dash-active"))
-	sharetest.Screenshot(t, b, "console-7-dashboard")
-
-	for _, c := range []struct{ id, list, want string }{
-		{"dash-active", "link-count", "4"},
-		{"dash-expiring", "link-count", "3"},
-		{"dash-failed", "activity-count", "1"},
-	} {
-		do(chromedp.Navigate(e.url + "/dashboard"))
-		waitJS(t, b, `!!`+testid(c.id+"-number"))
-		got := js(testid(c.id+"-number") + `.textContent.trim()`)
-		if got != c.want {
-			t.Errorf("%s: the dashboard says %q, want %q", c.id, got, c.want)
+	})
+	var secret string
+	sharetest.Step(t, "a new API token is shown once, and works", func(t *testing.T) {
+		sharetest.Do(t, b, chromedp.Navigate(e.url+"/admin/tokens"), chromedp.WaitVisible("#token-name"),
+			chromedp.SendKeys("#token-name", "ci deploy"), chromedp.Submit("#token-name"))
+		sharetest.WaitJS(t, b, `!!`+testid("token-secret"))
+		secret = sharetest.JS(t, b, testid("token-secret")+`.value`)
+		if at := sharetest.JS(t, b, `location.href`); !strings.HasPrefix(secret, "shd_") || strings.Contains(at, secret) {
+			t.Fatalf("created: secret %q at %s", secret, at)
 		}
-		do(chromedp.Click(`[data-testid="` + c.id + `"]`))
-		waitJS(t, b, `!location.pathname.startsWith("/dashboard") && !!`+testid(c.list))
-		if shown := number(js(testid(c.list) + `.textContent`)); shown != got {
-			t.Errorf("%s opens %s, which shows %q; want %q", c.id, js(`location.href`), shown, got)
+		sharetest.Screenshot(t, b, "console-8-token-created")
+		if _, err := api.NewClient(e.share.URL, secret).Buckets(ctx); err != nil {
+			t.Errorf("the token shown does not work: %v", err)
 		}
-	}
-
-	// A token, shown once.
-	do(chromedp.Navigate(e.url+"/admin/tokens"), chromedp.WaitVisible("#token-name"), chromedp.SendKeys("#token-name", "ci deploy"),
-		chromedp.Submit("#token-name"))
-	waitJS(t, b, `!!`+testid("token-secret"))
-	secret := js(testid("token-secret") + `.value`)
-	if !strings.HasPrefix(secret, "shd_") || strings.Contains(js(`location.href`), secret) {
-		t.Fatalf("created: secret %q at %s", secret, js(`location.href`))
-	}
-	sharetest.Screenshot(t, b, "console-8-token-created")
-	if _, err := api.NewClient(e.share.URL, secret).Buckets(ctx); err != nil {
-		t.Errorf("the token shown does not work: %v", err)
-	}
-	do(chromedp.Reload())
-	waitJS(t, b, `!!`+testid("token-gone"))
-	if strings.Contains(js(`document.documentElement.outerHTML`), secret) {
-		t.Error("a reload shows the token again")
-	}
-	if n := len(sharetest.Must(e.share.Client.Tokens(ctx))(t).Tokens); n != 2 {
-		t.Errorf("%d tokens after a create and a reload, want 2", n)
-	}
-
+	})
+	sharetest.Step(t, "a reload shows the token no more", func(t *testing.T) {
+		sharetest.Do(t, b, chromedp.Reload())
+		sharetest.WaitJS(t, b, `!!`+testid("token-gone"))
+		if strings.Contains(sharetest.JS(t, b, `document.documentElement.outerHTML`), secret) {
+			t.Error("a reload shows the token again")
+		}
+		if n := len(sharetest.Must(e.share.Client.Tokens(ctx))(t).Tokens); n != 2 {
+			t.Errorf("%d tokens after a create and a reload, want 2", n)
+		}
+	})
 	// Revoking asks first; "no" keeps the token, "yes" revokes at once (no confirmation page).
 	revoke := `[aria-label="Revoke ci deploy"]`
-	do(chromedp.Navigate(e.url+"/admin/tokens"), chromedp.WaitVisible(revoke))
-	js(`window.confirm = () => false; ""`)
-	do(chromedp.Click(revoke))
-	time.Sleep(500 * time.Millisecond)
-	if loc := js(`location.pathname`); loc != "/admin/tokens" {
-		t.Errorf("answering no: went to %s", loc)
-	}
-	if _, err := api.NewClient(e.share.URL, secret).Buckets(ctx); err != nil {
-		t.Errorf("answering no revoked the token: %v", err)
-	}
-	js(`window.confirm = () => true; ""`)
-	do(chromedp.Click(revoke))
-	waitJS(t, b, `!!`+testid("flash")+` && `+testid("flash")+`.textContent.includes("Revoked the API token")`)
-	if loc := js(`location.pathname`); loc != "/admin/tokens" {
-		t.Errorf("after revoking: at %s, want the tokens page", loc)
-	}
-	if _, err := api.NewClient(e.share.URL, secret).Buckets(ctx); !api.IsStatus(err, "Unauthorized") {
-		t.Errorf("the revoked token still works: %v", err)
-	}
+	sharetest.Step(t, "answering no to revoking the token keeps it", func(t *testing.T) {
+		sharetest.Do(t, b, chromedp.Navigate(e.url+"/admin/tokens"), chromedp.WaitVisible(revoke))
+		sharetest.Script(t, b, `window.confirm = () => false; undefined`)
+		sharetest.Do(t, b, chromedp.Click(revoke))
+		time.Sleep(500 * time.Millisecond)
+		if loc := sharetest.JS(t, b, `location.pathname`); loc != "/admin/tokens" {
+			t.Errorf("answering no: went to %s", loc)
+		}
+		if _, err := api.NewClient(e.share.URL, secret).Buckets(ctx); err != nil {
+			t.Errorf("answering no revoked the token: %v", err)
+		}
+	})
+	sharetest.Step(t, "answering yes revokes it at once", func(t *testing.T) {
+		sharetest.Script(t, b, `window.confirm = () => true; undefined`)
+		sharetest.Do(t, b, chromedp.Click(revoke))
+		sharetest.WaitJS(t, b, `!!`+testid("flash")+` && `+testid("flash")+`.textContent.includes("Revoked the API token")`)
+		if loc := sharetest.JS(t, b, `location.pathname`); loc != "/admin/tokens" {
+			t.Errorf("after revoking: at %s, want the tokens page", loc)
+		}
+		if _, err := api.NewClient(e.share.URL, secret).Buckets(ctx); !api.IsStatus(err, "Unauthorized") {
+			t.Errorf("the revoked token still works: %v", err)
+		}
+	})
+	sharetest.Step(t, "answering yes to deleting a file deletes it at once", func(t *testing.T) {
+		old := sharetest.Must(e.share.Client.Put(ctx, api.PutRequest{Name: "old.txt"}, "old.txt", strings.NewReader("o")))(t).Object
+		del := `[aria-label="Delete old.txt"]`
+		sharetest.Do(t, b, chromedp.Navigate(e.url+"/files"), chromedp.WaitVisible(del))
+		sharetest.Screenshot(t, b, "console-9-files")
+		sharetest.Script(t, b, `window.confirm = () => true; undefined`)
+		sharetest.Do(t, b, chromedp.Click(del))
+		sharetest.WaitJS(t, b, `!!`+testid("flash")+` && `+testid("flash")+`.textContent.includes("Deleted old.txt")`)
+		if _, err := e.share.Client.Get(ctx, api.GetRequest{ID: old.ID}); !api.IsStatus(err, "NotFound") {
+			t.Errorf("old.txt is still there: %v", err)
+		}
+	})
+}
 
-	// Deleting a file the same way.
-	old := sharetest.Must(e.share.Client.Put(ctx, api.PutRequest{Name: "old.txt"}, "old.txt", strings.NewReader("o")))(t).Object
-	del := `[aria-label="Delete old.txt"]`
-	do(chromedp.Navigate(e.url+"/files"), chromedp.WaitVisible(del))
-	sharetest.Screenshot(t, b, "console-9-files")
-	js(`window.confirm = () => true; ""`)
-	do(chromedp.Click(del))
-	waitJS(t, b, `!!`+testid("flash")+` && `+testid("flash")+`.textContent.includes("Deleted old.txt")`)
-	if _, err := e.share.Client.Get(ctx, api.GetRequest{ID: old.ID}); !api.IsStatus(err, "NotFound") {
-		t.Errorf("old.txt is still there: %v", err)
-	}
+// testid is the script that finds the element marked data-testid="id".
+func testid(id string) string {
+	return `document.querySelector('[data-testid="` + id + `"]')`
 }

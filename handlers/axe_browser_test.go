@@ -66,31 +66,31 @@ func TestConsolePagesInBrowser(t *testing.T) {
 
 	t.Run("signed out", func(t *testing.T) {
 		b := sharetest.Browser(t)
-		goTo(t, b, e.url+"/links")
+		sharetest.GoTo(t, b, e.url+"/links")
 		sharetest.WaitJS(t, b, `!!document.querySelector('form input[name="username"]')`)
 		sharetest.CheckPage(t, b, "development sign-in")
 		choosePerson(t, b, "nia@example.com")
 		sharetest.WaitJS(t, b, `location.host.startsWith("localhost") && !!document.querySelector("h1")`)
 		sharetest.CheckPage(t, b, "no access")
-		goTo(t, b, e.url+"/signed-out")
+		sharetest.GoTo(t, b, e.url+"/signed-out")
 		sharetest.CheckPage(t, b, "signed out")
 	})
 	for _, email := range asEveryone {
 		t.Run(email, func(t *testing.T) {
 			b := sharetest.BrowserFor(t, 15*time.Minute)
-			goTo(t, b, e.url+"/links")
+			sharetest.GoTo(t, b, e.url+"/links")
 			choosePerson(t, b, email)
 			sharetest.WaitJS(t, b, `!!document.querySelector(".who")`)
 			for _, p := range consolePages {
 				if !slices.Contains(p.as, email) {
 					continue
 				}
-				goTo(t, b, e.url+fill(p.path))
+				sharetest.GoTo(t, b, e.url+fill(p.path))
 				sharetest.CheckPage(t, b, p.name)
 			}
 			// The result of a New link form is seen only by the one who posted it.
 			if slices.Contains(asCreators, email) {
-				goTo(t, b, e.url+fill("/links/new?target={file}"))
+				sharetest.GoTo(t, b, e.url+fill("/links/new?target={file}"))
 				if _, err := chromedp.Run(b, chromedp.Evaluate[any](`document.querySelector("#recipients").value = "kim@partner.example";
 					document.querySelector("[data-testid=create]").click()`)); err != nil {
 					t.Fatal(err)
@@ -126,23 +126,11 @@ func seedPages(t *testing.T, e *consoleEnv) func(string) string {
 	return r.Replace
 }
 
-// goTo opens an address and waits until the page has loaded.
-func goTo(t *testing.T, b context.Context, url string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(b, 15*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("open %s: %v", url, err)
-	}
-	sharetest.WaitJS(t, b, `document.readyState === "complete"`)
-}
-
 // choosePerson chooses who to be on the development provider's page. (Submitted by script: after the
 // cross-site redirects chromedp's click does not reach the provider's page.)
 func choosePerson(t *testing.T, b context.Context, email string) {
 	t.Helper()
-	sharetest.WaitJS(t, b, `!!document.querySelector('form:has(input[value="`+email+`"])')`)
-	if _, err := chromedp.Run(b, chromedp.Evaluate[any](`document.querySelector('form:has(input[value="`+email+`"])').submit()`)); err != nil {
-		t.Fatal(err)
-	}
+	form := `document.querySelector('form:has(input[value="` + email + `"])')`
+	sharetest.WaitJS(t, b, `!!`+form)
+	sharetest.Script(t, b, form+`.submit()`)
 }

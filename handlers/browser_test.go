@@ -21,48 +21,26 @@ import (
 func TestConsoleInBrowser(t *testing.T) {
 	t.Run("development provider", func(t *testing.T) {
 		consoleStory(t, startConsole(t, "sqlite"), func(b context.Context, email string) {
-			// The provider's page lists the people; pick one. (Submitted by script: after the
-			// cross-site redirects chromedp's click does not reach the provider's page.)
-			if _, err := chromedp.Run(b, chromedp.Evaluate[any](`document.querySelector('form:has(input[value="`+email+`"])').submit()`)); err != nil {
-				t.Fatal(err)
-			}
+			choosePerson(t, b, email)
 		})
 	})
 	t.Run("certified provider", func(t *testing.T) {
 		e := startConsoleWith(t, "sqlite", func(e *consoleEnv) (string, []string) { return startCertifiedProvider(t, e) })
 		consoleStory(t, e, func(b context.Context, email string) {
 			login := strings.Split(email, "@")[0]
-			js := func(code string) {
-				if _, err := chromedp.Run(b, chromedp.Evaluate[any](code)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			waitJS(t, b, `!!document.querySelector('input[name="login"]')`)
-			js(`document.querySelector('input[name="login"]').value = "` + login + `";
+			sharetest.WaitJS(t, b, `!!document.querySelector('input[name="login"]')`)
+			sharetest.Script(t, b, `document.querySelector('input[name="login"]').value = "`+login+`";
 				document.querySelector('input[name="password"]').value = "any password";
 				document.querySelector('form').submit()`)
 			// The provider asks for consent the first time a person uses the console.
-			waitJS(t, b, `location.pathname.startsWith("/interaction/") || location.host.startsWith("localhost")`)
+			sharetest.WaitJS(t, b, `location.pathname.startsWith("/interaction/") || location.host.startsWith("localhost")`)
 			loc, _ := chromedp.Run(b, chromedp.Evaluate[string](`location.href`))
 			if strings.Contains(loc, "/interaction/") {
-				waitJS(t, b, `!!document.querySelector('form')`)
-				js(`document.querySelector('form').submit()`)
+				sharetest.WaitJS(t, b, `!!document.querySelector('form')`)
+				sharetest.Script(t, b, `document.querySelector('form').submit()`)
 			}
 		})
 	})
-}
-
-// waitJS polls a script until it is true; chromedp's waits do not follow pages across sites here.
-func waitJS(t *testing.T, b context.Context, cond string) {
-	t.Helper()
-	for range 150 {
-		if ok, err := chromedp.Run(b, chromedp.Evaluate[bool](cond)); err == nil && ok {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	loc, _ := chromedp.Run(b, chromedp.Evaluate[string](`location.href`))
-	t.Fatalf("waited in vain for %s at %s", cond, loc)
 }
 
 // htmxDo runs a script that makes htmx swap something in (a click on an hx- control) and waits until
@@ -83,7 +61,7 @@ func htmxDo(t *testing.T, b context.Context, script string) {
 	if _, err := chromedp.Run(b, chromedp.Evaluate[any](script)); err != nil {
 		t.Fatalf("%s: %v", script, err)
 	}
-	waitJS(t, b, fmt.Sprintf(`!!window.__settles && window.__settles.n > %d && !document.querySelector(".htmx-request")`, before))
+	sharetest.WaitJS(t, b, fmt.Sprintf(`!!window.__settles && window.__settles.n > %d && !document.querySelector(".htmx-request")`, before))
 }
 
 func consoleStory(t *testing.T, e *consoleEnv, pickPerson func(b context.Context, email string)) {
@@ -108,26 +86,21 @@ func consoleStory(t *testing.T, e *consoleEnv, pickPerson func(b context.Context
 		seen = append(seen, s)
 		return s
 	}
-	run := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(b, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			loc, _ := chromedp.Run(b, chromedp.Location())
-			t.Logf("at %s\nconsole log:\n%s", loc, e.logs.String())
-			t.Fatalf("%v\npage:\n%.2000s", err, html())
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("console log:\n%s", e.logs.String())
 		}
-	}
+	})
 	desktop := chromedp.EmulateViewport(1280, 900)
 	signIn := func(email string) {
 		t.Helper()
-		run(chromedp.Navigate(e.url + "/links"))
+		sharetest.Do(t, b, chromedp.Navigate(e.url+"/links"))
 		pickPerson(b, email)
 		// The sign-in ends in redirects: the page read next must be the last one, loaded.
-		waitJS(t, b, `document.readyState === "complete" && location.pathname === "/links" && !!document.querySelector(".who")`)
+		sharetest.WaitJS(t, b, `document.readyState === "complete" && location.pathname === "/links" && !!document.querySelector(".who")`)
 	}
 
-	run(desktop)
+	sharetest.Do(t, b, desktop)
 	signIn("sam@example.com")
 	if got := html(); !strings.Contains(got, "Sam Sharer") || !strings.Contains(got, "3 links match") {
 		t.Fatalf("after sign-in: not on the links page:\n%.2000s", got)
@@ -136,9 +109,9 @@ func consoleStory(t *testing.T, e *consoleEnv, pickPerson func(b context.Context
 	// The page must have finished loading (the sign-in ends in redirects) and htmx be ready before
 	// typing; #results is replaced by each in-place update, so it is waited on by script, not through a
 	// node looked up first.
-	waitJS(t, b, `document.readyState === "complete" && !!window.htmx && !!document.querySelector("#q")`)
-	run(chromedp.SendKeys("#q", "board"))
-	waitJS(t, b, `!!document.querySelector("#results") && document.querySelector("#results").textContent.includes("1 link matches") && location.search.includes("q=board")`)
+	sharetest.WaitJS(t, b, `document.readyState === "complete" && !!window.htmx && !!document.querySelector("#q")`)
+	sharetest.Do(t, b, chromedp.SendKeys("#q", "board"))
+	sharetest.WaitJS(t, b, `!!document.querySelector("#results") && document.querySelector("#results").textContent.includes("1 link matches") && location.search.includes("q=board")`)
 	if got := html(); !strings.Contains(got, "1 link matches") {
 		t.Errorf("filtering did not narrow the table")
 	}
@@ -147,12 +120,12 @@ func consoleStory(t *testing.T, e *consoleEnv, pickPerson func(b context.Context
 		t.Errorf("the filter is not in the address: %s", loc)
 	}
 
-	run(chromedp.Navigate(e.url+"/links/new?target="+file.ID), chromedp.WaitVisible("#recipients"))
-	run(chromedp.SendKeys("#recipients", "reader@example.com"), chromedp.SendKeys("#title", "NDA for review"),
+	sharetest.Do(t, b, chromedp.Navigate(e.url+"/links/new?target="+file.ID), chromedp.WaitVisible("#recipients"))
+	sharetest.Do(t, b, chromedp.SendKeys("#recipients", "reader@example.com"), chromedp.SendKeys("#title", "NDA for review"),
 		chromedp.SendKeys("#message", "Please review and sign."))
-	run(chromedp.Submit("#title"))
+	sharetest.Do(t, b, chromedp.Submit("#title"))
 	// The form page has .card h2 too: wait for the answer itself, not for an element both pages share.
-	waitJS(t, b, `document.body.textContent.includes("Created 1 link")`)
+	sharetest.WaitJS(t, b, `document.body.textContent.includes("Created 1 link")`)
 	if got := html(); !strings.Contains(got, "Created 1 link") {
 		t.Fatalf("link not created")
 	}
@@ -179,12 +152,12 @@ func consoleStory(t *testing.T, e *consoleEnv, pickPerson func(b context.Context
 	// Help desk revokes it.
 	hb := sharetest.Browser(t)
 	b = hb
-	run(desktop)
+	sharetest.Do(t, b, desktop)
 	signIn("hal@example.com")
 	l := sharetest.Must(e.share.Client.LinkList(context.Background(), api.LinkListRequest{Filter: map[string]any{"title": "NDA for review"}}))(t).ShareLinkObjects[0]
-	run(chromedp.Navigate(e.url+"/links/"+l.ID), chromedp.WaitVisible("h1"))
-	run(chromedp.Click(`a.button.danger`), chromedp.WaitVisible("form button.danger"))
-	run(chromedp.Click("form button.danger"), chromedp.WaitVisible(".ok"))
+	sharetest.Do(t, b, chromedp.Navigate(e.url+"/links/"+l.ID), chromedp.WaitVisible("h1"))
+	sharetest.Do(t, b, chromedp.Click(`a.button.danger`), chromedp.WaitVisible("form button.danger"))
+	sharetest.Do(t, b, chromedp.Click("form button.danger"), chromedp.WaitVisible(".ok"))
 	if got := html(); !strings.Contains(got, "Revoked 1 link") {
 		t.Errorf("no confirmation after revoking")
 	}

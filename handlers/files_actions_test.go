@@ -234,16 +234,11 @@ func TestDeleteWithoutJavaScript(t *testing.T) {
 	if p.status != http.StatusOK || !strings.HasPrefix(p.path, "/files/"+folder.ID+"/delete") || !exists(folder.ID) {
 		t.Fatalf("unconfirmed delete: %d at %s (exists: %v), want the confirmation page and nothing deleted", p.status, p.path, exists(folder.ID))
 	}
-	checks := []struct{ id, want string }{
-		{"page-heading", "Delete the folder “Contracts” and everything in it?"},
-		{"delete-contents", "It holds 3 items, counting what is inside its folders, and all of them go too."},
-		{"delete-links", "5 links share it or something in it: their recipients will no longer find what was shared. This cannot be undone."},
-	}
-	for _, c := range checks {
-		if got := p.text(t, c.id); got != c.want {
-			t.Errorf("%s: got %q, want %q", c.id, got, c.want)
-		}
-	}
+	sharetest.CheckTexts(t, "folder's delete confirmation", p.body,
+		sharetest.Want{ID: "page-heading", Text: "Delete the folder “Contracts” and everything in it?"},
+		sharetest.Want{ID: "delete-contents", Text: "It holds 3 items, counting what is inside its folders, and all of them go too."},
+		sharetest.Want{ID: "delete-links",
+			Text: "5 links share it or something in it: their recipients will no longer find what was shared. This cannot be undone."})
 	if p := ada.get("/files/" + file.ID + "/delete"); p.text(t, "page-heading") != "Delete the file “nda.txt”?" ||
 		!strings.HasPrefix(p.text(t, "delete-links"), "3 links share it:") {
 		t.Errorf("file: %q, %q", p.text(t, "page-heading"), p.text(t, "delete-links"))

@@ -20,59 +20,52 @@ import (
 // A link revoked in the console keeps its page: it says it was revoked, by whom and when, shows its
 // details and its history, and offers nothing that would act on it. On both databases.
 func TestRevokedLinkPage(t *testing.T) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			e := startConsole(t, kind)
-			_, file, links := seedLinks(t, e)
-			hal := e.signIn(t, "hal@example.com")
-			hal.get("/links")
-			if p := hal.post("/links/revoke", url.Values{"id": {links[0].ID}}); p.status != http.StatusOK {
-				t.Fatalf("revoke: got %d", p.status)
-			}
-			p := hal.get("/links/" + links[0].ID)
-			if p.status != http.StatusOK {
-				t.Fatalf("the revoked link's page: got %d, want 200\n%.500s", p.status, p.body)
-			}
-			for _, c := range []struct{ id, want string }{
-				{"page-heading", "Signed NDA"},
-				{"link-status", "Revoked"},
-				{"revoked-by", "hal@example.com"},
-				{"authenticators", "email code to rcpta@example.com"},
-				{"link-url", ""},
-			} {
-				if got := p.text(t, c.id); got != c.want {
-					t.Errorf("%s: got %q, want %q", c.id, got, c.want)
-				}
-			}
-			if at := p.testid(t, "revoked-at").Find("time").AttrOr("datetime", ""); at == "" {
-				t.Error("the page does not say when the link was revoked")
-			}
-			// Revoked here: the console's own token is plumbing, not news.
-			if notice := p.text(t, "revoked-notice"); strings.Contains(notice, "API token") {
-				t.Errorf("the notice names the console's token: %q", notice)
-			}
-			if !strings.Contains(p.body, file.Name) {
-				t.Errorf("the shared file %q is not named", file.Name)
-			}
-			if got, want := p.texts(t, "event-what"), []string{"Link revoked", "Link created"}; !slices.Equal(got, want) {
-				t.Errorf("history: got %v, want %v", got, want)
-			}
-			if got := p.text(t, "event-who"); !strings.HasPrefix(got, "hal@example.com") {
-				t.Errorf("who revoked it, in the history: got %q, want hal@example.com first", got)
-			}
-			if strings.Contains(p.body, `action="/links/`+links[0].ID+`/send"`) || strings.Contains(p.body, "Revoke this link") {
-				t.Error("the page of a revoked link offers to send or revoke it")
-			}
-			// The tombstone was written by the console's revocation, naming the person.
-			r := sharetest.Must(e.share.Client.RevokedGet(context.Background(), api.RevokedGetRequest{ID: links[0].ID}))(t)
-			if r.RevokedLink.RevokedBy != "hal@example.com" {
-				t.Errorf("record of the revocation: revoked by %q, want hal@example.com", r.RevokedLink.RevokedBy)
-			}
-			if p := hal.get("/links/psl_doesnotexistdoesnotexistdoesnot"); p.status != http.StatusNotFound {
-				t.Errorf("a link that never existed: got %d, want 404", p.status)
-			}
-		})
-	}
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		e := startConsole(t, kind)
+		_, file, links := seedLinks(t, e)
+		hal := e.signIn(t, "hal@example.com")
+		hal.get("/links")
+		if p := hal.post("/links/revoke", url.Values{"id": {links[0].ID}}); p.status != http.StatusOK {
+			t.Fatalf("revoke: got %d", p.status)
+		}
+		p := hal.get("/links/" + links[0].ID)
+		if p.status != http.StatusOK {
+			t.Fatalf("the revoked link's page: got %d, want 200\n%.500s", p.status, p.body)
+		}
+		sharetest.CheckTexts(t, "revoked link's page", p.body,
+			sharetest.Want{ID: "page-heading", Text: "Signed NDA"},
+			sharetest.Want{ID: "link-status", Text: "Revoked"},
+			sharetest.Want{ID: "revoked-by", Text: "hal@example.com"},
+			sharetest.Want{ID: "authenticators", Text: "email code to rcpta@example.com"},
+			sharetest.Want{ID: "link-url", Text: ""})
+		if at := p.testid(t, "revoked-at").Find("time").AttrOr("datetime", ""); at == "" {
+			t.Error("the page does not say when the link was revoked")
+		}
+		// Revoked here: the console's own token is plumbing, not news.
+		if notice := p.text(t, "revoked-notice"); strings.Contains(notice, "API token") {
+			t.Errorf("the notice names the console's token: %q", notice)
+		}
+		if !strings.Contains(p.body, file.Name) {
+			t.Errorf("the shared file %q is not named", file.Name)
+		}
+		if got, want := p.texts(t, "event-what"), []string{"Link revoked", "Link created"}; !slices.Equal(got, want) {
+			t.Errorf("history: got %v, want %v", got, want)
+		}
+		if got := p.text(t, "event-who"); !strings.HasPrefix(got, "hal@example.com") {
+			t.Errorf("who revoked it, in the history: got %q, want hal@example.com first", got)
+		}
+		if strings.Contains(p.body, `action="/links/`+links[0].ID+`/send"`) || strings.Contains(p.body, "Revoke this link") {
+			t.Error("the page of a revoked link offers to send or revoke it")
+		}
+		// The tombstone was written by the console's revocation, naming the person.
+		r := sharetest.Must(e.share.Client.RevokedGet(context.Background(), api.RevokedGetRequest{ID: links[0].ID}))(t)
+		if r.RevokedLink.RevokedBy != "hal@example.com" {
+			t.Errorf("record of the revocation: revoked by %q, want hal@example.com", r.RevokedLink.RevokedBy)
+		}
+		if p := hal.get("/links/psl_doesnotexistdoesnotexistdoesnot"); p.status != http.StatusNotFound {
+			t.Errorf("a link that never existed: got %d, want 404", p.status)
+		}
+	})
 }
 
 // The Links page's Revoked status lists revoked links, newest revocation first, found by any part of

@@ -22,76 +22,58 @@ func TestHTMXFailuresInBrowser(t *testing.T) {
 	e := startConsole(t, "sqlite")
 	seedLinks(t, e)
 	b := sharetest.Browser(t)
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(b, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	js := func(code string) string {
-		t.Helper()
-		s, err := chromedp.Run(b, chromedp.Evaluate[string](code))
-		if err != nil {
-			t.Fatalf("%s: %v", code, err)
-		}
-		return s
-	}
-	do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/links"))
-	if _, err := chromedp.Run(b, chromedp.Evaluate[any](`document.querySelector('form:has(input[value="sam@example.com"])').submit()`)); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, b, `!!document.querySelector("#results") && !!window.htmx`)
+	sharetest.Do(t, b, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.url+"/links"))
+	choosePerson(t, b, "sam@example.com")
+	sharetest.WaitJS(t, b, `!!document.querySelector("#results") && !!window.htmx`)
 
 	// setType changes the type filter as a person would; htmx sends the request on change.
 	setType := func(value string) {
 		t.Helper()
-		js(`(() => { const s = document.querySelector("#type"); s.value = "` + value + `";
+		sharetest.JS(t, b, `(() => { const s = document.querySelector("#type"); s.value = "`+value+`";
 			s.dispatchEvent(new Event("change", {bubbles: true})); return ""; })()`)
 	}
 	// failure waits for the message and checks where it is and what it marks.
 	failure := func(step, want string) {
 		t.Helper()
 		// The message of the step before may still be there: wait for this step's.
-		waitJS(t, b, `!!document.querySelector("#htmx-error") && document.querySelector("#htmx-error").textContent.includes(`+strconv.Quote(want)+`)`)
-		if got := js(`document.querySelector("#htmx-error").textContent`); !strings.Contains(got, want) {
+		sharetest.WaitJS(t, b, `!!document.querySelector("#htmx-error") && document.querySelector("#htmx-error").textContent.includes(`+strconv.Quote(want)+`)`)
+		if got := sharetest.JS(t, b, `document.querySelector("#htmx-error").textContent`); !strings.Contains(got, want) {
 			t.Errorf("%s: message %q, want %q", step, got, want)
 		}
-		if got := js(`document.querySelector("#htmx-error").getAttribute("role") + " " + document.querySelector("#htmx-error").nextElementSibling.id`); got != "alert results" {
+		if got := sharetest.JS(t, b, `document.querySelector("#htmx-error").getAttribute("role") + " " + document.querySelector("#htmx-error").nextElementSibling.id`); got != "alert results" {
 			t.Errorf("%s: got %q, want an alert right above #results", step, got)
 		}
-		if got := js(`String(document.querySelector("#results").classList.contains("stale"))`); got != "true" {
+		if got := sharetest.JS(t, b, `String(document.querySelector("#results").classList.contains("stale"))`); got != "true" {
 			t.Errorf("%s: the table is not marked out of date", step)
 		}
-		if got := js(`document.querySelector("#htmx-error button").textContent`); got != "Try again" {
+		if got := sharetest.JS(t, b, `document.querySelector("#htmx-error button").textContent`); got != "Try again" {
 			t.Errorf("%s: got button %q, want Try again", step, got)
 		}
 	}
 	recovered := func(step, wantInURL string) {
 		t.Helper()
-		waitJS(t, b, `!document.querySelector("#htmx-error") && !document.querySelector("#results.stale")`)
-		if loc := js(`location.href`); !strings.Contains(loc, wantInURL) {
+		sharetest.WaitJS(t, b, `!document.querySelector("#htmx-error") && !document.querySelector("#results.stale")`)
+		if loc := sharetest.JS(t, b, `location.href`); !strings.Contains(loc, wantInURL) {
 			t.Errorf("%s: address %s, want %s", step, loc, wantInURL)
 		}
 	}
 
 	// 0. A value the browser refuses (a fraction in a whole-number box) stops htmx from sending: the
 	// person is told which field, and nothing pretends to be updated.
-	js(`(() => { const f = document.querySelector("#min_access"); f.value = "1.5";
+	sharetest.JS(t, b, `(() => { const f = document.querySelector("#min_access"); f.value = "1.5";
 		f.dispatchEvent(new Event("change", {bubbles: true})); return ""; })()`)
-	waitJS(t, b, `!!document.querySelector("#htmx-error")`)
-	if got := js(`document.querySelector("#htmx-error").textContent`); !strings.Contains(got, "Correct it") {
+	sharetest.WaitJS(t, b, `!!document.querySelector("#htmx-error")`)
+	if got := sharetest.JS(t, b, `document.querySelector("#htmx-error").textContent`); !strings.Contains(got, "Correct it") {
 		t.Errorf("invalid field: message %q, want one naming the field", got)
 	}
-	if got := js(`document.querySelector("#min_access").getAttribute("aria-invalid") + " " + document.querySelector("#results").classList.contains("stale")`); got != "true true" {
+	if got := sharetest.JS(t, b, `document.querySelector("#min_access").getAttribute("aria-invalid") + " " + document.querySelector("#results").classList.contains("stale")`); got != "true true" {
 		t.Errorf("invalid field: got %q, want the field marked invalid and the table out of date", got)
 	}
-	js(`(() => { const f = document.querySelector("#min_access"); f.value = "";
+	sharetest.JS(t, b, `(() => { const f = document.querySelector("#min_access"); f.value = "";
 		f.dispatchEvent(new Event("input", {bubbles: true})); f.dispatchEvent(new Event("change", {bubbles: true})); return ""; })()`)
 	recovered("invalid field corrected", "/links")
 	// Let the requests of the correction finish, so a late answer cannot clear the next step's message.
-	waitJS(t, b, `!document.querySelector(".htmx-request")`)
+	sharetest.WaitJS(t, b, `!document.querySelector(".htmx-request")`)
 	time.Sleep(500 * time.Millisecond)
 
 	// 1. The share server stops mid-session.
@@ -108,7 +90,7 @@ func TestHTMXFailuresInBrowser(t *testing.T) {
 	restarted := &http.Server{Handler: handler}
 	go func() { _ = restarted.Serve(ln) }()
 	t.Cleanup(func() { restarted.Close() })
-	do(chromedp.Click("#htmx-error button"))
+	sharetest.Do(t, b, chromedp.Click("#htmx-error button"))
 	recovered("share server back", "type=upload")
 
 	// 2. The console's token is revoked: the share service refuses the console.

@@ -42,64 +42,61 @@ func seedPersonLinks(t *testing.T, e *consoleEnv) personLinks {
 // who each link is for; the old recipient= address still works; an empty result says whether filters
 // found nothing or there is nothing at all.
 func TestLinksFindAPerson(t *testing.T) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			e := startConsole(t, kind)
-			ls := seedPersonLinks(t, e)
-			hal := e.signIn(t, "hal@example.com")
-			tests := []struct {
-				name, path string
-				wantTitles []string
-				wantFor    []string
-				wantBox    string // what the person box shows
-			}{
-				{"partial address, other case: sent-to and email code", "/links?person=KIM%40Partner",
-					[]string{"Contract for Kim", "Draft, not sent"}, []string{"kim@partner.example", "Kim@Partner.Example"}, "KIM@Partner"},
-				{"an old recipient bookmark", "/links?recipient=kim%40partner",
-					[]string{"Contract for Kim", "Draft, not sent"}, []string{"kim@partner.example", "Kim@Partner.Example"}, "kim@partner"},
-				{"a phone typed with dashes", "/links?person=555-123-4567", []string{"By text"}, []string{"+15551234567"}, "555-123-4567"},
-				{"a password is never searched", "/links?person=partner-pass", nil, nil, "partner-pass"},
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		e := startConsole(t, kind)
+		ls := seedPersonLinks(t, e)
+		hal := e.signIn(t, "hal@example.com")
+		tests := []struct {
+			name, path string
+			wantTitles []string
+			wantFor    []string
+			wantBox    string // what the person box shows
+		}{
+			{"partial address, other case: sent-to and email code", "/links?person=KIM%40Partner",
+				[]string{"Contract for Kim", "Draft, not sent"}, []string{"kim@partner.example", "Kim@Partner.Example"}, "KIM@Partner"},
+			{"an old recipient bookmark", "/links?recipient=kim%40partner",
+				[]string{"Contract for Kim", "Draft, not sent"}, []string{"kim@partner.example", "Kim@Partner.Example"}, "kim@partner"},
+			{"a phone typed with dashes", "/links?person=555-123-4567", []string{"By text"}, []string{"+15551234567"}, "555-123-4567"},
+			{"a password is never searched", "/links?person=partner-pass", nil, nil, "partner-pass"},
+		}
+		for _, tt := range tests {
+			p := hal.get(tt.path)
+			if p.status != http.StatusOK {
+				t.Fatalf("%s: %d", tt.name, p.status)
 			}
-			for _, tt := range tests {
-				p := hal.get(tt.path)
-				if p.status != http.StatusOK {
-					t.Fatalf("%s: %d", tt.name, p.status)
-				}
-				if got := p.texts(t, "link-title"); !sameSet(got, tt.wantTitles) {
-					t.Errorf("%s: titles %q, want %q", tt.name, got, tt.wantTitles)
-				}
-				if got := p.texts(t, "link-for"); !sameSet(got, tt.wantFor) {
-					t.Errorf("%s: for %q, want %q", tt.name, got, tt.wantFor)
-				}
-				if got, _ := p.doc(t).Find("#person").Attr("value"); got != tt.wantBox {
-					t.Errorf("%s: the person box shows %q, want %q", tt.name, got, tt.wantBox)
-				}
+			if got := p.texts(t, "link-title"); !sameSet(got, tt.wantTitles) {
+				t.Errorf("%s: titles %q, want %q", tt.name, got, tt.wantTitles)
 			}
+			if got := p.texts(t, "link-for"); !sameSet(got, tt.wantFor) {
+				t.Errorf("%s: for %q, want %q", tt.name, got, tt.wantFor)
+			}
+			if got, _ := p.doc(t).Find("#person").Attr("value"); got != tt.wantBox {
+				t.Errorf("%s: the person box shows %q, want %q", tt.name, got, tt.wantBox)
+			}
+		}
 
-			all := hal.get("/links")
-			byTitle := map[string]string{}
-			titles, fors := all.texts(t, "link-title"), all.texts(t, "link-for")
-			for i := range titles {
-				byTitle[titles[i]] = fors[i]
-			}
-			if got := byTitle["Password only"]; got != "Password only" {
-				t.Errorf("a link opened by a password only: shows %q, want %q", got, "Password only")
-			}
-			if got := byTitle["Contract for Kim"]; got != "kim@partner.example" {
-				t.Errorf("the same address as recipient and email code: shows %q, want it once", got)
-			}
-			if strings.Contains(all.body, "kim@partner-pass") {
-				t.Error("a password appears on the page")
-			}
+		all := hal.get("/links")
+		byTitle := map[string]string{}
+		titles, fors := all.texts(t, "link-title"), all.texts(t, "link-for")
+		for i := range titles {
+			byTitle[titles[i]] = fors[i]
+		}
+		if got := byTitle["Password only"]; got != "Password only" {
+			t.Errorf("a link opened by a password only: shows %q, want %q", got, "Password only")
+		}
+		if got := byTitle["Contract for Kim"]; got != "kim@partner.example" {
+			t.Errorf("the same address as recipient and email code: shows %q, want it once", got)
+		}
+		if strings.Contains(all.body, "kim@partner-pass") {
+			t.Error("a password appears on the page")
+		}
 
-			// Revoking names who each link is for, so the help desk knows it has the right one.
-			confirm := hal.get("/links/revoke?id=" + ls.kimsCode.ID)
-			if got := confirm.text(t, "revoke-item"); !strings.Contains(got, "for Kim@Partner.Example") {
-				t.Errorf("confirmation: %q, want it to name Kim@Partner.Example", got)
-			}
-		})
-	}
+		// Revoking names who each link is for, so the help desk knows it has the right one.
+		confirm := hal.get("/links/revoke?id=" + ls.kimsCode.ID)
+		if got := confirm.text(t, "revoke-item"); !strings.Contains(got, "for Kim@Partner.Example") {
+			t.Errorf("confirmation: %q, want it to name Kim@Partner.Example", got)
+		}
+	})
 }
 
 // The Activity filter lists links by what recipients did: opened, never opened, downloaded.

@@ -35,12 +35,12 @@ func TestLocalTimesInBrowser(t *testing.T) {
 	if err := chromedp.Do(b, sharetest.TimeZone("Asia/Kolkata"), sharetest.Locale("en-GB"), sharetest.Desktop()); err != nil {
 		t.Fatal(err)
 	}
-	goTo(t, b, e.url+"/links")
+	sharetest.GoTo(t, b, e.url+"/links")
 	choosePerson(t, b, "sam@example.com")
 	sharetest.WaitJS(t, b, `!!document.querySelector(".who")`)
 
 	t.Run("a moment", func(t *testing.T) {
-		goTo(t, b, e.url+"/links/"+links[1].ID)
+		sharetest.GoTo(t, b, e.url+"/links/"+links[1].ID)
 		text, title := readTime(t, b, expiry)
 		for _, want := range wantParts {
 			if !strings.Contains(text, want) {
@@ -53,7 +53,7 @@ func TestLocalTimesInBrowser(t *testing.T) {
 	})
 
 	t.Run("a relative time swapped in by htmx", func(t *testing.T) {
-		goTo(t, b, e.url+"/links")
+		sharetest.GoTo(t, b, e.url+"/links")
 		sharetest.WaitJS(t, b, `!!window.htmx && !!document.querySelector("#q")`)
 		if err := chromedp.Do(b, chromedp.SendKeys("#q", "board")); err != nil {
 			t.Fatal(err)
@@ -80,7 +80,7 @@ func TestLocalTimesInBrowser(t *testing.T) {
 		})); err != nil {
 			t.Fatal(err)
 		}
-		goTo(t, b, e.url+"/links/"+links[1].ID)
+		sharetest.GoTo(t, b, e.url+"/links/"+links[1].ID)
 		if text, title := readTime(t, b, expiry); text != views.When(exp) || title != views.When(exp) {
 			t.Errorf("got %q (title %q), want the UTC text %q", text, title, views.When(exp))
 		}

@@ -122,31 +122,10 @@ func TestRoleMatrix(t *testing.T) {
 		{"revoke any link", revokeOne, map[string]bool{"ada": true, "hal": true}, count},
 		{"delete file", deleteFile, map[string]bool{"ada": true}, nil},
 	}
-	signedIn := map[string]*staff{}
-	for _, who := range []string{"ada", "hal", "sam", "val"} {
-		signedIn[who] = e.signIn(t, who+"@example.com")
-	}
+	signedIn := signInEach(t, e, everyRole())
 	for _, a := range actions {
-		for _, who := range []string{"ada", "hal", "sam", "val"} {
-			s := signedIn[who]
-			before := -1
-			if a.state != nil {
-				before = a.state()
-			}
-			p := a.run(s)
-			ok := a.allowed[who]
-			switch {
-			case ok && p.status >= 400:
-				t.Errorf("%s as %s: got %d, want success\n%.300s", a.name, who, p.status, p.body)
-			case !ok && p.status != http.StatusForbidden:
-				t.Errorf("%s as %s: got %d, want 403", a.name, who, p.status)
-			}
-			if a.state != nil && !ok && a.state() != before {
-				t.Errorf("%s as %s: refused, but something changed (%d → %d)", a.name, who, before, a.state())
-			}
-			if a.state != nil && ok && a.state() == before {
-				t.Errorf("%s as %s: allowed, but nothing changed", a.name, who)
-			}
+		for _, who := range everyRole() {
+			tryAs(t, a.name, who, a.allowed[who], a.state, func() page { return a.run(signedIn[who]) })
 		}
 	}
 	// The pages offer only what a role may do.
@@ -183,6 +162,46 @@ func TestRoleMatrix(t *testing.T) {
 	nia := e.signIn(t, "nia@example.com")
 	if p := nia.get("/links"); p.status == http.StatusOK && strings.Contains(p.body, "Signed NDA") {
 		t.Error("a person without a role sees links")
+	}
+}
+
+// everyRole is one person of each role: ada an admin, hal the help desk, sam a sharer, val a viewer.
+func everyRole() []string { return []string{"ada", "hal", "sam", "val"} }
+
+// signInEach signs each of people in, by the name before @example.com.
+func signInEach(t *testing.T, e *consoleEnv, people []string) map[string]*staff {
+	t.Helper()
+	signedIn := map[string]*staff{}
+	for _, who := range people {
+		signedIn[who] = e.signIn(t, who+"@example.com")
+	}
+	return signedIn
+}
+
+// tryAs does an action as who and checks the answer against what their role may do: allowed, it
+// succeeds and changes what state reads; refused, it answers 403 and changes nothing. An action with
+// nothing to watch has a nil state.
+func tryAs[S comparable](t *testing.T, action, who string, allowed bool, state func() S, do func() page) {
+	t.Helper()
+	var before S
+	if state != nil {
+		before = state()
+	}
+	p := do()
+	switch {
+	case allowed && p.status >= 400:
+		t.Errorf("%s as %s: got %d, want success\n%.300s", action, who, p.status, p.body)
+	case !allowed && p.status != http.StatusForbidden:
+		t.Errorf("%s as %s: got %d, want 403", action, who, p.status)
+	}
+	if state == nil {
+		return
+	}
+	switch after := state(); {
+	case allowed && after == before:
+		t.Errorf("%s as %s: allowed, but nothing changed", action, who)
+	case !allowed && after != before:
+		t.Errorf("%s as %s: refused, but something changed (%v → %v)", action, who, before, after)
 	}
 }
 

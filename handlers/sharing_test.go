@@ -48,102 +48,100 @@ func mailsTo(e *consoleEnv, addr string) int {
 // without a second link or a second email. The redirect carries no link URL, and nobody else can see
 // the result.
 func TestCreateIsPostRedirectGet(t *testing.T) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			e := startConsole(t, kind)
-			_, file, _ := seedLinks(t, e)
-			ctx := context.Background()
-			count := func() int {
-				return sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{}))(t).Count
-			}
-			sam := e.signIn(t, "sam@example.com")
-			form := url.Values{"batch": {batchOf(t, sam.get("/links/new"))}, "target": {file.ID}, "type": {"download"},
-				"expiry": {"30"}, "max_access": {"3"}, "title": {"Contract draft"}, "send_now": {"1"},
-				"recipients": {"kim@partner.example\nnobody@" + sharetest.RejectedDomain}}
-			before := count()
-			p := sam.post("/links/new", form)
-			if p.status != http.StatusOK || !strings.HasPrefix(p.path, "/links/created/"+form.Get("batch")) {
-				t.Fatalf("create: got %d at %s, want a redirect to the result", p.status, p.path)
-			}
-			if strings.Contains(p.path, "/s/") {
-				t.Errorf("the result address holds a link URL: %s", p.path)
-			}
-			if got := count(); got != before+2 {
-				t.Fatalf("links: got %d, want %d", got, before+2)
-			}
-			e.share.Mail.Wait(t, "kim@partner.example")
-			// In the order of the recipients, as the result lists them.
-			var created []api.ShareLink
-			for _, to := range []string{"kim@partner.example", "nobody@" + sharetest.RejectedDomain} {
-				for _, l := range sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{
-					Filter: map[string]any{"title": "Contract draft"}}))(t).ShareLinkObjects {
-					if l.Authenticators[0].AuthContext == to {
-						created = append(created, l)
-					}
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		e := startConsole(t, kind)
+		_, file, _ := seedLinks(t, e)
+		ctx := context.Background()
+		count := func() int {
+			return sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{}))(t).Count
+		}
+		sam := e.signIn(t, "sam@example.com")
+		form := url.Values{"batch": {batchOf(t, sam.get("/links/new"))}, "target": {file.ID}, "type": {"download"},
+			"expiry": {"30"}, "max_access": {"3"}, "title": {"Contract draft"}, "send_now": {"1"},
+			"recipients": {"kim@partner.example\nnobody@" + sharetest.RejectedDomain}}
+		before := count()
+		p := sam.post("/links/new", form)
+		if p.status != http.StatusOK || !strings.HasPrefix(p.path, "/links/created/"+form.Get("batch")) {
+			t.Fatalf("create: got %d at %s, want a redirect to the result", p.status, p.path)
+		}
+		if strings.Contains(p.path, "/s/") {
+			t.Errorf("the result address holds a link URL: %s", p.path)
+		}
+		if got := count(); got != before+2 {
+			t.Fatalf("links: got %d, want %d", got, before+2)
+		}
+		e.share.Mail.Wait(t, "kim@partner.example")
+		// In the order of the recipients, as the result lists them.
+		var created []api.ShareLink
+		for _, to := range []string{"kim@partner.example", "nobody@" + sharetest.RejectedDomain} {
+			for _, l := range sharetest.Must(e.share.Client.LinkList(ctx, api.LinkListRequest{
+				Filter: map[string]any{"title": "Contract draft"}}))(t).ShareLinkObjects {
+				if l.Authenticators[0].AuthContext == to {
+					created = append(created, l)
 				}
 			}
-			check := func(p page) {
-				t.Helper()
-				if got, want := p.text(t, "page-heading"), "Created 2 links"; got != want {
-					t.Errorf("heading: got %q, want %q", got, want)
+		}
+		check := func(p page) {
+			t.Helper()
+			if got, want := p.text(t, "page-heading"), "Created 2 links"; got != want {
+				t.Errorf("heading: got %q, want %q", got, want)
+			}
+			if got, want := p.texts(t, "created-recipient"), []string{"kim@partner.example", "nobody@" + sharetest.RejectedDomain}; !slices.Equal(got, want) {
+				t.Errorf("recipients: got %q, want %q", got, want)
+			}
+			emails := p.texts(t, "created-email")
+			if len(emails) != 2 || emails[0] != "Emailed" || !strings.HasPrefix(emails[1], "Not sent The email could not be delivered") {
+				t.Errorf("email outcomes: got %q, want Emailed, then Not sent with the reason", emails)
+			}
+			var urls, expiries []string
+			p.testid(t, "created-url").Each(func(_ int, s *goquery.Selection) { v, _ := s.Attr("value"); urls = append(urls, v) })
+			p.testid(t, "created-expiry").Find("time").Each(func(_ int, s *goquery.Selection) {
+				v, _ := s.Attr("datetime")
+				expiries = append(expiries, v)
+			})
+			for i, l := range created {
+				if i >= len(urls) || urls[i] != l.Link {
+					t.Errorf("link %d: URL shown %q, want %q", i, urls, l.Link)
 				}
-				if got, want := p.texts(t, "created-recipient"), []string{"kim@partner.example", "nobody@" + sharetest.RejectedDomain}; !slices.Equal(got, want) {
-					t.Errorf("recipients: got %q, want %q", got, want)
-				}
-				emails := p.texts(t, "created-email")
-				if len(emails) != 2 || emails[0] != "Emailed" || !strings.HasPrefix(emails[1], "Not sent The email could not be delivered") {
-					t.Errorf("email outcomes: got %q, want Emailed, then Not sent with the reason", emails)
-				}
-				var urls, expiries []string
-				p.testid(t, "created-url").Each(func(_ int, s *goquery.Selection) { v, _ := s.Attr("value"); urls = append(urls, v) })
-				p.testid(t, "created-expiry").Find("time").Each(func(_ int, s *goquery.Selection) {
-					v, _ := s.Attr("datetime")
-					expiries = append(expiries, v)
-				})
-				for i, l := range created {
-					if i >= len(urls) || urls[i] != l.Link {
-						t.Errorf("link %d: URL shown %q, want %q", i, urls, l.Link)
-					}
-					if want := l.ExpiresAt.UTC().Format(time.RFC3339); i >= len(expiries) || expiries[i] != want {
-						t.Errorf("link %d: expiry shown %q, want %q", i, expiries, want)
-					}
+				if want := l.ExpiresAt.UTC().Format(time.RFC3339); i >= len(expiries) || expiries[i] != want {
+					t.Errorf("link %d: expiry shown %q, want %q", i, expiries, want)
 				}
 			}
-			check(p)
-			// Reload the result twice, then post the same form again (Back and Resend, a second click).
-			for range 2 {
-				check(sam.get(p.path))
-			}
-			again := sam.post("/links/new", form)
-			if again.path != p.path {
-				t.Errorf("second post of the form: ended at %s, want the first result %s", again.path, p.path)
-			}
-			check(again)
-			time.Sleep(300 * time.Millisecond) // let a duplicate email arrive before counting
-			if got := count(); got != before+2 {
-				t.Errorf("links after reloads and a second post: got %d, want %d", got, before+2)
-			}
-			if got := mailsTo(e, "kim@partner.example"); got != 1 {
-				t.Errorf("emails to kim: got %d, want 1", got)
-			}
-			// Another person cannot read the result, even with its address.
-			ada := e.signIn(t, "ada@example.com")
-			if got := ada.get(p.path); got.status != http.StatusNotFound {
-				t.Errorf("someone else's result: got %d, want 404", got.status)
-			}
-			form.Del("csrf") // ada's own form token: the key is what is refused
-			if got := ada.post("/links/new", form); got.status != http.StatusConflict || count() != before+2 {
-				t.Errorf("someone else posting the used form: got %d and %d links, want 409 and %d", got.status, count(), before+2)
-			}
-			// A fresh form creates again.
-			form.Set("batch", batchOf(t, sam.get("/links/new")))
-			form.Del("csrf")
-			form.Set("recipients", "kim@partner.example")
-			if p := sam.post("/links/new", form); p.status != http.StatusOK || count() != before+3 {
-				t.Errorf("a new form: got %d and %d links, want %d", p.status, count(), before+3)
-			}
-		})
-	}
+		}
+		check(p)
+		// Reload the result twice, then post the same form again (Back and Resend, a second click).
+		for range 2 {
+			check(sam.get(p.path))
+		}
+		again := sam.post("/links/new", form)
+		if again.path != p.path {
+			t.Errorf("second post of the form: ended at %s, want the first result %s", again.path, p.path)
+		}
+		check(again)
+		time.Sleep(300 * time.Millisecond) // let a duplicate email arrive before counting
+		if got := count(); got != before+2 {
+			t.Errorf("links after reloads and a second post: got %d, want %d", got, before+2)
+		}
+		if got := mailsTo(e, "kim@partner.example"); got != 1 {
+			t.Errorf("emails to kim: got %d, want 1", got)
+		}
+		// Another person cannot read the result, even with its address.
+		ada := e.signIn(t, "ada@example.com")
+		if got := ada.get(p.path); got.status != http.StatusNotFound {
+			t.Errorf("someone else's result: got %d, want 404", got.status)
+		}
+		form.Del("csrf") // ada's own form token: the key is what is refused
+		if got := ada.post("/links/new", form); got.status != http.StatusConflict || count() != before+2 {
+			t.Errorf("someone else posting the used form: got %d and %d links, want 409 and %d", got.status, count(), before+2)
+		}
+		// A fresh form creates again.
+		form.Set("batch", batchOf(t, sam.get("/links/new")))
+		form.Del("csrf")
+		form.Set("recipients", "kim@partner.example")
+		if p := sam.post("/links/new", form); p.status != http.StatusOK || count() != before+3 {
+			t.Errorf("a new form: got %d and %d links, want %d", p.status, count(), before+3)
+		}
+	})
 }
 
 // TestNewLinkFieldErrors: every problem of the New link form is at its field (aria-invalid,

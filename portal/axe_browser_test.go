@@ -71,12 +71,12 @@ func TestPortalPagesInBrowser(t *testing.T) {
 		})); err != nil {
 			t.Fatal(err)
 		}
-		open(t, b, links[p.link])
+		sharetest.GoTo(t, b, links[p.link])
 		if p.do != "" {
 			submit(t, b, p.do)
 		}
 		if p.then != "" {
-			open(t, b, e.URL+fill.Replace(p.then))
+			sharetest.GoTo(t, b, e.URL+fill.Replace(p.then))
 		}
 		sharetest.CheckPage(t, b, p.name)
 	}
@@ -107,17 +107,6 @@ func portalLinks(t *testing.T, e *sharetest.Env, tr tree) map[string]string {
 		urls[name] = l.Link
 	}
 	return urls
-}
-
-// open goes to an address and waits until the page has loaded.
-func open(t *testing.T, b context.Context, url string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(b, 15*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("open %s: %v", url, err)
-	}
-	sharetest.WaitJS(t, b, `document.readyState === "complete"`)
 }
 
 // submit runs a script that submits a form and waits for the page that answers it: the marker set on

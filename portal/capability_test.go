@@ -15,8 +15,7 @@ import (
 // TestActionsTheLinkDoesNotAllow: every portal action outside a link's type is a clear 403 or 404
 // page, never a 500 or an ERROR log line, and changes nothing.
 func TestActionsTheLinkDoesNotAllow(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
-	tr := makeTree(t, e)
+	e, tr := startTree(t)
 	inboxFile := sharetest.Must(e.Client.Put(t.Context(), api.PutRequest{Name: "earlier.txt", ParentID: tr.inbox.ID}, "earlier.txt", strings.NewReader("x")))(t).Object
 	inboxSub := sharetest.Must(e.Client.FolderCreate(t.Context(), api.FolderCreateRequest{Name: "Sub", ParentID: tr.inbox.ID}))(t).Object
 	uploadLink := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.inbox.ID}, LinkType: "upload", Authenticators: password("upload only")})
@@ -90,11 +89,9 @@ func TestActionsTheLinkDoesNotAllow(t *testing.T) {
 // TestUploadLinkHidesNames: an upload-only link is never told under which name a file was stored, so
 // it cannot learn which names already exist in the folder.
 func TestUploadLinkHidesNames(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
-	tr := makeTree(t, e)
+	e, tr := startTree(t)
 	sharetest.Must(e.Client.Put(t.Context(), api.PutRequest{Name: "a.txt", ParentID: tr.inbox.ID}, "a.txt", strings.NewReader("sender's")))(t)
-	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.inbox.ID}, LinkType: "upload", Authenticators: password("upload only")})
-	r := signIn(t, e, l, "upload only")
+	_, r := signedInTo(t, e, api.LinkCreateItem{Targets: []string{tr.inbox.ID}, LinkType: "upload"}, "upload only")
 	csrf := csrfOf(t, r.get("/p/"))
 	for _, name := range []string{"a.txt", "new.txt", "new.txt"} {
 		p := upload(t, r, tr.inbox.ID, csrf, name, "data")

@@ -36,7 +36,7 @@ func itoa(i int) string { return string(rune('0' + i)) }
 // an added address signs in with its own code, and a removed one can neither use a code it already
 // holds nor keep an open session.
 func TestEditedLinkInThePortal(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{})
 		ctx := context.Background()
 		tr := makeTree(t, e)
@@ -108,7 +108,7 @@ func TestEditedLinkInThePortal(t *testing.T) {
 // TestSendToSeveralInThePortal: a link sent to kim and boss through the console's link/send (with
 // ext_add_authenticators) can be opened by each with a code sent to their own address.
 func TestSendToSeveralInThePortal(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{})
 		ctx := context.Background()
 		tr := makeTree(t, e)

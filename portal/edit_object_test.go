@@ -8,17 +8,14 @@ import (
 	"testing"
 
 	"github.com/sharedesk/sharedesk/api"
-	"github.com/sharedesk/sharedesk/share/sharetest"
 )
 
 // TestEditorActions: an editor link uploads beside a taken name without overwriting it, renames and
 // deletes (a folder with what it holds); a forged form token or a cross-site post is refused and
 // changes nothing.
 func TestEditorActions(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
-	tr := makeTree(t, e)
-	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor", Authenticators: password("editor pass")})
-	r := signIn(t, e, l, "editor pass")
+	e, tr := startTree(t)
+	_, r := signedInTo(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor"}, "editor pass")
 	csrf := csrfOf(t, r.get("/p/"))
 	up := upload(t, r, tr.docs.ID, csrf, "a.txt", "second alpha", "new.txt", "fresh")
 	if !strings.Contains(up.body, `Saved a.txt as &#34;a (1).txt&#34;`) || !strings.Contains(up.body, "Saved new.txt.") {

@@ -41,7 +41,7 @@ func checkEvents(t *testing.T, got []share.Event, want []wantEvent) {
 // Everything a recipient does through the portal, and what staff do to the link, lands in the link's
 // history in order, with the recipient's address, and survives the link's revocation.
 func TestLinkHistory(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{})
 		ctx := context.Background()
 		tr := makeTree(t, e)
@@ -122,7 +122,7 @@ func TestLinkHistory(t *testing.T) {
 // A link's expiry is recorded once, by whichever sees it first: a recipient's refused visit or the
 // sweeper. Using up the last opening records the limit; a later try is a refused attempt.
 func TestLinkExpiryAndLimitEvents(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		ctx := context.Background()
 		tr := makeTree(t, e)

@@ -156,6 +156,21 @@ func password(p string) []api.Authenticator {
 	return []api.Authenticator{{AuthType: "password", AuthContext: p}}
 }
 
+// startTree starts a share server, its messages kept in the outbox, with the tree of makeTree.
+func startTree(t *testing.T) (*sharetest.Env, tree) {
+	t.Helper()
+	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
+	return e, makeTree(t, e)
+}
+
+// signedInTo makes a link of item opened by the password pw, and a recipient signed in to it.
+func signedInTo(t *testing.T, e *sharetest.Env, item api.LinkCreateItem, pw string) (api.ShareLink, *recipient) {
+	t.Helper()
+	item.Authenticators = password(pw)
+	l := createLink(t, e, item)
+	return l, signIn(t, e, l, pw)
+}
+
 // signIn opens the link and signs in with its password.
 func signIn(t *testing.T, e *sharetest.Env, l api.ShareLink, pw string) *recipient {
 	t.Helper()
@@ -168,15 +183,6 @@ func signIn(t *testing.T, e *sharetest.Env, l api.ShareLink, pw string) *recipie
 }
 
 func linkPath(e *sharetest.Env, l api.ShareLink) string { return strings.TrimPrefix(l.Link, e.URL) }
-
-func forEachStore(t *testing.T, fn func(t *testing.T, kind string)) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			fn(t, kind)
-		})
-	}
-}
 
 func mustOpen(t testing.TB, e *sharetest.Env, l api.ShareLink) share.Link {
 	t.Helper()

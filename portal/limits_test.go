@@ -80,7 +80,7 @@ func TestConcurrentPasswordGuesses(t *testing.T) {
 		{"one link", 1, share.MaxFailuresPerLink},
 		{"many links, one client", 30, share.MaxFailuresPerIP},
 	}
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
@@ -116,7 +116,7 @@ func TestConcurrentPasswordGuesses(t *testing.T) {
 
 // TestConcurrentCodeRequests: a burst of "send me a code" sends at most OTPPerLinkPerHour mails.
 func TestConcurrentCodeRequests(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{})
 		tr := makeTree(t, e)
 		l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID},
@@ -138,7 +138,7 @@ func TestConcurrentCodeRequests(t *testing.T) {
 // TestConcurrentCodeGuesses: a burst of wrong codes from many addresses gets at most OTPMaxAttempts
 // comparisons against the code, and the right code is refused afterwards.
 func TestConcurrentCodeGuesses(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{})
 		tr := makeTree(t, e)
 		l := mustOpen(t, e, createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID},
@@ -169,7 +169,7 @@ func TestConcurrentCodeGuesses(t *testing.T) {
 // allows (each from an address of their own) all sign in, on both databases: attempts still being
 // checked are not wrong attempts.
 func TestConcurrentRightPasswords(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		tr := makeTree(t, e)
 		limit := 1000
@@ -203,7 +203,7 @@ func fillWithPending(t *testing.T, e *sharetest.Env, l share.Link) {
 // sign-in is answered 429 "try again in a moment" with Retry-After, not "too many wrong attempts";
 // attempts left pending past a minute (their check never finished) count as wrong ones.
 func TestPendingAttemptsAnswerBusy(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.AttemptWait = 200 * time.Millisecond }})
 		tr := makeTree(t, e)
 		link := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("the right one")})
@@ -234,7 +234,7 @@ func TestPendingAttemptsAnswerBusy(t *testing.T) {
 // at the same moment are all told "try again in a moment" once AttemptWait has passed without a
 // settling; waking one another while they wait is not a settling and must not keep them waiting.
 func TestWaitersBehindPendingAttempts(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		const wait, n = time.Second, 20
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.AttemptWait = wait }})
 		tr := makeTree(t, e)

@@ -29,7 +29,7 @@ func TestPortalLocalTimesInBrowser(t *testing.T) {
 	if err := chromedp.Do(b, sharetest.TimeZone("America/St_Johns"), sharetest.Locale("en-GB")); err != nil {
 		t.Fatal(err)
 	}
-	open(t, b, l.Link)
+	sharetest.GoTo(t, b, l.Link)
 	got, err := chromedp.Run(b, chromedp.Evaluate[[]string](`(() => { const el = document.querySelector("[data-testid=availability] time");
 		return [el.textContent, el.title]; })()`))
 	if err != nil {

@@ -16,24 +16,18 @@ import (
 )
 
 func TestPasswordFlow(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		tr := makeTree(t, e)
 		l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, Message: "See the folder", Authenticators: password("open sesame 1")})
 
 		r := newRecipient(t, e)
 		open := r.get(linkPath(e, l))
-		openChecks := []struct{ testid, want string }{
-			{"link-title", "Quarterly files"},
-			{"link-message", "See the folder"},
-			{"grants", "Download folder Docs"},
-			{"auth-heading", "Enter the password"},
-		}
-		for _, c := range openChecks {
-			if got := open.text(t, c.testid); got != c.want {
-				t.Errorf("open page %s: got %q, want %q", c.testid, got, c.want)
-			}
-		}
+		sharetest.CheckTexts(t, "open page", open.body,
+			sharetest.Want{ID: "link-title", Text: "Quarterly files"},
+			sharetest.Want{ID: "link-message", Text: "See the folder"},
+			sharetest.Want{ID: "grants", Text: "Download folder Docs"},
+			sharetest.Want{ID: "auth-heading", Text: "Enter the password"})
 		if got := open.text(t, "availability"); !strings.HasSuffix(got, "10 openings left") {
 			t.Errorf("open page availability: got %q, want it to end with 10 openings left", got)
 		}
@@ -167,7 +161,7 @@ func TestSMSCodeFlow(t *testing.T) {
 }
 
 func TestCodeLimits(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{})
 		tr := makeTree(t, e)
 		l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "bf@example.com"}}})
@@ -207,8 +201,7 @@ func TestCodeLimits(t *testing.T) {
 }
 
 func TestPasswordRateLimit(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
-	tr := makeTree(t, e)
+	e, tr := startTree(t)
 	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("right password")})
 	r := newRecipient(t, e)
 	for i := range share.MaxFailuresPerLink {
@@ -226,7 +219,7 @@ func TestPasswordRateLimit(t *testing.T) {
 }
 
 func TestConcurrentAccessLimit(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		tr := makeTree(t, e)
 		limit := 5
@@ -255,11 +248,9 @@ func TestConcurrentAccessLimit(t *testing.T) {
 func apiGet(id string) api.LinkGetRequest { return api.LinkGetRequest{ID: id} }
 
 func TestGoneAndUnknownLinks(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
-	tr := makeTree(t, e)
+	e, tr := startTree(t)
 	exp := e.Clock.Now().Add(time.Hour)
-	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, ExpiresAt: &exp, Authenticators: password("expiring link")})
-	r := signIn(t, e, l, "expiring link")
+	l, r := signedInTo(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, ExpiresAt: &exp}, "expiring link")
 	e.Clock.Advance(2 * time.Hour)
 	if p := r.get("/p/"); p.status != http.StatusGone {
 		t.Errorf("session past the link's expiry: got %d, want 410", p.status)
@@ -277,11 +268,10 @@ func TestGoneAndUnknownLinks(t *testing.T) {
 
 // TestPathSafety tries every action on objects outside an editor link's folder.
 func TestPathSafety(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		tr := makeTree(t, e)
-		l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor", Authenticators: password("editor pass")})
-		r := signIn(t, e, l, "editor pass")
+		_, r := signedInTo(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor"}, "editor pass")
 		home := r.get("/p/")
 		csrf := csrfOf(t, home)
 		outside := []string{tr.private.ID, tr.secret.ID, tr.inbox.ID, "pos_doesnotexist", "../" + tr.secret.ID}
@@ -324,10 +314,8 @@ func TestPathSafety(t *testing.T) {
 }
 
 func TestSignOut(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
-	tr := makeTree(t, e)
-	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: password("sign me out")})
-	r := signIn(t, e, l, "sign me out")
+	e, tr := startTree(t)
+	_, r := signedInTo(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}}, "sign me out")
 	csrf := csrfOf(t, r.get("/p/"))
 	if p := r.post("/p/signout", url.Values{"csrf": {csrf}}); !strings.Contains(p.body, "You are signed out") {
 		t.Errorf("sign out: got %d", p.status)
@@ -338,10 +326,8 @@ func TestSignOut(t *testing.T) {
 }
 
 func TestEmptySelection(t *testing.T) {
-	e := sharetest.Start(t, "sqlite", sharetest.Options{NoSMTP: true})
-	tr := makeTree(t, e)
-	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, Authenticators: password("empty selection")})
-	r := signIn(t, e, l, "empty selection")
+	e, tr := startTree(t)
+	_, r := signedInTo(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}}, "empty selection")
 	p := r.get("/p/zip?back=/p/f/" + tr.sub.ID)
 	if p.url != "/p/f/"+tr.sub.ID || !strings.Contains(p.body, "Select at least one file or folder") {
 		t.Errorf("empty zip selection: ended at %s", p.url)

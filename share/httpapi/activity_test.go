@@ -17,7 +17,7 @@ import (
 // POST /v1/ext/events/list: events across links, newest first, filtered by type, actor and time,
 // paged by a cursor and counted on request; a cursor no page gave is a 400.
 func TestEventsListEndpoint(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ctx := context.Background()
 		var links []api.ShareLink

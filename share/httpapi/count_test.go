@@ -36,7 +36,7 @@ func insertLinks(t *testing.T, e *sharetest.Env, target, linkType string, from, 
 // TestListExtCount covers the ext_count extension of link/list and list: every mode, below and above
 // share.CountBound, and the wire staying Pangea's when it is not asked for.
 func TestListExtCount(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		const downloads, editors = share.CountBound + 1500, 700
 		insertLinks(t, e, f.a.ID, share.LinkDownload, 0, downloads)

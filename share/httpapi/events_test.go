@@ -13,7 +13,7 @@ import (
 // POST /v1/ext/link/events pages through a link's history, also after the link was revoked; every
 // exchange is checked against the OpenAPI document; a cursor that no page gave is a 400.
 func TestLinkEventsEndpoint(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		ctx := context.Background()
 		f := sharetest.Must(e.Client.FolderCreate(ctx, api.FolderCreateRequest{Name: "Docs"}))(t).Object

@@ -96,13 +96,11 @@ func startSeeded(t *testing.T, kind string) (*sharetest.Env, fixture) {
 	return e, seed(t, e)
 }
 
-func forEachStore(t *testing.T, fn func(t *testing.T, kind string)) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			fn(t, kind)
-		})
-	}
+// startSeededSMTP is startSeeded with the messages sent, to an SMTP server that keeps them (e.Mail).
+func startSeededSMTP(t *testing.T, kind string) (*sharetest.Env, fixture) {
+	t.Helper()
+	e := sharetest.Start(t, kind, sharetest.Options{})
+	return e, seed(t, e)
 }
 
 func emailAuth(addr string) []api.Authenticator {

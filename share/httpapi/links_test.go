@@ -14,10 +14,9 @@ import (
 )
 
 func TestLinkLifecycle(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{})
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		e, f := startSeededSMTP(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		limit := 3
 		created := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{
 			Targets: []string{f.a.ID, f.b.ID}, LinkType: "download", MaxAccessCount: &limit, Title: "Contracts",
@@ -172,7 +171,7 @@ func ids(ls []api.ShareLink, keep func(i int, l api.ShareLink) bool) []string {
 }
 
 func TestLinkFilters(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ls := linkSet(t, e, f)
 		at := func(i int) string { return ls[i].CreatedAt.Format(time.RFC3339Nano) }
@@ -262,7 +261,7 @@ func TestLinkFilters(t *testing.T) {
 }
 
 func TestLinkOrderingAndPaging(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ls := linkSet(t, e, f)
 		byIdx := map[string]int{}

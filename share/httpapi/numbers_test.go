@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+
+	"github.com/sharedesk/sharedesk/share/sharetest"
 )
 
 // TestNumbersAsStrings (each link listing adds one link of 7 openings first, so counts grow): every integer of every request (filters, page sizes, counts, byte sizes) may
 // come as a string of digits, as Pangea's SDKs send typed filters; anything else is still refused.
 func TestNumbersAsStrings(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		for _, tc := range []struct {
 			name, path, body string

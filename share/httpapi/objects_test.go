@@ -21,7 +21,7 @@ import (
 )
 
 func TestObjects(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.MaxUploadSize = 1 << 20 }})
 		ctx := context.Background()
 		f := seed(t, e)

@@ -15,7 +15,7 @@ import (
 // TestPutOptions: the options Pangea's SDKs expose either work (sha1 and crc32c checked against the
 // bytes) or are refused with a reason (file passwords, format, source-url); none is silently ignored.
 func TestPutOptions(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		data := []byte("the bytes being checked")
 		s1 := sha1.Sum(data) //nolint:gosec
@@ -73,7 +73,7 @@ func TestPutOptions(t *testing.T) {
 // answered as Pangea does (file_ttl, file_ttl_effective, file_ttl_from_id), and the files whose TTL ran
 // out are what ExpiredObjects hands the retention sweeper.
 func TestFileTTL(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		obj := func(r reply) map[string]any {
 			t.Helper()

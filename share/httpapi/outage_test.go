@@ -14,7 +14,7 @@ import (
 // commits) makes the API answer 503 ServiceNotAvailable, which Pangea's SDKs retry, within the
 // query deadline (PostgreSQL) or the busy timeout (SQLite), never a 500 or an endless wait.
 func TestFrozenDatabaseAnswers503(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		ctx := context.Background()
 		tx, err := e.Store.SQL().BeginTx(ctx, nil)

@@ -68,7 +68,7 @@ func listIDs(t *testing.T, e *sharetest.Env, filter map[string]any, size int) ([
 // address it was sent to, and its email-code and SMS-code authenticators, whether or not it was ever
 // sent; never by a password. Phone numbers are found however they are typed.
 func TestPersonFilter(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ctx := context.Background()
 		mk := func(title string, auths ...api.Authenticator) api.ShareLink {
@@ -202,7 +202,7 @@ func visit(t *testing.T, e *sharetest.Env, l api.ShareLink, password, fileID str
 // ext_activity lists links by what their recipients did, read from the links' history: opened, never
 // opened, downloaded.
 func TestActivityFilter(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ctx := context.Background()
 		var ls []api.ShareLink

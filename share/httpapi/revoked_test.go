@@ -16,7 +16,7 @@ import (
 // who revoked it and when; Pangea's link/get and link/list keep answering as Pangea does (it is gone);
 // the tombstone holds no password hash and no token, and the portal keeps refusing the link.
 func TestRevokedLinks(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ctx := context.Background()
 		limit := 4
@@ -230,7 +230,7 @@ func TestRevokedLinks(t *testing.T) {
 // The events endpoint also answers newest first (order desc), the link page's timeline, and pages
 // backwards from there.
 func TestLinkEventsNewestFirst(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ctx := context.Background()
 		l := sharetest.Must(e.Client.LinkCreate(ctx, api.LinkCreateRequest{Links: []api.LinkCreateItem{{

@@ -13,7 +13,7 @@ import (
 // TestRemoveMetadataMatchesValue: remove_metadata removes a key only when the stored value is the one
 // given (Pangea's documented semantics); other keys and mismatched values stay.
 func TestRemoveMetadataMatchesValue(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		for _, tc := range []struct {
 			name   string
@@ -41,7 +41,7 @@ func TestRemoveMetadataMatchesValue(t *testing.T) {
 // TestArchiveCountsEveryObject: get_archive answers count and objects for everything in the archive
 // (folders with their contents), not only the ids asked for.
 func TestArchiveCountsEveryObject(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		sub := sharetest.Must(e.Client.FolderCreate(t.Context(), api.FolderCreateRequest{Name: "Sub", ParentID: f.docs.ID}))(t).Object
 		c := sharetest.Must(e.Client.Put(t.Context(), api.PutRequest{ParentID: sub.ID, Name: "c.txt"}, "c.txt", bytes.NewReader([]byte("charlie"))))(t).Object

@@ -15,9 +15,8 @@ import (
 // addresses fail answers 200 with per-address results, so a retrying client never emails the good
 // addresses twice; only a send where nothing went out is an error (and retrying it duplicates nothing).
 func TestSendRetriesNeverDuplicate(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{})
-		f := seed(t, e)
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		e, f := startSeededSMTP(t, kind)
 		bad := "nobody@" + sharetest.RejectedDomain
 		for _, tc := range []struct {
 			name     string

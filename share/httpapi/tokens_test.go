@@ -16,7 +16,7 @@ import (
 // that one answer only; an admin token cannot be revoked through the API; duplicate names are refused
 // at /name. Every exchange is checked against the OpenAPI document.
 func TestTokenEndpoints(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		ctx := context.Background()
 		plain, plainTok, err := e.Svc.CreateToken(ctx, "a script")
@@ -124,7 +124,7 @@ func adminID(t *testing.T, e *sharetest.Env) string {
 // A token's last use is kept to the minute: recorded at its first use, not rewritten within the
 // minute, rewritten after it.
 func TestTokenLastUsed(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		ctx := context.Background()
 		secret, tok, err := e.Svc.CreateToken(ctx, "cron")

@@ -15,12 +15,10 @@ import (
 // TestLinkUpdateRefusals: every way POST /v1/ext/link/update can be wrong is a 400 (or 404) that
 // names the field and says what to do, and changes nothing: not the link, not its history.
 func TestLinkUpdateRefusals(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		exp := e.Clock.Now().Add(48 * time.Hour)
-		l := linkToA(t, e, f, api.LinkCreateItem{ExpiresAt: &exp, MaxAccessCount: ptr(5),
-			Authenticators: emailAuth("kim@partner.example")})
+		l, _ := linkToEdit(t, e, f, emailAuth("kim@partner.example")...)
 		// Three openings, so a limit below three must be refused.
 		opened := sharetest.Must(e.Svc.OpenLink(ctx, strings.TrimPrefix(l.Link, e.URL+"/s/")))(t)
 		for range 3 {
@@ -112,13 +110,11 @@ func TestLinkUpdateRefusals(t *testing.T) {
 // says what changed, records one "edited" event that says it with addresses masked, and asking for
 // what the link already has changes and records nothing.
 func TestLinkUpdateChanges(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ctx := context.Background()
-		exp := e.Clock.Now().Add(48 * time.Hour)
-		l := linkToA(t, e, f, api.LinkCreateItem{ExpiresAt: &exp, MaxAccessCount: ptr(5),
-			Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "kim@partner.example"},
-				{AuthType: "sms_otp", AuthContext: "+15555550123"}}})
+		l, exp := linkToEdit(t, e, f, api.Authenticator{AuthType: "email_otp", AuthContext: "kim@partner.example"},
+			api.Authenticator{AuthType: "sms_otp", AuthContext: "+15555550123"})
 		later := exp.Add(24 * time.Hour).Truncate(time.Second)
 		// An ordinary token speaking for someone: the history names both.
 		secret, _, err := e.Svc.CreateToken(ctx, "helpdesk script")
@@ -190,7 +186,7 @@ func TestLinkUpdateChanges(t *testing.T) {
 // TestRemovedRecipientIsNotWhoTheLinkIsFor: removing the person a link was sent to also clears the
 // address it was sent to, so the link is no longer listed as theirs, nor found by a search for them.
 func TestRemovedRecipientIsNotWhoTheLinkIsFor(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ctx := context.Background()
 		l := linkToA(t, e, f, api.LinkCreateItem{Authenticators: emailAuth("solo@partner.example"),
@@ -220,10 +216,9 @@ func TestRemovedRecipientIsNotWhoTheLinkIsFor(t *testing.T) {
 // (recipient recorded, authenticators untouched); a link that opens with a password only is sent as it
 // is either way.
 func TestSendToSeveralAddsAuthenticators(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
-		e := sharetest.Start(t, kind, sharetest.Options{})
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		e, f := startSeededSMTP(t, kind)
 		ctx := context.Background()
-		f := seed(t, e)
 		mk := func(auths []api.Authenticator) api.ShareLink {
 			return linkToA(t, e, f, api.LinkCreateItem{Authenticators: auths})
 		}
@@ -312,6 +307,14 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// linkToEdit is the link the update tests change: to a.txt, for 48 hours and 5 openings, to auths. Its
+// expiry is returned with it.
+func linkToEdit(t *testing.T, e *sharetest.Env, f fixture, auths ...api.Authenticator) (api.ShareLink, time.Time) {
+	t.Helper()
+	exp := e.Clock.Now().Add(48 * time.Hour)
+	return linkToA(t, e, f, api.LinkCreateItem{ExpiresAt: &exp, MaxAccessCount: ptr(5), Authenticators: auths}), exp
+}
 
 // linkToA creates a link to the fixture's a.txt; item says everything else about it.
 func linkToA(t *testing.T, e *sharetest.Env, f fixture, item api.LinkCreateItem) api.ShareLink {

@@ -7,9 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"testing"
 
 	"github.com/sharedesk/sharedesk/share"
@@ -20,27 +18,11 @@ import (
 // Pangea's SDKs and curl -F send it.
 func multipartPut(t *testing.T, request map[string]any, filePart string, data []byte) ([]byte, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="request"`)
-	h.Set("Content-Type", "application/json")
-	pw, err := mw.CreatePart(h)
+	js, err := json.Marshal(request)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.NewEncoder(pw).Encode(request); err != nil {
-		t.Fatal(err)
-	}
-	fw, err := mw.CreateFormFile(filePart, "upload.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write(data)
-	if err := mw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), mw.FormDataContentType()
+	return sharetest.JSONThenFile("request", js, filePart, "upload.bin", data)
 }
 
 // send makes one request with a known length (bytes.Reader) through e.HTTP, which checks it and its
@@ -74,7 +56,7 @@ func send(t *testing.T, e *sharetest.Env, method, url, token, contentType string
 // --max-upload-size passes when the client declares the body's length.
 func TestPutWithContentLength(t *testing.T) {
 	const maxUpload = 20 << 20
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, Config: func(c *share.Config) { c.MaxUploadSize = maxUpload }})
 		for _, tc := range []struct {
 			name     string

@@ -46,7 +46,7 @@ func get(t *testing.T, e *sharetest.Env, url, token string) reply {
 // short-lived upload URL bound to the object it creates; the object appears only when the bytes have
 // arrived and match the size and digests given; /request/{id} reports each stage as an envelope.
 func TestUploadURLs(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		data := bytes.Repeat([]byte("upload url bytes\n"), 70000) // over 1 MiB
 		sha, crc := sums(data)

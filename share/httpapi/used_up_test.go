@@ -13,7 +13,7 @@ import (
 // ext_used_up tells links opened as often as they may be (recipients can no longer sign in) from the
 // others: Pangea's filters compare a field with a value, never access_count with max_access_count.
 func TestUsedUpFilter(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
 		ctx := context.Background()
 		var ls []api.ShareLink

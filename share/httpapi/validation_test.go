@@ -10,7 +10,7 @@ import (
 )
 
 func TestAuthentication(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true})
 		revoked, tok, err := e.Svc.CreateToken(t.Context(), "to revoke")
 		if err != nil {
@@ -45,7 +45,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestValidationErrors(t *testing.T) {
-	forEachStore(t, func(t *testing.T, kind string) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e := sharetest.Start(t, kind, sharetest.Options{NoSMTP: true, MaxJSON: 64 << 10})
 		f := seed(t, e)
 		link := func(extra string) string {

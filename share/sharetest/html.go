@@ -39,3 +39,17 @@ func Text(t testing.TB, body, id string) string {
 	t.Helper()
 	return strings.Join(Texts(t, body, id), " | ")
 }
+
+// Want is what the element marked ID should read, for CheckTexts.
+type Want struct{ ID, Text string }
+
+// CheckTexts checks that each element marked by a want's ID reads as wanted; page names the page in
+// the failures.
+func CheckTexts(t testing.TB, page, body string, wants ...Want) {
+	t.Helper()
+	for _, w := range wants {
+		if got := Text(t, body, w.ID); got != w.Text {
+			t.Errorf("%s %s: got %q, want %q", page, w.ID, got, w.Text)
+		}
+	}
+}

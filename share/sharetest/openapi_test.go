@@ -6,7 +6,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -59,17 +58,8 @@ func putBody(request string) (string, string) {
 
 // jsonThenFile is a multipart body: a JSON part, then a file part called a.txt, and its content type.
 func jsonThenFile(jsonField, json, fileField string, file []byte) (string, string) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="`+jsonField+`"`)
-	h.Set("Content-Type", "application/json")
-	w, _ := mw.CreatePart(h)
-	w.Write([]byte(json))
-	fw, _ := mw.CreateFormFile(fileField, "a.txt")
-	fw.Write(file)
-	mw.Close()
-	return b.String(), mw.FormDataContentType()
+	body, contentType := sharetest.JSONThenFile(jsonField, []byte(json), fileField, "a.txt", file)
+	return string(body), contentType
 }
 
 // uploadForm is a post-url upload as the SDKs send it: form fields, then the file part.

@@ -35,6 +35,18 @@ import (
 // Kinds are the databases every store test runs against.
 var Kinds = []string{"sqlite", "postgres"}
 
+// ForEachKind runs test once on each kind of database, as subtests side by side: each has its own
+// files or schema, so they do not meet.
+func ForEachKind(t *testing.T, test func(t *testing.T, kind string)) {
+	t.Helper()
+	for _, kind := range Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			test(t, kind)
+		})
+	}
+}
+
 // PostgresURL is the server the tests use; SHAREDESK_TEST_DATABASE_URL overrides it.
 func PostgresURL() string {
 	if u := os.Getenv("SHAREDESK_TEST_DATABASE_URL"); u != "" {

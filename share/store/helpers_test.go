@@ -14,12 +14,9 @@ import (
 
 // forEachKind runs test, in parallel, on an empty store of every kind.
 func forEachKind(t *testing.T, test func(t *testing.T, kind string, db *store.DB)) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			test(t, kind, sharetest.OpenStore(t, kind))
-		})
-	}
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		test(t, kind, sharetest.OpenStore(t, kind))
+	})
 }
 
 // defaultBucket makes db's default bucket.

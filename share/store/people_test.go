@@ -197,92 +197,89 @@ func TestActivityKeptByTheDatabase(t *testing.T) {
 
 // Migration 00010 fills people for the links that exist when it runs, and indexes them.
 func TestPeopleBackfill(t *testing.T) {
-	for _, kind := range sharetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			var db *sql.DB
-			var err error
-			if kind == "sqlite" {
-				db, err = dbutil.OpenSQLite(t.TempDir() + "/old.db")
-			} else {
-				sharetest.RequirePostgres(t)
-				db, err = dbutil.OpenPostgres(ctx, sharetest.PostgresSchemaURL(t))
-			}
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		var db *sql.DB
+		var err error
+		if kind == "sqlite" {
+			db, err = dbutil.OpenSQLite(t.TempDir() + "/old.db")
+		} else {
+			sharetest.RequirePostgres(t)
+			db, err = dbutil.OpenPostgres(ctx, sharetest.PostgresSchemaURL(t))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		dialect := goose.DialectSQLite3
+		if kind == "postgres" {
+			dialect = goose.DialectPostgres
+		}
+		p, err := goose.NewProvider(dialect, db, os.DirFS("migrations/"+kind), goose.WithTableName("goose_db_version"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.UpTo(ctx, 9); err != nil {
+			t.Fatal(err)
+		}
+		ph := func(q string) string { return dbutil.Rebind(kind == "postgres", q) }
+		if _, err := db.ExecContext(ctx, ph("INSERT INTO buckets (id, name, is_default, created_at) VALUES ('pro_b', 'default', 1, 0)")); err != nil {
+			t.Fatal(err)
+		}
+		auths := `[{"auth_type":"email_otp","auth_context":"Ann@Old.example"},{"auth_type":"password","hash":"x"}]`
+		for i, rcpt := range []string{"", "Sent@Old.example"} {
+			_, err := db.ExecContext(ctx, ph(`INSERT INTO links (id, bucket_id, token_hash, token_sealed, link_type, targets,
+				max_access_count, created_at, expires_at, authenticators, recipient_email) VALUES (?, 'pro_b', ?, ?, 'download', '[]', 1, ?, ?, ?, ?)`),
+				"psl_old"+string(rune('a'+i)), "h"+string(rune('a'+i)), []byte("x"), i, time.Now().Add(time.Hour).UnixMicro(), auths, rcpt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer db.Close()
-			dialect := goose.DialectSQLite3
-			if kind == "postgres" {
-				dialect = goose.DialectPostgres
-			}
-			p, err := goose.NewProvider(dialect, db, os.DirFS("migrations/"+kind), goose.WithTableName("goose_db_version"))
+		}
+		for i, typ := range []string{"opened", "zip_downloaded", "signed_in"} {
+			_, err := db.ExecContext(ctx, ph(`INSERT INTO link_events (id, link_id, bucket_id, type, at) VALUES (?, ?, 'pro_b', ?, 0)`),
+				"evt_"+string(rune('a'+i)), []string{"psl_olda", "psl_oldb", "psl_oldb"}[i], typ)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := p.UpTo(ctx, 9); err != nil {
-				t.Fatal(err)
+		}
+		if _, err := p.UpTo(ctx, 10); err != nil {
+			t.Fatal(err)
+		}
+		var flags []string
+		frows, err := db.QueryContext(ctx, "SELECT opened, downloaded FROM links ORDER BY id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for frows.Next() {
+			var o, d int
+			_ = frows.Scan(&o, &d)
+			flags = append(flags, fmt.Sprint(o, d))
+		}
+		frows.Close()
+		if want := []string{"1 0", "0 1"}; !slices.Equal(flags, want) {
+			t.Errorf("opened, downloaded after the migration: got %q, want %q", flags, want)
+		}
+		var got []string
+		rows, err := db.QueryContext(ctx, "SELECT people FROM links ORDER BY id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			_ = rows.Scan(&s)
+			got = append(got, s)
+		}
+		rows.Close()
+		if want := []string{"ann@old.example", "sent@old.example\nann@old.example"}; !slices.Equal(got, want) {
+			t.Errorf("people after the migration: got %q, want %q", got, want)
+		}
+		if kind == "sqlite" {
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM links_people_fts WHERE links_people_fts MATCH '"ANN@old"'`).Scan(&n); err != nil || n != 2 {
+				t.Errorf("backfilled trigram index: %d matches (%v), want 2", n, err)
 			}
-			ph := func(q string) string { return dbutil.Rebind(kind == "postgres", q) }
-			if _, err := db.ExecContext(ctx, ph("INSERT INTO buckets (id, name, is_default, created_at) VALUES ('pro_b', 'default', 1, 0)")); err != nil {
-				t.Fatal(err)
-			}
-			auths := `[{"auth_type":"email_otp","auth_context":"Ann@Old.example"},{"auth_type":"password","hash":"x"}]`
-			for i, rcpt := range []string{"", "Sent@Old.example"} {
-				_, err := db.ExecContext(ctx, ph(`INSERT INTO links (id, bucket_id, token_hash, token_sealed, link_type, targets,
-					max_access_count, created_at, expires_at, authenticators, recipient_email) VALUES (?, 'pro_b', ?, ?, 'download', '[]', 1, ?, ?, ?, ?)`),
-					"psl_old"+string(rune('a'+i)), "h"+string(rune('a'+i)), []byte("x"), i, time.Now().Add(time.Hour).UnixMicro(), auths, rcpt)
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-			for i, typ := range []string{"opened", "zip_downloaded", "signed_in"} {
-				_, err := db.ExecContext(ctx, ph(`INSERT INTO link_events (id, link_id, bucket_id, type, at) VALUES (?, ?, 'pro_b', ?, 0)`),
-					"evt_"+string(rune('a'+i)), []string{"psl_olda", "psl_oldb", "psl_oldb"}[i], typ)
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-			if _, err := p.UpTo(ctx, 10); err != nil {
-				t.Fatal(err)
-			}
-			var flags []string
-			frows, err := db.QueryContext(ctx, "SELECT opened, downloaded FROM links ORDER BY id")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for frows.Next() {
-				var o, d int
-				_ = frows.Scan(&o, &d)
-				flags = append(flags, fmt.Sprint(o, d))
-			}
-			frows.Close()
-			if want := []string{"1 0", "0 1"}; !slices.Equal(flags, want) {
-				t.Errorf("opened, downloaded after the migration: got %q, want %q", flags, want)
-			}
-			var got []string
-			rows, err := db.QueryContext(ctx, "SELECT people FROM links ORDER BY id")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var s string
-				_ = rows.Scan(&s)
-				got = append(got, s)
-			}
-			rows.Close()
-			if want := []string{"ann@old.example", "sent@old.example\nann@old.example"}; !slices.Equal(got, want) {
-				t.Errorf("people after the migration: got %q, want %q", got, want)
-			}
-			if kind == "sqlite" {
-				var n int
-				if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM links_people_fts WHERE links_people_fts MATCH '"ANN@old"'`).Scan(&n); err != nil || n != 2 {
-					t.Errorf("backfilled trigram index: %d matches (%v), want 2", n, err)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // On PostgreSQL the person search is answered from the pg_trgm index on people, every form of a
