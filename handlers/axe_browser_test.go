@@ -60,6 +60,7 @@ var consolePages = []struct {
 // theme and on a desktop in the dark theme, and checks that nothing scrolls sideways at 390 px; also
 // the pages before and after signing in (the development sign-in, "no access", signed out).
 func TestConsolePagesInBrowser(t *testing.T) {
+	sharetest.RequireChromium(t) // once here, not once in each subtest
 	sharetest.RequireAxe(t)
 	e := startConsole(t, "sqlite")
 	fill := seedPages(t, e)

@@ -3,6 +3,7 @@ package sharetest
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -10,8 +11,22 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// ChromiumPath is Debian's Chromium, which make deps (and CI) installs.
-const ChromiumPath = "/usr/bin/chromium"
+// ChromiumEnv names the variable that points the browser tests at a Chromium or Chrome of one's own.
+const ChromiumEnv = "SHAREDESK_TEST_CHROMIUM"
+
+// ChromiumPath is the browser the tests drive: $SHAREDESK_TEST_CHROMIUM, else the first Chromium or
+// Chrome on PATH, else Debian's /usr/bin/chromium, which make deps (and CI) installs.
+func ChromiumPath() string {
+	if p := os.Getenv(ChromiumEnv); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return "/usr/bin/chromium"
+}
 
 // Browser starts headless Chromium for one test and returns a context to drive it with chromedp. The
 // browser is stopped after two minutes, whatever the test is doing: a hung page fails the test.
@@ -26,7 +41,7 @@ func BrowserFor(t testing.TB, limit time.Duration) context.Context {
 	t.Helper()
 	RequireChromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(ChromiumPath),
+		chromedp.ExecPath(ChromiumPath()),
 		chromedp.NoSandbox, // the tests run as root here
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("disable-background-networking", true),

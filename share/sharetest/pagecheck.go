@@ -37,7 +37,7 @@ var axeSource = sync.OnceValues(func() ([]byte, error) {
 func RequireAxe(t testing.TB) {
 	t.Helper()
 	if _, err := axeSource(); err != nil {
-		missing(t, "the npm package axe-core", "run make deps (npm ci --prefix web)", err)
+		Missing(t, "the npm package axe-core", "run make deps (npm ci --prefix web)", err)
 	}
 }
 

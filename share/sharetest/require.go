@@ -2,8 +2,6 @@ package sharetest
 
 import (
 	"context"
-	"net"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // RequireAllEnv names the variable that turns a missing test dependency from a skip into a failure.
@@ -22,8 +22,8 @@ const RequireAllEnv = "SHAREDESK_TEST_REQUIRE_ALL"
 // MinNodeMajor is the oldest Node.js that Pangea's Node SDK (engines "20 || >=22") and oidc-provider 9 run on.
 const MinNodeMajor = 20
 
-// missing skips the test, or fails it when RequireAllEnv is set, naming what is missing and how to get it.
-func missing(t testing.TB, what, how string, err error) {
+// Missing skips the test, or fails it when RequireAllEnv is set, naming what is missing and how to get it.
+func Missing(t testing.TB, what, how string, err error) {
 	t.Helper()
 	if os.Getenv(RequireAllEnv) != "" {
 		t.Fatalf("%s is required (%s=1): %s: %v", what, RequireAllEnv, how, err)
@@ -31,19 +31,19 @@ func missing(t testing.TB, what, how string, err error) {
 	t.Skipf("skipped: %s is not available (%v); %s", what, err, how)
 }
 
-// RequirePostgres skips (or fails) the test when no PostgreSQL server answers at PostgresURL.
+// RequirePostgres skips (or fails) the test unless a PostgreSQL server at PostgresURL lets the tests in:
+// one that answers but refuses the user or lacks the database is as missing as one that is not there.
 func RequirePostgres(t testing.TB) {
 	t.Helper()
-	u, err := url.Parse(PostgresURL())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(ctx, PostgresURL())
 	if err == nil {
-		var c net.Conn
-		c, err = net.DialTimeout("tcp", u.Host, 2*time.Second)
-		if err == nil {
-			c.Close()
-		}
+		err = c.Ping(ctx)
+		c.Close(ctx)
 	}
 	if err != nil {
-		missing(
+		Missing(
 			t,
 			"PostgreSQL",
 			"start PostgreSQL 15 on 127.0.0.1:5432 with a database test (trust auth), or set "+
@@ -53,11 +53,11 @@ func RequirePostgres(t testing.TB) {
 	}
 }
 
-// RequireChromium skips (or fails) a browser test when Debian's Chromium is not installed.
+// RequireChromium skips (or fails) a browser test when no Chromium is found (see ChromiumPath).
 func RequireChromium(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath(ChromiumPath); err != nil {
-		missing(t, "headless Chromium", "run make deps (apt-get install chromium)", err)
+	if _, err := exec.LookPath(ChromiumPath()); err != nil {
+		Missing(t, "headless Chromium", "run make deps (apt-get install chromium), or set "+ChromiumEnv, err)
 	}
 }
 
@@ -71,7 +71,7 @@ func RequireNode(t testing.TB, dir, pkg string) {
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "node", "--version").Output()
 	if err != nil {
-		missing(
+		Missing(
 			t,
 			"Node.js",
 			"install Node.js "+strconv.Itoa(MinNodeMajor)+" or newer (Debian 12's nodejs package is 18: too old)",
@@ -84,7 +84,7 @@ func RequireNode(t testing.TB, dir, pkg string) {
 		major, _ = strconv.Atoi(string(m[1]))
 	}
 	if major < MinNodeMajor {
-		missing(
+		Missing(
 			t,
 			"Node.js "+strconv.Itoa(MinNodeMajor)+" or newer",
 			"upgrade Node.js",
@@ -93,7 +93,7 @@ func RequireNode(t testing.TB, dir, pkg string) {
 		return
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg)); err != nil {
-		missing(t, "the npm package "+pkg, "run make deps (npm ci --prefix "+filepath.Base(dir)+")", err)
+		Missing(t, "the npm package "+pkg, "run make deps (npm ci --prefix "+filepath.Base(dir)+")", err)
 	}
 }
 

@@ -59,7 +59,7 @@ func RequireS3(t testing.TB) string {
 	t.Helper()
 	p, err := versitygwPath()
 	if err != nil {
-		missing(t, "versitygw (an S3 server for the tests)",
+		Missing(t, "versitygw (an S3 server for the tests)",
 			"run make deps (go install github.com/versity/versitygw/cmd/versitygw@v1.8.0)", err)
 	}
 	return p

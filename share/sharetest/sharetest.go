@@ -95,7 +95,7 @@ func PostgresSchemaURL(t testing.TB) string {
 	schema := "t_" + randomHex(8)
 	admin, err := pgx.Connect(ctx, PostgresURL())
 	if err != nil {
-		t.Fatalf("PostgreSQL is required for the tests (%s): %v", PostgresURL(), err)
+		t.Fatalf("connect to PostgreSQL at %s: %v", PostgresURL(), err)
 	}
 	defer admin.Close(ctx)
 	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
@@ -213,6 +213,7 @@ func Start(t testing.TB, kind string, opt Options) *Env {
 // openStore sets the env's store (opt.Store, or a fresh one of its kind) and returns the directory
 // that holds its blobs.
 func (e *Env) openStore(t testing.TB, opt Options) (dataDir string) {
+	t.Helper()
 	dataDir = opt.DataDir
 	switch {
 	case opt.Store != nil:
