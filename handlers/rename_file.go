@@ -24,7 +24,7 @@ func (c *Console) renameVM(ec *echo.Context, o api.Object, form renameForm, errs
 	if errs == nil {
 		errs = fieldErrors{}
 	}
-	return console.RenameVM{Page: c.page(ec, "Rename", "files"), Item: fileRow(o), Back: folderURL(o.ParentID),
+	return console.RenameVM{Page: c.page(ec, "Rename", "files"), Item: fileRow(o), Back: console.FolderPage(o.ParentID),
 		Name: form.Name, Errors: errs}
 }
 
@@ -45,7 +45,7 @@ func (c *Console) renameFile(ec *echo.Context) error {
 	}
 	name := form.trimmed()
 	if name == o.Name {
-		return seeOther(ec, folderURL(o.ParentID))
+		return seeOther(ec, console.FolderPage(o.ParentID))
 	}
 	res, err := c.api.Update(ec.Request().Context(), api.UpdateRequest{ID: o.ID, Name: &name})
 	var ae *api.Error
@@ -61,5 +61,5 @@ func (c *Console) renameFile(ec *echo.Context) error {
 	}
 	c.audit(ec, "rename", o.ID, o.Name+" → "+res.Object.Name, "ok")
 	c.flash(ec, fmt.Sprintf("Renamed “%s” to “%s”.", o.Name, res.Object.Name), false)
-	return seeOther(ec, folderURL(o.ParentID))
+	return seeOther(ec, console.FolderPage(o.ParentID))
 }

@@ -25,8 +25,8 @@ func itemKind(r FileRow) string {
 	return "file"
 }
 
-// folderPage is the Files page of a folder id ("" is the top).
-func folderPage(id string) string {
+// FolderPage is the Files page of a folder id ("" is the top): where the file pages lead back to.
+func FolderPage(id string) string {
 	if id == "" {
 		return "/files"
 	}

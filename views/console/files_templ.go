@@ -355,7 +355,7 @@ func fileTable(vm FilesVM) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var14 string
-					templ_7745c5c3_Var14, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(folderPage(r.ID))).ResolveURL(ctx)
+					templ_7745c5c3_Var14, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(FolderPage(r.ID))).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/console/files.templ`, Line: 69, Col: 48}
 					}
@@ -545,7 +545,7 @@ func fileActions(vm FilesVM, r FileRow) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var23 string
-		templ_7745c5c3_Var23, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(folderPage(vm.FolderID) + sep(vm.FolderID) + "selected=" + r.ID)).ResolveURL(ctx)
+		templ_7745c5c3_Var23, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(FolderPage(vm.FolderID) + sep(vm.FolderID) + "selected=" + r.ID)).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/console/files.templ`, Line: 101, Col: 89}
 		}
@@ -869,7 +869,7 @@ func deleteQuestion(r FileRow) string {
 	return "Delete the file “" + r.Name + "”? Links to it stop working."
 }
 
-// sep joins a query parameter to folderPage(id).
+// sep joins a query parameter to FolderPage(id).
 func sep(folderID string) string {
 	if folderID == "" {
 		return "?"
