@@ -15,6 +15,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/consoledb"
+	"github.com/sharedesk/sharedesk/views"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
@@ -106,7 +107,7 @@ func (c *Console) finishBatch(ec *echo.Context, key string, result batchResult) 
 		c.log.ErrorContext(ctx, "finish link batch", "err", err)
 		n := len(result.Links)
 		c.flash(ec, fmt.Sprintf("Created %d %s; the result could not be kept, so find them in the list.",
-			n, plural(n, "link", "links")), false)
+			n, views.Plural(n, "link", "links")), false)
 		return seeOther(ec, "/links")
 	}
 	if err := c.db.PurgeBatches(context.WithoutCancel(ctx), c.opt.Now().Add(-batchKeep).UnixMicro()); err != nil {

@@ -135,5 +135,5 @@ func (c *Console) deleteFile(ec *echo.Context) error {
 	}
 	c.audit(ec, "delete", id, fmt.Sprintf("%s (%d objects)", info.Object.Name, res.Count), "ok")
 	c.flash(ec, fmt.Sprintf("Deleted %s.", info.Object.Name), false)
-	return seeOther(ec, folderURL(form.Folder))
+	return seeOther(ec, console.FolderPage(form.Folder))
 }

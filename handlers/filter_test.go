@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 func TestParseLinkFilter(t *testing.T) {
@@ -56,7 +58,8 @@ func TestParseLinkFilter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q, _ := url.ParseQuery(tt.query)
-			f, errs := parseLinkFilter(q)
+			form := newLinkFilterForm(q)
+			f, errs := console.LinkFilter(form), form.Validate()
 			req := linkListRequest(f, errs, now)
 			if !reflect.DeepEqual(req.Filter, tt.wantFilter) {
 				t.Errorf("filter: got %#v, want %#v", req.Filter, tt.wantFilter)

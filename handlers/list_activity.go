@@ -51,7 +51,7 @@ func (c *Console) listActivity(ec *echo.Context) error {
 	switch {
 	case vm.Type == "all":
 		req.Actor = ""
-	case slices.Contains(activityEventTypes(), vm.Type):
+	case slices.Contains(console.ActivityTypes(), vm.Type):
 		req.Actor, req.Types = "", []string{vm.Type}
 	default:
 		vm.Type = ""
@@ -84,10 +84,4 @@ func (c *Console) listActivity(ec *echo.Context) error {
 		vm.FirstURL = activityURL(vm.Type, vm.Since, "")
 	}
 	return c.renderWholeOrPart(ec, http.StatusOK, console.Activity(vm), console.ActivityResults(vm))
-}
-
-// activityEventTypes are the event types the activity list can be narrowed to.
-func activityEventTypes() []string {
-	return []string{"created", "sent", "opened", "code_requested", "signed_in", "failed_attempt", "file_downloaded",
-		"zip_downloaded", "file_uploaded", "renamed", "deleted", "access_limit_reached", "revoked", "expired"}
 }

@@ -2,20 +2,12 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/views/console"
 )
-
-func folderURL(id string) string {
-	if id == "" {
-		return "/files"
-	}
-	return "/files?folder=" + url.QueryEscape(id)
-}
 
 // listFiles handles GET /files: one folder, its contents, and the links of a selected item.
 func (c *Console) listFiles(ec *echo.Context) error {
@@ -28,7 +20,7 @@ func (c *Console) listFiles(ec *echo.Context) error {
 	}
 	// The path from the top, one lookup per level.
 	var err error
-	if vm.FolderName, vm.Crumbs, err = c.folderTrail(ec, folder, folderURL); err != nil {
+	if vm.FolderName, vm.Crumbs, err = c.folderTrail(ec, folder, console.FolderPage); err != nil {
 		return err
 	}
 	res, err := c.api.List(
@@ -48,7 +40,7 @@ func (c *Console) listFiles(ec *echo.Context) error {
 		return err
 	}
 	if res.Last != "" {
-		vm.NextURL = console.WithParam(folderURL(folder), "last", res.Last)
+		vm.NextURL = console.WithParam(console.FolderPage(folder), "last", res.Last)
 	}
 	if vm.Selected != "" {
 		links, err := c.api.LinkList(

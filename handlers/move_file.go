@@ -44,7 +44,8 @@ func (c *Console) folderTrail(
 
 // moveVM fills the move page for item, looking into folder in.
 func (c *Console) moveVM(ec *echo.Context, item api.Object, in string) (console.MoveVM, error) {
-	vm := console.MoveVM{Page: c.page(ec, "Move", "files"), Item: fileRow(item), Back: folderURL(item.ParentID), In: in}
+	vm := console.MoveVM{Page: c.page(ec, "Move", "files"), Item: fileRow(item),
+		Back: console.FolderPage(item.ParentID), In: in}
 	url := func(id string) string { return "/files/" + item.ID + "/move?in=" + id }
 	var err error
 	if vm.InName, vm.Crumbs, err = c.folderTrail(ec, in, url); err != nil {
@@ -122,7 +123,7 @@ func (c *Console) moveFile(ec *echo.Context) error {
 	}
 	c.audit(ec, "move", o.ID, o.Name+" → "+where, "ok")
 	c.flash(ec, fmt.Sprintf("Moved “%s” to %s.", o.Name, where), false)
-	return seeOther(ec, folderURL(form.To))
+	return seeOther(ec, console.FolderPage(form.To))
 }
 
 // notAFolder says why folder id cannot take anything: it is gone, or it is a file; "" when it can (the

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v5"
 
 	"github.com/sharedesk/sharedesk/api"
+	"github.com/sharedesk/sharedesk/views"
 	"github.com/sharedesk/sharedesk/views/console"
 )
 
@@ -88,7 +89,7 @@ func (c *Console) reportSent(ec *echo.Context, id string, results []api.SendResu
 		msg := fmt.Sprintf("Sent the link to %s.", strings.Join(sent, ", "))
 		if len(added) > 0 {
 			msg += fmt.Sprintf(" %s can now open it with a code sent to %s.", strings.Join(added, ", "),
-				plural(len(added), "that address", "their own address"))
+				views.Plural(len(added), "that address", "their own address"))
 		}
 		c.flash(ec, msg, false)
 	}

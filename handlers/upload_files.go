@@ -15,6 +15,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/api"
 	"github.com/sharedesk/sharedesk/views"
+	"github.com/sharedesk/sharedesk/views/console"
 )
 
 // uploadFiles handles POST /files/upload: each file streams straight through to the share API.
@@ -28,7 +29,7 @@ func (c *Console) uploadFiles(ec *echo.Context) error {
 		return err
 	}
 	c.reportUpload(ec, up)
-	next := folderURL(up.folder)
+	next := console.FolderPage(up.folder)
 	if ec.Request().Header.Get("X-Upload-Progress") == "1" {
 		ec.Response().Header().Set("Content-Type", "application/json")
 		return json.NewEncoder(ec.Response()).Encode(map[string]string{"location": next})

@@ -1,15 +1,6 @@
 package handlers
 
-import (
-	"strings"
-)
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+import "strings"
 
 // sentence makes an API detail ("the email could not be delivered; …") read as a sentence.
 func sentence(s string) string {

@@ -74,7 +74,7 @@ func Activity(vm ActivityVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				for _, t := range activityTypes() {
+				for _, t := range ActivityTypes() {
 					templ_7745c5c3_Err = option(t, activityLabel(t), vm.Type, nil).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err

@@ -2,8 +2,9 @@ package console
 
 // The words for link events in lists across links (the dashboard, the activity page).
 
-// activityTypes are the event types a person can filter on, in the order a link's life usually runs.
-func activityTypes() []string {
+// ActivityTypes are the event types the Activity page can be narrowed to, in the order a link's life
+// usually runs: the page offers them, and the console drops any other from the address.
+func ActivityTypes() []string {
 	return []string{"created", "sent", "opened", "code_requested", "signed_in", "failed_attempt", "file_downloaded",
 		"zip_downloaded", "file_uploaded", "renamed", "deleted", "access_limit_reached", "revoked", "expired"}
 }
