@@ -20,10 +20,7 @@ func say(err error) string {
 	if s := withFacts(e); s != "" {
 		return s
 	}
-	if s := linkRefusal(e.Reason); s != "" {
-		return s
-	}
-	return fileRefusal(e.Reason)
+	return refusal(e.Reason)
 }
 
 // withFacts words the reasons that carry facts (a count, a time, a name).
@@ -50,8 +47,9 @@ func withFacts(e *share.Error) string {
 	return ""
 }
 
-// linkRefusal is the sentence for a refusal to open or sign in to a link.
-func linkRefusal(r share.Reason) string {
+// refusal is the sentence for a reason without facts: opening or signing in to a link, what was done
+// with its files, and trouble on the server's side the recipient can wait out.
+func refusal(r share.Reason) string {
 	switch r {
 	case share.ReasonRevoked:
 		return "This link has been revoked by the sender."
@@ -82,14 +80,6 @@ func linkRefusal(r share.Reason) string {
 		return "That code is not right, and it has now been blocked. Ask for a new one."
 	case share.ReasonWrongPassword:
 		return "That password is not right."
-	}
-	return ""
-}
-
-// fileRefusal is the sentence for a refusal of what a recipient did with the files, or of trouble
-// on the server's side they can wait out.
-func fileRefusal(r share.Reason) string {
-	switch r {
 	case share.ReasonUploadOnly:
 		return "This link lets you upload files, not download them."
 	case share.ReasonDownloadOnly:
