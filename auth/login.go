@@ -16,6 +16,7 @@ import (
 
 	"github.com/sharedesk/sharedesk/applog"
 	"github.com/sharedesk/sharedesk/consoledb"
+	"github.com/sharedesk/sharedesk/proxyaddr"
 )
 
 // BeginLogin records a sign-in attempt (state, nonce and PKCE verifier, bound to this browser by a
@@ -169,7 +170,7 @@ func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, staff *Staff
 	sess.Values[keySubject], sess.Values[keyEmail] = staff.Subject, staff.Email
 	sess.Values[keyName], sess.Values[keyRole] = staff.Name, staff.Role
 	sess.Values[keyIDToken], sess.Values[keyCSRF] = rawIDToken, staff.CSRF
-	sess.Values[keyClient], sess.Values[keyAgent] = clientAddr(r), applog.Clip(r.UserAgent(), 200)
+	sess.Values[keyClient], sess.Values[keyAgent] = proxyaddr.RemoteHost(r), applog.Clip(r.UserAgent(), 200)
 	return a.store.create(r, w, sess)
 }
 

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 )
@@ -29,13 +28,4 @@ func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
 		u += "&post_logout_redirect_uri=" + url.QueryEscape(a.cfg.PostLogoutURL)
 	}
 	return u, nil
-}
-
-// clientAddr is the peer address without its port, kept with a session for the sessions page.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sharedesk/sharedesk/applog"
+	"github.com/sharedesk/sharedesk/dbutil"
 )
 
 // Entry is one audit record.
@@ -104,14 +105,10 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]Entry, error) {
 // conditions are the WHERE terms of f, ANDed together, and their arguments.
 func (f AuditFilter) conditions(postgres bool) (where []string, args []any) {
 	if f.Q != "" {
-		like := "LIKE"
-		if postgres {
-			like = "ILIKE"
-		}
 		var alts []string
-		pattern := likePattern(f.Q)
+		pattern := dbutil.LikePattern(f.Q)
 		for _, col := range []string{"actor_email", "action", "target", "detail", "client"} {
-			alts, args = append(alts, col+" "+like+` ? ESCAPE '\'`), append(args, pattern)
+			alts, args = append(alts, dbutil.Like(postgres, col)), append(args, pattern)
 		}
 		where = append(where, "("+strings.Join(alts, " OR ")+")")
 	}
@@ -149,13 +146,6 @@ func scanEntries(rows *sql.Rows) ([]Entry, error) {
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-// likePattern escapes a substring for LIKE … ESCAPE '\'. SQLite's LIKE ignores ASCII case, and
-// PostgreSQL is asked with ILIKE.
-func likePattern(sub string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(sub) + "%"
 }
 
 // Made reports which of the objects ids the audit log says subject uploaded or created (sharers may

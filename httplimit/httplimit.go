@@ -7,11 +7,12 @@ import (
 	"cmp"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sharedesk/sharedesk/proxyaddr"
 )
 
 // Config holds the limits. Zero fields take the defaults of Defaults.
@@ -156,7 +157,7 @@ func (l *Limiter) Configure(srv *http.Server) {
 // Handler wraps next with the per-request deadlines and the per-client cap.
 func (l *Limiter) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		client := clientAddr(r)
+		client := proxyaddr.RemoteHost(r)
 		if !l.acquire(r, client) {
 			// Close rather than drain whatever body is still coming.
 			w.Header().Set("Connection", "close")
@@ -287,14 +288,6 @@ func (w *answerWriter) Flush() {
 
 // Unwrap lets http.ResponseController reach the connection.
 func (w *answerWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
 
 // progressBody pushes the read deadline on by Stall each time Progress more bytes have arrived, so a
 // body that keeps coming is never cut and one that stalls (or crawls) is. The write deadline moves

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sharedesk/sharedesk/proxyaddr"
 	"github.com/sharedesk/sharedesk/share"
 )
 
@@ -83,7 +84,7 @@ func (h *Handler) signInWith(
 	if !ok {
 		return
 	}
-	secret, err := check(r.Context(), l, i, r.PostFormValue(field), clientAddr(r))
+	secret, err := check(r.Context(), l, i, r.PostFormValue(field), proxyaddr.RemoteHost(r))
 	if err != nil {
 		h.authFailed(w, r, l, i, err)
 		return

@@ -12,7 +12,7 @@ import (
 // downloadFile handles GET /p/d/{id}: one file, streamed, with Range support.
 func (h *Handler) downloadFile(w http.ResponseWriter, r *http.Request, l share.Link, _ string) {
 	if !l.CanDownload() {
-		h.fail(w, r, share.Errf(share.CodeNotAllowed, "This link lets you upload files, not download them."))
+		h.fail(w, r, share.Refuse(share.CodeNotAllowed, share.ReasonUploadOnly))
 		return
 	}
 	o, err := h.svc.LinkObject(r.Context(), l, r.PathValue("id"))

@@ -12,7 +12,7 @@ import (
 // editForm checks the form token of a rename or delete and finds the page to return to.
 func (h *Handler) editForm(w http.ResponseWriter, r *http.Request, l share.Link, secret string) (string, bool) {
 	if !l.CanEdit() {
-		h.fail(w, r, share.Errf(share.CodeNotAllowed, "This link does not let you rename or delete files."))
+		h.fail(w, r, share.Refuse(share.CodeNotAllowed, share.ReasonNoEditing))
 		return "", false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)

@@ -64,13 +64,7 @@ func (h *Handler) renderOpen(w http.ResponseWriter, r *http.Request, l share.Lin
 	}
 	for i, a := range l.Authenticators {
 		opt := pages.AuthOption{Index: i, Key: authKey(r.PathValue("token"), a), Type: a.Type, CodeSent: i == st.sent,
-			Outbox: i == st.sent && st.outbox}
-		switch a.Type {
-		case share.AuthEmailOTP:
-			opt.Masked = share.MaskEmail(a.Context)
-		case share.AuthSMSOTP:
-			opt.Masked = share.MaskPhone(a.Context)
-		}
+			Outbox: i == st.sent && st.outbox, Masked: a.Masked()}
 		if i == st.errIndex {
 			opt.Error = st.err
 			if a.Type != share.AuthPassword {

@@ -20,6 +20,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/sharedesk/sharedesk/applog"
+	"github.com/sharedesk/sharedesk/proxyaddr"
 	"github.com/sharedesk/sharedesk/share"
 	"github.com/sharedesk/sharedesk/static"
 	pages "github.com/sharedesk/sharedesk/views/portal"
@@ -112,7 +113,7 @@ func (h *Handler) headers(next http.Handler) http.Handler {
 			hd.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		// The recipient's address goes into the link's history with what they do.
-		next.ServeHTTP(w, r.WithContext(share.WithClient(r.Context(), clientAddr(r))))
+		next.ServeHTTP(w, r.WithContext(share.WithClient(r.Context(), proxyaddr.RemoteHost(r))))
 	})
 }
 
@@ -208,14 +209,6 @@ func gentle(err error, fallback string) string {
 		return m
 	}
 	return fallback
-}
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (h *Handler) setSession(w http.ResponseWriter, secret string) {

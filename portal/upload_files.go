@@ -21,7 +21,7 @@ func (h *Handler) uploadFiles(w http.ResponseWriter, r *http.Request, l share.Li
 	folderID := r.PathValue("id")
 	back := "/p/f/" + folderID
 	if !l.CanUpload() {
-		h.fail(w, r, share.Errf(share.CodeNotAllowed, "This link lets you download files, not upload them."))
+		h.fail(w, r, share.Refuse(share.CodeNotAllowed, share.ReasonDownloadOnly))
 		return
 	}
 	httpapi.BufferBody(r)

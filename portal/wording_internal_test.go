@@ -26,7 +26,7 @@ func TestSay(t *testing.T) {
 		{"wrong code", refused(share.ReasonWrongCode, 2, time.Time{}), "That code is not right. 2 tries left."},
 		{"revoked", refused(share.ReasonRevoked, 0, time.Time{}), "This link has been revoked by the sender."},
 		{"no such link is said by the page", refused(share.ReasonNoSuchLink, 0, time.Time{}), ""},
-		{"an explained error without a reason", &share.Error{Code: share.CodeObjectExists, Message: "Taken."}, "Taken."},
+		{"an error without a reason is not worded by share", &share.Error{Code: share.CodeObjectExists, Message: "Taken."}, ""},
 		{"our own failure", errors.New("disk on fire"), ""},
 	}
 	for _, tt := range tests {

@@ -52,7 +52,7 @@ func (t Trusted) trusts(a netip.Addr) bool {
 // Client returns the client's address for r: the peer, or behind trusted proxies the rightmost
 // untrusted forwarded hop.
 func (t Trusted) Client(r *http.Request) string {
-	peer := hostOf(r.RemoteAddr)
+	peer := RemoteHost(r)
 	a, err := netip.ParseAddr(peer)
 	if err != nil || !t.trusts(a) {
 		return peer
@@ -79,7 +79,7 @@ func (t Trusted) Handler(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c := t.Client(r); c != hostOf(r.RemoteAddr) {
+		if c := t.Client(r); c != RemoteHost(r) {
 			r2 := r.Clone(r.Context())
 			r2.RemoteAddr = net.JoinHostPort(c, "0")
 			r = r2
@@ -88,11 +88,13 @@ func (t Trusted) Handler(next http.Handler) http.Handler {
 	})
 }
 
-func hostOf(addr string) string {
-	if h, _, err := net.SplitHostPort(addr); err == nil {
+// RemoteHost is the address r came from, without its port: the client's once Handler has run, the
+// peer's otherwise. Sessions, rate limits and the link history all key on it.
+func RemoteHost(r *http.Request) string {
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		return h
 	}
-	return addr
+	return r.RemoteAddr
 }
 
 // forwarded lists the hops, left to right, from Forwarded's for= parameters when the header is there,

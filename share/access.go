@@ -71,11 +71,11 @@ const (
 // links their own page. Unknown and revoked links are NotFound.
 func (s *Service) OpenLink(ctx context.Context, token string) (Link, error) {
 	if token == "" || len(token) > 64 {
-		return Link{}, refuse(CodeNotFound, ReasonNoSuchLink)
+		return Link{}, Refuse(CodeNotFound, ReasonNoSuchLink)
 	}
 	l, err := s.store.LinkByTokenHash(ctx, hashToken(token))
 	if isNotFound(err) {
-		return Link{}, refuse(CodeNotFound, ReasonNoSuchLink)
+		return Link{}, Refuse(CodeNotFound, ReasonNoSuchLink)
 	}
 	if err != nil {
 		return Link{}, err
@@ -92,7 +92,7 @@ func (s *Service) Usable(l Link) error {
 	case "expired":
 		return expiredError(l)
 	case "exhausted":
-		e := refuse(CodeGone, ReasonUsedUp)
+		e := Refuse(CodeGone, ReasonUsedUp)
 		e.Count = l.MaxAccessCount
 		return e
 	}
@@ -100,14 +100,14 @@ func (s *Service) Usable(l Link) error {
 }
 
 func expiredError(l Link) error {
-	e := refuse(CodeGone, ReasonExpired)
+	e := Refuse(CodeGone, ReasonExpired)
 	e.At = l.ExpiresAt
 	return e
 }
 
 func (s *Service) authenticator(l Link, i int, types ...string) (Authenticator, error) {
 	if i < 0 || i >= len(l.Authenticators) {
-		return Authenticator{}, refuse(CodeAuthFailed, ReasonChooseAuth)
+		return Authenticator{}, Refuse(CodeAuthFailed, ReasonChooseAuth)
 	}
 	a := l.Authenticators[i]
 	for _, t := range types {
@@ -115,7 +115,7 @@ func (s *Service) authenticator(l Link, i int, types ...string) (Authenticator, 
 			return a, nil
 		}
 	}
-	return Authenticator{}, refuse(CodeAuthFailed, ReasonChooseAuth)
+	return Authenticator{}, Refuse(CodeAuthFailed, ReasonChooseAuth)
 }
 
 func (s *Service) otpHash(linkID string, authIndex int, code string) string {
@@ -152,18 +152,15 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 		return CodeDelivery{}, err
 	}
 	ev := s.recipientEvent(ctx, l, EventCodeRequested)
-	ev.Method, ev.Detail = a.Type, MaskEmail(a.Context)
-	if a.Type == AuthSMSOTP {
-		ev.Detail = MaskPhone(a.Context)
-	}
+	ev.Method, ev.Detail = a.Type, a.Masked()
 	if !stored {
 		ev.Outcome = OutcomeRefused
 		s.record(ctx, ev)
-		return CodeDelivery{}, refuse(CodeTooMany, ReasonTooManyCodes)
+		return CodeDelivery{}, Refuse(CodeTooMany, ReasonTooManyCodes)
 	}
 	if s.cfg.Composer == nil {
 		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "err", errNoComposer)
-		return CodeDelivery{}, refuse(CodeProvider, ReasonCodeNotSent)
+		return CodeDelivery{}, Refuse(CodeProvider, ReasonCodeNotSent)
 	}
 	cm := CodeMessage{Kind: notify.KindEmail, To: a.Context, LinkTitle: Displayable(l.Title), Code: code}
 	sender := s.cfg.Sender
@@ -177,7 +174,7 @@ func (s *Service) SendCode(ctx context.Context, l Link, authIndex int) (CodeDeli
 		s.cfg.Logger.ErrorContext(ctx, "code not delivered", "link", l.ID, "kind", msg.Kind, "err", err)
 		ev.Outcome = OutcomeFailed
 		s.record(ctx, ev)
-		return CodeDelivery{}, refuse(CodeProvider, ReasonCodeNotSent)
+		return CodeDelivery{}, Refuse(CodeProvider, ReasonCodeNotSent)
 	}
 	s.record(ctx, ev)
 	s.cfg.Logger.InfoContext(ctx, "code sent", "link", l.ID, "auth_index", authIndex, "kind", msg.Kind)
@@ -197,7 +194,7 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 	}
 	c, err := s.store.LatestOTP(ctx, l.ID, authIndex)
 	if isNotFound(err) {
-		return "", refuse(CodeAuthFailed, ReasonNoCode)
+		return "", Refuse(CodeAuthFailed, ReasonNoCode)
 	}
 	if err != nil {
 		return "", err
@@ -217,9 +214,9 @@ func (s *Service) VerifyCode(ctx context.Context, l Link, authIndex int, code, c
 		return "", err
 	}
 	if !used {
-		return "", refuse(CodeAuthFailed, ReasonCodeDead)
+		return "", Refuse(CodeAuthFailed, ReasonCodeDead)
 	}
-	return s.startSession(ctx, l, auth.Type, maskedIdentity(auth), client)
+	return s.startSession(ctx, l, auth.Type, auth.Masked(), client)
 }
 
 // codeDied is the recheck of a reservation's wait: a code that died while it waited (used, expired or
@@ -231,7 +228,7 @@ func (s *Service) codeDied(ctx context.Context, linkID string, authIndex int) fu
 		case err != nil:
 			return err
 		case c.UsedAt != 0 || Micros(s.now()) >= c.ExpiresAt || c.Attempts >= OTPMaxAttempts:
-			return refuse(CodeAuthFailed, ReasonCodeDead)
+			return Refuse(CodeAuthFailed, ReasonCodeDead)
 		}
 		return nil
 	}
@@ -260,11 +257,11 @@ func (s *Service) compareCode(
 	if subtle.ConstantTimeCompare([]byte(s.otpHash(l.ID, c.AuthIndex, code)), []byte(c.CodeHash)) != 1 {
 		s.failed(ctx, l, client, method, "wrong code")
 		if left := OTPMaxAttempts - tries; left > 0 {
-			e := refuse(CodeAuthFailed, ReasonWrongCode)
+			e := Refuse(CodeAuthFailed, ReasonWrongCode)
 			e.Count = left
 			return true, e
 		}
-		return true, refuse(CodeAuthFailed, ReasonCodeBlocked)
+		return true, Refuse(CodeAuthFailed, ReasonCodeBlocked)
 	}
 	return false, nil
 }
@@ -273,13 +270,13 @@ func (s *Service) compareCode(
 func untriedCode(c OTP, now int64) error {
 	switch {
 	case c.UsedAt != 0:
-		return refuse(CodeAuthFailed, ReasonCodeUsed)
+		return Refuse(CodeAuthFailed, ReasonCodeUsed)
 	case now >= c.ExpiresAt:
-		return refuse(CodeAuthFailed, ReasonCodeExpired)
+		return Refuse(CodeAuthFailed, ReasonCodeExpired)
 	case c.Attempts < OTPMaxAttempts:
-		return refuse(CodeAuthFailed, ReasonCodeDead)
+		return Refuse(CodeAuthFailed, ReasonCodeDead)
 	}
-	return refuse(CodeAuthFailed, ReasonCodeTriesUsed)
+	return Refuse(CodeAuthFailed, ReasonCodeTriesUsed)
 }
 
 // CheckPassword checks a password and, when right, counts an access and starts a portal session.
@@ -309,21 +306,10 @@ func (s *Service) CheckPassword(ctx context.Context, l Link, authIndex int, pass
 	<-s.kdfSlots
 	if !ok {
 		s.failed(ctx, l, client, AuthPassword, "wrong password")
-		return "", refuse(CodeAuthFailed, ReasonWrongPassword)
+		return "", Refuse(CodeAuthFailed, ReasonWrongPassword)
 	}
 	wrong = false
 	return s.startSession(ctx, l, AuthPassword, "", client)
-}
-
-// maskedIdentity is how the history shows which email or phone signed in.
-func maskedIdentity(a Authenticator) string {
-	switch a.Type {
-	case AuthEmailOTP:
-		return MaskEmail(a.Context)
-	case AuthSMSOTP:
-		return MaskPhone(a.Context)
-	}
-	return ""
 }
 
 // errorCode returns the code of a *Error, or "".

@@ -66,7 +66,7 @@ func (s *Service) reserveAttempt(
 			return a, nil
 		case res == ReservedBusy:
 			s.cfg.Logger.InfoContext(ctx, "recipient authentication busy", "link", l.ID, "client", client)
-			return attempt{}, refuse(CodeBusy, ReasonBusy)
+			return attempt{}, Refuse(CodeBusy, ReasonBusy)
 		}
 		return attempt{}, s.throttled(ctx, l, client, method)
 	}
@@ -138,11 +138,12 @@ func (s *Service) passOnWake(waited bool, res Reservation, err error) {
 func (s *Service) throttled(ctx context.Context, l Link, client, method string) error {
 	s.cfg.Logger.WarnContext(ctx, "recipient authentication throttled", "link", l.ID, "client", client)
 	// Counted (metrics) but not stored: a flood of refused guesses must not turn into a flood of
-	// writes; the wrong guesses that led here are in the history already.
+	// writes; the wrong guesses that led here are in the history already. So its Detail is read by
+	// nobody today (the observers count events); it says what a stored one would (see Event.Detail).
 	ev := s.recipientEvent(ctx, l, EventFailedAttempt)
 	ev.Client, ev.Method, ev.Outcome, ev.Detail = client, method, OutcomeRefused, "too many wrong attempts"
 	s.written([]Event{ev})
-	return refuse(CodeTooMany, ReasonTooManyTries)
+	return Refuse(CodeTooMany, ReasonTooManyTries)
 }
 
 // settle ends a reserved attempt: kept as a failure, or taken back when the secret was right (or was

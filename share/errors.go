@@ -53,15 +53,20 @@ type FieldError struct {
 
 // Error is an error a client caused (or could act on). Anything else reaching the HTTP layer is a 500.
 type Error struct {
-	Code    string
-	Message string // for API clients (the envelope's summary) and logs; recipients are told Reason
+	Code string
+	// Message is the API's summary (Pangea's wording, read by its SDKs, and stored with a failed
+	// upload) and what logs show; it never reaches a recipient's page, which words Reason instead.
+	Message string
 	Fields  []FieldError
-	// Reason says why a recipient was refused, with the facts below; the portal words it, so this
-	// package keeps no sentences meant for people.
+	// Reason says why a recipient was refused, with the facts below; the portal words it.
 	Reason Reason
 	Count  int       // ReasonUsedUp: the link's opening limit; ReasonWrongCode: tries left
 	At     time.Time // ReasonExpired: when the link expired
-	cause  error     // for the log only
+	// Name is the object name a refusal is about (ReasonNameTaken, ReasonNoFreeName, ReasonSharedItem,
+	// ReasonBadFileName, ReasonBadNewName). Left out of the JSON when empty, so the refusals stored
+	// with failed uploads keep their shape.
+	Name  string `json:",omitempty"`
+	cause error  // for the log only
 }
 
 // Reason is why a recipient was refused.
@@ -90,10 +95,41 @@ const (
 	ReasonUploadOnly    Reason = "upload-only link"
 	ReasonDownloadOnly  Reason = "download-only link"
 	ReasonNoEditing     Reason = "link does not allow editing"
+	ReasonNotInShare    Reason = "not part of the share"
+	ReasonSharedItem    Reason = "shared item cannot be edited"
+	ReasonBadFileName   Reason = "file name not allowed"
+	ReasonBadNewName    Reason = "new name not allowed"
+	ReasonNoFreeName    Reason = "no free name"
+	// The reasons below are also API errors, so their Message is the API's summary.
+	ReasonNameTaken      Reason = "name taken"
+	ReasonParentMissing  Reason = "parent folder missing"
+	ReasonChanged        Reason = "changed meanwhile"
+	ReasonTransferFailed Reason = "upload did not complete"
+	ReasonUnavailable    Reason = "database unavailable"
+	ReasonStorageFull    Reason = "storage full"
 )
 
-// refuse returns the Error for a refused recipient; Message repeats the reason for logs.
-func refuse(code string, r Reason) *Error { return &Error{Code: code, Message: string(r), Reason: r} }
+// Refuse returns the Error for a refused recipient; Message repeats the reason for logs. The portal
+// uses it too, for what its own routes refuse.
+func Refuse(code string, r Reason) *Error { return &Error{Code: code, Message: string(r), Reason: r} }
+
+// refuseName is Refuse for a reason about an object's name.
+func refuseName(code string, r Reason, name string) *Error {
+	e := Refuse(code, r)
+	e.Name = name
+	return e
+}
+
+// nameTaken is the refusal of a name another object in the folder already has.
+func nameTaken(name string) *Error {
+	msg := fmt.Sprintf("An object named %q already exists in this folder.", name)
+	return &Error{Code: CodeObjectExists, Message: msg, Reason: ReasonNameTaken, Name: name}
+}
+
+// storageFull is the refusal of a write the disk has no room for; cause goes to the log.
+func storageFull(cause error) *Error {
+	return &Error{Code: CodeStorageFull, Message: msgStorageFull, Reason: ReasonStorageFull, cause: cause}
+}
 
 // Unwrap gives the underlying failure, if any, to errors.Is and the log.
 func (e *Error) Unwrap() error { return e.cause }
@@ -138,8 +174,8 @@ func (v *Validation) Err() error {
 	return &Error{Code: CodeValidation, Message: "There was an error validating the payload", Fields: v.Fields}
 }
 
-// Messages for trouble the client did not cause. They never carry the underlying error, which can
-// name server paths or database details; that goes to the log.
+// The API's summaries for trouble the client did not cause. They never carry the underlying error,
+// which can name server paths or database details; that goes to the log.
 const (
 	msgUnavailable = "The service cannot reach its database right now. Try again in a few seconds."
 	msgStorageFull = "The server has no room to store this. Try again later, or ask its administrator to free space."
@@ -154,9 +190,9 @@ func Classify(err error) error {
 	case err == nil || errors.As(err, &e):
 		return err
 	case dbutil.IsStorageFull(err):
-		return &Error{Code: CodeStorageFull, Message: msgStorageFull, cause: err}
+		return storageFull(err)
 	case dbutil.IsUnavailable(err):
-		return &Error{Code: CodeUnavailable, Message: msgUnavailable, cause: err}
+		return &Error{Code: CodeUnavailable, Message: msgUnavailable, Reason: ReasonUnavailable, cause: err}
 	}
 	return err
 }

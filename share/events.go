@@ -68,8 +68,12 @@ type Event struct {
 	Method     string // password, email_otp or sms_otp
 	ObjectID   string
 	ObjectName string
-	Detail     string
-	Outcome    string // "", OutcomeFailed or OutcomeRefused
+	// Detail is the history's description, written when the event happens and stored with it: an
+	// audit record of what was true then (a masked address, a count), returned as it is by the
+	// events API, whose history page in the console shows it. It is data, not wording a reader could
+	// redo: the facts behind it are not kept.
+	Detail  string
+	Outcome string // "", OutcomeFailed or OutcomeRefused
 }
 
 type clientKey struct{}
@@ -257,7 +261,7 @@ func (s *Service) Served(n int64) {
 	}
 }
 
-// countOf reads "an item", "3 items", "2 more" in an event's detail.
+// countOf reads "an item", "3 items", "2 more" in an event's detail (stored data, see Event.Detail).
 func countOf(n int, noun string) string {
 	switch {
 	case n == 1 && noun == "more":

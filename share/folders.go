@@ -109,7 +109,8 @@ func (s *Service) parentFolder(ctx context.Context, bucketID, parentID, folder s
 	if parentID != "" {
 		p, err := s.store.Object(ctx, bucketID, parentID)
 		if isNotFound(err) {
-			return "", Errf(CodeParentMissing, "The supplied parent ID does not exist.")
+			return "", &Error{Code: CodeParentMissing, Message: "The supplied parent ID does not exist.",
+				Reason: ReasonParentMissing}
 		}
 		if err != nil {
 			return "", err
@@ -153,7 +154,7 @@ func (s *Service) CreateFolder(ctx context.Context, in FolderInput) (Object, err
 	}
 	if err := s.store.InsertObject(ctx, o); err != nil {
 		if errors.Is(err, ErrExists) {
-			return Object{}, Errf(CodeObjectExists, "An object named %q already exists in this folder.", in.Name)
+			return Object{}, nameTaken(in.Name)
 		}
 		return Object{}, err
 	}

@@ -3,7 +3,20 @@ package share
 import "strings"
 
 // Addresses are masked wherever they are kept or shown beyond their owner: the link history stores
-// only the masked form, and the portal shows it when asking where to send a code.
+// only the masked form, and the portal shows the same form when asking where to send a code, so a
+// recipient and the staff reading the history see one address the same way. That is why masking
+// lives here, beside what is stored, and not in the portal's views.
+
+// Masked is how an email or SMS authenticator's address is shown beyond its owner; "" for a password.
+func (a Authenticator) Masked() string {
+	switch a.Type {
+	case AuthEmailOTP:
+		return MaskEmail(a.Context)
+	case AuthSMSOTP:
+		return MaskPhone(a.Context)
+	}
+	return ""
+}
 
 // MaskEmail shows enough of an address to recognise it: j***@example.com.
 func MaskEmail(addr string) string {

@@ -78,7 +78,7 @@ func (s *Service) checkPut(ctx context.Context, in *PutInput) (bucketID, parent 
 	}
 	// Refuse a taken name before reading a possibly large body; the unique index still decides races.
 	if _, err := s.store.ObjectByName(ctx, bucketID, parent, in.Name); err == nil {
-		return "", "", Errf(CodeObjectExists, "An object named %q already exists in this folder.", in.Name)
+		return "", "", nameTaken(in.Name)
 	} else if !isNotFound(err) {
 		return "", "", err
 	}
@@ -117,12 +117,13 @@ func (s *Service) storeFile(
 			)
 		}
 		if dbutil.IsStorageFull(err) {
-			return Object{}, &Error{Code: CodeStorageFull, Message: msgStorageFull, cause: err}
+			return Object{}, storageFull(err)
 		}
 		s.cfg.Logger.WarnContext(ctx, "upload did not complete", "object", id, "err", err)
 		return Object{}, &Error{
 			Code:    CodeTransferFailed,
 			Message: "The upload did not complete; try again.",
+			Reason:  ReasonTransferFailed,
 			cause:   err,
 		}
 	}
@@ -182,7 +183,7 @@ func (s *Service) commitFile(ctx context.Context, bucketID, parent, id string, i
 	if err := s.store.InsertObject(ctx, o); err != nil {
 		_ = s.blobs.Remove(bg, id)
 		if errors.Is(err, ErrExists) {
-			return Object{}, Errf(CodeObjectExists, "An object named %q already exists in this folder.", in.Name)
+			return Object{}, nameTaken(in.Name)
 		}
 		return Object{}, err
 	}

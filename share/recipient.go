@@ -19,7 +19,8 @@ func (l Link) CanUpload() bool { return l.LinkType == LinkUpload || l.LinkType =
 // CanEdit reports whether recipients may rename and delete.
 func (l Link) CanEdit() bool { return l.LinkType == LinkEditor }
 
-var errUnreachable = Errf(CodeNotFound, "That file or folder is not part of this share.")
+// errUnreachable refuses an object the link does not reach, whether or not it exists.
+var errUnreachable = Refuse(CodeNotFound, ReasonNotInShare)
 
 // LinkTargets returns the link's targets that still exist, in the link's order.
 func (s *Service) LinkTargets(ctx context.Context, l Link) ([]Object, error) {
@@ -105,7 +106,7 @@ func (s *Service) LinkChildren(ctx context.Context, l Link, folderID string) (Ob
 // LinkArchive prepares a zip of reachable objects.
 func (s *Service) LinkArchive(ctx context.Context, l Link, ids []string) (*Archive, error) {
 	if !l.CanDownload() {
-		return nil, refuse(CodeNotAllowed, ReasonUploadOnly)
+		return nil, Refuse(CodeNotAllowed, ReasonUploadOnly)
 	}
 	for _, id := range ids {
 		if _, err := s.LinkObject(ctx, l, id); err != nil {
@@ -119,7 +120,7 @@ func (s *Service) LinkArchive(ctx context.Context, l Link, ids []string) (*Archi
 // the stored object says which.
 func (s *Service) Upload(ctx context.Context, l Link, folderID, name string, body io.Reader) (Object, error) {
 	if !l.CanUpload() {
-		return Object{}, refuse(CodeNotAllowed, ReasonDownloadOnly)
+		return Object{}, Refuse(CodeNotAllowed, ReasonDownloadOnly)
 	}
 	f, err := s.LinkObject(ctx, l, folderID)
 	if err != nil {
@@ -129,12 +130,15 @@ func (s *Service) Upload(ctx context.Context, l Link, folderID, name string, bod
 		return Object{}, errUnreachable
 	}
 	name = path.Base(strings.ReplaceAll(name, `\`, "/")) // browsers may send a full client path
-	if msg := ValidName(name); msg != "" {
-		return Object{}, Errf(CodeValidation, "The file name %s.", msg)
+	if ValidName(name) != "" {
+		return Object{}, refuseName(CodeValidation, ReasonBadFileName, name)
 	}
 	free, err := s.freeName(ctx, l.BucketID, f.ID, name)
 	if err != nil {
 		return Object{}, err
+	}
+	if ValidName(free) != "" { // "a (1).pdf" can pass 255 bytes where "a.pdf" did not
+		return Object{}, refuseName(CodeValidation, ReasonBadFileName, free)
 	}
 	o, err := s.PutObject(
 		ctx,
@@ -165,25 +169,21 @@ func (s *Service) freeName(ctx context.Context, bucketID, parentID, name string)
 		}
 		candidate = fmt.Sprintf("%s (%d)%s", stem, i, ext)
 	}
-	return "", Errf(CodeObjectExists, "Too many files are called %q here.", name)
+	return "", refuseName(CodeObjectExists, ReasonNoFreeName, name)
 }
 
 // editable checks that an editor link may change object id: reachable, and not a target itself
 // (renaming or deleting what was shared would break the link for everyone).
 func (s *Service) editable(ctx context.Context, l Link, id string) (Object, error) {
 	if !l.CanEdit() {
-		return Object{}, refuse(CodeNotAllowed, ReasonNoEditing)
+		return Object{}, Refuse(CodeNotAllowed, ReasonNoEditing)
 	}
 	o, err := s.LinkObject(ctx, l, id)
 	if err != nil {
 		return Object{}, err
 	}
 	if slices.Contains(l.Targets, o.ID) {
-		return Object{}, Errf(
-			CodeNotAllowed,
-			"%q is what was shared with you; it cannot be renamed or deleted from here.",
-			o.Name,
-		)
+		return Object{}, refuseName(CodeNotAllowed, ReasonSharedItem, o.Name)
 	}
 	return o, nil
 }
@@ -194,8 +194,8 @@ func (s *Service) Rename(ctx context.Context, l Link, id, name string) (Object, 
 	if err != nil {
 		return Object{}, err
 	}
-	if msg := ValidName(name); msg != "" {
-		return Object{}, Errf(CodeValidation, "The new name %s.", msg)
+	if ValidName(name) != "" {
+		return Object{}, refuseName(CodeValidation, ReasonBadNewName, name)
 	}
 	out, err := s.UpdateObject(ctx, UpdateInput{BucketID: l.BucketID, ID: o.ID, Name: &name})
 	if err != nil {
@@ -224,7 +224,8 @@ func (s *Service) Remove(ctx context.Context, l Link, id string) (Object, error)
 	return o, nil
 }
 
-// ErrorMessage returns the message of a *Error for showing to people, or "" for other errors.
+// ErrorMessage returns the message of a *Error (the API's summary, for the readiness probe and logs),
+// or "" for other errors. Pages word the Reason instead.
 func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) {

@@ -148,11 +148,7 @@ func (s *Service) roomToWrite() error {
 		return fmt.Errorf("free disk space: %w", err)
 	}
 	if free < s.cfg.MinFreeSpace {
-		return &Error{
-			Code:    CodeStorageFull,
-			Message: msgStorageFull,
-			cause:   fmt.Errorf("%d bytes free, %d needed: %w", free, s.cfg.MinFreeSpace, blob.ErrNoSpace),
-		}
+		return storageFull(fmt.Errorf("%d bytes free, %d needed: %w", free, s.cfg.MinFreeSpace, blob.ErrNoSpace))
 	}
 	return nil
 }

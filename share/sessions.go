@@ -50,7 +50,7 @@ func (s *Service) startSession(ctx context.Context, l Link, method, identity, cl
 // Session returns the link of a live portal session. A revoked link, an expired link or an expired
 // session all end it.
 func (s *Service) Session(ctx context.Context, secret string) (Link, error) {
-	gone := refuse(CodeNotFound, ReasonSessionEnded)
+	gone := Refuse(CodeNotFound, ReasonSessionEnded)
 	if secret == "" {
 		return Link{}, gone
 	}
@@ -66,7 +66,7 @@ func (s *Service) Session(ctx context.Context, secret string) (Link, error) {
 		l, err = s.linkAnyBucket(ctx, p.LinkID)
 	}
 	if isNotFound(err) {
-		return Link{}, refuse(CodeNotFound, ReasonRevoked)
+		return Link{}, Refuse(CodeNotFound, ReasonRevoked)
 	}
 	if err != nil {
 		return Link{}, err

@@ -218,7 +218,7 @@ func sameIdentity(a, b Authenticator) bool {
 }
 
 // describeAuthenticators words added or removed recipients for the history, addresses masked as in
-// every other event.
+// every other event. The words are stored with the event (see Event.Detail), so they stay here.
 func describeAuthenticators(verb string, as []Authenticator) []string {
 	out := make([]string, 0, len(as))
 	for _, a := range as {

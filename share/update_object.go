@@ -134,12 +134,13 @@ func changeMetadata(o *Object, in UpdateInput) {
 func (s *Service) storeObjectUpdate(ctx context.Context, o Object, prev int64) error {
 	switch err := s.store.UpdateObject(ctx, o, prev); {
 	case errors.Is(err, ErrExists):
-		return Errf(CodeObjectExists, "An object named %q already exists in this folder.", o.Name)
+		return nameTaken(o.Name)
 	case errors.Is(err, ErrConflict):
-		return Errf(
-			CodeUpdatedAt,
-			"The object changed while it was being updated. Refresh your data and try again.",
-		)
+		return &Error{
+			Code:    CodeUpdatedAt,
+			Message: "The object changed while it was being updated. Refresh your data and try again.",
+			Reason:  ReasonChanged,
+		}
 	default:
 		return err
 	}

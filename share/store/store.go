@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -306,16 +305,8 @@ func (s *DB) lockedTx(ctx context.Context, keys []string, fn func(tx *sql.Tx) er
 
 func isUnique(err error) bool { return dbutil.IsUnique(err) }
 
-// likePattern escapes a substring for LIKE … ESCAPE '\'.
-func likePattern(sub string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(sub) + "%"
-}
+// likePattern is dbutil.LikePattern under the name the store's queries use, like isUnique above.
+func likePattern(sub string) string { return dbutil.LikePattern(sub) }
 
-// like is the case-insensitive substring match: SQLite's LIKE already ignores ASCII case.
-func (s *DB) like(col string) string {
-	if s.d.postgres {
-		return col + ` ILIKE ? ESCAPE '\'`
-	}
-	return col + ` LIKE ? ESCAPE '\'`
-}
+// like is the case-insensitive substring match for a likePattern.
+func (s *DB) like(col string) string { return dbutil.Like(s.d.postgres, col) }

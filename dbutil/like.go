@@ -1,0 +1,19 @@
+package dbutil
+
+import "strings"
+
+// LikePattern is the pattern that finds sub anywhere in a column, with LIKE's wildcards in sub taken
+// literally; it goes with the ESCAPE '\' clause of Like.
+func LikePattern(sub string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(sub) + "%"
+}
+
+// Like is the case-insensitive condition "col contains ?" for a LikePattern argument. SQLite's LIKE
+// already ignores ASCII case; PostgreSQL is asked with ILIKE.
+func Like(postgres bool, col string) string {
+	if postgres {
+		return col + ` ILIKE ? ESCAPE '\'`
+	}
+	return col + ` LIKE ? ESCAPE '\'`
+}
