@@ -29,6 +29,8 @@ func TestSayFileRefusals(t *testing.T) {
 		{"shared item", named(share.ReasonSharedItem, "Inbox"),
 			`"Inbox" is what was shared with you; it cannot be renamed or deleted from here.`},
 		{"parent gone", named(share.ReasonParentMissing, ""), "The supplied parent ID does not exist."},
+		{"deleted meanwhile", named(share.ReasonGone, ""),
+			"That file or folder is no longer there: someone may have just deleted it. Refresh the page to see what is."},
 		{"changed meanwhile", named(share.ReasonChanged, ""),
 			"The object changed while it was being updated. Refresh your data and try again."},
 		{"upload cut short", named(share.ReasonTransferFailed, ""), "The upload did not complete; try again."},

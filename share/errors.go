@@ -104,6 +104,7 @@ const (
 	ReasonNameTaken      Reason = "name taken"
 	ReasonParentMissing  Reason = "parent folder missing"
 	ReasonChanged        Reason = "changed meanwhile"
+	ReasonGone           Reason = "gone meanwhile" // deleted between being checked and being changed
 	ReasonTransferFailed Reason = "upload did not complete"
 	ReasonUnavailable    Reason = "database unavailable"
 	ReasonStorageFull    Reason = "storage full"

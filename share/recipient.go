@@ -198,6 +198,9 @@ func (s *Service) Rename(ctx context.Context, l Link, id, name string) (Object, 
 		return Object{}, refuseName(CodeValidation, ReasonBadNewName, name)
 	}
 	out, err := s.UpdateObject(ctx, UpdateInput{BucketID: l.BucketID, ID: o.ID, Name: &name})
+	if isNotFound(err) {
+		return Object{}, Refuse(CodeNotFound, ReasonGone)
+	}
 	if err != nil {
 		return Object{}, err
 	}
@@ -214,7 +217,9 @@ func (s *Service) Remove(ctx context.Context, l Link, id string) (Object, error)
 	if err != nil {
 		return Object{}, err
 	}
-	if _, err := s.DeleteObject(ctx, l.BucketID, o.ID, true); err != nil {
+	if _, err := s.DeleteObject(ctx, l.BucketID, o.ID, true); isNotFound(err) {
+		return Object{}, Refuse(CodeNotFound, ReasonGone)
+	} else if err != nil {
 		return Object{}, err
 	}
 	s.cfg.Logger.InfoContext(ctx, "recipient deleted", "link", l.ID, "object", o.ID)
