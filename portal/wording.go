@@ -91,7 +91,8 @@ func refusal(r share.Reason) string {
 	case share.ReasonParentMissing:
 		return "The supplied parent ID does not exist."
 	case share.ReasonGone:
-		return "That file or folder is no longer there: someone may have just deleted it. Refresh the page to see what is."
+		return "That file or folder is no longer there: someone may have just deleted it. " +
+			"Refresh the page to see what is."
 	case share.ReasonChanged:
 		return "The object changed while it was being updated. Refresh your data and try again."
 	case share.ReasonTransferFailed:
