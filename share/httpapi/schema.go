@@ -349,25 +349,17 @@ func schemas() map[string]*field {
 			"size": integer(1), "last": str(0, 48), "count": boolean(),
 		}),
 		"folder/create": withCommon(map[string]*field{
-			"name": str(
-				0,
-				255,
-			), "parent_id": str(0, 64), "folder": str(0, 4096), "metadata": stringMap(), "tags": tagList,
-			"file_ttl": str(0, 32),
+			"name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096),
+			"metadata": stringMap(), "tags": tagList, "file_ttl": str(0, 32),
 		}),
 		"put": withCommon(map[string]*field{
 			"transfer_method": str(1, 32), "name": str(0, 255), "parent_id": str(0, 64), "folder": str(0, 4096),
 			"size": byteCount(), "sha1": str(40, 40), "sha256": str(64, 64), "sha512": str(128, 128),
-			"md5": str(32, 32),
-			"crc32c": str(
-				1,
-				8,
-			), "mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList, "file_ttl": str(0, 32),
-			// Accepted by the schema so the refusal can say why (see refuseUnsupported).
-			"format": str(
-				0,
-				32,
-			), "password": str(0, 1024), "password_algorithm": str(0, 64), "source_url": str(0, 4096),
+			"md5": str(32, 32), "crc32c": str(1, 8),
+			"mimetype": str(0, 255), "metadata": stringMap(), "tags": tagList, "file_ttl": str(0, 32),
+			// Accepted by the schema so the refusal can say why (see refuseUnsupportedPut).
+			"format": str(0, 32), "password": str(0, 1024), "password_algorithm": str(0, 64),
+			"source_url": str(0, 4096),
 		}),
 		"get": withCommon(
 			map[string]*field{"id": objectID.req(), "transfer_method": str(1, 32), "password": str(0, 1024)},

@@ -67,7 +67,7 @@ func people(t *testing.T, db *store.DB, id string) string {
 }
 
 // links.people is kept by the database on every write of a link's recipient or authenticators,
-// whichever code writes them: an insert, send (SetLinkRecipients), and a plain UPDATE of the
+// whichever code writes them: an insert, send or an edit (UpdateLinkAccess), and a plain UPDATE of the
 // authenticators, as an edit of the link will do. The trigram index follows, and a password's context
 // never enters it.
 func TestPeopleKeptByTheDatabase(t *testing.T) {
