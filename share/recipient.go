@@ -198,8 +198,8 @@ func (s *Service) Rename(ctx context.Context, l Link, id, name string) (Object, 
 		return Object{}, refuseName(CodeValidation, ReasonBadNewName, name)
 	}
 	out, err := s.UpdateObject(ctx, UpdateInput{BucketID: l.BucketID, ID: o.ID, Name: &name})
-	if isNotFound(err) {
-		return Object{}, Refuse(CodeNotFound, ReasonGone)
+	if isNotFound(err) { // deleted after editable found it: a conflict, so the page stays and says so
+		return Object{}, Refuse(CodeUpdatedAt, ReasonGone)
 	}
 	if err != nil {
 		return Object{}, err
@@ -218,7 +218,7 @@ func (s *Service) Remove(ctx context.Context, l Link, id string) (Object, error)
 		return Object{}, err
 	}
 	if _, err := s.DeleteObject(ctx, l.BucketID, o.ID, true); isNotFound(err) {
-		return Object{}, Refuse(CodeNotFound, ReasonGone)
+		return Object{}, Refuse(CodeUpdatedAt, ReasonGone)
 	} else if err != nil {
 		return Object{}, err
 	}
