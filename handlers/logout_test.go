@@ -11,7 +11,7 @@ func TestSignOut(t *testing.T) {
 	ada := e.signIn(t, "ada@example.com")
 	ada.get("/links")
 	p := ada.post("/logout", nil)
-	if p.status != http.StatusOK || !strings.Contains(p.body, "You are signed out") {
+	if p.status != http.StatusOK || p.text(t, "page-heading") != "You are signed out" {
 		t.Fatalf("sign out: got %d at %s:\n%.600s", p.status, p.path, p.body)
 	}
 	if p := ada.get("/links"); strings.HasPrefix(p.path, "/links") {
