@@ -81,7 +81,7 @@ func TestConsoleInstancesShareSessions(t *testing.T) {
 		}
 	}
 	if p := ada.post("/logout", nil); p.status != http.StatusOK || p.text(t, "page-heading") != "You are signed out" {
-		t.Fatalf("sign out: got %d at %s", p.status, p.path)
+		t.Fatalf("sign out: got %d at %s headed %q", p.status, p.path, p.text(t, "page-heading"))
 	}
 	for i := range 2 { // one request per instance
 		if p := ada.get("/links"); strings.HasPrefix(p.path, "/links") {
