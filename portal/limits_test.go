@@ -222,7 +222,8 @@ func TestPendingAttemptsAnswerBusy(t *testing.T) {
 		for _, tt := range tests {
 			e.Clock.Advance(tt.advance)
 			p := newRecipient(t, e).post(linkPath(e, link)+"/password", url.Values{"auth": {"0"}, "password": {"the right one"}})
-			if p.status != tt.status || (p.header.Get("Retry-After") != "") != tt.retryAfter || !strings.Contains(p.body, tt.message) {
+			if p.status != tt.status || (p.header.Get("Retry-After") != "") != tt.retryAfter ||
+				!strings.Contains(p.text(t, "auth-error"), tt.message) {
 				t.Errorf("%s: got %d, Retry-After %q, want %d, Retry-After %v, %q in:\n%s", tt.name, p.status, p.header.Get("Retry-After"),
 					tt.status, tt.retryAfter, tt.message, p.body)
 			}
