@@ -69,8 +69,8 @@ func TestActionsTheLinkDoesNotAllow(t *testing.T) {
 			for _, s := range tc.want {
 				ok = ok || p.status == s
 			}
-			if !ok || !strings.Contains(p.text(t, "page-message"), tc.message) {
-				t.Errorf("got %d, want %v with a page saying %q:\n%s", p.status, tc.want, tc.message, p.body)
+			if said := p.text(t, "page-message"); !ok || !strings.Contains(said, tc.message) {
+				t.Errorf("got %d saying %q, want %v saying %q", p.status, said, tc.want, tc.message)
 			}
 		})
 	}
