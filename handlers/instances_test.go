@@ -80,8 +80,8 @@ func TestConsoleInstancesShareSessions(t *testing.T) {
 			t.Fatalf("instance %d served %d requests: the balancer did not spread them", i, rr.served[i].Load())
 		}
 	}
-	if p := ada.post("/logout", nil); p.status != http.StatusOK || !strings.Contains(p.body, "You are signed out") {
-		t.Fatalf("sign out: got %d at %s", p.status, p.path)
+	if p := ada.post("/logout", nil); p.status != http.StatusOK || p.text(t, "page-heading") != "You are signed out" {
+		t.Fatalf("sign out: got %d at %s headed %q", p.status, p.path, p.text(t, "page-heading"))
 	}
 	for i := range 2 { // one request per instance
 		if p := ada.get("/links"); strings.HasPrefix(p.path, "/links") {

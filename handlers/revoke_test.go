@@ -25,9 +25,9 @@ func TestRevokeReturnsWhereItCan(t *testing.T) {
 	}
 	for i, tt := range tests {
 		p := ada.post("/links/revoke", url.Values{"id": {links[i].ID}, "back": {tt.back}})
-		if p.status != http.StatusOK || p.path != tt.wantPath || !strings.Contains(p.body, "Revoked 1 link") {
-			t.Errorf("%s: ended on %d %s (confirmation shown: %v), want 200 %s with the confirmation",
-				tt.name, p.status, p.path, strings.Contains(p.body, "Revoked 1 link"), tt.wantPath)
+		want := "Revoked 1 link. “" + links[i].Title + "”"
+		if got := p.text(t, "flash"); p.status != http.StatusOK || p.path != tt.wantPath || got != want {
+			t.Errorf("%s: ended on %d %s saying %q, want 200 %s saying %q", tt.name, p.status, p.path, got, tt.wantPath, want)
 		}
 	}
 }
@@ -55,16 +55,15 @@ func TestLinkPageRemembersTheList(t *testing.T) {
 	if got := page.testid(t, "back-to-list").AttrOr("href", ""); got != view {
 		t.Errorf("back link: got %q, want %q", got, view)
 	}
-	confirm := page.doc(t).Find(`a.danger[href^="/links/revoke"]`).AttrOr("href", "")
+	confirm := page.testid(t, "revoke-link").AttrOr("href", "")
 	u, err := url.Parse(confirm)
 	if err != nil || u.Query().Get("back") != view {
 		t.Fatalf("revoke button: got %q, want back=%s", confirm, view)
 	}
 	hal.get(confirm)
 	p := hal.post("/links/revoke", url.Values{"id": {links[0].ID}, "back": {u.Query().Get("back")}})
-	if p.path != view || !strings.Contains(p.body, "Revoked 1 link") {
-		t.Errorf("after revoking: ended on %s (confirmation shown: %v), want %s with it", p.path,
-			strings.Contains(p.body, "Revoked 1 link"), view)
+	if got, want := p.text(t, "flash"), "Revoked 1 link. “"+links[0].Title+"”"; p.path != view || got != want {
+		t.Errorf("after revoking: ended on %s saying %q, want %s saying %q", p.path, got, view, want)
 	}
 	// A from that is not a list of links is not followed.
 	for _, from := range []string{"https://evil.example/links", "/links/" + links[1].ID, "//evil.example"} {

@@ -74,7 +74,8 @@ func TestCombinedRoles(t *testing.T) {
 	e := startConsole(t, "sqlite")
 	_, file, links := seedLinks(t, e)
 	bo := e.signIn(t, "bo@example.com")
-	if p := bo.get("/links"); !strings.Contains(p.body, "helpdesk+sharer") || !strings.Contains(p.body, "Revoke selected") || !strings.Contains(p.body, "New link") {
+	if p := bo.get("/links"); p.text(t, "staff-role") != "helpdesk+sharer" || p.text(t, "revoke-selected") != "Revoke selected…" ||
+		p.text(t, "new-link") != "New link" {
 		t.Errorf("links page for helpdesk+sharer: want the role shown and both revoke and new link offered")
 	}
 	if p := bo.post("/links/new", url.Values{"target": {file.ID}, "type": {"download"}, "expiry": {"7"}, "max_access": {"5"},
@@ -141,10 +142,10 @@ func TestSendRules(t *testing.T) {
 		}
 	}
 	// The detail page offers sending only where it is allowed.
-	if p := sam.get("/links/" + adas.ID); strings.Contains(p.body, "Send the link") {
+	if p := sam.get("/links/" + adas.ID); p.testid(t, "send-form").Length() != 0 {
 		t.Error("a sharer is offered sending someone else's link")
 	}
-	if p := sam.get("/links/" + sams.ID); !strings.Contains(p.body, "Send the link") || strings.Contains(p.body, `name="sender_name"`) {
+	if form := sam.get("/links/"+sams.ID).testid(t, "send-form"); form.Length() != 1 || form.Find(`[name="sender_name"]`).Length() != 0 {
 		t.Error("a sharer's own link: want the send form, without a sender name field")
 	}
 	// Creating and emailing at once uses the signed-in name too.

@@ -126,7 +126,7 @@ func TestBidiControlsNeutralised(t *testing.T) {
 		}
 	}
 	r := newRecipient(t, e)
-	if p := r.get(linkPath(e, l)); hasBidi(p.body) || !strings.Contains(p.body, "invoicefdp.exe") {
+	if p := r.get(linkPath(e, l)); hasBidi(p.body) || !strings.Contains(p.text(t, "link-title"), "invoicefdp.exe") {
 		t.Errorf("open page shows direction controls or lost the title:\n%s", p.body)
 	}
 	r.post(linkPath(e, l)+"/code", url.Values{"auth": {"1"}})

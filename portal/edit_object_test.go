@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,22 +19,24 @@ func TestEditorActions(t *testing.T) {
 	_, r := signedInTo(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}, LinkType: "editor"}, "editor pass")
 	csrf := csrfOf(t, r.get("/p/"))
 	up := upload(t, r, tr.docs.ID, csrf, "a.txt", "second alpha", "new.txt", "fresh")
-	if !strings.Contains(up.body, `Saved a.txt as &#34;a (1).txt&#34;`) || !strings.Contains(up.body, "Saved new.txt.") {
-		t.Errorf("upload with a clashing name: page says %q", up.body)
+	want := []string{`Saved a.txt as "a (1).txt", because a file with that name is already there.`, "Saved new.txt."}
+	if got := up.texts(t, "flash"); !slices.Equal(got, want) {
+		t.Errorf("upload with a clashing name: page says %q, want %q", got, want)
 	}
 	if orig := r.get("/p/d/" + tr.a.ID); orig.body != "alpha" {
 		t.Errorf("the existing a.txt was overwritten: %q", orig.body)
 	}
 	rn := r.post("/p/rename/"+tr.b.ID, url.Values{"csrf": {csrf}, "name": {"renamed.txt"}})
-	if !strings.Contains(rn.body, "Renamed to renamed.txt.") || !strings.Contains(rn.body, ">renamed.txt<") {
-		t.Errorf("rename: page lacks the new name")
+	if got := rn.text(t, "flash"); got != "Renamed to renamed.txt." || !slices.Contains(rn.texts(t, "item-name"), "renamed.txt") {
+		t.Errorf("rename: page says %q and lists %q, want the new name in both", got, rn.texts(t, "item-name"))
 	}
-	if p := r.post("/p/rename/"+tr.b.ID, url.Values{"csrf": {csrf}, "name": {"a.txt"}}); !strings.Contains(p.body, "already exists") {
-		t.Errorf("rename onto a taken name: no clear message")
+	taken := r.post("/p/rename/"+tr.b.ID, url.Values{"csrf": {csrf}, "name": {"a.txt"}})
+	if got, want := taken.text(t, "flash-error"), `An object named "a.txt" already exists in this folder.`; got != want {
+		t.Errorf("rename onto a taken name: page says %q, want %q", got, want)
 	}
 	del := r.post("/p/delete/"+tr.sub.ID, url.Values{"csrf": {csrf}})
-	if !strings.Contains(del.body, "Deleted Sub.") || strings.Contains(del.body, ">📁 Sub<") {
-		t.Errorf("delete: page still lists Sub")
+	if got := del.text(t, "flash"); got != "Deleted Sub." || slices.Contains(del.texts(t, "item-name"), "Sub") {
+		t.Errorf("delete: page says %q and lists %q, want Sub gone", got, del.texts(t, "item-name"))
 	}
 	if _, err := e.Client.Get(context.Background(), api.GetRequest{ID: tr.c.ID}); !api.IsStatus(err, "NotFound") {
 		t.Errorf("file inside the deleted folder: %v", err)

@@ -31,7 +31,7 @@ func TestPasswordFlow(t *testing.T) {
 		if got := open.text(t, "availability"); !strings.HasSuffix(got, "10 openings left") {
 			t.Errorf("open page availability: got %q, want it to end with 10 openings left", got)
 		}
-		if !strings.Contains(open.body, `autocomplete="current-password"`) {
+		if open.doc(t).Find(`input[type="password"]`).AttrOr("autocomplete", "") != "current-password" {
 			t.Error("the password field does not let password managers fill it")
 		}
 		for h, want := range map[string]string{"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"} {
@@ -64,6 +64,7 @@ func TestPasswordFlow(t *testing.T) {
 		if home.text(t, "download-zip") == "" {
 			t.Error("folder page offers no zip download")
 		}
+		// A file outside the share is looked for in the whole response: no part of it may name one.
 		if got := home.text(t, "upload-heading"); got != "" || strings.Contains(home.body, "secret.txt") {
 			t.Errorf("download link shows an upload form (%q) or a file outside the share", got)
 		}
@@ -82,7 +83,8 @@ func TestPasswordFlow(t *testing.T) {
 			t.Errorf("range: got %d %q, want 206 \"bravo\"", part.status, part.body)
 		}
 		sub := r.get("/p/f/" + tr.sub.ID)
-		if !slices.Contains(sub.texts(t, "item-name"), "c.txt") || !strings.Contains(sub.body, `href="/p/f/`+tr.docs.ID+`"`) {
+		up := sub.testid(t, "crumbs").Find(`a[href="/p/f/` + tr.docs.ID + `"]`).Text()
+		if !slices.Contains(sub.texts(t, "item-name"), "c.txt") || up != "Docs" {
 			t.Errorf("subfolder: no c.txt or no way back to Docs")
 		}
 		zip := r.get("/p/zip?id=" + tr.docs.ID)
@@ -93,8 +95,9 @@ func TestPasswordFlow(t *testing.T) {
 		// Revocation ends the session on the very next request.
 		sharetest.Must(e.Client.LinkDelete(context.Background(), api.LinkDeleteRequest{IDs: []string{l.ID}}))(t)
 		after := r.get("/p/d/" + tr.b.ID)
-		if after.status != http.StatusNotFound || strings.Contains(after.body, "bravo") || !strings.Contains(after.body, "revoked") {
-			t.Errorf("after revoke: got %d %q, want 404 saying it was revoked", after.status, after.body)
+		said, want := after.text(t, "page-message"), "This link has been revoked by the sender."
+		if after.status != http.StatusNotFound || strings.Contains(after.body, "bravo") || said != want {
+			t.Errorf("after revoke: got %d %q saying %q, want 404 saying %q", after.status, after.body, said, want)
 		}
 		if p := r.get(linkPath(e, l)); p.status != http.StatusNotFound {
 			t.Errorf("revoked link page: got %d, want 404", p.status)
@@ -108,12 +111,13 @@ func TestEmailCodeFlow(t *testing.T) {
 	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: []api.Authenticator{{AuthType: "email_otp", AuthContext: "jordan@example.com"}}})
 	r := newRecipient(t, e)
 	open := r.get(linkPath(e, l))
-	if !strings.Contains(open.body, "Email me a code at j***@example.com") {
-		t.Fatalf("open page does not offer a code to the masked address")
+	if got, want := open.text(t, "code-request"), "Email me a code at j***@example.com"; got != want {
+		t.Fatalf("open page offers %q, want %q", got, want)
 	}
 	sent := r.post(linkPath(e, l)+"/code", url.Values{"auth": {"0"}})
-	if !strings.Contains(sent.body, "We sent a 6-digit code to <strong>j***@example.com</strong>") || !strings.Contains(sent.body, `autocomplete="one-time-code"`) {
-		t.Fatalf("after sending: page does not ask for the code:\n%s", sent.body)
+	said, want := sent.text(t, "code-sent"), "We sent a 6-digit code to j***@example.com."
+	if said != want || sent.doc(t).Find(`input[name="code"]`).AttrOr("autocomplete", "") != "one-time-code" {
+		t.Fatalf("after sending: page says %q, want %q and a field for the code", said, want)
 	}
 	code := codeIn(t, e.Mail.Wait(t, "jordan@example.com").Text)
 	if strings.Contains(e.Logs.String(), code) {
@@ -121,16 +125,16 @@ func TestEmailCodeFlow(t *testing.T) {
 	}
 	wrongCode := fmt.Sprintf("%06d", (atoi(code)+1)%1000000)
 	bad := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {wrongCode}})
-	if bad.status != http.StatusUnauthorized || !strings.Contains(bad.body, "4 tries left") {
-		t.Errorf("wrong code: got %d, want 401 with tries left", bad.status)
+	if got, want := bad.text(t, "auth-error"), "That code is not right. 4 tries left."; bad.status != http.StatusUnauthorized || got != want {
+		t.Errorf("wrong code: got %d %q, want 401 %q", bad.status, got, want)
 	}
 	ok := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {code}})
-	if ok.status != 200 || !strings.Contains(ok.body, "a.txt") {
+	if ok.status != 200 || !slices.Contains(ok.texts(t, "item-name"), "a.txt") {
 		t.Fatalf("right code: got %d at %s", ok.status, ok.url)
 	}
 	again := newRecipient(t, e).post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {code}})
-	if again.status != http.StatusUnauthorized || !strings.Contains(again.body, "has been used") {
-		t.Errorf("code reused: got %d, want 401 'has been used'", again.status)
+	if got, want := again.text(t, "auth-error"), "That code has been used. Ask for a new one."; again.status != http.StatusUnauthorized || got != want {
+		t.Errorf("code reused: got %d %q, want 401 %q", again.status, got, want)
 	}
 }
 
@@ -146,8 +150,10 @@ func TestSMSCodeFlow(t *testing.T) {
 	l := createLink(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}, Authenticators: []api.Authenticator{
 		{AuthType: "password", AuthContext: "not this one"}, {AuthType: "sms_otp", AuthContext: "+15555550123"}}})
 	r := newRecipient(t, e)
-	if open := r.get(linkPath(e, l)); !strings.Contains(open.body, "Text me a code at +1••••••0123") || !strings.Contains(open.body, "Use any one of these") {
-		t.Fatalf("open page does not offer both ways")
+	if open := r.get(linkPath(e, l)); open.text(t, "code-request") != "Text me a code at +1••••••0123" ||
+		!slices.Equal(open.texts(t, "auth-heading"), []string{"Enter the password", "Get a code by text message"}) ||
+		open.text(t, "auth-choice") != "Use any one of these." {
+		t.Fatalf("open page does not offer both ways: %q, %q", open.texts(t, "auth-heading"), open.text(t, "code-request"))
 	}
 	r.post(linkPath(e, l)+"/code", url.Values{"auth": {"1"}})
 	sms, ok := e.SMS.Last("+15555550123")
@@ -155,7 +161,7 @@ func TestSMSCodeFlow(t *testing.T) {
 		t.Fatalf("no signed SMS arrived (rejected %d)", e.SMS.Rejected)
 	}
 	p := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"1"}, "code": {codeIn(t, sms.Text)}})
-	if p.status != 200 || !strings.Contains(p.body, "a.txt") {
+	if p.status != 200 || !slices.Contains(p.texts(t, "item-name"), "a.txt") {
 		t.Errorf("sms code: got %d", p.status)
 	}
 }
@@ -182,8 +188,9 @@ func TestCodeLimits(t *testing.T) {
 		r.post(linkPath(e, l)+"/code", url.Values{"auth": {"0"}})
 		code2 := codeIn(t, e.Mail.WaitN(t, "bf@example.com", 2).Text)
 		e.Clock.Advance(share.OTPLifetime + time.Second)
-		if p := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {code2}}); p.status != http.StatusUnauthorized || !strings.Contains(p.body, "expired") {
-			t.Errorf("expired code: got %d, want refused as expired: %s", p.status, p.body)
+		if p := r.post(linkPath(e, l)+"/verify", url.Values{"auth": {"0"}, "code": {code2}}); p.status != http.StatusUnauthorized ||
+			p.text(t, "auth-error") != "That code has expired. Ask for a new one." {
+			t.Errorf("expired code: got %d %q, want refused as expired", p.status, p.text(t, "auth-error"))
 		}
 
 		for i := 3; i <= 5; i++ {
@@ -239,8 +246,9 @@ func TestConcurrentAccessLimit(t *testing.T) {
 			t.Errorf("access_count: got %d, want %d", got, limit)
 		}
 		// A used-up link shows its own page.
-		if p := newRecipient(t, e).get(linkPath(e, api)); p.status != http.StatusGone || !strings.Contains(p.body, "5 times it allows") {
-			t.Errorf("used-up link: got %d, want 410", p.status)
+		p := newRecipient(t, e).get(linkPath(e, api))
+		if got, want := p.text(t, "page-message"), "This link has already been opened the 5 times it allows."; p.status != http.StatusGone || got != want {
+			t.Errorf("used-up link: got %d %q, want 410 %q", p.status, got, want)
 		}
 	})
 }
@@ -255,11 +263,12 @@ func TestGoneAndUnknownLinks(t *testing.T) {
 	if p := r.get("/p/"); p.status != http.StatusGone {
 		t.Errorf("session past the link's expiry: got %d, want 410", p.status)
 	}
-	if p := newRecipient(t, e).get(linkPath(e, l)); p.status != http.StatusGone || !strings.Contains(p.body, "expired") {
-		t.Errorf("expired link: got %d, want 410 saying it expired", p.status)
+	if p := newRecipient(t, e).get(linkPath(e, l)); p.status != http.StatusGone || !strings.HasPrefix(p.text(t, "page-message"), "This link expired on ") {
+		t.Errorf("expired link: got %d %q, want 410 saying it expired", p.status, p.text(t, "page-message"))
 	}
-	if p := newRecipient(t, e).get("/s/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"); p.status != http.StatusNotFound || !strings.Contains(p.body, "not available") {
-		t.Errorf("unknown link: got %d", p.status)
+	if p := newRecipient(t, e).get("/s/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"); p.status != http.StatusNotFound ||
+		p.text(t, "page-heading") != "This link is not available" {
+		t.Errorf("unknown link: got %d %q", p.status, p.text(t, "page-heading"))
 	}
 	if p := newRecipient(t, e).get("/p/"); p.status != http.StatusNotFound {
 		t.Errorf("portal without a session: got %d, want 404", p.status)
@@ -307,8 +316,9 @@ func TestPathSafety(t *testing.T) {
 			t.Errorf("something was added to or removed from /Private: %d objects", list.Count)
 		}
 		// The shared folder itself cannot be renamed or deleted from the portal.
-		if p := r.post("/p/delete/"+tr.docs.ID, url.Values{"csrf": {csrf}}); !strings.Contains(p.body, "cannot be renamed or deleted") {
-			t.Errorf("delete the shared folder: got %d", p.status)
+		p := r.post("/p/delete/"+tr.docs.ID, url.Values{"csrf": {csrf}})
+		if got, want := p.text(t, "flash-error"), `"Docs" is what was shared with you; it cannot be renamed or deleted from here.`; got != want {
+			t.Errorf("delete the shared folder: got %d %q, want %q", p.status, got, want)
 		}
 	})
 }
@@ -317,8 +327,8 @@ func TestSignOut(t *testing.T) {
 	e, tr := startTree(t)
 	_, r := signedInTo(t, e, api.LinkCreateItem{Targets: []string{tr.a.ID}}, "sign me out")
 	csrf := csrfOf(t, r.get("/p/"))
-	if p := r.post("/p/signout", url.Values{"csrf": {csrf}}); !strings.Contains(p.body, "You are signed out") {
-		t.Errorf("sign out: got %d", p.status)
+	if p := r.post("/p/signout", url.Values{"csrf": {csrf}}); p.text(t, "page-heading") != "You are signed out" {
+		t.Errorf("sign out: got %d %q", p.status, p.text(t, "page-heading"))
 	}
 	if p := r.get("/p/"); p.status != http.StatusNotFound {
 		t.Errorf("after sign out: got %d, want 404", p.status)
@@ -329,8 +339,8 @@ func TestEmptySelection(t *testing.T) {
 	e, tr := startTree(t)
 	_, r := signedInTo(t, e, api.LinkCreateItem{Targets: []string{tr.docs.ID}}, "empty selection")
 	p := r.get("/p/zip?back=/p/f/" + tr.sub.ID)
-	if p.url != "/p/f/"+tr.sub.ID || !strings.Contains(p.body, "Select at least one file or folder") {
-		t.Errorf("empty zip selection: ended at %s", p.url)
+	if got, want := p.text(t, "flash-error"), "Select at least one file or folder to download."; p.url != "/p/f/"+tr.sub.ID || got != want {
+		t.Errorf("empty zip selection: ended at %s saying %q, want %q", p.url, got, want)
 	}
 	if p := r.get("/p/zip?back=//evil.example/p/"); p.url != "/p/f/"+tr.docs.ID && p.url != "/p/" {
 		t.Errorf("back to another site: ended at %s", p.url)

@@ -651,7 +651,7 @@ func LinkResults(vm LinksVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if vm.Staff.CanRevoke {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<button type=\"submit\" form=\"bulk\" class=\"danger\">Revoke selected…</button>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<button type=\"submit\" form=\"bulk\" class=\"danger\" data-testid=\"revoke-selected\">Revoke selected…</button>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -722,7 +722,7 @@ func linksHeading(title string, staff StaffVM) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if staff.CanCreate {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<a class=\"button\" href=\"/links/new\">New link</a>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<a class=\"button\" href=\"/links/new\" data-testid=\"new-link\">New link</a>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
