@@ -1,8 +1,11 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -41,113 +44,153 @@ func TestListExtCount(t *testing.T) {
 		const downloads, editors = share.CountBound + 1500, 700
 		insertLinks(t, e, f.a.ID, share.LinkDownload, 0, downloads)
 		insertLinks(t, e, f.a.ID, share.LinkEditor, downloads, editors)
+		const linkList = "/v1/share/link/list"
+		// counted is a listing whose count, ext_count_kind and ext_count_more (nil: absent) are these.
+		counted := func(count int, kind, more any) map[string]any {
+			return map[string]any{"/result/count": count, "/result/ext_count_kind": kind, "/result/ext_count_more": more}
+		}
+		secondPage := postRaw(t, e, linkList, `{"size": 2, "ext_count": "none", "filter": {"link_type": "editor"}}`).Result["last"]
 
-		cases := []struct {
-			name, body   string
-			wantCount    int
-			tolerance    int // for estimates: how far the count may be from wantCount
-			wantKind     any // nil: ext_count_kind absent
-			wantMore     any // nil: ext_count_more absent
-			wantItems    int
-			wantNextPage bool
-		}{
-			{"default is Pangea's exact count", `{"size": 5, "filter": {"link_type": "download"}}`, downloads, 0, nil, nil, 5, true},
-			{"exact", `{"size": 5, "ext_count": "exact", "filter": {"link_type": "download"}}`, downloads, 0, "exact", nil, 5, true},
-			{"bounded above the bound", `{"size": 5, "ext_count": "bounded", "filter": {"link_type": "download"}}`, share.CountBound, 0, "bounded", true, 5, true},
-			{"bounded below the bound is exact", `{"size": 5, "ext_count": "bounded", "filter": {"link_type": "editor"}}`, editors, 0, "exact", nil, 5, true},
-			{"bounded without a filter uses the counter", `{"size": 5, "ext_count": "bounded"}`, downloads + editors, 0, "exact", nil, 5, true},
-			{"estimate above the bound", `{"size": 5, "ext_count": "estimate", "filter": {"link_type": "download"}}`, downloads, downloads / 4, "estimate", nil, 5, true},
-			{"estimate below the bound is exact", `{"size": 5, "ext_count": "estimate", "filter": {"title__contains": ["Report 1"]}}`, countPrefix(downloads+editors, "1"), 0, "exact", nil, 5, true},
-			{"none", `{"size": 5, "ext_count": "none", "filter": {"link_type": "download"}}`, 0, 0, "none", nil, 5, true},
-			{"none on the last page", `{"size": 1000, "ext_count": "none", "filter": {"link_type": "editor"}}`, 0, 0, "none", nil, editors, false},
-		}
-		for _, c := range cases {
-			r := postRaw(t, e, "/v1/share/link/list", c.body)
-			if r.HTTP != 200 {
-				t.Fatalf("%s: HTTP %d %s %v", c.name, r.HTTP, r.Summary, r.Result)
-			}
-			got := int(r.Result["count"].(float64))
-			if got < c.wantCount-c.tolerance || got > c.wantCount+c.tolerance {
-				t.Errorf("%s: count got %d, want %d ± %d", c.name, got, c.wantCount, c.tolerance)
-			}
-			if c.wantKind == "estimate" && got <= share.CountBound {
-				t.Errorf("%s: an estimate is made only above the bound, got %d", c.name, got)
-			}
-			if k := r.Result["ext_count_kind"]; k != c.wantKind {
-				t.Errorf("%s: ext_count_kind got %v, want %v", c.name, k, c.wantKind)
-			}
-			if m := r.Result["ext_count_more"]; m != c.wantMore {
-				t.Errorf("%s: ext_count_more got %v, want %v", c.name, m, c.wantMore)
-			}
-			if items := len(r.Result["share_link_objects"].([]any)); items != c.wantItems {
-				t.Errorf("%s: got %d links, want %d", c.name, items, c.wantItems)
-			}
-			if _, next := r.Result["last"]; next != c.wantNextPage {
-				t.Errorf("%s: next page got %v, want %v", c.name, next, c.wantNextPage)
-			}
-		}
-
-		// A count mode does not change the listing: paging on with the cursor works.
-		r := postRaw(t, e, "/v1/share/link/list", `{"size": 2, "ext_count": "none", "filter": {"link_type": "editor"}}`)
-		r = postRaw(t, e, "/v1/share/link/list", fmt.Sprintf(`{"size": 2, "ext_count": "bounded", "last": %q, "filter": {"link_type": "editor"}}`, r.Result["last"]))
-		if r.HTTP != 200 || int(r.Result["count"].(float64)) != editors {
-			t.Errorf("second page with another count mode: HTTP %d count %v, want 200 and %d", r.HTTP, r.Result["count"], editors)
-		}
+		sharetest.Run(t, e, []sharetest.Scenario{{
+			Name: "by default the count is Pangea's exact count", Path: linkList,
+			Body:       `{"size": 5, "filter": {"link_type": "download"}}`,
+			WantStatus: http.StatusOK, WantJSON: counted(downloads, nil, nil), After: page(5, true),
+		}, {
+			Name: "exact counts every match", Path: linkList,
+			Body:       `{"size": 5, "ext_count": "exact", "filter": {"link_type": "download"}}`,
+			WantStatus: http.StatusOK, WantJSON: counted(downloads, "exact", nil), After: page(5, true),
+		}, {
+			Name: "bounded stops counting at the bound and says there are more", Path: linkList,
+			Body:       `{"size": 5, "ext_count": "bounded", "filter": {"link_type": "download"}}`,
+			WantStatus: http.StatusOK, WantJSON: counted(share.CountBound, "bounded", true), After: page(5, true),
+		}, {
+			Name: "bounded below the bound is exact", Path: linkList,
+			Body:       `{"size": 5, "ext_count": "bounded", "filter": {"link_type": "editor"}}`,
+			WantStatus: http.StatusOK, WantJSON: counted(editors, "exact", nil), After: page(5, true),
+		}, {
+			Name: "bounded without a filter uses the counter", Path: linkList, Body: `{"size": 5, "ext_count": "bounded"}`,
+			WantStatus: http.StatusOK, WantJSON: counted(downloads+editors, "exact", nil), After: page(5, true),
+		}, {
+			Name: "estimate above the bound is within a quarter, and above the bound", Path: linkList,
+			Body:       `{"size": 5, "ext_count": "estimate", "filter": {"link_type": "download"}}`,
+			WantStatus: http.StatusOK, WantJSON: map[string]any{"/result/ext_count_kind": "estimate", "/result/ext_count_more": nil},
+			After: func(t *testing.T, e *sharetest.Env, res *http.Response, body string) {
+				page(5, true)(t, e, res, body)
+				got := decodeListing(t, body).Count
+				if got < downloads-downloads/4 || got > downloads+downloads/4 || got <= share.CountBound {
+					t.Errorf("count got %d, want %d ± %d and above the bound %d", got, downloads, downloads/4, share.CountBound)
+				}
+			},
+		}, {
+			Name: "estimate below the bound is exact", Path: linkList,
+			Body:       `{"size": 5, "ext_count": "estimate", "filter": {"title__contains": ["Report 1"]}}`,
+			WantStatus: http.StatusOK, WantJSON: counted(countPrefix(downloads+editors, "1"), "exact", nil), After: page(5, true),
+		}, {
+			Name: "none counts nothing", Path: linkList,
+			Body:       `{"size": 5, "ext_count": "none", "filter": {"link_type": "download"}}`,
+			WantStatus: http.StatusOK, WantJSON: counted(0, "none", nil), After: page(5, true),
+		}, {
+			Name: "none on the last page offers no next page", Path: linkList,
+			Body:       `{"size": 1000, "ext_count": "none", "filter": {"link_type": "editor"}}`,
+			WantStatus: http.StatusOK, WantJSON: counted(0, "none", nil), After: page(editors, false),
+		}, {
+			Name: "a count mode does not change the listing: the cursor of another mode pages on", Path: linkList,
+			Body:       fmt.Sprintf(`{"size": 2, "ext_count": "bounded", "last": %q, "filter": {"link_type": "editor"}}`, secondPage),
+			WantStatus: http.StatusOK, WantJSON: map[string]any{"/result/count": editors},
+		}, {
+			Name: "the object listing counts exactly", Path: "/v1/list", Body: `{"ext_count": "exact", "filter": {"folder": "/Docs"}}`,
+			WantStatus: http.StatusOK, WantJSON: map[string]any{"/result/count": 2, "/result/ext_count_kind": "exact"},
+		}, {
+			Name: "the object listing below the bound is exact when bounded", Path: "/v1/list",
+			Body:       `{"ext_count": "bounded", "filter": {"folder": "/Docs"}}`,
+			WantStatus: http.StatusOK, WantJSON: map[string]any{"/result/count": 2, "/result/ext_count_kind": "exact"},
+		}, {
+			Name: "the object listing below the bound is exact when estimated", Path: "/v1/list",
+			Body:       `{"ext_count": "estimate", "filter": {"folder": "/Docs"}}`,
+			WantStatus: http.StatusOK, WantJSON: map[string]any{"/result/count": 2, "/result/ext_count_kind": "exact"},
+		}, {
+			Name: "the object listing counts nothing when asked for none", Path: "/v1/list",
+			Body:       `{"ext_count": "none", "filter": {"folder": "/Docs"}}`,
+			WantStatus: http.StatusOK, WantJSON: map[string]any{"/result/count": 0, "/result/ext_count_kind": "none"},
+		}, {
+			Name: "an unknown mode of the link listing is the caller's error", Path: linkList, Body: `{"ext_count": "roughly"}`,
+			WantStatus: http.StatusBadRequest, WantErrors: []sharetest.FieldError{{Code: "NotEnumMember", Source: "/ext_count"}},
+		}, {
+			Name: "an unknown mode of the object listing is the caller's error", Path: "/v1/list", Body: `{"ext_count": "roughly"}`,
+			WantStatus: http.StatusBadRequest, WantErrors: []sharetest.FieldError{{Code: "NotEnumMember", Source: "/ext_count"}},
+		}})
 
 		// A substring listing reads its page and total in one query: every page carries the same exact
 		// total, in every count mode, and paging through visits each match once.
 		for _, mode := range []string{"", "exact", "bounded", "estimate"} {
-			want := countPrefix(downloads+editors, "1")
-			seen := map[string]bool{}
-			last := ""
-			for pages := 0; ; pages++ {
-				body := fmt.Sprintf(`{"size": 700, "order_by": "title", "filter": {"title__contains": ["report 1"]}, "ext_count": %q, "last": %q}`, mode, last)
-				body = strings.ReplaceAll(strings.ReplaceAll(body, `, "ext_count": ""`, ""), `, "last": ""`, "")
-				r := postRaw(t, e, "/v1/share/link/list", body)
-				if r.HTTP != 200 {
-					t.Fatalf("mode %q page %d: HTTP %d %v", mode, pages, r.HTTP, r.Result)
-				}
-				if got := int(r.Result["count"].(float64)); got != want {
-					t.Errorf("mode %q page %d: count got %d, want %d", mode, pages, got, want)
-				}
-				for _, l := range r.Result["share_link_objects"].([]any) {
-					id := l.(map[string]any)["id"].(string)
-					if seen[id] {
-						t.Fatalf("mode %q: %s listed twice", mode, id)
-					}
-					seen[id] = true
-				}
-				next, ok := r.Result["last"].(string)
-				if !ok {
-					break
-				}
-				last = next
-			}
-			if len(seen) != want {
-				t.Errorf("mode %q: paging visited %d links, want %d", mode, len(seen), want)
-			}
-		}
-
-		// The object listing takes it too.
-		for _, c := range []struct {
-			mode     string
-			want     int
-			wantKind string
-		}{{"exact", 2, "exact"}, {"bounded", 2, "exact"}, {"estimate", 2, "exact"}, {"none", 0, "none"}} {
-			r := postRaw(t, e, "/v1/list", fmt.Sprintf(`{"ext_count": %q, "filter": {"folder": "/Docs"}}`, c.mode))
-			if r.HTTP != 200 || int(r.Result["count"].(float64)) != c.want || r.Result["ext_count_kind"] != c.wantKind {
-				t.Errorf("list ext_count %s: HTTP %d count %v kind %v, want 200, %d, %s", c.mode, r.HTTP, r.Result["count"], r.Result["ext_count_kind"], c.want, c.wantKind)
-			}
-		}
-
-		// An unknown mode is the caller's error, named by its pointer.
-		for _, path := range []string{"/v1/share/link/list", "/v1/list"} {
-			r := postRaw(t, e, path, `{"ext_count": "roughly"}`)
-			if r.HTTP != 400 || !r.hasError("NotEnumMember", "/ext_count") {
-				t.Errorf("%s ext_count roughly: HTTP %d %v, want 400 NotEnumMember at /ext_count", path, r.HTTP, r.Result)
-			}
+			t.Run("every page of a substring listing counts all, ext_count "+cmp.Or(mode, "not given"), func(t *testing.T) {
+				wantEveryPageCounted(t, e, mode, countPrefix(downloads+editors, "1"))
+			})
 		}
 	})
+}
+
+// listing is the part of a link or object listing the count tests read.
+type listing struct {
+	Count   int               `json:"count"`
+	Objects []json.RawMessage `json:"share_link_objects"`
+	Last    *json.RawMessage  `json:"last"` // nil when there is no next page
+}
+
+func decodeListing(t *testing.T, body string) listing {
+	t.Helper()
+	var env struct{ Result listing }
+	if err := json.Unmarshal([]byte(body), &env); err != nil {
+		t.Fatalf("not a listing: %v: %.300s", err, body)
+	}
+	return env.Result
+}
+
+// page checks a link listing holds items links and offers a next page or not.
+func page(items int, next bool) func(*testing.T, *sharetest.Env, *http.Response, string) {
+	return func(t *testing.T, _ *sharetest.Env, _ *http.Response, body string) {
+		l := decodeListing(t, body)
+		if len(l.Objects) != items {
+			t.Errorf("got %d links, want %d", len(l.Objects), items)
+		}
+		if (l.Last != nil) != next {
+			t.Errorf("next page got %v, want %v", l.Last != nil, next)
+		}
+	}
+}
+
+// wantEveryPageCounted pages through the links whose title contains "report 1", ordered by title, with
+// count mode mode ("" for none asked), and checks each page says want and each match comes once.
+func wantEveryPageCounted(t *testing.T, e *sharetest.Env, mode string, want int) {
+	t.Helper()
+	seen := map[string]bool{}
+	last := ""
+	for pages := 0; ; pages++ {
+		body := fmt.Sprintf(`{"size": 700, "order_by": "title", "filter": {"title__contains": ["report 1"]}, "ext_count": %q, "last": %q}`, mode, last)
+		body = strings.ReplaceAll(strings.ReplaceAll(body, `, "ext_count": ""`, ""), `, "last": ""`, "")
+		r := postRaw(t, e, "/v1/share/link/list", body)
+		if r.HTTP != 200 {
+			t.Fatalf("page %d: HTTP %d %v", pages, r.HTTP, r.Result)
+		}
+		if got := int(r.Result["count"].(float64)); got != want {
+			t.Errorf("page %d: count got %d, want %d", pages, got, want)
+		}
+		for _, l := range r.Result["share_link_objects"].([]any) {
+			id := l.(map[string]any)["id"].(string)
+			if seen[id] {
+				t.Fatalf("%s listed twice", id)
+			}
+			seen[id] = true
+		}
+		next, ok := r.Result["last"].(string)
+		if !ok {
+			break
+		}
+		last = next
+	}
+	if len(seen) != want {
+		t.Errorf("paging visited %d links, want %d", len(seen), want)
+	}
 }
 
 // countPrefix is how many of the titles "Report 0" … "Report n-1" contain "Report "+digits.

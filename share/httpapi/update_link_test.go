@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -26,83 +27,72 @@ func TestLinkUpdateRefusals(t *testing.T) {
 		}
 		revoked := linkToA(t, e, f, api.LinkCreateItem{Authenticators: emailAuth("x@example.com")})
 		sharetest.Must(e.Client.LinkDelete(ctx, api.LinkDeleteRequest{IDs: []string{revoked.ID}}))(t)
-		before := sharetest.Must(e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject
+		before := mustJSON(t, sharetest.Must(e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject)
 		tenAddresses := make([]string, 10)
 		for i := range tenAddresses {
 			tenAddresses[i] = fmt.Sprintf(`{"auth_type":"email_otp","auth_context":"p%d@example.com"}`, i)
 		}
-		for _, tc := range []struct {
-			name       string
-			body       string
-			wantHTTP   int
-			wantCode   string // of result.errors (400) or the envelope's status
-			wantSource string
-			wantDetail string // a fragment of the error's detail or the summary
-		}{
-			{"nothing to change", `{"id":%q}`, 400, "FieldRequired", "", "give at least one of"},
-			{"expiry in the past", `{"id":%q,"expires_at":"2001-01-01T00:00:00Z"}`, 400, "BadState", "/expires_at",
-				"must be in the future"},
-			{"expiry past the server's maximum", `{"id":%q,"expires_at":"2999-01-01T00:00:00Z"}`, 400, "BadState",
-				"/expires_at", "at most 90 days"},
-			{"limit below the openings so far", `{"id":%q,"max_access_count":2}`, 400, "BadState",
-				"/max_access_count", "opened 3 times already: the limit cannot be below 3"},
-			{"limit past the server's maximum", `{"id":%q,"max_access_count":5000}`, 400, "BadState",
-				"/max_access_count", "at most 1000"},
-			{"limit zero", `{"id":%q,"max_access_count":0}`, 400, "", "/max_access_count", ""},
-			{"removing an address the link lacks",
-				`{"id":%q,"remove_authenticators":[{"auth_type":"email_otp","auth_context":"kim@partner.exmaple"}]}`,
-				400, "DoesNotExist", "/remove_authenticators/0/auth_context", "kim@partner.exmaple is not a way to open"},
-			{"removing the last way to open it",
-				`{"id":%q,"remove_authenticators":[{"auth_type":"email_otp","auth_context":"KIM@partner.example"}]}`,
-				400, "BadState", "/remove_authenticators", "add another recipient before removing the last"},
-			{"adding a password", `{"id":%q,"add_authenticators":[{"auth_type":"password","auth_context":"long enough"}]}`,
-				400, "NotEnumMember", "/add_authenticators/0/auth_type", "passwords cannot be changed"},
-			{"adding a malformed address", `{"id":%q,"add_authenticators":[{"auth_type":"email_otp","auth_context":"boss"}]}`,
-				400, "BadFormat", "/add_authenticators/0/auth_context", "email address"},
-			{"adding a malformed phone", `{"id":%q,"add_authenticators":[{"auth_type":"sms_otp","auth_context":"555-1234"}]}`,
-				400, "BadFormat", "/add_authenticators/0/auth_context", "international form"},
-			{"adding and removing the same", `{"id":%q,"add_authenticators":[{"auth_type":"sms_otp","auth_context":"+15555550123"}],
-				"remove_authenticators":[{"auth_type":"sms_otp","auth_context":"+15555550123"}]}`,
-				400, "BadState", "/add_authenticators/0", "also in remove_authenticators"},
-			{"more than ten ways to open it", `{"id":%q,"add_authenticators":[` + strings.Join(tenAddresses, ",") + `]}`,
-				400, "BadState", "/add_authenticators", "at most 10 ways to open it; it would have 11"},
-			{"unknown field", `{"id":%q,"title":"new title"}`, 400, "", "/title", ""},
-			{"unknown link", `{"id":"psl_` + strings.Repeat("a", 32) + `%.0s","max_access_count":7}`, 404, "NotFound", "", ""},
-			{"revoked link", `{"id":"` + revoked.ID + `%.0s","max_access_count":7}`, 404, "NotFound", "", ""},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				r := postRaw(t, e, "/v1/ext/link/update", fmt.Sprintf(tc.body, l.ID))
-				if r.HTTP != tc.wantHTTP {
-					t.Fatalf("got HTTP %d %s (%s), want %d", r.HTTP, r.Status, r.Summary, tc.wantHTTP)
+
+		unchanged := func(t *testing.T, e *sharetest.Env, _ *http.Response, _ string) {
+			after := sharetest.Must(e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject
+			if got := mustJSON(t, after); got != before {
+				t.Errorf("a refused update changed the link:\ngot  %s\nwant %s", got, before)
+			}
+			for _, ev := range sharetest.Must(e.Client.LinkEvents(ctx, api.LinkEventsRequest{ID: l.ID}))(t).Events {
+				if ev.Type == "edited" {
+					t.Errorf("a refused update was recorded: %+v", ev)
 				}
-				if tc.wantHTTP == 404 {
-					if r.Status != tc.wantCode {
-						t.Errorf("status: got %s, want %s", r.Status, tc.wantCode)
-					}
-					return
-				}
-				found := false
-				for _, fe := range r.errorsList() {
-					if fe["source"] == tc.wantSource && (tc.wantCode == "" || fe["code"] == tc.wantCode) &&
-						strings.Contains(fmt.Sprint(fe["detail"]), tc.wantDetail) {
-						found = true
-					}
-				}
-				if !found {
-					t.Errorf("errors: got %v, want %s at %q saying %q", r.Result["errors"], tc.wantCode, tc.wantSource,
-						tc.wantDetail)
-				}
-			})
-		}
-		after := sharetest.Must(e.Client.LinkGet(ctx, api.LinkGetRequest{ID: l.ID}))(t).ShareLinkObject
-		if got, want := mustJSON(t, after), mustJSON(t, before); got != want {
-			t.Errorf("a refused update changed the link:\ngot  %s\nwant %s", got, want)
-		}
-		for _, ev := range sharetest.Must(e.Client.LinkEvents(ctx, api.LinkEventsRequest{ID: l.ID}))(t).Events {
-			if ev.Type == "edited" {
-				t.Errorf("a refused update was recorded: %+v", ev)
 			}
 		}
+		// refused is an update of l (body has %q for its id) answered 400 with want among the errors.
+		refused := func(name, body string, want sharetest.FieldError) sharetest.Scenario {
+			return sharetest.Scenario{Name: name, Path: "/v1/ext/link/update", Body: fmt.Sprintf(body, l.ID),
+				WantStatus: http.StatusBadRequest, WantErrors: []sharetest.FieldError{want}, After: unchanged}
+		}
+		notFound := func(name, id string) sharetest.Scenario {
+			return sharetest.Scenario{Name: name, Path: "/v1/ext/link/update", Body: `{"id":"` + id + `","max_access_count":7}`,
+				WantStatus: http.StatusNotFound, WantJSON: map[string]any{"/status": "NotFound"}, After: unchanged}
+		}
+		sharetest.Run(t, e, []sharetest.Scenario{
+			refused("nothing to change", `{"id":%q}`,
+				sharetest.FieldError{Code: "FieldRequired", Detail: "give at least one of"}),
+			refused("expiry in the past", `{"id":%q,"expires_at":"2001-01-01T00:00:00Z"}`,
+				sharetest.FieldError{Code: "BadState", Source: "/expires_at", Detail: "must be in the future"}),
+			refused("expiry past the server's maximum", `{"id":%q,"expires_at":"2999-01-01T00:00:00Z"}`,
+				sharetest.FieldError{Code: "BadState", Source: "/expires_at", Detail: "at most 90 days"}),
+			refused("limit below the openings so far", `{"id":%q,"max_access_count":2}`,
+				sharetest.FieldError{Code: "BadState", Source: "/max_access_count",
+					Detail: "opened 3 times already: the limit cannot be below 3"}),
+			refused("limit past the server's maximum", `{"id":%q,"max_access_count":5000}`,
+				sharetest.FieldError{Code: "BadState", Source: "/max_access_count", Detail: "at most 1000"}),
+			refused("limit zero", `{"id":%q,"max_access_count":0}`,
+				sharetest.FieldError{Source: "/max_access_count"}),
+			refused("removing an address the link lacks",
+				`{"id":%q,"remove_authenticators":[{"auth_type":"email_otp","auth_context":"kim@partner.exmaple"}]}`,
+				sharetest.FieldError{Code: "DoesNotExist", Source: "/remove_authenticators/0/auth_context",
+					Detail: "kim@partner.exmaple is not a way to open"}),
+			refused("removing the last way to open it",
+				`{"id":%q,"remove_authenticators":[{"auth_type":"email_otp","auth_context":"KIM@partner.example"}]}`,
+				sharetest.FieldError{Code: "BadState", Source: "/remove_authenticators",
+					Detail: "add another recipient before removing the last"}),
+			refused("adding a password", `{"id":%q,"add_authenticators":[{"auth_type":"password","auth_context":"long enough"}]}`,
+				sharetest.FieldError{Code: "NotEnumMember", Source: "/add_authenticators/0/auth_type",
+					Detail: "passwords cannot be changed"}),
+			refused("adding a malformed address", `{"id":%q,"add_authenticators":[{"auth_type":"email_otp","auth_context":"boss"}]}`,
+				sharetest.FieldError{Code: "BadFormat", Source: "/add_authenticators/0/auth_context", Detail: "email address"}),
+			refused("adding a malformed phone", `{"id":%q,"add_authenticators":[{"auth_type":"sms_otp","auth_context":"555-1234"}]}`,
+				sharetest.FieldError{Code: "BadFormat", Source: "/add_authenticators/0/auth_context", Detail: "international form"}),
+			refused("adding and removing the same",
+				`{"id":%q,"add_authenticators":[{"auth_type":"sms_otp","auth_context":"+15555550123"}],`+
+					`"remove_authenticators":[{"auth_type":"sms_otp","auth_context":"+15555550123"}]}`,
+				sharetest.FieldError{Code: "BadState", Source: "/add_authenticators/0", Detail: "also in remove_authenticators"}),
+			refused("more than ten ways to open it", `{"id":%q,"add_authenticators":[`+strings.Join(tenAddresses, ",")+`]}`,
+				sharetest.FieldError{Code: "BadState", Source: "/add_authenticators",
+					Detail: "at most 10 ways to open it; it would have 11"}),
+			refused("unknown field", `{"id":%q,"title":"new title"}`, sharetest.FieldError{Source: "/title"}),
+			notFound("unknown link", "psl_"+strings.Repeat("a", 32)),
+			notFound("revoked link", revoked.ID),
+		})
 	})
 }
 

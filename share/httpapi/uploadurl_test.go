@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"mime/multipart"
@@ -20,13 +21,22 @@ func sums(data []byte) (sha string, crc string) {
 	return hex.EncodeToString(s[:]), fmt.Sprintf("%08x", crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli)))
 }
 
-// uploadTo sends data to an upload URL the way Pangea's SDKs do: PUT with the raw body for put-url,
+// uploadBytes is the file the upload URL tests send: over 1 MiB, so it is more than one read.
+func uploadBytes() []byte { return bytes.Repeat([]byte("upload url bytes\n"), 70000) }
+
+// envelopeStatus is a Scenario.WantJSON for the envelope's status.
+func envelopeStatus(s string) map[string]any { return map[string]any{"/status": s} }
+
+// uploading is s sent to an upload URL the way Pangea's SDKs do: PUT with the raw body for put-url,
 // POST multipart with the form fields and a "file" part for post-url. No bearer token. e.HTTP checks
 // both exchanges against the OpenAPI document.
-func uploadTo(t *testing.T, e *sharetest.Env, method, url string, data []byte) reply {
-	t.Helper()
+func uploading(e *sharetest.Env, method, url string, data []byte, s sharetest.Scenario) sharetest.Scenario {
+	none := ""
+	s.Path, s.Token = strings.TrimPrefix(url, e.URL), &none
 	if method == "put-url" {
-		return send(t, e, http.MethodPut, url, "", "application/octet-stream", data)
+		s.Method, s.Body = http.MethodPut, string(data)
+		s.Header = map[string]string{"Content-Type": "application/octet-stream"}
+		return s
 	}
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -34,12 +44,25 @@ func uploadTo(t *testing.T, e *sharetest.Env, method, url string, data []byte) r
 	fw, _ := mw.CreateFormFile("file", "file")
 	fw.Write(data)
 	mw.Close()
-	return send(t, e, http.MethodPost, url, "", mw.FormDataContentType(), buf.Bytes())
+	s.Method, s.Body = http.MethodPost, buf.String()
+	s.Header = map[string]string{"Content-Type": mw.FormDataContentType()}
+	return s
 }
 
-func get(t *testing.T, e *sharetest.Env, url, token string) reply {
-	t.Helper()
-	return send(t, e, http.MethodGet, url, token, "", nil)
+// polling is s sent where an upload's stage is reported (location in the 202 answer).
+func polling(e *sharetest.Env, location string, s sharetest.Scenario) sharetest.Scenario {
+	s.Method, s.Path = http.MethodGet, strings.TrimPrefix(location, e.URL)
+	return s
+}
+
+// listedTimes checks that as many objects are named name as n: none before their bytes arrive.
+func listedTimes(name string, n int) func(*testing.T, *sharetest.Env, *http.Response, string) {
+	return func(t *testing.T, e *sharetest.Env, _ *http.Response, _ string) {
+		r := postRaw(t, e, "/v1/list", fmt.Sprintf(`{"filter":{"name":%q}}`, name))
+		if got, _ := r.Result["count"].(float64); int(got) != n {
+			t.Errorf("objects named %s listed: got %v, want %d", name, got, n)
+		}
+	}
 }
 
 // TestUploadURLs: put with transfer_method put-url or post-url answers 202 with a signed, single-use,
@@ -48,109 +71,142 @@ func get(t *testing.T, e *sharetest.Env, url, token string) reply {
 func TestUploadURLs(t *testing.T) {
 	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
 		e, f := startSeeded(t, kind)
-		data := bytes.Repeat([]byte("upload url bytes\n"), 70000) // over 1 MiB
+		data := uploadBytes()
 		sha, crc := sums(data)
-		listed := func(name string) int {
-			r := postRaw(t, e, "/v1/list", fmt.Sprintf(`{"filter":{"name":%q}}`, name))
-			n, _ := r.Result["count"].(float64)
-			return int(n)
-		}
 		for _, method := range []string{"put-url", "post-url"} {
-			urlField := strings.Replace(method, "-", "_", 1)
 			t.Run(method, func(t *testing.T) {
-				name := method + ".bin"
-				r := postRaw(t, e, "/v1/put", fmt.Sprintf(`{"transfer_method":%q,"name":%q,"parent_id":%q,"size":%d,"sha256":%q,"crc32c":%q}`, method, name, f.docs.ID, len(data), sha, crc))
-				if r.HTTP != http.StatusAccepted || r.Status != "Accepted" {
-					t.Fatalf("request URL: got HTTP %d %s %v, want 202 Accepted", r.HTTP, r.Status, r.errorsList())
-				}
-				up, _ := r.Result[urlField].(string)
-				loc, _ := r.Result["location"].(string)
-				if !strings.HasPrefix(up, e.URL+"/v1/upload/") || loc != e.URL+"/request/"+r.RequestID {
-					t.Fatalf("accepted result: got %v, want %s and location /request/%s", r.Result, urlField, r.RequestID)
-				}
-				if method == "post-url" && r.Result["post_form_data"] == nil {
-					t.Errorf("post-url: no post_form_data (the SDKs need the object): %v", r.Result)
-				}
-				if p := get(t, e, loc, e.Token); p.HTTP != http.StatusAccepted || p.Status != "Accepted" {
-					t.Errorf("poll before upload: got HTTP %d %s, want 202 Accepted", p.HTTP, p.Status)
-				}
-				if n := listed(name); n != 0 {
-					t.Errorf("object listed before its bytes arrived: %d", n)
-				}
-				other := map[string]string{"put-url": "post-url", "post-url": "put-url"}[method]
-				if w := uploadTo(t, e, other, up, data); w.HTTP != http.StatusBadRequest || w.Status != "ShareBadTransferMethod" {
-					t.Errorf("upload with the other method: got HTTP %d %s, want 400 ShareBadTransferMethod", w.HTTP, w.Status)
-				}
-				if w := uploadTo(t, e, method, up+"x", data); w.HTTP != http.StatusNotFound {
-					t.Errorf("tampered upload URL: got HTTP %d %s, want 404", w.HTTP, w.Status)
-				}
-				w := uploadTo(t, e, method, up, data)
-				obj, _ := w.Result["object"].(map[string]any)
-				if w.HTTP != http.StatusOK || obj["name"] != name || obj["sha256"] != sha || obj["parent_id"] != f.docs.ID {
-					t.Fatalf("upload: got HTTP %d %s %v", w.HTTP, w.Status, w.Result)
-				}
-				p := get(t, e, loc, e.Token)
-				pobj, _ := p.Result["object"].(map[string]any)
-				if p.HTTP != http.StatusOK || p.Status != "Success" || pobj["id"] != obj["id"] {
-					t.Errorf("poll after upload: got HTTP %d %s %v, want 200 with object %v", p.HTTP, p.Status, p.Result, obj["id"])
-				}
-				if n := listed(name); n != 1 {
-					t.Errorf("object not listed after upload: %d", n)
-				}
-				if again := uploadTo(t, e, method, up, data); again.HTTP != http.StatusNotFound {
-					t.Errorf("second use of the URL: got HTTP %d %s, want 404", again.HTTP, again.Status)
-				}
+				name, other := method+".bin", map[string]string{"put-url": "post-url", "post-url": "put-url"}[method]
+				var up, loc, objectID string
+				sharetest.Run(t, e, []sharetest.Scenario{{
+					Name: "asking answers 202 with an upload URL and where to poll", Path: "/v1/put",
+					Body: fmt.Sprintf(`{"transfer_method":%q,"name":%q,"parent_id":%q,"size":%d,"sha256":%q,"crc32c":%q}`,
+						method, name, f.docs.ID, len(data), sha, crc),
+					WantStatus: http.StatusAccepted, WantJSON: envelopeStatus("Accepted"),
+					After: func(t *testing.T, e *sharetest.Env, _ *http.Response, body string) {
+						up, loc = acceptedUpload(t, e, method, body)
+					},
+				}})
+				sharetest.Run(t, e, []sharetest.Scenario{
+					polling(e, loc, sharetest.Scenario{Name: "polling before the bytes arrive answers 202, nothing listed",
+						WantStatus: http.StatusAccepted, WantJSON: envelopeStatus("Accepted"), After: listedTimes(name, 0)}),
+					uploading(e, other, up, data, sharetest.Scenario{Name: "uploading the other way is refused",
+						WantStatus: http.StatusBadRequest, WantJSON: envelopeStatus("ShareBadTransferMethod")}),
+					uploading(e, method, up+"x", data, sharetest.Scenario{Name: "a tampered URL is not found",
+						WantStatus: http.StatusNotFound}),
+					uploading(e, method, up, data, sharetest.Scenario{Name: "uploading creates the object asked for",
+						WantStatus: http.StatusOK, WantJSON: map[string]any{"/result/object/name": name,
+							"/result/object/sha256": sha, "/result/object/parent_id": f.docs.ID},
+						After: func(t *testing.T, _ *sharetest.Env, _ *http.Response, body string) {
+							objectID = jsonAt(t, body, "/result/object/id")
+						}}),
+					polling(e, loc, sharetest.Scenario{Name: "polling after the upload answers the object, listed once",
+						WantStatus: http.StatusOK, WantJSON: envelopeStatus("Success"),
+						After: func(t *testing.T, e *sharetest.Env, res *http.Response, body string) {
+							if got := jsonAt(t, body, "/result/object/id"); got != objectID {
+								t.Errorf("polled object %q, want the uploaded %q", got, objectID)
+							}
+							listedTimes(name, 1)(t, e, res, body)
+						}}),
+					uploading(e, method, up, data, sharetest.Scenario{Name: "the URL cannot be used twice",
+						WantStatus: http.StatusNotFound}),
+				})
 			})
-			t.Run(method+" refused bytes", func(t *testing.T) {
-				for _, tc := range []struct{ name, fields, source string }{
-					{"size", fmt.Sprintf(`"size":%d`, len(data)+1), "/size"},
-					{"sha256", fmt.Sprintf(`"sha256":%q`, strings.Repeat("0", 64)), "/sha256"},
-					{"crc32c", `"crc32c":"00000000"`, "/crc32c"},
-				} {
+		}
+	})
+}
+
+// TestUploadURLRefusals: bytes that do not match the size or digests asked for are refused, reported
+// where the SDKs poll and leave no object; a put that cannot succeed is refused before any URL is made.
+func TestUploadURLRefusals(t *testing.T) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		e, f := startSeeded(t, kind)
+		data := uploadBytes()
+		for _, method := range []string{"put-url", "post-url"} {
+			for _, tc := range []struct{ name, fields, source string }{
+				{"size", fmt.Sprintf(`"size":%d`, len(data)+1), "/size"},
+				{"sha256", fmt.Sprintf(`"sha256":%q`, strings.Repeat("0", 64)), "/sha256"},
+				{"crc32c", `"crc32c":"00000000"`, "/crc32c"},
+			} {
+				t.Run(method+" refuses bytes of the wrong "+tc.name, func(t *testing.T) {
 					name := method + "-bad-" + tc.name
 					r := postRaw(t, e, "/v1/put", fmt.Sprintf(`{"transfer_method":%q,"name":%q,%s}`, method, name, tc.fields))
-					up, _ := r.Result[urlField].(string)
-					if w := uploadTo(t, e, method, up, data); w.HTTP != http.StatusBadRequest || !w.hasError("BadState", tc.source) {
-						t.Errorf("wrong %s: got HTTP %d %v, want 400 BadState at %s", tc.name, w.HTTP, w.errorsList(), tc.source)
-					}
-					if p := get(t, e, e.URL+"/request/"+r.RequestID, e.Token); p.HTTP != http.StatusBadRequest || !p.hasError("BadState", tc.source) {
-						t.Errorf("poll after wrong %s: got HTTP %d %s %v, want 400 BadState", tc.name, p.HTTP, p.Status, p.errorsList())
-					}
-					if n := listed(name); n != 0 {
-						t.Errorf("wrong %s: refused upload left an object", tc.name)
-					}
-					if w := uploadTo(t, e, method, up, data); w.HTTP != http.StatusNotFound {
-						t.Errorf("wrong %s: the spent URL answered HTTP %d, want 404", tc.name, w.HTTP)
-					}
-				}
-			})
+					up, _ := r.Result[strings.Replace(method, "-", "_", 1)].(string)
+					badState := []sharetest.FieldError{{Code: "BadState", Source: tc.source}}
+					sharetest.Run(t, e, []sharetest.Scenario{
+						uploading(e, method, up, data, sharetest.Scenario{Name: "the upload is refused, no object left",
+							WantStatus: http.StatusBadRequest, WantErrors: badState, After: listedTimes(name, 0)}),
+						polling(e, e.URL+"/request/"+r.RequestID, sharetest.Scenario{Name: "polling reports the refusal",
+							WantStatus: http.StatusBadRequest, WantErrors: badState}),
+						uploading(e, method, up, data, sharetest.Scenario{Name: "the URL is spent",
+							WantStatus: http.StatusNotFound}),
+					})
+				})
+			}
 		}
 		t.Run("checks before the URL", func(t *testing.T) {
-			for _, tc := range []struct{ body, status string }{
-				{`{"transfer_method":"put-url","name":"a.txt","parent_id":"` + f.docs.ID + `"}`, "SharePutObjectExists"},
-				{`{"transfer_method":"put-url","name":"x","parent_id":"pos_nope"}`, "ShareParentIDDoesNotExist"},
-				{`{"transfer_method":"put-url"}`, "ValidationError"},
-				{`{"transfer_method":"source-url","name":"x","source_url":"http://169.254.169.254/"}`, "ShareBadTransferMethod"},
-				{`{"transfer_method":"multipart","name":"x"}`, "ShareMissingPayload"},
-				{`{"transfer_method":"dest-url","name":"x"}`, "ShareBadTransferMethod"},
-			} {
-				if r := postRaw(t, e, "/v1/put", tc.body); r.Status != tc.status || r.HTTP < 400 {
-					t.Errorf("%s: got HTTP %d %s, want %s", tc.body, r.HTTP, r.Status, tc.status)
-				}
+			refused := func(name, body string, wantHTTP int, want string) sharetest.Scenario {
+				return sharetest.Scenario{Name: name, Path: "/v1/put", Body: body, WantStatus: wantHTTP, WantJSON: envelopeStatus(want)}
 			}
-		})
-		t.Run("expiry", func(t *testing.T) {
-			r := postRaw(t, e, "/v1/put", `{"transfer_method":"put-url","name":"late.bin"}`)
-			up, _ := r.Result["put_url"].(string)
-			e.Clock.Advance(16 * time.Minute)
-			if w := uploadTo(t, e, "put-url", up, data); w.HTTP != http.StatusNotFound {
-				t.Errorf("expired URL: got HTTP %d %s, want 404", w.HTTP, w.Status)
-			}
-			if p := get(t, e, e.URL+"/request/"+r.RequestID, e.Token); p.HTTP != http.StatusNotFound || p.Status != "NotFound" {
-				t.Errorf("poll of an expired upload: got HTTP %d %s, want 404 NotFound", p.HTTP, p.Status)
-			}
+			sharetest.Run(t, e, []sharetest.Scenario{
+				refused("a taken name", `{"transfer_method":"put-url","name":"a.txt","parent_id":"`+f.docs.ID+`"}`,
+					http.StatusConflict, "SharePutObjectExists"),
+				refused("an unknown parent", `{"transfer_method":"put-url","name":"x","parent_id":"pos_nope"}`,
+					http.StatusBadRequest, "ShareParentIDDoesNotExist"),
+				refused("no name", `{"transfer_method":"put-url"}`, http.StatusBadRequest, "ValidationError"),
+				refused("source-url is not offered",
+					`{"transfer_method":"source-url","name":"x","source_url":"http://169.254.169.254/"}`,
+					http.StatusBadRequest, "ShareBadTransferMethod"),
+				refused("multipart without the file", `{"transfer_method":"multipart","name":"x"}`,
+					http.StatusBadRequest, "ShareMissingPayload"),
+				refused("dest-url is not offered", `{"transfer_method":"dest-url","name":"x"}`,
+					http.StatusBadRequest, "ShareBadTransferMethod"),
+			})
 		})
 	})
+}
+
+// TestUploadURLExpiry: an upload URL is short-lived; once expired, neither it nor its poll finds anything.
+func TestUploadURLExpiry(t *testing.T) {
+	sharetest.ForEachKind(t, func(t *testing.T, kind string) {
+		e, _ := startSeeded(t, kind)
+		data := uploadBytes()
+		r := postRaw(t, e, "/v1/put", `{"transfer_method":"put-url","name":"late.bin"}`)
+		up, _ := r.Result["put_url"].(string)
+		sharetest.Run(t, e, []sharetest.Scenario{
+			uploading(e, "put-url", up, data, sharetest.Scenario{Name: "an upload URL expires after 15 minutes",
+				Before:     func(_ *testing.T, e *sharetest.Env) { e.Clock.Advance(16 * time.Minute) },
+				WantStatus: http.StatusNotFound}),
+			polling(e, e.URL+"/request/"+r.RequestID, sharetest.Scenario{Name: "polling an expired upload finds nothing",
+				WantStatus: http.StatusNotFound, WantJSON: envelopeStatus("NotFound")}),
+		})
+	})
+}
+
+// acceptedUpload reads the upload URL and the place to poll from put's 202 answer to method, and
+// checks they are this server's and that post-url gives the form fields the SDKs send.
+func acceptedUpload(t *testing.T, e *sharetest.Env, method, body string) (up, loc string) {
+	t.Helper()
+	urlField := strings.Replace(method, "-", "_", 1)
+	up, loc = jsonAt(t, body, "/result/"+urlField), jsonAt(t, body, "/result/location")
+	if !strings.HasPrefix(up, e.URL+"/v1/upload/") || loc != e.URL+"/request/"+jsonAt(t, body, "/request_id") {
+		t.Errorf("accepted result: got %s, want %s and location /request/{request_id}", body, urlField)
+	}
+	if method == "post-url" && !strings.Contains(body, `"post_form_data":{`) {
+		t.Errorf("post-url: no post_form_data (the SDKs need the object): %s", body)
+	}
+	return up, loc
+}
+
+// jsonAt is the string at ptr (a JSON Pointer) in the JSON body, "" where there is none.
+func jsonAt(t *testing.T, body, ptr string) string {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatalf("not JSON: %v: %.300s", err, body)
+	}
+	v, _ := sharetest.Pointer(doc, ptr)
+	s, _ := v.(string)
+	return s
 }
 
 // TestRequestEndpointIsJSON: /request/{id}, where the SDKs poll, always answers an envelope.
