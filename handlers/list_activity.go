@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/labstack/echo/v5"
@@ -45,23 +44,10 @@ func activityURL(typ, since, last string) string {
 // listActivity handles GET /activity: events across links, newest first, or the list's fragment for
 // htmx. Unknown filter values are dropped rather than refused: the page shows what it applied.
 func (c *Console) listActivity(ec *echo.Context) error {
-	vm := console.ActivityVM{Page: c.page(ec, "Activity", "dashboard"), Type: ec.QueryParam("type"),
-		Since: ec.QueryParam("since"), Now: c.opt.Now()}
-	req := api.EventsListRequest{Actor: recipientActor, Size: 50, Count: true, Last: ec.QueryParam("last")}
-	switch {
-	case vm.Type == "all":
-		req.Actor = ""
-	case slices.Contains(console.ActivityTypes(), vm.Type):
-		req.Actor, req.Types = "", []string{vm.Type}
-	default:
-		vm.Type = ""
-	}
-	if d, ok := activityPeriod(vm.Since); ok {
-		since := vm.Now.Add(-d)
-		req.Since = &since
-	} else {
-		vm.Since = ""
-	}
+	form := newActivityFilterForm(ec.QueryParams())
+	vm := console.ActivityVM{Page: c.page(ec, "Activity", "dashboard"), Type: form.Type, Since: form.Since,
+		Now: c.opt.Now()}
+	req := form.request(vm.Now)
 	res, err := c.api.EventsList(ec.Request().Context(), req)
 	if api.IsStatus(err, "ValidationError") && req.Last != "" {
 		// A cursor from another view, or made up: start from the newest.

@@ -143,7 +143,7 @@ func TestScriptsParse(t *testing.T) {
 		if os.Getenv("SHAREDESK_TEST_REQUIRE_ALL") != "" {
 			t.Fatalf("Node.js is required (SHAREDESK_TEST_REQUIRE_ALL=1): %v", err)
 		}
-		t.Skipf("skipping: Node.js not found (%v); install Node.js 20 or newer", err)
+		t.Skipf("skipped: Node.js is not available (%v); install Node.js 20 or newer", err)
 	}
 	scripts, err := filepath.Glob("*.js")
 	if err != nil || len(scripts) == 0 {

@@ -17,7 +17,7 @@ func WantsPart(r *http.Request) bool {
 }
 
 // varyOn names the request headers WantsPart reads: a cache must not serve one answer for another.
-const varyOn = "HX-Request, HX-History-Restore-Request"
+const varyOn = "HX-Request, HX-Boosted, HX-History-Restore-Request"
 
 // WholeOrPart decides between a whole page and the part of it htmx asked for (see WantsPart), the
 // whole page always when part is nil, and says in Vary which headers the answer depends on.

@@ -39,7 +39,7 @@ func TestWholeOrPart(t *testing.T) {
 			if got := b.String(); got != tt.want {
 				t.Errorf("rendered %q, want %q", got, tt.want)
 			}
-			if got, want := h.Get("Vary"), "HX-Request, HX-History-Restore-Request"; got != want {
+			if got, want := h.Get("Vary"), "HX-Request, HX-Boosted, HX-History-Restore-Request"; got != want {
 				t.Errorf("Vary = %q, want %q", got, want)
 			}
 		})
