@@ -43,33 +43,52 @@ func (c *Console) confirmDelete(ec *echo.Context) error {
 const deleteScan = 5000
 
 // itemsBelow lists the ids of everything inside folder, at any depth, up to deleteScan; more reports
-// that there is more than that.
+// that there is more than that. It goes a level at a time, asking for the children of up to 100
+// folders at once, so a wide tree costs a few requests rather than one per folder.
 func (c *Console) itemsBelow(ctx context.Context, folder string) (ids []string, more bool, err error) {
-	queue := []string{folder}
-	for len(queue) > 0 {
-		parent := queue[0]
-		queue = queue[1:]
-		for last := ""; ; {
-			res, err := c.api.List(ctx, api.ListRequest{Filter: map[string]any{"parent_id": parent}, Size: 500,
-				Last: last, ExtCount: "none"})
-			if err != nil {
-				return nil, false, err
-			}
-			for _, o := range res.Objects {
+	for level := []string{folder}; len(level) > 0; {
+		var next []string
+		for start := 0; start < len(level) && !more; start += 100 {
+			err = c.eachChild(ctx, level[start:min(start+100, len(level))], func(o api.Object) bool {
 				if len(ids) == deleteScan {
-					return ids, true, nil
+					more = true
+					return false
 				}
 				ids = append(ids, o.ID)
 				if o.Type == "folder" {
-					queue = append(queue, o.ID)
+					next = append(next, o.ID)
 				}
-			}
-			if last = res.Last; last == "" || len(res.Objects) == 0 {
-				break
+				return true
+			})
+			if err != nil {
+				return nil, false, err
 			}
 		}
+		if more {
+			return ids, true, nil
+		}
+		level = next
 	}
 	return ids, false, nil
+}
+
+// eachChild calls fn with every item directly inside any of parents, page by page, until fn says stop.
+func (c *Console) eachChild(ctx context.Context, parents []string, fn func(api.Object) bool) error {
+	for last := ""; ; {
+		res, err := c.api.List(ctx, api.ListRequest{Filter: map[string]any{"parent_id__in": parents}, Size: 500,
+			Last: last, ExtCount: "none"})
+		if err != nil {
+			return err
+		}
+		for _, o := range res.Objects {
+			if !fn(o) {
+				return nil
+			}
+		}
+		if last = res.Last; last == "" || len(res.Objects) == 0 {
+			return nil
+		}
+	}
 }
 
 // linksTo counts the links that share any of targets, each once, up to deleteScan.

@@ -120,7 +120,7 @@ func (c *Console) revokeLinks(ec *echo.Context) error {
 	}
 	c.flash(
 		ec,
-		fmt.Sprintf("Revoked %d %s. %s", len(links), views.Plural(len(links), "link", "links"), titles(links)),
+		"Revoked "+views.Quantity(len(links), "link", "links")+". "+titles(links),
 		false,
 	)
 	return seeOther(ec, afterRevoke(backOrLinks(form.Back), ids))

@@ -60,11 +60,7 @@ func (c *Console) showCreated(ec *echo.Context) error {
 			continue
 		}
 		row.Title, row.URL, row.ExpiresAt, row.MaxAccesses = l.Title, l.Link, l.ExpiresAt, l.MaxAccessCount
-		var ways []string
-		for _, a := range l.Authenticators {
-			ways = append(ways, authenticatorLabel(a))
-		}
-		row.OpensWith = strings.Join(ways, "; ")
+		row.OpensWith = strings.Join(authenticatorWords(l.Authenticators), "; ")
 		vm.Rows = append(vm.Rows, row)
 	}
 	return c.render(ec, http.StatusOK, console.Created(vm))

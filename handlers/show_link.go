@@ -54,11 +54,12 @@ func (c *Console) revokedLinkDetail(ec *echo.Context, id string) (console.LinkDe
 		return console.LinkDetailVM{}, err
 	}
 	r := res.RevokedLink
-	names, err := c.objectNames(ec, []api.ShareLink{{Targets: r.Targets}})
+	l := asShareLink(r)
+	names, err := c.objectNames(ec, []api.ShareLink{l})
 	if err != nil {
 		return console.LinkDetailVM{}, err
 	}
-	vm := linkDetailVM(asShareLink(r), names)
+	vm := linkDetailVM(l, names)
 	vm.Page = c.page(ec, "Revoked link: "+orTitle(r.Title), "links")
 	vm.Status = "revoked"
 	vm.Revoked = console.RevokedVM{At: r.RevokedAt, By: r.RevokedBy, Via: r.RevokedVia}

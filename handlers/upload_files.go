@@ -140,7 +140,7 @@ func (c *Console) putFile(ec *echo.Context, part *multipart.Part, up *upload) er
 // reportUpload says what was saved and what stopped the upload, on the next page.
 func (c *Console) reportUpload(ec *echo.Context, up upload) {
 	if n := len(up.saved); n > 0 {
-		c.flash(ec, fmt.Sprintf("Uploaded %d %s: %s.", n, views.Plural(n, "file", "files"), joinNames(up.saved)), false)
+		c.flash(ec, "Uploaded "+views.Quantity(n, "file", "files")+": "+joinNames(up.saved)+".", false)
 	}
 	// The problem is shown at the file field of the form.
 	if up.problem != "" {

@@ -63,11 +63,12 @@ func (s *Service) SendLinksWith(
 	if err != nil {
 		return nil, nil, err
 	}
+	ids = dedupe(ids)
 	idSource := func(i int) string { return fmt.Sprintf("/links/%d/id", i) }
-	if err := s.requireLinks(ctx, bucketID, dedupe(ids), idSource); err != nil {
+	if err := s.requireLinks(ctx, bucketID, ids, idSource); err != nil {
 		return nil, nil, err
 	}
-	out, added, err := s.recordSends(ctx, bucketID, dedupe(ids), items, senderEmail, senderName, opt)
+	out, added, err := s.recordSends(ctx, bucketID, ids, items, senderEmail, senderName, opt)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -29,10 +29,7 @@ func (s *Server) linkEvents(ctx context.Context, req *api.LinkEventsRequest) (an
 	if err != nil {
 		return nil, "", err
 	}
-	out := api.LinkEventsResult{Events: make([]api.LinkEvent, len(evs))}
-	for i, ev := range evs {
-		out.Events[i] = wireEvent(ev)
-	}
+	out := api.LinkEventsResult{Events: wireAll(evs, wireEvent)}
 	if more {
 		out.Last = strconv.FormatInt(evs[len(evs)-1].Seq, 10)
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,14 +36,7 @@ func Missing(t testing.TB, what, how string, err error) {
 // one that answers but refuses the user or lacks the database is as missing as one that is not there.
 func RequirePostgres(t testing.TB) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	c, err := pgx.Connect(ctx, PostgresURL())
-	if err == nil {
-		err = c.Ping(ctx)
-		c.Close(ctx)
-	}
-	if err != nil {
+	if err := postgresAnswers(); err != nil {
 		Missing(
 			t,
 			"PostgreSQL",
@@ -52,6 +46,19 @@ func RequirePostgres(t testing.TB) {
 		)
 	}
 }
+
+// postgresAnswers connects and pings once per test process: every PostgreSQL test asks, and the
+// answer does not change while the tests run.
+var postgresAnswers = sync.OnceValue(func() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(ctx, PostgresURL())
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	return c.Ping(ctx)
+})
 
 // RequireChromium skips (or fails) a browser test when no Chromium is found (see ChromiumPath).
 func RequireChromium(t testing.TB) {

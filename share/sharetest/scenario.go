@@ -7,9 +7,10 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/go-openapi/jsonpointer"
 )
 
 // Scenario is one exchange with a running server written as a specification: what is sent, the status
@@ -142,31 +143,12 @@ func (fe FieldError) matches(entry any) bool {
 
 // Pointer resolves a JSON Pointer (RFC 6901) in a decoded JSON document; ok is false where it leads nowhere.
 func Pointer(doc any, ptr string) (v any, ok bool) {
-	if ptr == "" {
-		return doc, true
-	}
-	if !strings.HasPrefix(ptr, "/") {
+	p, err := jsonpointer.New(ptr)
+	if err != nil {
 		return nil, false
 	}
-	v = doc
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch node := v.(type) {
-		case map[string]any:
-			if v, ok = node[tok]; !ok {
-				return nil, false
-			}
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(node) {
-				return nil, false
-			}
-			v = node[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
+	v, _, err = p.Get(doc)
+	return v, err == nil
 }
 
 func asJSON(v any) string {

@@ -83,8 +83,11 @@ type pageQuery struct {
 func (p pageQuery) pageSQL(extraCols string) (string, []any) {
 	query := fmt.Sprintf("SELECT %s%s FROM %s WHERE %s ORDER BY %s LIMIT %d",
 		p.cols, extraCols, p.l.table, p.where+p.keyset, p.order, p.q.Limit+1)
-	return query, append(append([]any(nil), p.args...), p.keysetArgs...)
+	return query, p.pageArgs()
 }
+
+// pageArgs are the arguments of the page's WHERE: the filter's, then the keyset's.
+func (p pageQuery) pageArgs() []any { return append(append([]any(nil), p.args...), p.keysetArgs...) }
 
 // keysetAfter is the condition that starts a page after q.After (none on the first page) and the
 // order it goes in: by the order column, then by id, so that rows with equal values keep one order.
@@ -178,7 +181,7 @@ func (s *DB) pageWithTotal(ctx context.Context, p pageQuery, scan func(scanner) 
 	query := fmt.Sprintf("SELECT %[1]s, total FROM (SELECT %[1]s, COUNT(*) OVER () AS total FROM %[2]s WHERE %[3]s)"+
 		" AS m WHERE 1 = 1%[4]s ORDER BY %[5]s LIMIT %[6]d", p.cols, p.l.table, p.where, p.keyset, p.order, p.q.Limit+1)
 	total := -1
-	err := s.scanAll(ctx, query, append(append([]any(nil), p.args...), p.keysetArgs...), func(sc scanner) error {
+	err := s.scanAll(ctx, query, p.pageArgs(), func(sc scanner) error {
 		return scan(withTotal{sc, &total})
 	})
 	if err != nil {

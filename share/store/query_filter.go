@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sharedesk/sharedesk/dbutil"
 	"github.com/sharedesk/sharedesk/share"
 )
 
@@ -92,7 +93,7 @@ func (s *DB) columnCond(w *conditions, l listing, col string, c share.Cond) erro
 					"{"+col+"} : "+ftsPhrase(sub))
 				continue
 			}
-			w.add(s.like(col), likePattern(sub))
+			w.add(s.like(col), dbutil.LikePattern(sub))
 		}
 	case share.OpIn:
 		w.add(col+" IN ("+placeholders(len(c.Values))+")", c.Values...)
@@ -115,7 +116,7 @@ func (s *DB) targetClause(c share.Cond) (string, []any) {
 		args := make([]any, len(c.Values))
 		for i, v := range c.Values {
 			parts[i] = s.like("lt.object_id")
-			args[i] = likePattern(v.(string))
+			args[i] = dbutil.LikePattern(v.(string))
 		}
 		return sub + strings.Join(parts, " AND ") + ")", args
 	case share.OpIn:
@@ -142,7 +143,7 @@ func (s *DB) personClause(term string) (string, []any) {
 	parts := make([]string, len(terms))
 	args := make([]any, len(terms))
 	for i, t := range terms {
-		parts[i], args[i] = s.like("people"), likePattern(t)
+		parts[i], args[i] = s.like("people"), dbutil.LikePattern(t)
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }

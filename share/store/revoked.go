@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sharedesk/sharedesk/dbutil"
 	"github.com/sharedesk/sharedesk/share"
 )
 
@@ -84,7 +85,7 @@ func (s *DB) RevokedLinks(ctx context.Context, q share.RevokedQuery) ([]share.Re
 	args := []any{q.BucketID}
 	for _, t := range q.Search {
 		where = append(where, s.like("search"))
-		args = append(args, likePattern(t))
+		args = append(args, dbutil.LikePattern(t))
 	}
 	var n int
 	if err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM revoked_links WHERE "+strings.Join(where, " AND ")),

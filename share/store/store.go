@@ -305,8 +305,5 @@ func (s *DB) lockedTx(ctx context.Context, keys []string, fn func(tx *sql.Tx) er
 
 func isUnique(err error) bool { return dbutil.IsUnique(err) }
 
-// likePattern is dbutil.LikePattern under the name the store's queries use, like isUnique above.
-func likePattern(sub string) string { return dbutil.LikePattern(sub) }
-
-// like is the case-insensitive substring match for a likePattern.
+// like is the case-insensitive substring match for a dbutil.LikePattern.
 func (s *DB) like(col string) string { return dbutil.Like(s.d.postgres, col) }
